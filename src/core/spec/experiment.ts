@@ -1,0 +1,17 @@
+import type { DataSpec } from '../data/types';
+import type { ModelSpec } from '../model/types';
+import type { OptimizerSpec } from '../optim/types';
+import type { TrainingSpec } from '../train/types';
+
+/**
+ * One experiment as data: what a run trains, stored with the run, encoded in the URL and
+ * replayed exactly from its seed (weights, shuffling and dropout all derive from `seed`).
+ */
+export interface ExperimentSpec {
+  version: 1;
+  data: DataSpec;
+  model: ModelSpec;
+  optimizer: OptimizerSpec;
+  training: TrainingSpec;
+  seed: number;
+}

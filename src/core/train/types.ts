@@ -1,0 +1,38 @@
+/** Learning-rate schedules, applied per epoch as a factor of the optimizer's lr. */
+export type ScheduleSpec =
+  | { kind: 'constant' }
+  /** lr · gamma^floor(epoch / every), as torch.optim.lr_scheduler.StepLR. */
+  | { kind: 'step'; every: number; gamma: number }
+  /** Cosine from lr down to lr · minFactor over the run, as CosineAnnealingLR. */
+  | { kind: 'cosine'; minFactor: number };
+
+/** How a run trains, as data. */
+export interface TrainingSpec {
+  /** Examples per step, from 1 to the training-set size (that is full-batch gradient descent). */
+  batchSize: number;
+  epochs: number;
+  /** Clip the global gradient norm to this value; 0 turns clipping off. */
+  clipNorm: number;
+  /** Stop after this many epochs without a better validation loss and restore the best weights; 0 turns it off. */
+  patience: number;
+  schedule: ScheduleSpec;
+}
+
+/** The metrics of one epoch. `metric` is accuracy for classification and R² for regression. */
+export interface EpochMetrics {
+  epoch: number;
+  trainLoss: number;
+  valLoss: number;
+  trainMetric: number;
+  valMetric: number;
+}
+
+/** How a run ended, or that it goes on. */
+export type RunStatus =
+  | 'running'
+  | 'paused'
+  | 'complete'
+  | 'early-stopped'
+  | 'diverged'
+  | 'cancelled'
+  | 'interrupted';
