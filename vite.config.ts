@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
-import { findBrowser, CHROMIUM_ARGS } from './scripts/browser-path.mjs';
+import { findBrowser, CHROMIUM_ARGS } from './tests/support/browser-path.mjs';
 
 const browserPath = findBrowser() ?? undefined;
 
@@ -20,6 +20,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // tfjs-core's Node entry is a bundle without gradients; loading its ES modules, as the
+          // browser build does, lets core/autodiff register them on the one engine.
+          server: { deps: { inline: [/@tensorflow\//] } },
           testTimeout: 60_000,
         },
       },

@@ -13,3 +13,12 @@ export interface BackendInfo {
   adapter?: string;
   fallbackReason?: string;
 }
+
+const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
+
+/** A one-line description for the backend badge: 'WebGPU · SwiftShader', 'CPU (WebGPU unavailable: …)'. */
+export function describeBackend(info: BackendInfo): string {
+  const name = BACKEND_LABELS[info.name];
+  const withAdapter = info.adapter ? `${name} · ${info.adapter}` : name;
+  return info.fallbackReason ? `${withAdapter} (${info.fallbackReason})` : withAdapter;
+}

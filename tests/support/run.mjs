@@ -1,6 +1,6 @@
 // `npm test`: every layer of tests (unit in Node, browser in Chromium, e2e against the
 // production build), after checking that a browser is there to run them.
-// Usage: node scripts/test.mjs [unit|browser|e2e ...]
+// Usage: node tests/support/run.mjs [unit|browser|e2e ...]
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { findBrowser, missingBrowserMessage } from './browser-path.mjs';
@@ -15,7 +15,8 @@ if (needsBrowser && !findBrowser()) {
 }
 
 function run(cmd, args) {
-  const r = spawnSync(cmd, args, { stdio: 'inherit', shell: process.platform === 'win32' });
+  const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ./tests/support/polyfills.mjs`.trim() };
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env, shell: process.platform === 'win32' });
   return r.status ?? 1;
 }
 

@@ -1,0 +1,77 @@
+/** What the driver of a run may ask of it between batches. */
+export type StepUnit = 'batch' | 'epoch';
+
+/**
+ * Play, pause, step and cancel for a run, as a small state machine the training loop waits on
+ * between batches. The loop calls {@link RunController.next} before each batch; the UI (through
+ * the worker) calls the other methods at any time.
+ */
+export class RunController {
+  private paused: boolean;
+  private pendingStep: StepUnit | null = null;
+  private cancelled = false;
+  private wake: (() => void) | null = null;
+
+  constructor(startPaused = false) {
+    this.paused = startPaused;
+  }
+
+  /** Whether the run is paused (and not in the middle of a requested step). */
+  get isPaused(): boolean {
+    return this.paused && this.pendingStep === null;
+  }
+
+  /** Whether cancel() was called. */
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  /** Stops before the next batch until resume() or step(). */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Goes on training. */
+  resume(): void {
+    this.paused = false;
+    this.pendingStep = null;
+    this.notify();
+  }
+
+  /** While paused, runs one batch or the rest of the current epoch, then pauses again. */
+  step(unit: StepUnit): void {
+    this.paused = true;
+    this.pendingStep = unit;
+    this.notify();
+  }
+
+  /** Ends the run before the next batch. */
+  cancel(): void {
+    this.cancelled = true;
+    this.notify();
+  }
+
+  /**
+   * Waits until a batch may run. Resolves 'cancel' when the run must end, else the reason it may
+   * go: 'run' when playing, or the pending step's unit.
+   */
+  async next(): Promise<'run' | StepUnit | 'cancel'> {
+    for (;;) {
+      if (this.cancelled) return 'cancel';
+      if (!this.paused) return 'run';
+      if (this.pendingStep) return this.pendingStep;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  /** Marks the pending step as done: after a batch for 'batch', after an epoch's end for 'epoch'. */
+  completeStep(): void {
+    this.pendingStep = null;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}

@@ -1,0 +1,117 @@
+import { generateDataset } from '../data/generators';
+import { splitDataset } from '../data/split';
+import type { ExperimentSpec } from '../spec/experiment';
+import { RunController } from './controller';
+import { Trainer } from './trainer';
+import type { EpochMetrics, RunStatus } from './types';
+
+/** A snapshot of a run in progress, as the screen draws it. */
+export interface RunProgress {
+  status: RunStatus;
+  epoch: number;
+  batchInEpoch: number;
+  batchesPerEpoch: number;
+  /** Metrics of the epochs completed since the previous progress report. */
+  newEpochs: EpochMetrics[];
+  /** Predictions on the decision grid (see Trainer.predictGrid), when one was asked for. */
+  grid?: Float32Array;
+  /** The current parameters, for the network drawing. */
+  weights?: Float32Array[];
+}
+
+/** How a run ended. */
+export interface RunOutcome {
+  status: Extract<RunStatus, 'complete' | 'early-stopped' | 'diverged' | 'cancelled'>;
+  /** The epoch whose loss was not finite, for 'diverged'. */
+  divergedAt?: number;
+  /** The epoch whose weights were restored, for 'early-stopped'. */
+  bestEpoch?: number;
+  history: EpochMetrics[];
+  weights: Float32Array[];
+}
+
+/** Options of {@link runTraining}. */
+export interface RunOptions {
+  controller?: RunController;
+  /** Side of the decision grid sent with progress; 0 for none. */
+  gridSize?: number;
+  /** Least time between two progress reports, in ms (30 a second by default). */
+  progressInterval?: number;
+  onProgress?: (progress: RunProgress) => void;
+  /** Called with each epoch's metrics as soon as it ends (for storage), before progress. */
+  onEpoch?: (metrics: EpochMetrics) => void;
+}
+
+const YIELD_EVERY_MS = 12;
+
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Trains an experiment to its end, honouring pause, step and cancel from the controller, and
+ * reporting progress at most every `progressInterval` ms (and whenever it pauses or ends).
+ * Never throws for a diverging run: that ends with status 'diverged' and the epoch.
+ */
+export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}): Promise<RunOutcome> {
+  const { controller = new RunController(), gridSize = 0, progressInterval = 33 } = options;
+  const data = splitDataset(generateDataset(spec.data), spec.data.trainRatio, spec.data.seed);
+  const trainer = new Trainer([spec], data);
+  const member = trainer.members[0];
+  let unreported: EpochMetrics[] = [];
+  let lastReport = -Infinity;
+  // Batches ran since the last report: a pause then owes the screen one fresh picture.
+  let stale = false;
+  let lastYield = performance.now();
+
+  const report = async (status: RunStatus) => {
+    lastReport = performance.now();
+    stale = false;
+    const newEpochs = unreported;
+    unreported = [];
+    const [grid, weights] = await Promise.all([
+      gridSize > 0 ? trainer.predictGrid(gridSize) : undefined,
+      trainer.weights(),
+    ]);
+    options.onProgress?.({
+      status, epoch: trainer.epoch, batchInEpoch: trainer.batchInEpoch,
+      batchesPerEpoch: trainer.batchesPerEpoch, newEpochs, grid, weights,
+    });
+  };
+
+  try {
+    await report(controller.isPaused ? 'paused' : 'running');
+    for (;;) {
+      if (controller.isPaused && stale) await report('paused');
+      const go = await controller.next();
+      if (go === 'cancel') return await finish('cancelled');
+      trainer.stepBatch();
+      stale = true;
+      if (go === 'batch') controller.completeStep();
+      if (trainer.atEpochEnd) {
+        const [metrics] = await trainer.endEpoch();
+        options.onEpoch?.(metrics!);
+        unreported.push(metrics!);
+        if (go === 'epoch') controller.completeStep();
+        if (member.status !== 'training') return await finish(member.status as RunOutcome['status']);
+      }
+      const now = performance.now();
+      if (go !== 'run' || now - lastReport >= progressInterval) await report(controller.isPaused ? 'paused' : 'running');
+      if (now - lastYield >= YIELD_EVERY_MS) {
+        await yieldToEvents();
+        lastYield = performance.now();
+      }
+    }
+  } finally {
+    trainer.dispose();
+  }
+
+  async function finish(status: RunOutcome['status']): Promise<RunOutcome> {
+    await report(status);
+    return {
+      status,
+      divergedAt: member.divergedAt,
+      bestEpoch: status === 'early-stopped' ? member.bestEpoch : undefined,
+      history: member.history,
+      weights: await trainer.weights(),
+    };
+  }
+}

@@ -1,0 +1,106 @@
+import * as Comlink from 'comlink';
+import type { ExperimentSpec } from '../core/spec/experiment';
+import type { StepUnit } from '../core/train/controller';
+import type { RunOutcome, RunProgress } from '../core/train/run';
+import type { EpochMetrics } from '../core/train/types';
+import type { TrainWorkerApi } from '../workers/train.worker';
+import type { BackendInfo, BackendPreference } from './backend-types';
+import type { RunRecord, RunStore } from './store';
+import { parameterShapes } from '../core/model/network';
+
+/** What the screen hears from a run: progress snapshots, the backend, and the record as saved. */
+export interface RunListener {
+  onBackend?(info: BackendInfo): void;
+  onProgress?(progress: RunProgress): void;
+  onSaved?(record: RunRecord): void;
+}
+
+/**
+ * The page's side of training: one worker, kept between runs, and the store that every epoch
+ * is written to as it ends, so a reload loses at most the epoch in flight.
+ */
+export class TrainClient {
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<TrainWorkerApi> | null = null;
+  private backend: { preference: BackendPreference; info: BackendInfo } | null = null;
+
+  constructor(private readonly store: RunStore) {}
+
+  /** Trains `spec` in the worker, saving the run as it goes; resolves with the final record. */
+  async run(
+    spec: ExperimentSpec,
+    preference: BackendPreference,
+    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit },
+    listener: RunListener = {},
+  ): Promise<RunRecord> {
+    const api = this.connect();
+    if (this.backend?.preference !== preference) {
+      this.backend = { preference, info: await api.prepare(preference) };
+    }
+    const backend = this.backend.info;
+    listener.onBackend?.(backend);
+    const record = await this.store.createRun(spec, backend);
+    listener.onSaved?.(record);
+    let outcome: RunOutcome;
+    try {
+      outcome = await api.train(
+        spec,
+        options,
+        Comlink.proxy((p: RunProgress) => listener.onProgress?.(p)),
+        Comlink.proxy((m: EpochMetrics) => void this.store.appendEpochs(record.id, [m])),
+      );
+    } catch (error) {
+      // A crashed worker cannot be trusted with the next run.
+      this.reset();
+      const failed = await this.store.finishRun(record.id, {
+        status: 'cancelled',
+        message: `The training worker failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
+      if (failed) listener.onSaved?.(failed);
+      throw error;
+    }
+    const saved = await this.store.finishRun(record.id, {
+      status: outcome.status,
+      divergedAt: outcome.divergedAt,
+      message: outcome.bestEpoch ? `Weights restored from epoch ${outcome.bestEpoch}.` : undefined,
+      weights: outcome.weights,
+      weightShapes: parameterShapes(spec.model),
+    });
+    if (saved) listener.onSaved?.(saved);
+    return saved ?? { ...record, status: outcome.status, epochs: outcome.history };
+  }
+
+  /** Pauses the running run before its next batch. */
+  pause(): void {
+    void this.api?.pause();
+  }
+  /** Resumes a paused run. */
+  resume(): void {
+    void this.api?.resume();
+  }
+  /** Runs one batch or the rest of the epoch of a paused run. */
+  step(unit: StepUnit): void {
+    void this.api?.step(unit);
+  }
+  /** Ends the running run; its record keeps the epochs done. */
+  cancel(): void {
+    void this.api?.cancel();
+  }
+
+  /** Stops the worker for good (the page is leaving). */
+  reset(): void {
+    this.api?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+    this.backend = null;
+  }
+
+  private connect(): Comlink.Remote<TrainWorkerApi> {
+    if (!this.api) {
+      this.worker = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module' });
+      this.api = Comlink.wrap<TrainWorkerApi>(this.worker);
+    }
+    return this.api;
+  }
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openSite, type Site } from './harness';
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+/** Whether a canvas has more than one colour in it (a drawn heatmap, not a blank). */
+async function canvasColours(page: import('playwright-core').Page, selector: string): Promise<number> {
+  return page.$eval(selector, (el) => {
+    const canvas = el as HTMLCanvasElement;
+    const ctx = canvas.getContext('2d')!;
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  });
+}
+
+test('a new user trains a network, sees the loss fall and the boundary drawn, and finds the run after a reload', async () => {
+  const { page, errors } = await site.newPage();
+  await page.goto(site.url);
+  await page.getByRole('button', { name: 'Play' }).click();
+
+  // The worker reports the backend that actually runs: WebGPU in this Chromium.
+  await expect.poll(() => page.getAttribute('[data-testid=backend]', 'data-backend'), { timeout: 60_000 }).toBe('webgpu');
+
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]')?.textContent) >= 15, null, { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status')).toBe('paused');
+
+  const history = await page.$$eval('[data-testid=train-loss]', (els) => els.map((e) => Number(e.textContent)));
+  expect(history[0]).toBeLessThan(0.6); // BCE of an untrained net is ~0.69
+  expect(await canvasColours(page, '[data-testid=heatmap] canvas')).toBeGreaterThan(20);
+  await page.screenshot({ path: 'test-results/e2e-train.png' });
+
+  await page.reload();
+  const run = page.locator('[data-testid=run-history] li').first();
+  await expect.poll(() => run.getAttribute('data-status'), { timeout: 30_000 }).toBe('interrupted');
+  await run.getByRole('button').first().click();
+  await run.locator('input[type=checkbox]').check();
+  await expect.poll(() => page.locator('[data-testid=run-history] ~ * canvas, .u-wrap canvas').count()).toBeGreaterThan(0);
+  expect(Number(await page.textContent('[data-testid=epoch]'))).toBeGreaterThanOrEqual(15);
+  await page.screenshot({ path: 'test-results/e2e-history.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
