@@ -10,6 +10,13 @@ export default defineConfig({
   base: './',
   plugins: [svelte()],
   worker: { format: 'es' },
+  // Pre-bundled up front: discovering them mid-run makes Vite reload the browser tests.
+  optimizeDeps: {
+    include: [
+      '@tensorflow/tfjs-core', '@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu', 'comlink', 'idb', 'valibot', 'uplot',
+    ],
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
   server: { port: 5173 },
   test: {

@@ -294,6 +294,8 @@ export class Trainer {
     return this.specs[0].model.hidden.map((layer) =>
       tf.tidy(() => {
         const perMemberMask = rates.map((rate, p) => {
+          // No draw for a member without dropout: its random stream stays as when it trains alone.
+          if (rate === 0) return tf.ones([batch, layer.units]);
           const u = tf.randomUniform([batch, layer.units], 0, 1, 'float32', this.rngs[p].fork());
           return tf.div(tf.cast(tf.greaterEqual(u, rate), 'float32'), 1 - rate);
         });

@@ -1,0 +1,47 @@
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { ExperimentSpec } from '../../core/spec/experiment';
+import type { EpochMetrics, RunStatus } from '../../core/train/types';
+import type { BackendInfo } from '../backend-types';
+
+/** One training run as saved: its spec, where it ran, how it went, and its final weights. */
+export interface RunRecord {
+  id: string;
+  name?: string;
+  createdAt: number;
+  updatedAt: number;
+  spec: ExperimentSpec;
+  backend: BackendInfo | null;
+  status: RunStatus;
+  /** The epoch whose loss was not finite, for 'diverged'. */
+  divergedAt?: number;
+  /** Something to tell about the run: why it stopped, which epoch's weights were restored. */
+  message?: string;
+  /** Metrics of every finished epoch, written as each ends. */
+  epochs: EpochMetrics[];
+  /** Final weights, one array per tensor in parameterShapes order (W0, b0, W1, b1, …). */
+  weights?: Float32Array[];
+  weightShapes?: number[][];
+}
+
+/** The IndexedDB schema of tunelab, as idb types it. */
+export interface TunelabDB extends DBSchema {
+  runs: { key: string; value: RunRecord; indexes: { createdAt: number } };
+  datasets: { key: string; value: { id: string } & Record<string, unknown> };
+}
+
+type Upgrade = (db: IDBPDatabase<TunelabDB>, tx: IDBPTransaction<TunelabDB, StoreNames<TunelabDB>[], 'versionchange'>) => void;
+
+/**
+ * The schema's history: entry k upgrades a database from version k to k + 1. A new version is
+ * one new entry; existing entries never change, so any old database reaches the current one.
+ */
+export const MIGRATIONS: Upgrade[] = [
+  (db) => {
+    const runs = db.createObjectStore('runs', { keyPath: 'id' });
+    runs.createIndex('createdAt', 'createdAt');
+    db.createObjectStore('datasets', { keyPath: 'id' });
+  },
+];
+
+/** The current schema version. */
+export const DB_VERSION = MIGRATIONS.length;

@@ -1,0 +1,31 @@
+/** An RGB colour, each channel 0–255. */
+export type Rgb = [number, number, number];
+
+/** TensorFlow Playground's class colours: orange for class 0 / negative, blue for class 1 / positive. */
+export const NEGATIVE: Rgb = [245, 147, 34];
+export const POSITIVE: Rgb = [8, 119, 189];
+const WHITE: Rgb = [255, 255, 255];
+
+function mix(a: Rgb, b: Rgb, t: number): Rgb {
+  return [0, 1, 2].map((i) => Math.round(a[i] + (b[i] - a[i]) * t)) as Rgb;
+}
+
+/**
+ * The diverging colour of a value t in [0, 1]: orange at 0, white at 0.5, blue at 1 (values
+ * outside are clamped). A class-1 probability maps directly; a regression value is first
+ * scaled into [0, 1] by its range.
+ */
+export function diverging(t: number): Rgb {
+  const c = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5));
+  return c < 0.5 ? mix(NEGATIVE, WHITE, c / 0.5) : mix(WHITE, POSITIVE, (c - 0.5) / 0.5);
+}
+
+/** `value` scaled from [lo, hi] into [0, 1] (0.5 when the range is empty). */
+export function normalize(value: number, [lo, hi]: [number, number]): number {
+  return hi > lo ? (value - lo) / (hi - lo) : 0.5;
+}
+
+/** CSS colour for an RGB triple. */
+export function css([r, g, b]: Rgb, alpha = 1): string {
+  return alpha === 1 ? `rgb(${r},${g},${b})` : `rgba(${r},${g},${b},${alpha})`;
+}

@@ -1,0 +1,65 @@
+import * as Comlink from 'comlink';
+import { afterAll, describe, expect, test } from 'vitest';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import type { ExperimentSpec } from '../../src/core/spec/experiment';
+import type { RunProgress } from '../../src/core/train/run';
+import type { TrainWorkerApi } from '../../src/workers/train.worker';
+
+const spec: ExperimentSpec = {
+  ...structuredClone(DEFAULT_EXPERIMENT),
+  data: { kind: 'circle', n: 200, noise: 0, trainRatio: 0.5, seed: 2 },
+  model: { features: ['x1', 'x2'], hidden: [{ units: 8, activation: 'tanh' }, { units: 8, activation: 'tanh' }], l1: 0, l2: 0, dropout: 0 },
+  optimizer: { kind: 'adam', lr: 0.03 },
+  training: { batchSize: 10, epochs: 6, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
+  seed: 5,
+};
+
+const workers: Worker[] = [];
+function startWorker() {
+  const worker = new Worker(new URL('../../src/workers/train.worker.ts', import.meta.url), { type: 'module' });
+  workers.push(worker);
+  return Comlink.wrap<TrainWorkerApi>(worker);
+}
+afterAll(() => workers.forEach((w) => w.terminate()));
+
+describe('the training worker', () => {
+  test('trains on WebGPU, says so, and streams progress with the decision grid', async () => {
+    const api = startWorker();
+    const backend = await api.prepare('auto');
+    expect(backend.name).toBe('webgpu');
+    expect(backend.fallbackReason).toBeUndefined();
+    const progress: RunProgress[] = [];
+    const outcome = await api.train(spec, { gridSize: 16, startPaused: false }, Comlink.proxy((p: RunProgress) => progress.push(p)), Comlink.proxy(() => {}));
+    expect(outcome.status).toBe('complete');
+    expect(outcome.history).toHaveLength(6);
+    expect(outcome.history.at(-1)!.trainLoss).toBeLessThan(outcome.history[0].trainLoss);
+    const last = progress.at(-1)!;
+    expect(last.status).toBe('complete');
+    expect(last.grid).toBeInstanceOf(Float32Array);
+    expect(last.grid!.length).toBe(256);
+  });
+
+  test('the same spec and seed give final losses within 1% on cpu and webgpu', async () => {
+    const losses: Record<string, number> = {};
+    for (const name of ['cpu', 'webgpu'] as const) {
+      const api = startWorker();
+      expect((await api.prepare(name)).name).toBe(name);
+      const outcome = await api.train(spec, { gridSize: 0, startPaused: false }, Comlink.proxy(() => {}), Comlink.proxy(() => {}));
+      losses[name] = outcome.history.at(-1)!.valLoss;
+    }
+    expect(Math.abs(losses.webgpu - losses.cpu) / losses.cpu).toBeLessThan(0.01);
+  });
+
+  test('pauses, steps one batch, and cancels on request', async () => {
+    const api = startWorker();
+    await api.prepare('webgpu');
+    const progress: RunProgress[] = [];
+    const done = api.train(spec, { gridSize: 0, startPaused: true }, Comlink.proxy((p: RunProgress) => progress.push(p)), Comlink.proxy(() => {}));
+    await expect.poll(() => progress.length).toBe(1);
+    expect(progress[0]).toMatchObject({ status: 'paused', epoch: 0, batchInEpoch: 0 });
+    await api.step('batch');
+    await expect.poll(() => progress.at(-1)?.batchInEpoch).toBe(1);
+    await api.cancel();
+    expect((await done).status).toBe('cancelled');
+  });
+});

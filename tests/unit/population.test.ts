@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { generateDataset } from '../../src/core/data/generators';
+import { splitDataset } from '../../src/core/data/split';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import type { ExperimentSpec } from '../../src/core/spec/experiment';
+import { Trainer, incompatibility } from '../../src/core/train/trainer';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const base: ExperimentSpec = {
+  ...structuredClone(DEFAULT_EXPERIMENT),
+  data: { kind: 'multigauss', n: 120, noise: 10, trainRatio: 0.5, seed: 4 },
+  model: { features: ['x1', 'x2'], hidden: [{ units: 6, activation: 'tanh' }, { units: 4, activation: 'relu' }], l1: 0, l2: 0, dropout: 0 },
+  optimizer: { kind: 'momentum', lr: 0.05, momentum: 0.9 },
+  training: { batchSize: 16, epochs: 6, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
+};
+
+async function train(specs: ExperimentSpec[]) {
+  const data = splitDataset(generateDataset(base.data), base.data.trainRatio, base.data.seed);
+  const trainer = new Trainer(specs, data);
+  while (!trainer.done) {
+    trainer.stepBatch();
+    if (trainer.atEpochEnd) await trainer.endEpoch();
+  }
+  const weights = await Promise.all(specs.map((_, p) => trainer.weights(p)));
+  const members = trainer.members.map((m) => structuredClone(m));
+  trainer.dispose();
+  return { weights, members };
+}
+
+describe('population training', () => {
+  const members: ExperimentSpec[] = [
+    { ...base, seed: 1 },
+    { ...base, seed: 2, optimizer: { kind: 'momentum', lr: 0.2, momentum: 0.5 } },
+    { ...base, seed: 3, optimizer: { kind: 'momentum', lr: 0.01, momentum: 0.99 }, model: { ...base.model, l2: 0.01, dropout: 0.2 } },
+    { ...base, seed: 4, optimizer: { kind: 'momentum', lr: 10, momentum: 0.9 } },
+  ];
+
+  test('each member ends where training it alone ends, and a diverging member does not stop the others', async () => {
+    const before = tf.memory().numTensors;
+    const together = await train(members);
+    for (let p = 0; p < members.length; p++) {
+      const alone = await train([members[p]]);
+      expect(together.members[p].status).toBe(alone.members[0].status);
+      expect(together.members[p].history.length).toBe(alone.members[0].history.length);
+      together.members[p].history.forEach((m, k) => {
+        const a = alone.members[0].history[k];
+        if (Number.isFinite(a.valLoss)) expect(m.valLoss).toBeCloseTo(a.valLoss, 4);
+      });
+      if (alone.members[0].status !== 'diverged') {
+        together.weights[p].forEach((w, k) => w.forEach((v, i) => expect(v).toBeCloseTo(alone.weights[0][k][i], 4)));
+      }
+    }
+    expect(together.members[3].status).toBe('diverged');
+    expect(together.members.slice(0, 3).map((m) => m.status)).toEqual(['complete', 'complete', 'complete']);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  test('a pruned member is frozen and keeps its partial curve', async () => {
+    const data = splitDataset(generateDataset(base.data), base.data.trainRatio, base.data.seed);
+    const trainer = new Trainer(members.slice(0, 2), data);
+    while (trainer.epoch < 2) {
+      trainer.stepBatch();
+      if (trainer.atEpochEnd) await trainer.endEpoch();
+    }
+    trainer.prune(1);
+    const frozen = await trainer.weights(1);
+    while (!trainer.done) {
+      trainer.stepBatch();
+      if (trainer.atEpochEnd) await trainer.endEpoch();
+    }
+    expect(trainer.members[1]).toMatchObject({ status: 'pruned' });
+    expect(trainer.members[1].history).toHaveLength(2);
+    expect(trainer.members[0].history).toHaveLength(6);
+    expect(await trainer.weights(1)).toEqual(frozen);
+    trainer.dispose();
+  });
+
+  test('members must share data, architecture, optimizer kind and batch', () => {
+    expect(incompatibility(base, { ...base, seed: 9, optimizer: { kind: 'momentum', lr: 1 } })).toBeNull();
+    expect(incompatibility(base, { ...base, optimizer: { kind: 'adam', lr: 1 } })).toBe('optimizer kind');
+    expect(incompatibility(base, { ...base, model: { ...base.model, hidden: [] } })).toBe('architecture');
+    expect(incompatibility(base, { ...base, training: { ...base.training, batchSize: 8 } })).toBe('batch size or epochs');
+  });
+});
