@@ -31,6 +31,8 @@ const api = {
       return await runTraining(spec, {
         controller: own,
         gridSize: options.gridSize,
+        // Ten pictures a second keep the screen live; each costs a prediction and a read-back.
+        progressInterval: 100,
         onEpoch,
         onProgress: (p) => onProgress(Comlink.transfer(p, p.grid ? [p.grid.buffer] : [])),
       });

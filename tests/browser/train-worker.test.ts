@@ -55,10 +55,10 @@ describe('the training worker', () => {
     await api.prepare('webgpu');
     const progress: RunProgress[] = [];
     const done = api.train(spec, { gridSize: 0, startPaused: true }, Comlink.proxy((p: RunProgress) => progress.push(p)), Comlink.proxy(() => {}));
-    await expect.poll(() => progress.length).toBe(1);
+    await expect.poll(() => progress.length, { timeout: 30_000 }).toBe(1);
     expect(progress[0]).toMatchObject({ status: 'paused', epoch: 0, batchInEpoch: 0 });
     await api.step('batch');
-    await expect.poll(() => progress.at(-1)?.batchInEpoch).toBe(1);
+    await expect.poll(() => progress.at(-1)?.batchInEpoch, { timeout: 30_000 }).toBe(1);
     await api.cancel();
     expect((await done).status).toBe('cancelled');
   });

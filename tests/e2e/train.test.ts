@@ -31,7 +31,7 @@ test('a new user trains a network, sees the loss fall and the boundary drawn, an
 
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]')?.textContent) >= 3, null, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Pause' }).click();
-  await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status')).toBe('paused');
+  await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status'), { timeout: 30_000 }).toBe('paused');
 
   const history = await page.$$eval('[data-testid=train-loss]', (els) => els.map((e) => Number(e.textContent)));
   expect(history[0]).toBeLessThan(0.6); // BCE of an untrained net is ~0.69

@@ -58,13 +58,16 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
   const member = trainer.members[0];
   let unreported: EpochMetrics[] = [];
   let lastReport = -Infinity;
-  // Batches ran since the last report: a pause then owes the screen one fresh picture.
+  // Batches ran since the last report, or the last report said 'running': a pause then owes
+  // the screen one fresh picture.
   let stale = false;
+  let reported: RunStatus | null = null;
   let lastYield = performance.now();
 
   const report = async (status: RunStatus) => {
     lastReport = performance.now();
     stale = false;
+    reported = status;
     const newEpochs = unreported;
     unreported = [];
     const [grid, weights] = await Promise.all([
@@ -80,7 +83,7 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
   try {
     await report(controller.isPaused ? 'paused' : 'running');
     for (;;) {
-      if (controller.isPaused && stale) await report('paused');
+      if (controller.isPaused && (stale || reported !== 'paused')) await report('paused');
       const go = await controller.next();
       if (go === 'cancel') return await finish('cancelled');
       trainer.stepBatch();
