@@ -70,6 +70,14 @@ export class TrainClient {
     return saved ?? { ...record, status: outcome.status, epochs: outcome.history };
   }
 
+  /** The decision grid of a saved run's final weights, computed in the worker. */
+  async predict(record: RunRecord, gridSize: number): Promise<Float32Array | null> {
+    if (!record.weights) return null;
+    const api = this.connect();
+    if (!this.backend) this.backend = { preference: 'auto', info: await api.prepare('auto') };
+    return api.predict(record.spec, record.weights, gridSize);
+  }
+
   /** Pauses the running run before its next batch. */
   pause(): void {
     void this.api?.pause();

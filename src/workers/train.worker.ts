@@ -7,6 +7,9 @@ import { RunController, type StepUnit } from '../core/train/controller';
 import { runTraining, type RunOutcome, type RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
 import type { ExperimentSpec } from '../core/spec/experiment';
+import { NetworkParams } from '../core/model/network';
+import { decisionGrid } from '../core/model/predict';
+import { GENERATED_DOMAIN, problemOf } from '../core/data/generators';
 
 let controller: RunController | null = null;
 
@@ -38,6 +41,17 @@ const api = {
       });
     } finally {
       if (controller === own) controller = null;
+    }
+  },
+
+  /** The decision grid of a saved model: the picture of a finished run, without training. */
+  async predict(spec: ExperimentSpec, weights: Float32Array[], gridSize: number): Promise<Float32Array> {
+    const net = new NetworkParams(spec.model, [weights]);
+    try {
+      const grid = await decisionGrid(net, problemOf(spec.data.kind), GENERATED_DOMAIN, gridSize);
+      return Comlink.transfer(grid, [grid.buffer]);
+    } finally {
+      net.dispose();
     }
   },
 

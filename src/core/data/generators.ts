@@ -1,5 +1,5 @@
 import { createRng, type Rng } from '../random/prng';
-import { REGRESSION_KINDS, type DataSpec, type Dataset, type DatasetKind } from './types';
+import { REGRESSION_KINDS, type DataSpec, type Dataset, type DatasetKind, type ProblemType } from './types';
 
 /** Half-width of the square every generated set lives in, as TensorFlow Playground's. */
 const RADIUS = 6;
@@ -140,6 +140,14 @@ function multigauss(rng: Rng, n: number, noise: number, put: PointSink): void {
 
 const GENERATORS: Record<DatasetKind, Generator> = { circle, xor, gauss, spiral, moons, plane, multigauss };
 
+/** The square every generated dataset is drawn in, and the decision picture shows. */
+export const GENERATED_DOMAIN: [number, number] = [-RADIUS, RADIUS];
+
+/** Whether a generated dataset kind is a classification or a regression problem. */
+export function problemOf(kind: DatasetKind): ProblemType {
+  return (REGRESSION_KINDS as readonly DatasetKind[]).includes(kind) ? 'regression' : 'classification';
+}
+
 /**
  * The points of a generated dataset, the same for the same spec. The sets follow TensorFlow
  * Playground's `src/dataset.ts` (github.com/tensorflow/playground): domain [−6, 6]², circle
@@ -160,6 +168,5 @@ export function generateDataset(spec: Pick<DataSpec, 'kind' | 'n' | 'noise' | 's
     x[2 * i + 1] = x2;
     y[i++] = target;
   });
-  const regression = (REGRESSION_KINDS as readonly DatasetKind[]).includes(spec.kind);
-  return { problem: regression ? 'regression' : 'classification', n: spec.n, x, y, domain: [-RADIUS, RADIUS] };
+  return { problem: problemOf(spec.kind), n: spec.n, x, y, domain: [...GENERATED_DOMAIN] };
 }

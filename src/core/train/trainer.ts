@@ -4,6 +4,7 @@ import { featurize } from '../data/features';
 import type { Dataset, SplitDataset } from '../data/types';
 import { dataLoss, penalty, qualityMetric } from '../model/loss';
 import { NetworkParams, initialParameters } from '../model/network';
+import { decisionGrid } from '../model/predict';
 import { Optimizer } from '../optim/optimizer';
 import { clipByGlobalNorm } from '../optim/clip';
 import { resolveHypers } from '../optim/defaults';
@@ -232,29 +233,9 @@ export class Trainer {
     this.restoreAndFreeze();
   }
 
-  /**
-   * Predictions of member p on a gridSize × gridSize grid over the dataset's domain, row 0 at
-   * the top (highest x2): class-1 probability for classification, the value for regression.
-   */
+  /** Member p's predictions on the decision grid (see decisionGrid). */
   async predictGrid(gridSize: number, p = 0): Promise<Float32Array> {
-    const [lo, hi] = this.data.train.domain;
-    const points = new Float32Array(gridSize * gridSize * 2);
-    for (let r = 0; r < gridSize; r++) {
-      for (let c = 0; c < gridSize; c++) {
-        const i = 2 * (r * gridSize + c);
-        points[i] = lo + ((hi - lo) * (c + 0.5)) / gridSize;
-        points[i + 1] = hi - ((hi - lo) * (r + 0.5)) / gridSize;
-      }
-    }
-    const features = this.specs[0].model.features;
-    const out = tf.tidy(() => {
-      const x = tf.tensor2d(featurize(points, features), [gridSize * gridSize, features.length]);
-      const logits = tf.slice(this.net.forward(x), [p, 0], [1, -1]);
-      return this.problem === 'classification' ? tf.sigmoid(logits) : logits;
-    });
-    const values = (await out.data()) as Float32Array;
-    out.dispose();
-    return values;
+    return decisionGrid(this.net, this.problem, this.data.train.domain, gridSize, p);
   }
 
   /** Member p's parameters, in parameterShapes order. */

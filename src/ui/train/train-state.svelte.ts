@@ -128,6 +128,11 @@ export class TrainState {
     this.status = record.status;
     this.backend = record.backend;
     this.message = record.message ?? null;
+    if (record.weights) this.weights = record.weights;
+    const token = this.token;
+    void this.client.predict(record, GRID_SIZE).then((grid) => {
+      if (grid && token === this.token) this.grid = grid;
+    });
   }
 
   /** Deletes a saved run. */
