@@ -11,10 +11,26 @@ import type { NetworkParams } from './network';
 export async function decisionGrid(
   net: NetworkParams,
   problem: ProblemType,
-  [lo, hi]: [number, number],
+  domain: [number, number],
   gridSize: number,
   p = 0,
 ): Promise<Float32Array> {
+  const out = decisionGridTensor(net, problem, domain, gridSize, p);
+  try {
+    return (await out.data()) as Float32Array;
+  } finally {
+    out.dispose();
+  }
+}
+
+/** {@link decisionGrid} as a tensor [gridSize²] on the device, for callers that batch their reads; the caller disposes it. */
+export function decisionGridTensor(
+  net: NetworkParams,
+  problem: ProblemType,
+  [lo, hi]: [number, number],
+  gridSize: number,
+  p = 0,
+): tf.Tensor1D {
   const points = new Float32Array(gridSize * gridSize * 2);
   for (let r = 0; r < gridSize; r++) {
     for (let c = 0; c < gridSize; c++) {
@@ -24,14 +40,9 @@ export async function decisionGrid(
     }
   }
   const features = net.spec.features;
-  const out = tf.tidy(() => {
+  return tf.tidy(() => {
     const x = tf.tensor2d(featurize(points, features), [gridSize * gridSize, features.length]);
-    const logits = tf.slice(net.forward(x), [p, 0], [1, -1]);
-    return problem === 'classification' ? tf.sigmoid(logits) : logits;
+    const logits = tf.reshape(tf.slice(net.forward(x), [p, 0], [1, -1]), [-1]);
+    return (problem === 'classification' ? tf.sigmoid(logits) : logits) as tf.Tensor1D;
   });
-  try {
-    return (await out.data()) as Float32Array;
-  } finally {
-    out.dispose();
-  }
 }

@@ -13,7 +13,7 @@ export interface RunProgress {
   batchesPerEpoch: number;
   /** Metrics of the epochs completed since the previous progress report. */
   newEpochs: EpochMetrics[];
-  /** Predictions on the decision grid (see Trainer.predictGrid), when one was asked for. */
+  /** Predictions on the decision grid (see decisionGrid), when one was asked for. */
   grid?: Float32Array;
   /** The current parameters, for the network drawing. */
   weights?: Float32Array[];
@@ -70,10 +70,7 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
     reported = status;
     const newEpochs = unreported;
     unreported = [];
-    const [grid, weights] = await Promise.all([
-      gridSize > 0 ? trainer.predictGrid(gridSize) : undefined,
-      trainer.weights(),
-    ]);
+    const { grid, weights } = await trainer.snapshot(gridSize);
     options.onProgress?.({
       status, epoch: trainer.epoch, batchInEpoch: trainer.batchInEpoch,
       batchesPerEpoch: trainer.batchesPerEpoch, newEpochs, grid, weights,
