@@ -29,3 +29,16 @@ export function normalize(value: number, [lo, hi]: [number, number]): number {
 export function css([r, g, b]: Rgb, alpha = 1): string {
   return alpha === 1 ? `rgb(${r},${g},${b})` : `rgba(${r},${g},${b},${alpha})`;
 }
+
+/** Stops of the viridis colour map (matplotlib's), evenly spaced from 0 to 1. */
+const VIRIDIS: Rgb[] = [
+  [68, 1, 84], [72, 40, 120], [62, 74, 137], [49, 104, 142], [38, 130, 142],
+  [31, 158, 137], [53, 183, 121], [109, 205, 89], [180, 222, 44], [253, 231, 37],
+];
+
+/** A perceptually even colour for t in [0, 1] (viridis: dark purple low, yellow high). */
+export function sequential(t: number): Rgb {
+  const c = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 1)) * (VIRIDIS.length - 1);
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(c));
+  return mix(VIRIDIS[i], VIRIDIS[i + 1], c - i);
+}

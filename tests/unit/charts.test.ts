@@ -1,0 +1,53 @@
+import { describe, expect, test } from 'vitest';
+import { diverging, normalize, sequential } from '../../src/ui/charts/colormap';
+import { contourLevels, contourSegments } from '../../src/ui/charts/contour-lines';
+import { layoutNetwork } from '../../src/ui/charts/network-layout';
+
+describe('colour maps', () => {
+  test('class 0 is orange, one half white, class 1 blue', () => {
+    expect(diverging(0)).toEqual([245, 147, 34]);
+    expect(diverging(0.5)).toEqual([255, 255, 255]);
+    expect(diverging(1)).toEqual([8, 119, 189]);
+    expect(diverging(-3)).toEqual(diverging(0));
+    expect(normalize(5, [0, 10])).toBe(0.5);
+  });
+  test('viridis runs from dark purple to yellow', () => {
+    expect(sequential(0)).toEqual([68, 1, 84]);
+    expect(sequential(1)).toEqual([253, 231, 37]);
+  });
+});
+
+describe('contour lines', () => {
+  test("a paraboloid's level set is a circle of the right radius", () => {
+    const n = 101;
+    const values = new Float32Array(n * n);
+    // f = x² + y² on [-1, 1]², one cell = 0.02
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) values[r * n + c] = ((c - 50) / 50) ** 2 + ((r - 50) / 50) ** 2;
+    const segments = contourSegments(values, n, n, 0.25);
+    expect(segments.length).toBeGreaterThan(100);
+    for (const [c0, r0] of segments) {
+      const radius = Math.hypot((c0 - 50) / 50, (r0 - 50) / 50);
+      expect(Math.abs(radius - 0.5)).toBeLessThan(0.005);
+    }
+  });
+  test('levels are log-spaced when the range is wide and even otherwise', () => {
+    const even = contourLevels(Float32Array.from([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 4);
+    expect(even).toEqual([2, 4, 6, 8]);
+    const wide = contourLevels(Float32Array.from({ length: 1000 }, (_, i) => (i / 100) ** 4), 5);
+    expect(wide[1] - wide[0]).toBeLessThan((wide[4] - wide[3]) / 100);
+  });
+});
+
+describe('network layout', () => {
+  test('one column per layer and one link per weight, carrying its value', () => {
+    const layout = layoutNetwork([2, 3, 1], 400, 200, [Float32Array.from([1, 2, 3, 4, 5, 6]), Float32Array.from([7, 8, 9])]);
+    expect(layout.nodes.map((c) => c.length)).toEqual([2, 3, 1]);
+    expect(layout.links).toHaveLength(2 * 3 + 3);
+    const link = layout.links.find((l) => l.from.layer === 0 && l.from.index === 1 && l.to.index === 2)!;
+    expect(link.weight).toBe(6);
+    expect(layout.nodes[0][0].x).toBeLessThan(layout.nodes[1][0].x);
+  });
+  test('with no hidden layer the inputs link straight to the output', () => {
+    expect(layoutNetwork([3, 1], 400, 200).links).toHaveLength(3);
+  });
+});
