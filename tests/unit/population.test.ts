@@ -6,6 +6,7 @@ import { splitDataset } from '../../src/core/data/split';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { Trainer, incompatibility } from '../../src/core/train/trainer';
+import { trainPopulation } from '../../src/core/train/population-run';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -85,5 +86,31 @@ describe('population training', () => {
     expect(incompatibility(base, { ...base, optimizer: { kind: 'adam', lr: 1 } })).toBe('optimizer kind');
     expect(incompatibility(base, { ...base, model: { ...base.model, hidden: [] } })).toBe('architecture');
     expect(incompatibility(base, { ...base, training: { ...base.training, batchSize: 8 } })).toBe('batch size or epochs');
+  });
+
+  test('a 64-trial grid of learning rates and momenta trains as one population, prunes on request and leaks nothing', async () => {
+    const before = tf.memory().numTensors;
+    const lrs = [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3];
+    const momenta = [0, 0.5, 0.8, 0.9, 0.95, 0.97, 0.98, 0.99];
+    const grid = lrs.flatMap((lr) => momenta.map((momentum) => ({ ...base, training: { ...base.training, epochs: 4 }, optimizer: { kind: 'momentum' as const, lr, momentum } })));
+    const pruned: number[] = [];
+    const outcome = await trainPopulation(grid, {
+      // Prune, after the second epoch, every member whose validation loss is above the median.
+      onEpoch: (epoch, metrics) => {
+        if (epoch !== 2) return;
+        const losses = metrics.map((m) => m?.valLoss ?? Infinity);
+        const median = [...losses].sort((a, b) => a - b)[32];
+        losses.forEach((l, p) => l > median && metrics[p] && pruned.push(p));
+        return pruned;
+      },
+    });
+    expect(outcome.members).toHaveLength(64);
+    expect(pruned.length).toBeGreaterThan(0);
+    pruned.forEach((p) => expect(outcome.members[p]).toMatchObject({ status: 'pruned' }));
+    pruned.forEach((p) => expect(outcome.members[p].history).toHaveLength(2));
+    const finished = outcome.members.filter((m) => m.status === 'complete');
+    expect(finished.length).toBeGreaterThan(10);
+    finished.forEach((m) => expect(m.history).toHaveLength(4));
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
