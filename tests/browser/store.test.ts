@@ -1,8 +1,8 @@
-import { deleteDB } from 'idb';
+import { deleteDB, openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { EpochMetrics } from '../../src/core/train/types';
-import { MemoryRunStore, openStore as open, type RunStore } from '../../src/runtime/store';
+import { DB_VERSION, MIGRATIONS, MemoryRunStore, openStore as open, type RunStore } from '../../src/runtime/store';
 
 const DB = 'tunelab-test';
 const backend = { requested: 'auto', name: 'webgpu', adapter: 'SwiftShader' } as const;
@@ -102,5 +102,16 @@ describe('the run store', () => {
     await new Promise((resolve) => (tx.oncomplete = resolve));
     raw.result.close();
     expect(await store.listRuns()).toHaveLength(1);
+  });
+
+  test('a database of the first version upgrades to the current one with its runs', async () => {
+    const old = await openDB(DB, 1, { upgrade: (db, _o, _n, tx) => MIGRATIONS[0](db as never, tx as never) });
+    const run = { id: 'old-run', createdAt: 1, updatedAt: 1, spec: DEFAULT_EXPERIMENT, backend: null, status: 'complete', epochs: [epoch(1)] };
+    await old.put('runs', run);
+    old.close();
+    const { store, studies } = await openStore(DB);
+    expect(DB_VERSION).toBeGreaterThan(1);
+    expect(await store.listRuns()).toEqual([run]);
+    expect(await studies.listStudies()).toEqual([]);
   });
 });

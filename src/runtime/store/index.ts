@@ -1,3 +1,4 @@
-/** The IndexedDB store of tunelab: runs now, datasets and studies as the schema grows. */
+/** The IndexedDB store of tunelab: runs, studies and their trials, and datasets as the schema grows. */
 export { openStore, IdbRunStore, MemoryRunStore, DB_NAME, type RunStore, type RunFinish } from './run-store';
+export { IdbStudyStore, MemoryStudyStore, type StudyStore } from './study-store';
 export { DB_VERSION, MIGRATIONS, type RunRecord, type TunelabDB } from './schema';

@@ -3,7 +3,9 @@ import type { ExperimentSpec } from '../../core/spec/experiment';
 import { validateExperiment } from '../../core/spec/schema';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo } from '../backend-types';
+import { WriteGuard } from './guard';
 import { DB_VERSION, MIGRATIONS, type RunRecord, type TunelabDB } from './schema';
+import { IdbStudyStore, MemoryStudyStore, type StudyStore } from './study-store';
 
 /** What finishing a run may record. */
 export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes'>;
@@ -46,33 +48,19 @@ function isRunRecord(value: unknown): value is RunRecord {
   );
 }
 
-function describeWriteError(error: unknown): string {
-  const name = (error as DOMException)?.name;
-  return name === 'QuotaExceededError'
-    ? 'Storage is full: new progress is not being saved; saved runs are kept.'
-    : `Runs are not being saved (${(error as Error)?.message ?? String(error)}); saved runs are kept.`;
-}
+/** Runs in IndexedDB. */
+export class IdbRunStore implements RunStore {
+  constructor(
+    private readonly db: IDBPDatabase<TunelabDB>,
+    private readonly guard: WriteGuard,
+  ) {}
 
-/** Shared by both stores: problem reporting and the degraded state. */
-abstract class BaseStore {
-  problem: string | undefined;
-  private listeners: ((problem: string) => void)[] = [];
+  get problem(): string | undefined {
+    return this.guard.problem;
+  }
 
   onProblem(listener: (problem: string) => void): void {
-    this.listeners.push(listener);
-  }
-
-  protected fail(problem: string): void {
-    if (this.problem) return;
-    this.problem = problem;
-    this.listeners.forEach((l) => l(problem));
-  }
-}
-
-/** Runs in IndexedDB. */
-export class IdbRunStore extends BaseStore implements RunStore {
-  constructor(private readonly db: IDBPDatabase<TunelabDB>) {
-    super();
+    this.guard.onProblem(listener);
   }
 
   async createRun(spec: ExperimentSpec, backend: BackendInfo | null): Promise<RunRecord> {
@@ -137,24 +125,18 @@ export class IdbRunStore extends BaseStore implements RunStore {
     return result;
   }
 
-  private async write(action: () => Promise<unknown>): Promise<void> {
-    if (this.problem) return;
-    try {
-      await action();
-    } catch (error) {
-      this.fail(describeWriteError(error));
-    }
+  private write(action: () => Promise<unknown>): Promise<void> {
+    return this.guard.write(action);
   }
 }
 
 /** Runs kept in memory only, for when IndexedDB cannot be opened: the page works, nothing persists. */
-export class MemoryRunStore extends BaseStore implements RunStore {
+export class MemoryRunStore implements RunStore {
   private runs = new Map<string, RunRecord>();
 
-  constructor(problem: string) {
-    super();
-    this.problem = problem;
-  }
+  constructor(readonly problem: string) {}
+
+  onProblem(): void {}
 
   async createRun(spec: ExperimentSpec, backend: BackendInfo | null): Promise<RunRecord> {
     const record = newRecord(spec, backend);
@@ -201,7 +183,7 @@ export const DB_NAME = 'tunelab';
  * Opens the store: IndexedDB when it works, else an in-memory store whose `problem` says that
  * runs are not being saved. Never throws.
  */
-export async function openStore(name = DB_NAME): Promise<{ store: RunStore; persistent: boolean }> {
+export async function openStore(name = DB_NAME): Promise<{ store: RunStore; studies: StudyStore; persistent: boolean }> {
   try {
     if (typeof indexedDB === 'undefined') throw new Error('this browser offers no IndexedDB');
     const db = await openDB<TunelabDB>(name, DB_VERSION, {
@@ -212,11 +194,10 @@ export async function openStore(name = DB_NAME): Promise<{ store: RunStore; pers
         console.warn('tunelab: another tab holds an older version of the database open');
       },
     });
-    return { store: new IdbRunStore(db), persistent: true };
+    const guard = new WriteGuard();
+    return { store: new IdbRunStore(db, guard), studies: new IdbStudyStore(db, guard), persistent: true };
   } catch (error) {
-    return {
-      store: new MemoryRunStore(`Runs are not being saved: storage could not be opened (${(error as Error).message}).`),
-      persistent: false,
-    };
+    const problem = `Runs are not being saved: storage could not be opened (${(error as Error).message}).`;
+    return { store: new MemoryRunStore(problem), studies: new MemoryStudyStore(), persistent: false };
   }
 }

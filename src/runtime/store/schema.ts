@@ -2,6 +2,7 @@ import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo } from '../backend-types';
+import type { StudyRecord, TrialRecord } from '../../core/study/types';
 
 /** One training run as saved: its spec, where it ran, how it went, and its final weights. */
 export interface RunRecord {
@@ -27,6 +28,8 @@ export interface RunRecord {
 export interface TunelabDB extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { createdAt: number } };
   datasets: { key: string; value: { id: string } & Record<string, unknown> };
+  studies: { key: string; value: StudyRecord; indexes: { createdAt: number } };
+  trials: { key: [string, number]; value: TrialRecord; indexes: { studyId: string } };
 }
 
 type Upgrade = (db: IDBPDatabase<TunelabDB>, tx: IDBPTransaction<TunelabDB, StoreNames<TunelabDB>[], 'versionchange'>) => void;
@@ -40,6 +43,10 @@ export const MIGRATIONS: Upgrade[] = [
     const runs = db.createObjectStore('runs', { keyPath: 'id' });
     runs.createIndex('createdAt', 'createdAt');
     db.createObjectStore('datasets', { keyPath: 'id' });
+  },
+  (db) => {
+    db.createObjectStore('studies', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
+    db.createObjectStore('trials', { keyPath: ['studyId', 'number'] }).createIndex('studyId', 'studyId');
   },
 ];
 

@@ -1,0 +1,53 @@
+import type { ExperimentSpec } from '../spec/experiment';
+import type { EpochMetrics } from '../train/types';
+
+/** Which number of an epoch a study optimizes, and which way. */
+export interface Objective {
+  metric: 'valLoss' | 'valMetric';
+  direction: 'minimize' | 'maximize';
+}
+
+/**
+ * A study as data: the experiment it starts from, what varies and how, how to search and prune,
+ * and how many trials; stored, exported and resumed as it is.
+ */
+export interface StudySpec {
+  version: 1;
+  name: string;
+  base: ExperimentSpec;
+  /** The search space (core/search's SearchSpace). */
+  space: Record<string, unknown>;
+  sampler: { kind: 'grid' | 'random' | 'tpe' | 'genetic' } & Record<string, unknown>;
+  pruner: { kind: 'none' | 'median' | 'asha' } & Record<string, unknown>;
+  objective: Objective;
+  nTrials: number;
+  workers: number;
+  seed: number;
+}
+
+/** Where a trial stands. */
+export type TrialState = 'waiting' | 'running' | 'complete' | 'pruned' | 'failed' | 'diverged';
+
+/** One trial of a study: its parameters, the experiment they make, and how it went. */
+export interface TrialRecord {
+  studyId: string;
+  number: number;
+  params: Record<string, unknown>;
+  spec: ExperimentSpec;
+  state: TrialState;
+  /** The objective at the trial's end (its best epoch when early stopping restored one). */
+  value?: number;
+  /** Each finished epoch's metrics, written as the trial trains. */
+  epochs: EpochMetrics[];
+  message?: string;
+  startedAt?: number;
+  finishedAt?: number;
+}
+
+/** A study as stored: its spec and where it stands. */
+export interface StudyRecord {
+  id: string;
+  createdAt: number;
+  spec: StudySpec;
+  status: 'running' | 'paused' | 'complete' | 'cancelled';
+}
