@@ -7,7 +7,7 @@ import type { Objective, TrialRecord } from '../../src/core/study/types';
 const minimize: Objective = { metric: 'valLoss', direction: 'minimize' };
 const epoch = (valLoss: number) => ({ epoch: 1, trainLoss: valLoss, valLoss, trainMetric: 0, valMetric: 1 - valLoss });
 
-function trial(number: number, value: number | undefined, params: Record<string, unknown>, state: TrialRecord['state'] = 'complete'): TrialRecord {
+function trial(number: number, value: number | undefined, params: Record<string, string | number | boolean>, state: TrialRecord['state'] = 'complete'): TrialRecord {
   const lr = typeof params['optimizer.lr'] === 'number' ? (params['optimizer.lr'] as number) : 0.01;
   return { studyId: 's', number, params, spec: { ...DEFAULT_EXPERIMENT, optimizer: { kind: 'adam', lr } }, state, value, epochs: value === undefined ? [epoch(0.9)] : [epoch(0.8), epoch(value)] };
 }

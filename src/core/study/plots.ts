@@ -44,15 +44,19 @@ export interface ParamAxis {
   log: boolean;
 }
 
-/** The axes of the completed trials: one per parameter, in {@link parameterNames} order. */
-export function parameterAxes(trials: TrialRecord[]): ParamAxis[] {
+/**
+ * The axes of the completed trials: one per parameter, in {@link parameterNames} order. A
+ * parameter is on a log axis when its search space says so (`logScale`), or, without one, when
+ * its values span two decades or more.
+ */
+export function parameterAxes(trials: TrialRecord[], logScale?: (name: string) => boolean): ParamAxis[] {
   const done = completed(trials);
   return parameterNames(done).map((name) => {
     const raw = done.map((t) => t.params[name]);
     if (raw.every((v) => v === undefined || numeric(v) !== undefined)) {
       const values = raw.map(numeric);
       const present = values.filter((v): v is number => v !== undefined);
-      const log = present.length > 1 && present.every((v) => v > 0) && Math.max(...present) / Math.min(...present) >= 100;
+      const log = logScale ? logScale(name) : present.length > 1 && present.every((v) => v > 0) && Math.max(...present) / Math.min(...present) >= 100;
       return { name, values, log };
     }
     const categories = [...new Set(raw.filter((v) => v !== undefined).map(String))].sort();
@@ -113,4 +117,14 @@ export function trialsCsv(trials: TrialRecord[]): string {
   };
   const rows = trials.map((t) => [t.number, t.state, t.value, ...names.map((n) => t.params[n])].map(cell).join(','));
   return [['number', 'state', 'value', ...names].map(cell).join(','), ...rows].join('\n') + '\n';
+}
+
+/** Points of a slice plot of `axis` (from {@link parameterAxes} of the same trials): the objective against the parameter, sorted by the parameter, trials without it left out. */
+export function slicePoints(trials: TrialRecord[], axis: ParamAxis): { x: number[]; y: number[] } {
+  const values = completed(trials).map((t) => t.value);
+  const points = axis.values
+    .map((x, i) => ({ x, y: values[i] }))
+    .filter((p): p is { x: number; y: number } => p.x !== undefined)
+    .sort((a, b) => a.x - b.x);
+  return { x: points.map((p) => p.x), y: points.map((p) => p.y) };
 }

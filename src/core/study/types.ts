@@ -32,7 +32,7 @@ export type TrialState = 'waiting' | 'running' | 'complete' | 'pruned' | 'failed
 export interface TrialRecord {
   studyId: string;
   number: number;
-  params: Record<string, unknown>;
+  params: Record<string, string | number | boolean>;
   spec: ExperimentSpec;
   state: TrialState;
   /** The objective at the trial's end (its best epoch when early stopping restored one). */

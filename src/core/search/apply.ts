@@ -1,0 +1,55 @@
+import { FEATURES, type Activation, type FeatureId } from '../model/types';
+import type { OptimizerKind } from '../optim/types';
+import type { ExperimentSpec } from '../spec/experiment';
+import type { Params } from './space';
+
+type Setter = (spec: ExperimentSpec, value: Params[string]) => void;
+
+/**
+ * Parameters that are not a plain path into the spec: the shape of the network as a whole,
+ * and the optimizer kind, whose change drops the other kind's own hyperparameters.
+ */
+const SPECIAL: Record<string, Setter> = {
+  'model.layers': (s, v) => {
+    const n = Number(v);
+    const template = s.model.hidden[0] ?? { units: 4, activation: 'tanh' };
+    s.model.hidden = Array.from({ length: n }, (_, i) => ({ ...(s.model.hidden[i] ?? template) }));
+  },
+  'model.units': (s, v) => s.model.hidden.forEach((l) => (l.units = Number(v))),
+  'model.activation': (s, v) => s.model.hidden.forEach((l) => (l.activation = v as Activation)),
+  'model.features': (s, v) => {
+    const wanted = String(v).split('+') as FeatureId[];
+    s.model.features = FEATURES.filter((f) => wanted.includes(f));
+  },
+  'optimizer.kind': (s, v) => {
+    s.optimizer = { kind: v as OptimizerKind, lr: s.optimizer.lr };
+  },
+};
+
+/** Applies a kind before the hyperparameters that depend on it, the layer count before the units. */
+const FIRST = ['optimizer.kind', 'model.layers'];
+
+/**
+ * The experiment a trial runs: `base` with each parameter set, by its dotted path
+ * ('optimizer.lr', 'training.batchSize', 'seed') or one of the special names 'model.layers',
+ * 'model.units', 'model.activation', 'model.features' (features joined by '+').
+ *
+ * @example
+ * applyParams(base, { 'optimizer.lr': 0.1, 'model.layers': 2, 'model.units': 8 });
+ */
+export function applyParams(base: ExperimentSpec, params: Params): ExperimentSpec {
+  const spec = structuredClone(base);
+  const names = Object.keys(params).sort((a, b) => Number(FIRST.includes(b)) - Number(FIRST.includes(a)));
+  for (const name of names) {
+    const special = SPECIAL[name];
+    if (special) {
+      special(spec, params[name]);
+      continue;
+    }
+    const path = name.split('.');
+    let target = spec as unknown as Record<string, unknown>;
+    for (const key of path.slice(0, -1)) target = target[key] as Record<string, unknown>;
+    target[path.at(-1)!] = params[name];
+  }
+  return spec;
+}

@@ -1,0 +1,234 @@
+import * as Comlink from 'comlink';
+import { applyParams, createPruner, createSampler, type Params, type Pruner, type Sampler } from '../core/search';
+import { validateExperiment } from '../core/spec/schema';
+import { groupCompatible, minimizedValue, samplerHistory, trialResult } from '../core/study/schedule';
+import type { StudyRecord, TrialRecord } from '../core/study/types';
+import type { EpochMetrics } from '../core/train/types';
+import type { StudyWorkerApi } from '../workers/study.worker';
+import type { BackendInfo, BackendPreference } from './backend-types';
+import type { StudyStore } from './store';
+
+/** What the study screen hears while a study runs. */
+export interface StudyListener {
+  onTrials(trials: TrialRecord[]): void;
+  onStatus(status: StudyRecord['status'], message?: string): void;
+  onBackend?(info: BackendInfo): void;
+}
+
+/** Largest population one worker trains at once. */
+const MAX_GROUP = 64;
+
+interface Slot {
+  worker: Worker;
+  api: Comlink.Remote<StudyWorkerApi>;
+  busy: boolean;
+}
+
+/**
+ * Runs a study in a pool of workers: asks the sampler for trials, trains compatible ones
+ * together as populations, prunes on intermediate values, stores every trial as it goes, and
+ * resumes after a reload from what the store holds (running trials are re-queued; the sampler
+ * is rebuilt from every finished trial).
+ */
+export class StudyRunner {
+  private trials: TrialRecord[] = [];
+  private slots: Slot[] = [];
+  private paused = false;
+  private cancelled = false;
+  private wake: (() => void) | null = null;
+
+  constructor(
+    private readonly store: StudyStore,
+    private readonly study: StudyRecord,
+    private readonly listener: StudyListener,
+    private readonly preference: BackendPreference = 'auto',
+  ) {}
+
+  /** Runs (or resumes) the study until every trial has finished, it is cancelled, or fails. */
+  async run(): Promise<void> {
+    const { spec } = this.study;
+    this.trials = await this.store.listTrials(this.study.id);
+    for (const t of this.trials) {
+      if (t.state === 'running') {
+        t.state = 'waiting';
+        t.epochs = [];
+        await this.store.putTrial(t);
+      }
+    }
+    const sampler = createSampler(spec.sampler as never, spec.space as never, spec.seed, samplerHistory(this.trials, spec.objective) as never);
+    const pruner = spec.pruner.kind === 'none' ? null : createPruner(spec.pruner as never);
+    await this.store.setStatus(this.study.id, 'running');
+    this.listener.onStatus('running');
+    this.publish();
+    const running = new Set<Promise<void>>();
+    let exhausted = false;
+    try {
+      await this.startWorkers(spec.workers);
+      for (;;) {
+        if (this.cancelled) break;
+        const finished = this.trials.filter((t) => t.state !== 'waiting' && t.state !== 'running').length;
+        if (finished >= spec.nTrials || (exhausted && !this.trials.some((t) => t.state === 'waiting' || t.state === 'running'))) break;
+        const slot = this.slots.find((s) => !s.busy);
+        if (this.paused || !slot) {
+          await this.sleep(running);
+          continue;
+        }
+        let waiting = this.trials.filter((t) => t.state === 'waiting');
+        const remaining = spec.nTrials - this.trials.length;
+        const share = Math.ceil((remaining + waiting.length) / spec.workers);
+        const wanted = Math.max(0, Math.min(remaining, this.groupSize(share) - waiting.length));
+        if (wanted > 0 && !exhausted) {
+          const asked = sampler.askBatch(wanted);
+          if (asked.length < wanted) exhausted = true;
+          for (const params of asked) await this.addTrial(params, sampler);
+          waiting = this.trials.filter((t) => t.state === 'waiting');
+        }
+        if (waiting.length === 0) {
+          if (running.size === 0) break;
+          await this.sleep(running);
+          continue;
+        }
+        const [group] = groupCompatible(waiting.map((t) => t.spec), this.groupSize(share));
+        const job = this.train(slot, group.map((i) => waiting[i]), sampler, pruner).finally(() => running.delete(job));
+        running.add(job);
+      }
+      await Promise.all(running);
+      const status = this.cancelled ? 'cancelled' : 'complete';
+      await this.store.setStatus(this.study.id, status);
+      this.listener.onStatus(status);
+    } finally {
+      this.stopWorkers();
+    }
+  }
+
+  /** Stops handing out trials; running groups finish. */
+  pause(): void {
+    this.paused = true;
+    this.listener.onStatus('paused');
+    void this.store.setStatus(this.study.id, 'paused');
+  }
+
+  /** Hands out trials again. */
+  resume(): void {
+    this.paused = false;
+    this.listener.onStatus('running');
+    void this.store.setStatus(this.study.id, 'running');
+    this.notify();
+  }
+
+  /** Ends the study: running groups stop before their next batch; their trials stay as they were. */
+  cancel(): void {
+    this.cancelled = true;
+    this.slots.forEach((s) => void s.api.cancel());
+    this.notify();
+  }
+
+  /** How many trials one worker takes at a time: large for grid and random, small for samplers that learn from every result. */
+  private groupSize(share: number): number {
+    const learns = ['tpe', 'genetic'].includes(this.study.spec.sampler.kind);
+    return Math.max(1, Math.min(MAX_GROUP, learns ? Math.min(8, share) : share));
+  }
+
+  private async addTrial(params: Params, sampler: Sampler): Promise<void> {
+    const spec = applyParams(this.study.spec.base, params);
+    const valid = validateExperiment(spec);
+    const trial: TrialRecord = {
+      studyId: this.study.id,
+      number: this.trials.length,
+      params,
+      spec,
+      state: valid.ok ? 'waiting' : 'failed',
+      epochs: [],
+      message: valid.ok ? undefined : valid.errors.map((e) => e.message).join(' '),
+    };
+    this.trials.push(trial);
+    if (!valid.ok) sampler.tell(params, null);
+    await this.store.putTrial(trial);
+  }
+
+  private async train(slot: Slot, group: TrialRecord[], sampler: Sampler, pruner: Pruner | null): Promise<void> {
+    slot.busy = true;
+    const { objective } = this.study.spec;
+    const now = Date.now();
+    for (const t of group) Object.assign(t, { state: 'running', startedAt: now, epochs: [] });
+    await Promise.all(group.map((t) => this.store.putTrial(t)));
+    this.publish();
+    const onEpoch = async (epoch: number, metrics: (EpochMetrics | null)[]) => {
+      const prune: number[] = [];
+      metrics.forEach((m, p) => {
+        if (!m) return;
+        group[p].epochs.push(m);
+        if (pruner && pruner.shouldPrune(group[p].number, epoch, minimizedValue(m, objective), this.prunerView())) prune.push(p);
+      });
+      await Promise.all(group.filter((_, p) => metrics[p]).map((t) => this.store.putTrial(t)));
+      this.publish();
+      return prune;
+    };
+    try {
+      const outcome = await slot.api.run(group.map((t) => t.spec), Comlink.proxy(onEpoch));
+      for (const [p, member] of outcome.members.entries()) {
+        const t = group[p];
+        if (outcome.cancelled && member.status === 'training') continue;
+        const { state, value } = trialResult(member, objective);
+        Object.assign(t, { state, value, finishedAt: Date.now() });
+        sampler.tell(t.params as Params, value === undefined ? null : objective.direction === 'minimize' ? value : -value);
+      }
+    } catch (error) {
+      // A crashed worker fails its trials and is replaced; the study goes on.
+      for (const t of group) Object.assign(t, { state: 'failed', finishedAt: Date.now(), message: `The worker crashed: ${(error as Error)?.message ?? error}` });
+      await this.replace(slot);
+    }
+    await Promise.all(group.map((t) => this.store.putTrial(t)));
+    slot.busy = false;
+    this.publish();
+    this.notify();
+  }
+
+  private prunerView() {
+    return this.trials.map((t) => ({
+      id: t.number,
+      state: t.state,
+      intermediate: t.epochs.map((m) => minimizedValue(m, this.study.spec.objective)),
+    }));
+  }
+
+  private async startWorkers(count: number): Promise<void> {
+    for (let i = 0; i < count; i++) this.slots.push(await this.spawn());
+  }
+
+  private async spawn(): Promise<Slot> {
+    const worker = new Worker(new URL('../workers/study.worker.ts', import.meta.url), { type: 'module' });
+    const api = Comlink.wrap<StudyWorkerApi>(worker);
+    const info = await api.prepare(this.preference);
+    this.listener.onBackend?.(info);
+    return { worker, api, busy: false };
+  }
+
+  private async replace(slot: Slot): Promise<void> {
+    slot.worker.terminate();
+    const fresh = await this.spawn();
+    Object.assign(slot, fresh);
+  }
+
+  private stopWorkers(): void {
+    this.slots.forEach((s) => s.worker.terminate());
+    this.slots = [];
+  }
+
+  private publish(): void {
+    this.listener.onTrials(this.trials.map((t) => ({ ...t, epochs: [...t.epochs] })));
+  }
+
+  private sleep(running: Set<Promise<void>>): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      if (running.size) void Promise.race(running).then(resolve);
+    });
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+}
