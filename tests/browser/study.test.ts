@@ -1,0 +1,79 @@
+import { deleteDB } from 'idb';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import type { StudySpec, TrialRecord } from '../../src/core/study/types';
+import { openStore, type RunStore } from '../../src/runtime/store';
+import { StudyRunner } from '../../src/runtime/study-runner';
+
+const DB = 'tunelab-study-test';
+const spec: StudySpec = {
+  version: 1,
+  name: 'test',
+  base: {
+    ...structuredClone(DEFAULT_EXPERIMENT),
+    data: { kind: 'xor', n: 80, noise: 0, trainRatio: 0.5, seed: 1 },
+    model: { features: ['x1', 'x2'], hidden: [{ units: 4, activation: 'tanh' }], l1: 0, l2: 0, dropout: 0 },
+    optimizer: { kind: 'momentum', lr: 0.1 },
+    training: { batchSize: 20, epochs: 3, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
+  },
+  space: { 'optimizer.lr': { type: 'float', low: 0.001, high: 0.5, log: true }, 'optimizer.momentum': { type: 'float', low: 0, high: 0.95 } },
+  sampler: { kind: 'random' },
+  pruner: { kind: 'none' },
+  objective: { metric: 'valLoss', direction: 'minimize' },
+  nTrials: 12,
+  workers: 3,
+  seed: 4,
+};
+
+const opened: RunStore[] = [];
+beforeEach(() => deleteDB(DB));
+afterEach(() => opened.splice(0).forEach((s) => s.close()));
+
+async function studies() {
+  const { store, studies } = await openStore(DB);
+  opened.push(store);
+  return studies;
+}
+
+function expectAllComplete(trials: TrialRecord[]) {
+  expect(trials.map((t) => t.number)).toEqual([...Array(12).keys()]);
+  trials.forEach((t) => {
+    expect(t.state).toBe('complete');
+    expect(t.epochs).toHaveLength(3);
+    expect(t.value).toBe(t.epochs[2].valLoss);
+  });
+}
+
+describe('studies', () => {
+  test('a 12-trial study with 3 workers completes on webgpu and keeps every trial', async () => {
+    const store = await studies();
+    const record = await store.createStudy(spec);
+    const backends: string[] = [];
+    await new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {}, onBackend: (b) => backends.push(b.name) }).run();
+    expect(backends).toEqual(['webgpu', 'webgpu', 'webgpu']);
+    expectAllComplete(await store.listTrials(record.id));
+    expect((await store.getStudy(record.id))!.status).toBe('complete');
+  });
+
+  test('a study cut off mid-way resumes after a reload and ends with every trial complete, none lost or duplicated', async () => {
+    const store = await studies();
+    const record = await store.createStudy({ ...spec, workers: 2 });
+    let first: StudyRunner;
+    // Cut off as soon as some trials are done: like closing the tab, running trials stay 'running'.
+    first = new StudyRunner(store, record, {
+      onTrials: (trials) => trials.some((t) => t.state === 'complete') && first.cancel(),
+      onStatus: () => {},
+    });
+    await first.run();
+    const cut = await store.listTrials(record.id);
+    expect(cut.some((t) => t.state === 'complete')).toBe(true);
+    expect(cut.filter((t) => t.state === 'complete').length).toBeLessThan(12);
+
+    const reopened = await studies();
+    await new StudyRunner(reopened, (await reopened.getStudy(record.id))!, { onTrials: () => {}, onStatus: () => {} }).run();
+    const trials = await reopened.listTrials(record.id);
+    expectAllComplete(trials);
+    // The trials finished before the cut kept their parameters.
+    cut.filter((t) => t.state === 'complete').forEach((t) => expect(trials[t.number].params).toEqual(t.params));
+  });
+});

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openSite, type Site } from './harness';
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+test('a practitioner defines a space, runs a short random study, reads its plots and opens the best trial', async () => {
+  const { page, errors } = await site.newPage();
+  await page.goto(`${site.url}#/study`);
+  // Vary the activation too, besides the learning rate and momentum proposed.
+  await page.getByLabel('Vary Activation').check();
+  await page.getByLabel('Activation choices').fill('tanh, relu');
+  await page.getByLabel('Activation choices').dispatchEvent('change');
+  await expect.poll(() => page.textContent('[data-testid=grid-size]')).toContain('50 combinations');
+  await page.getByLabel('Trials').fill('6');
+  await page.getByLabel('Trials').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Run study' }).click();
+
+  await expect.poll(() => page.textContent('[data-testid=trial-counts]'), { timeout: 150_000, interval: 1000 }).toBe('6 complete');
+  expect(await page.locator('[data-testid=trial-table] tbody tr').count()).toBe(6);
+  expect(await page.locator('[data-testid=history-plot] canvas').count()).toBeGreaterThan(0);
+  expect(await page.locator('[data-testid=parallel-plot] polyline').count()).toBe(6);
+  await page.screenshot({ path: 'test-results/e2e-study.png', fullPage: true });
+
+  await page.getByTestId('open-best').click();
+  await expect.poll(() => page.url()).toContain('#/train?');
+  expect(['tanh', 'relu']).toContain(await page.locator('select[aria-label="Activation of layer 1"]').inputValue());
+  expect(errors).toEqual([]);
+});
