@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OPTIMIZER_DEFAULTS, resolveHypers } from './defaults';
 import { adagrad, adam, adamw, rmsprop } from './rules/adaptive';
-import type { UpdateRule } from './rules/rule';
+import type { StepHypers, UpdateRule } from './rules/rule';
 import { momentumRule, sgd } from './rules/sgd';
 import type { Hyper, OptimizerHypers, OptimizerKind, OptimizerSpec } from './types';
 
@@ -31,7 +31,11 @@ const RULES: Record<OptimizerKind, UpdateRule> = {
  */
 export class Optimizer {
   private readonly rule: UpdateRule;
-  private readonly hypers: OptimizerHypers;
+  /** The hyperparameters as tensors, with the constants derived from them; made once. */
+  private readonly constants: Omit<StepHypers, 'biasCorrection1' | 'biasCorrection2'>;
+  private readonly betas: { beta1: Hyper; beta2: Hyper };
+  /** Tensors this optimizer made (not the caller's), freed by dispose(). */
+  private readonly owned: tf.Tensor[] = [];
   private state: tf.Variable[][] = [];
   private steps = 0;
 
@@ -45,7 +49,16 @@ export class Optimizer {
     hypers: Partial<OptimizerHypers> & { lr: Hyper },
   ) {
     this.rule = RULES[kind];
-    this.hypers = { ...OPTIMIZER_DEFAULTS[kind], ...hypers };
+    const h: OptimizerHypers = { ...OPTIMIZER_DEFAULTS[kind], ...hypers };
+    const tensor = (v: Hyper): tf.Tensor => (typeof v === 'number' ? this.own(tf.scalar(v)) : v);
+    const oneMinus = (v: Hyper): tf.Tensor => (typeof v === 'number' ? this.own(tf.scalar(1 - v)) : this.own(tf.sub(1, v)));
+    this.betas = { beta1: h.beta1, beta2: h.beta2 };
+    this.constants = {
+      lr: tensor(h.lr), momentum: tensor(h.momentum), alpha: tensor(h.alpha), beta1: tensor(h.beta1),
+      beta2: tensor(h.beta2), eps: tensor(h.eps), weightDecay: tensor(h.weightDecay),
+      oneMinusAlpha: oneMinus(h.alpha), oneMinusBeta1: oneMinus(h.beta1), oneMinusBeta2: oneMinus(h.beta2),
+      usesWeightDecay: h.weightDecay !== 0, usesMomentum: h.momentum !== 0,
+    };
   }
 
   /** An optimizer for a spec, with numbers for every hyperparameter. */
@@ -67,7 +80,14 @@ export class Optimizer {
     this.steps++;
     const t = this.steps;
     tf.tidy(() => {
-      const h: OptimizerHypers = lrFactor === 1 ? this.hypers : { ...this.hypers, lr: tf.mul(this.hypers.lr, lrFactor) };
+      // 1 − β^t in double precision when β is a number; two small uploads per step in all.
+      const correction = (beta: Hyper) => (typeof beta === 'number' ? tf.scalar(1 - beta ** t) : tf.sub(1, tf.pow(beta, t)));
+      const h: StepHypers = {
+        ...this.constants,
+        lr: lrFactor === 1 ? this.constants.lr : tf.mul(this.constants.lr, lrFactor),
+        biasCorrection1: this.rule.biasCorrected ? correction(this.betas.beta1) : 1,
+        biasCorrection2: this.rule.biasCorrected ? correction(this.betas.beta2) : 1,
+      };
       params.forEach((param, i) => {
         const slots = (this.state[i] ??= this.rule.slots.map((_, k) =>
           tf.tidy(() => tf.variable(tf.zerosLike(param), false, `${param.name}/${this.rule.slots[k]}`)),
@@ -82,9 +102,16 @@ export class Optimizer {
     });
   }
 
-  /** Frees the optimizer's state (not the parameters, not the caller's hyperparameter tensors). */
+  /** Frees the optimizer's state and constants (not the parameters, not the caller's hyperparameter tensors). */
   dispose(): void {
     this.state.flat().forEach((v) => v.dispose());
     this.state = [];
+    this.owned.forEach((t) => t.dispose());
+    this.owned.length = 0;
+  }
+
+  private own<T extends tf.Tensor>(t: T): T {
+    this.owned.push(t);
+    return t;
   }
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Hyper } from '../types';
-import type { UpdateRule } from './rule';
+import type { StepHypers, UpdateRule } from './rule';
 import { withWeightDecay } from './sgd';
 
 /**
@@ -13,7 +12,7 @@ import { withWeightDecay } from './sgd';
 export const adagrad: UpdateRule = {
   slots: ['s'],
   update(theta, grad, state, h) {
-    const g = withWeightDecay(theta, grad, h.weightDecay);
+    const g = withWeightDecay(theta, grad, h);
     const s = tf.add(state.s, tf.square(g));
     return { theta: tf.sub(theta, tf.div(tf.mul(h.lr, g), tf.add(tf.sqrt(s), h.eps))), state: { s } };
   },
@@ -31,34 +30,21 @@ export const adagrad: UpdateRule = {
 export const rmsprop: UpdateRule = {
   slots: ['v', 'b'],
   update(theta, grad, state, h) {
-    const g = withWeightDecay(theta, grad, h.weightDecay);
-    const v = tf.add(tf.mul(h.alpha, state.v), tf.mul(complement(h.alpha), tf.square(g)));
+    const g = withWeightDecay(theta, grad, h);
+    const v = tf.add(tf.mul(h.alpha, state.v), tf.mul(h.oneMinusAlpha, tf.square(g)));
     const scaled = tf.div(g, tf.add(tf.sqrt(v), h.eps));
-    if (h.momentum === 0) return { theta: tf.sub(theta, tf.mul(h.lr, scaled)), state: { v, b: state.b } };
+    if (!h.usesMomentum) return { theta: tf.sub(theta, tf.mul(h.lr, scaled)), state: { v, b: state.b } };
     const b = tf.add(tf.mul(h.momentum, state.b), scaled);
     return { theta: tf.sub(theta, tf.mul(h.lr, b)), state: { v, b } };
   },
 };
 
-/**
- * 1 − β, computed in double precision when β is a number: in float32, 1 − 0.999 loses five
- * digits, enough to move Adam's first step by 1e-5 of its size.
- */
-function complement(beta: Hyper): Hyper {
-  return typeof beta === 'number' ? 1 - beta : tf.sub(1, beta);
-}
-
-/** 1 − β^t, for a number or a tensor β. */
-function biasCorrection(beta: Hyper, t: number): Hyper {
-  return typeof beta === 'number' ? 1 - beta ** t : tf.sub(1, tf.pow(beta, t));
-}
-
 /** The Adam step shared by adam and adamw, on an already decayed θ and gradient g. */
-function adamStep(theta: tf.Tensor, g: tf.Tensor, state: Record<string, tf.Tensor>, h: Parameters<UpdateRule['update']>[3], t: number) {
-  const m = tf.add(tf.mul(h.beta1, state.m), tf.mul(complement(h.beta1), g));
-  const v = tf.add(tf.mul(h.beta2, state.v), tf.mul(complement(h.beta2), tf.square(g)));
-  const mHat = tf.div(m, biasCorrection(h.beta1, t));
-  const vHat = tf.div(v, biasCorrection(h.beta2, t));
+function adamStep(theta: tf.Tensor, g: tf.Tensor, state: Record<string, tf.Tensor>, h: StepHypers) {
+  const m = tf.add(tf.mul(h.beta1, state.m), tf.mul(h.oneMinusBeta1, g));
+  const v = tf.add(tf.mul(h.beta2, state.v), tf.mul(h.oneMinusBeta2, tf.square(g)));
+  const mHat = tf.div(m, h.biasCorrection1);
+  const vHat = tf.div(v, h.biasCorrection2);
   return { theta: tf.sub(theta, tf.div(tf.mul(h.lr, mHat), tf.add(tf.sqrt(vHat), h.eps))), state: { m, v } };
 }
 
@@ -73,8 +59,9 @@ function adamStep(theta: tf.Tensor, g: tf.Tensor, state: Record<string, tf.Tenso
  */
 export const adam: UpdateRule = {
   slots: ['m', 'v'],
-  update(theta, grad, state, h, t) {
-    return adamStep(theta, withWeightDecay(theta, grad, h.weightDecay), state, h, t);
+  biasCorrected: true,
+  update(theta, grad, state, h) {
+    return adamStep(theta, withWeightDecay(theta, grad, h), state, h);
   },
 };
 
@@ -86,8 +73,9 @@ export const adam: UpdateRule = {
  */
 export const adamw: UpdateRule = {
   slots: ['m', 'v'],
-  update(theta, grad, state, h, t) {
-    const decayed = h.weightDecay === 0 ? theta : tf.sub(theta, tf.mul(tf.mul(h.lr, h.weightDecay), theta));
-    return adamStep(decayed, grad, state, h, t);
+  biasCorrected: true,
+  update(theta, grad, state, h) {
+    const decayed = h.usesWeightDecay ? tf.sub(theta, tf.mul(tf.mul(h.lr, h.weightDecay), theta)) : theta;
+    return adamStep(decayed, grad, state, h);
   },
 };

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { UpdateRule } from './rule';
+import type { StepHypers, UpdateRule } from './rule';
 
 /** g ← g + λθ (weight decay as an L2 term, as torch.optim). */
-export function withWeightDecay(theta: tf.Tensor, grad: tf.Tensor, weightDecay: number | tf.Tensor): tf.Tensor {
-  return weightDecay === 0 ? grad : tf.add(grad, tf.mul(weightDecay, theta));
+export function withWeightDecay(theta: tf.Tensor, grad: tf.Tensor, h: StepHypers): tf.Tensor {
+  return h.usesWeightDecay ? tf.add(grad, tf.mul(h.weightDecay, theta)) : grad;
 }
 
 /**
@@ -15,7 +15,7 @@ export function withWeightDecay(theta: tf.Tensor, grad: tf.Tensor, weightDecay: 
 export const sgd: UpdateRule = {
   slots: [],
   update(theta, grad, state, h) {
-    const g = withWeightDecay(theta, grad, h.weightDecay);
+    const g = withWeightDecay(theta, grad, h);
     return { theta: tf.sub(theta, tf.mul(h.lr, g)), state };
   },
 };
@@ -33,7 +33,7 @@ export function momentumRule(nesterov: boolean): UpdateRule {
   return {
     slots: ['b'],
     update(theta, grad, state, h, t) {
-      const g = withWeightDecay(theta, grad, h.weightDecay);
+      const g = withWeightDecay(theta, grad, h);
       const b = t === 1 ? g : tf.add(tf.mul(h.momentum, state.b), g);
       const direction = nesterov ? tf.add(g, tf.mul(h.momentum, b)) : b;
       return { theta: tf.sub(theta, tf.mul(h.lr, direction)), state: { b } };
