@@ -1,5 +1,8 @@
 import * as Comlink from 'comlink';
 import { afterAll, describe, expect, test } from 'vitest';
+import { logSpace } from '../../src/core/landscape';
+import { BASIN_GRID, SWEEP_RANGE } from '../../src/core/landscape/lab-spec';
+import { findLesson } from '../../src/core/landscape/lessons';
 import type { LandscapeWorkerApi } from '../../src/workers/landscape.worker';
 
 const workers: Worker[] = [];
@@ -7,28 +10,56 @@ async function worker(backend: 'webgpu' | 'cpu') {
   const w = new Worker(new URL('../../src/workers/landscape.worker.ts', import.meta.url), { type: 'module' });
   workers.push(w);
   const api = Comlink.wrap<LandscapeWorkerApi>(w);
-  expect((await api.prepare(backend)).name).toBe(backend);
+  const info = await api.prepare(backend);
+  expect(info.name).toBe(backend);
+  expect(info.fallbackReason).toBeUndefined();
   return api;
 }
 afterAll(() => workers.forEach((w) => w.terminate()));
 
-describe('the landscape worker', () => {
-  test('the basin map and the learning-rate sweep agree on webgpu and cpu', async () => {
+const sixHump = findLesson('six-hump-trap')!.setup;
+const stability = findLesson('stability-bound')!.setup;
+const bowl = { id: 'bowl' as const, condition: stability.condition, rotation: stability.rotation };
+
+describe('the landscape worker on webgpu and cpu', () => {
+  test('the 128×128 basin map and the 64-rate sweep agree between the backends', async () => {
     const [gpu, cpu] = [await worker('webgpu'), await worker('cpu')];
-    const basins = { surface: 'himmelblau', optimizer: { kind: 'sgd' as const, lr: 0.01 }, grid: { size: 64 }, steps: 200 };
+    const [gpuBase, cpuBase] = [await gpu.tensorCount(), await cpu.tensorCount()];
+    const basins = { surface: sixHump.surface, optimizer: sixHump.optimizers[1], grid: { size: BASIN_GRID }, steps: sixHump.steps };
     const [a, b] = [await gpu.basinMap(basins), await cpu.basinMap(basins)];
-    expect(a.counts.filter((c) => c > 0)).toHaveLength(4);
+    expect(a.labels.length).toBe(128 * 128);
     let differ = 0;
     for (let i = 0; i < a.labels.length; i++) if (a.labels[i] !== b.labels[i]) differ++;
-    // Only starts on a basin's boundary may fall either way in float32 on different hardware.
-    expect(differ).toBeLessThanOrEqual(8);
+    // Only starts on a basin's edge may fall either way in float32 on different hardware.
+    expect(differ).toBeLessThanOrEqual(16);
+    expect(Math.abs(a.shareGlobal - b.shareGlobal)).toBeLessThanOrEqual(16 / (128 * 128));
+    expect(a.counts.filter((c) => c > 0).length).toBe(6);
 
-    const sweep = { surface: { id: 'bowl' as const, condition: 10, rotation: 30 }, optimizer: { kind: 'sgd' as const, lr: 0.1 }, start: [-3, 3] as [number, number], steps: 100, lrs: { low: 1e-4, high: 10, count: 64 } };
-    const [s, t] = [await gpu.lrSweep(sweep), await cpu.lrSweep(sweep)];
-    expect(s.threshold).toBe(t.threshold);
-    expect(s.diverged).toEqual(t.diverged);
+    const sweep = { surface: bowl, optimizer: stability.optimizers[0], start: stability.start, steps: stability.steps, lrs: logSpace(SWEEP_RANGE) };
+    const [s, t] = [await gpu.sweepWithRuns(sweep), await cpu.sweepWithRuns(sweep)];
+    expect(s.sweep.lrs).toHaveLength(64);
+    expect(s.sweep.threshold).toBe(t.sweep.threshold);
+    expect(s.sweep.diverged).toEqual(t.sweep.diverged);
     // 2/L = 0.2: the first diverging rate is the first grid rate above it.
-    expect(s.threshold! / 0.2).toBeGreaterThan(1);
-    expect(s.threshold! / 0.2).toBeLessThan(10 ** (8 / 63));
+    expect(s.sweep.threshold).toBe(sweep.lrs.find((lr) => lr > 0.2));
+    expect(s.values).toHaveLength((stability.steps + 1) * 64);
+    expect(s.path).toHaveLength((stability.steps + 1) * 64 * 2);
+    expect(await gpu.tensorCount()).toBe(gpuBase);
+    expect(await cpu.tensorCount()).toBe(cpuBase);
+  });
+
+  test('a long basin map stops when cancelled and frees its tensors', async () => {
+    const gpu = await worker('webgpu');
+    const base = await gpu.tensorCount();
+    const progress: number[] = [];
+    const run = gpu.basinMap(
+      { surface: 'himmelblau', optimizer: { kind: 'adam', lr: 0.05 }, grid: { size: 128 }, steps: 2000 },
+      Comlink.proxy((done: number) => progress.push(done)),
+    );
+    await expect.poll(() => progress.length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await gpu.cancel();
+    await expect(run).rejects.toThrow(/abort/i);
+    expect(progress.at(-1)!).toBeLessThan(2000);
+    expect(await gpu.tensorCount()).toBe(base);
   });
 });

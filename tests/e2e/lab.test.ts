@@ -9,8 +9,10 @@ afterAll(async () => {
   await site?.close();
 });
 
-/** How many pixels of the overlay canvas are near a colour: the paths drawn on the contour plot. */
-function countColour(page: import('playwright-core').Page, rgb: [number, number, number]) {
+type Page = import('playwright-core').Page;
+
+/** Pixels of the contour plot's top canvas (the paths) within a small distance of a colour. */
+function countColour(page: Page, rgb: [number, number, number]) {
   return page.$eval('[data-testid=contour] canvas:last-of-type', (el, [r, g, b]) => {
     const canvas = el as HTMLCanvasElement;
     const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
@@ -20,22 +22,31 @@ function countColour(page: import('playwright-core').Page, rgb: [number, number,
   }, rgb);
 }
 
-test('a student opens a lesson from its link and sees the paths drawn', async () => {
+test('a student opens a lesson from its link, sees both paths drawn on WebGPU, and a bad formula is pointed at', async () => {
   const { page, errors } = await site.newPage();
-  await page.goto(`${site.url}#/lab?surface=rosenbrock&opt=sgd:0.001,adam:0.05&start=-1.5,2&steps=500&view=paths&lesson=adam-rosenbrock`);
+  await page.goto(`${site.url}#/lab?lesson=adam-rosenbrock`);
   await expect.poll(() => page.textContent('[data-testid=lesson-text]'), { timeout: 30_000 }).toContain('Rosenbrock');
-  expect(await page.textContent('[data-testid=surface-formula]')).toContain('100');
-  // The two paths, red (#e8453c) for SGD and blue (#2e9bf0) for Adam, are drawn once computed.
-  await expect.poll(() => countColour(page, [46, 155, 240]), { timeout: 90_000, interval: 1000 }).toBeGreaterThan(200);
-  await expect.poll(() => countColour(page, [232, 69, 60]), { timeout: 30_000 }).toBeGreaterThan(20);
+  expect(await page.textContent('[data-testid=surface-formula]')).toBe('(1 − x)² + 100(y − x²)²');
+  await expect.poll(() => page.getAttribute('[data-testid=backend]', 'data-backend'), { timeout: 60_000 }).toBe('webgpu');
+
+  // The paths are computed in the worker, then revealed: show them all and look for their colours.
+  await expect.poll(() => page.getByRole('button', { name: 'Show all' }).isEnabled(), { timeout: 90_000 }).toBe(true);
+  await page.getByRole('button', { name: 'Show all' }).click();
+  await expect.poll(() => page.getAttribute('[data-testid=contour]', 'data-steps-shown')).toBe('500');
+  // Adam (blue, #2e9bf0) walks far down the valley; SGD (red, #e8453c) moves a little.
+  await expect.poll(() => countColour(page, [46, 155, 240]), { timeout: 10_000 }).toBeGreaterThan(300);
+  expect(await countColour(page, [232, 69, 60])).toBeGreaterThan(40);
+  expect(await page.textContent('[data-testid=finals]')).toContain('adam 0.05');
+  expect(new URL(page.url()).hash).toBe('#/lab?lesson=adam-rosenbrock');
   await page.screenshot({ path: 'test-results/e2e-lab.png', fullPage: true });
 
-  // A bad formula gets its position, and the surface stays.
-  await page.locator('select[aria-label=Surface]').selectOption('formula');
-  const before = await page.textContent('[data-testid=surface-formula]');
-  await page.locator('input.mono').fill('x^2 + foo(y)');
-  await page.locator('input.mono').dispatchEvent('change');
-  await expect.poll(() => page.textContent('[role=alert]')).toContain('position 6');
-  expect(await page.textContent('[data-testid=surface-formula]')).toBe(before);
+  // A bad formula gets a caret under its character; the surface and the link stay.
+  await page.locator('select[aria-label=Surface]').selectOption('custom');
+  await page.locator('#formula-input').fill('x^2 + foo(y)');
+  await page.locator('#formula-input').press('Enter');
+  await expect.poll(() => page.textContent('[data-testid=formula-error]')).toContain("Unknown name 'foo' at position 6");
+  expect(await page.textContent('[data-testid=formula-error] .caret')).toBe('x^2 + foo(y)\n      ^');
+  expect(await page.textContent('[data-testid=surface-formula]')).toBe('(1 − x)² + 100(y − x²)²');
+  expect(new URL(page.url()).hash).toBe('#/lab?lesson=adam-rosenbrock');
   expect(errors).toEqual([]);
 });

@@ -12,8 +12,20 @@ export type LabView = (typeof LAB_VIEWS)[number];
 /** Most optimizers the lab compares at once. */
 export const MAX_LAB_OPTIMIZERS = 6;
 
+/** Most learning rates whose loss curves the sweep view overlays. */
+export const MAX_SWEEP_CURVES = 6;
+
+/** Most steps of one run: a basin map runs 128 × 128 starts that long. */
+export const MAX_LAB_STEPS = 2000;
+
 /** The colour of the k-th optimizer of the lab, the same in every view. */
 export const LAB_COLORS = ['#e8453c', '#2e9bf0', '#f5b400', '#39b54a', '#b24bf3', '#ff7f0e'];
+
+/** Starts per side of a basin map: 128 × 128 starts, one batch. */
+export const BASIN_GRID = 128;
+
+/** The learning rates of a sweep: 64 of them, log-spaced from 1e-4 to 10, one batch. */
+export const SWEEP_RANGE = { low: 1e-4, high: 10, count: 64 } as const;
 
 /**
  * A setup of the landscape lab as data: what a link encodes and a lesson presets. The surface
@@ -21,12 +33,20 @@ export const LAB_COLORS = ['#e8453c', '#2e9bf0', '#f5b400', '#39b54a', '#b24bf3'
  */
 export interface LabSpec {
   surface: string;
+  /** The bowl's condition number κ (its curvature L = κ); other surfaces ignore it. */
   condition: number;
+  /** The angle of the bowl's steep axis, in degrees. */
   rotation: number;
+  /** 1 to {@link MAX_LAB_OPTIMIZERS} optimizers, each drawn in its {@link LAB_COLORS} colour. */
   optimizers: OptimizerSpec[];
+  /** Where every path and every sweep run starts. */
   start: [number, number];
   steps: number;
   view: LabView;
+  /** Index of the optimizer whose basin map and sweep regions are drawn. */
+  focus: number;
+  /** Learning rates whose loss curves the sweep overlays; empty: one per region, chosen by the lab. */
+  curves: number[];
   /** The lesson the setup came from, if any (its text is shown). */
   lesson: string;
 }
@@ -44,6 +64,8 @@ export const DEFAULT_LAB: LabSpec = {
   start: [0, 0],
   steps: 150,
   view: 'paths',
+  focus: 0,
+  curves: [],
   lesson: '',
 };
 
@@ -52,63 +74,168 @@ export function labSurface(spec: LabSpec) {
   return spec.surface === 'bowl' ? { id: 'bowl' as const, condition: spec.condition, rotation: spec.rotation } : spec.surface;
 }
 
-const between = (v: unknown, lo: number, hi: number) => typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
+/** A hyperparameter's allowed values, as the message states them. */
+interface HyperRule {
+  label: string;
+  ok: (v: number) => boolean;
+  allowed: string;
+}
 
-/** Checks a lab setup, with a message per field; the surface is parsed, so a bad formula is refused here. */
+/** The hyperparameters an optimizer of the lab may carry besides its kind, with their ranges (torch.optim's). */
+const HYPER_RULES: Record<Exclude<keyof OptimizerSpec, 'kind'>, HyperRule> = {
+  lr: { label: 'learning rate', ok: (v) => v > 0 && v <= 10, allowed: 'greater than 0 and at most 10' },
+  momentum: { label: 'momentum μ', ok: (v) => v >= 0 && v < 1, allowed: 'at least 0 and less than 1' },
+  alpha: { label: 'smoothing α', ok: (v) => v > 0 && v < 1, allowed: 'greater than 0 and less than 1' },
+  beta1: { label: 'β₁', ok: (v) => v >= 0 && v < 1, allowed: 'at least 0 and less than 1' },
+  beta2: { label: 'β₂', ok: (v) => v >= 0 && v < 1, allowed: 'at least 0 and less than 1' },
+  eps: { label: 'ε', ok: (v) => v > 0 && v <= 1, allowed: 'greater than 0 and at most 1' },
+  weightDecay: { label: 'weight decay λ', ok: (v) => v >= 0 && v <= 10, allowed: 'from 0 to 10' },
+};
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A received value as a message quotes it: short, and plain text. */
+const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v) : Array.isArray(v) ? 'a list' : isRecord(v) ? 'an object' : String(v));
+
+/** A lesson id: short, lower-case words joined by '-'; '' for none. */
+const LESSON_ID = /^[a-z0-9-]{0,40}$/;
+
+function checkOptimizer(o: unknown, k: number, err: (path: string, message: string) => void): OptimizerSpec | null {
+  const name = `Optimizer ${k + 1}`;
+  if (!isRecord(o)) {
+    err(`optimizers.${k}`, `${name} must be an object (got ${show(o)}).`);
+    return null;
+  }
+  const kind = o.kind as OptimizerKind;
+  if (!OPTIMIZER_KINDS.includes(kind)) err(`optimizers.${k}.kind`, `${name} must be one of ${OPTIMIZER_KINDS.join(', ')} (got ${show(o.kind)}).`);
+  const spec: Record<string, unknown> = { kind };
+  for (const key of Object.keys(o)) {
+    if (key === 'kind') continue;
+    if (!Object.hasOwn(HYPER_RULES, key)) {
+      err(`optimizers.${k}`, `${name} has an unknown setting ${show(key)}.`);
+      continue;
+    }
+    const rule = HYPER_RULES[key as keyof typeof HYPER_RULES];
+    const v = o[key];
+    if (v === undefined) continue;
+    if (!isNumber(v) || !rule.ok(v)) err(`optimizers.${k}.${key}`, `The ${rule.label} of optimizer ${k + 1} must be ${rule.allowed} (got ${show(v)}).`);
+    else spec[key] = v;
+  }
+  if (o.lr === undefined) err(`optimizers.${k}.lr`, `${name} needs a learning rate.`);
+  return spec as unknown as OptimizerSpec;
+}
+
+/**
+ * Checks a lab setup, with a message per field (paths like 'optimizers.1.lr'), and returns a
+ * fresh copy holding only known fields. The surface is parsed, so a bad formula is refused here.
+ */
 export function validateLab(input: unknown): ValidationResult<LabSpec> {
-  const s = input as LabSpec;
+  if (!isRecord(input)) return { ok: false, errors: [{ path: '', message: `The lab setup must be an object (got ${show(input)}).` }] };
+  const s = input;
   const errors: FieldError[] = [];
   const err = (path: string, message: string) => errors.push({ path, message });
-  if (typeof s !== 'object' || s === null) return { ok: false, errors: [{ path: '', message: 'The lab setup must be an object.' }] };
-  if (typeof s.surface !== 'string' || s.surface.length === 0) err('surface', 'The surface must be a built-in name or a formula.');
+  const range = (key: string, label: string, lo: number, hi: number, integer = false) => {
+    const v = s[key];
+    if (!isNumber(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
+      err(key, `${label} must be ${integer ? 'a whole number ' : ''}from ${lo} to ${hi} (got ${show(v)}).`);
+    }
+  };
+
+  if (typeof s.surface !== 'string' || s.surface.trim().length === 0) err('surface', 'The surface must be a built-in name or a formula in x and y.');
   else if (!isBuiltInSurfaceId(s.surface)) {
     const r = resolveSurface(s.surface);
     if (!r.ok) err('surface', r.error.message);
   }
-  if (!between(s.condition, 1, 1000)) err('condition', `The condition number must be from 1 to 1000 (got ${s.condition}).`);
-  if (!between(s.rotation, -180, 180)) err('rotation', `The rotation must be from −180 to 180 degrees (got ${s.rotation}).`);
+  range('condition', 'The condition number', 1, 1000);
+  range('rotation', 'The rotation (degrees)', -180, 180);
+  let optimizers: OptimizerSpec[] = [];
   if (!Array.isArray(s.optimizers) || s.optimizers.length < 1 || s.optimizers.length > MAX_LAB_OPTIMIZERS) {
-    err('optimizers', `The lab compares 1 to ${MAX_LAB_OPTIMIZERS} optimizers.`);
+    err('optimizers', `The lab compares 1 to ${MAX_LAB_OPTIMIZERS} optimizers (got ${Array.isArray(s.optimizers) ? s.optimizers.length : show(s.optimizers)}).`);
   } else {
-    s.optimizers.forEach((o, k) => {
-      if (!OPTIMIZER_KINDS.includes(o?.kind)) err(`optimizers.${k}.kind`, `Optimizer ${k + 1} is of an unknown kind.`);
-      if (!between(o?.lr, 1e-8, 100) || o.lr <= 0) err(`optimizers.${k}.lr`, `The learning rate of optimizer ${k + 1} must be greater than 0 and at most 100 (got ${o?.lr}).`);
-      for (const key of ['momentum', 'alpha', 'beta1', 'beta2'] as const) {
-        if (o?.[key] !== undefined && !between(o[key], 0, 0.99999)) err(`optimizers.${k}.${key}`, `${key} of optimizer ${k + 1} must be in [0, 1) (got ${o[key]}).`);
-      }
-    });
+    optimizers = s.optimizers.map((o, k) => checkOptimizer(o, k, err)).filter((o): o is OptimizerSpec => o !== null);
   }
-  if (!Array.isArray(s.start) || s.start.length !== 2 || !s.start.every((v) => between(v, -1e6, 1e6))) err('start', 'The start must be two finite numbers.');
-  if (!Number.isInteger(s.steps) || s.steps < 1 || s.steps > 5000) err('steps', `Steps must be a whole number from 1 to 5000 (got ${s.steps}).`);
-  if (!LAB_VIEWS.includes(s.view)) err('view', `The view must be one of ${LAB_VIEWS.join(', ')}.`);
-  if (typeof s.lesson !== 'string') err('lesson', 'The lesson must be a name.');
-  return errors.length ? { ok: false, errors } : { ok: true, spec: { surface: s.surface, condition: s.condition, rotation: s.rotation, optimizers: s.optimizers, start: s.start, steps: s.steps, view: s.view, lesson: s.lesson } };
+  const start = s.start;
+  if (!Array.isArray(start) || start.length !== 2 || !start.every((v) => isNumber(v) && Math.abs(v) <= 1e4)) {
+    err('start', 'The start must be two numbers between −10000 and 10000.');
+  }
+  range('steps', 'Steps', 1, MAX_LAB_STEPS, true);
+  if (!LAB_VIEWS.includes(s.view as LabView)) err('view', `The view must be one of ${LAB_VIEWS.join(', ')} (got ${show(s.view)}).`);
+  range('focus', 'The optimizer in focus', 0, Math.max(0, optimizers.length - 1), true);
+  const curves = s.curves;
+  if (!Array.isArray(curves) || curves.length > MAX_SWEEP_CURVES || !curves.every((v) => isNumber(v) && v > 0 && v <= 10)) {
+    err('curves', `The sweep's curves must be up to ${MAX_SWEEP_CURVES} learning rates, each greater than 0 and at most 10.`);
+  }
+  if (typeof s.lesson !== 'string' || !LESSON_ID.test(s.lesson)) err('lesson', `The lesson must be a lesson's name (got ${show(s.lesson)}).`);
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    spec: {
+      surface: s.surface as string,
+      condition: s.condition as number,
+      rotation: s.rotation as number,
+      optimizers,
+      start: [(start as number[])[0], (start as number[])[1]],
+      steps: s.steps as number,
+      view: s.view as LabView,
+      focus: s.focus as number,
+      curves: [...(curves as number[])],
+      lesson: s.lesson as string,
+    },
+  };
 }
 
+/** A number in a link: JavaScript's shortest exact form, so every double round-trips. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const readNumber = (text: string) => (DECIMAL.test(text) ? Number(text) : undefined);
+
+/** Short names of the hyperparameters in a link. */
 const HYPER_KEYS = { m: 'momentum', a: 'alpha', b1: 'beta1', b2: 'beta2', e: 'eps', wd: 'weightDecay' } as const;
 
-/** Optimizers in a link: `adam:0.1,momentum:0.01:m=0.9` (kind, lr, then any other hyperparameter). */
+/**
+ * Optimizers in a link: `adam:0.1,momentum:0.01:m_0.9` (kind, lr, then any other
+ * hyperparameter as short name, '_', value: characters a link keeps as they are). `parse` reads the syntax only; {@link validateLab} judges values.
+ */
 export const optimizerListValue = {
   format(list: OptimizerSpec[]): string {
     return list
-      .map((o) => [o.kind, o.lr, ...Object.entries(HYPER_KEYS).filter(([, key]) => o[key] !== undefined).map(([short, key]) => `${short}=${o[key]}`)].join(':'))
+      .map((o) => [o.kind, o.lr, ...Object.entries(HYPER_KEYS).filter(([, key]) => o[key] !== undefined).map(([short, key]) => `${short}_${o[key]}`)].join(':'))
       .join(',');
   },
   parse(text: string): OptimizerSpec[] | undefined {
     const list: OptimizerSpec[] = [];
     for (const item of text.split(',')) {
       const [kind, lr, ...rest] = item.split(':');
-      if (!OPTIMIZER_KINDS.includes(kind as OptimizerKind) || !Number.isFinite(Number(lr))) return undefined;
-      const spec: OptimizerSpec = { kind: kind as OptimizerKind, lr: Number(lr) };
+      const rate = readNumber(lr ?? '');
+      if (!OPTIMIZER_KINDS.includes(kind as OptimizerKind) || rate === undefined) return undefined;
+      const spec: OptimizerSpec = { kind: kind as OptimizerKind, lr: rate };
       for (const pair of rest) {
-        const [short, value] = pair.split('=');
-        const key = HYPER_KEYS[short as keyof typeof HYPER_KEYS];
-        if (!key || !Number.isFinite(Number(value))) return undefined;
-        spec[key] = Number(value);
+        const [short, value, ...extra] = pair.split('_');
+        const v = readNumber(value ?? '');
+        if (!Object.hasOwn(HYPER_KEYS, short) || v === undefined || extra.length) return undefined;
+        spec[HYPER_KEYS[short as keyof typeof HYPER_KEYS]] = v;
       }
       list.push(spec);
     }
     return list;
+  },
+};
+
+/** A point in a link: `x,y`. */
+export const pointValue = {
+  format: ([x, y]: [number, number]) => `${x},${y}`,
+  parse(text: string): [number, number] | undefined {
+    const parts = text.split(',').map(readNumber);
+    return parts.length === 2 && parts[0] !== undefined && parts[1] !== undefined ? [parts[0], parts[1]] : undefined;
+  },
+};
+
+/** Numbers in a link, comma-separated; the empty text is the empty list. */
+export const numberListValue = {
+  format: (values: number[]) => values.join(','),
+  parse(text: string): number[] | undefined {
+    if (text === '') return [];
+    const values = text.split(',').map(readNumber);
+    return values.every((v) => v !== undefined) ? (values as number[]) : undefined;
   },
 };
 

@@ -1,0 +1,101 @@
+import * as Comlink from 'comlink';
+import type { BasinMap, BasinMapSpec, SurfaceSpec, Trajectory, TrajectorySpec } from '../core/landscape';
+import type { LandscapeWorkerApi, SweepWithRuns } from '../workers/landscape.worker';
+import type { BackendInfo, BackendPreference } from './backend-types';
+
+/** Told how many steps of the running computation are done. */
+export type ProgressListener = (stepsDone: number) => void;
+
+/** Raised by a computation that a newer one, or {@link LandscapeClient.cancel}, replaced. */
+export class CancelledError extends Error {
+  constructor() {
+    super('The computation was replaced by a newer one.');
+    this.name = 'CancelledError';
+  }
+}
+
+/**
+ * The page's side of the landscape lab: one worker, kept while the screen is open, running
+ * one computation at a time. Starting a computation cancels the one before (a newer setup
+ * makes it worthless) and waits until it has stopped, so the two never share the device.
+ */
+export class LandscapeClient {
+  private worker: Worker | null = null;
+  private api: Comlink.Remote<LandscapeWorkerApi> | null = null;
+  private backend: Promise<BackendInfo> | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+  private generation = 0;
+
+  constructor(private readonly preference: BackendPreference = 'auto') {}
+
+  /** The backend the worker runs on, selected at the first call. */
+  backendInfo(): Promise<BackendInfo> {
+    const api = this.connect();
+    this.backend ??= api.prepare(this.preference);
+    return this.backend;
+  }
+
+  /** f on a res × res grid of the surface, rows from the lowest y (core's layout). */
+  surfaceGrid(surface: SurfaceSpec, res: number): Promise<Float32Array> {
+    return this.exclusive((api) => api.surfaceGrid(surface, res));
+  }
+
+  /** The optimizers' paths from one start, all computed before any is shown. */
+  trajectories(specs: (TrajectorySpec & { surface: SurfaceSpec })[], onProgress?: ProgressListener): Promise<Trajectory[]> {
+    return this.exclusive((api) => api.trajectories(specs, onProgress && Comlink.proxy(onProgress)));
+  }
+
+  /** One optimizer's basin map: every start of the grid in one batch. */
+  basinMap(spec: BasinMapSpec & { surface: SurfaceSpec }, onProgress?: ProgressListener): Promise<BasinMap> {
+    return this.exclusive((api) => api.basinMap(spec, onProgress && Comlink.proxy(onProgress)));
+  }
+
+  /** A learning-rate sweep with every run step by step. */
+  sweep(spec: Parameters<LandscapeWorkerApi['sweepWithRuns']>[0], onProgress?: ProgressListener): Promise<SweepWithRuns> {
+    return this.exclusive((api) => api.sweepWithRuns(spec, onProgress && Comlink.proxy(onProgress)));
+  }
+
+  /** Stops the running computation at its next chunk of steps; its promise rejects with {@link CancelledError}. */
+  cancel(): void {
+    this.generation++;
+    void this.api?.cancel();
+  }
+
+  /** Ends the worker (the screen is leaving). */
+  dispose(): void {
+    this.generation++;
+    this.api?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.api = null;
+    this.backend = null;
+  }
+
+  private async exclusive<T>(work: (api: Comlink.Remote<LandscapeWorkerApi>) => Promise<T>): Promise<T> {
+    this.cancel();
+    const generation = this.generation;
+    const previous = this.running;
+    const next = (async () => {
+      await previous.catch(() => undefined);
+      await this.backendInfo();
+      if (generation !== this.generation) throw new CancelledError();
+      try {
+        return await work(this.connect());
+      } catch (error) {
+        throw generation !== this.generation ? new CancelledError() : error;
+      }
+    })();
+    this.running = next;
+    const result = await next;
+    if (generation !== this.generation) throw new CancelledError();
+    return result;
+  }
+
+  private connect(): Comlink.Remote<LandscapeWorkerApi> {
+    if (!this.api) {
+      this.worker = new Worker(new URL('../workers/landscape.worker.ts', import.meta.url), { type: 'module' });
+      this.api = Comlink.wrap<LandscapeWorkerApi>(this.worker);
+    }
+    return this.api;
+  }
+}
