@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; tf.grad through these functions needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '../autodiff';
 
 /**
  * User formulas f(x, y) for the landscape lab: a tokenizer and a recursive-descent parser that

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone registers no gradients; tf.grad through these functions needs them.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '../autodiff';
 
 /** The rectangle of the plane a surface is shown on and started from. */
 export interface Domain {
