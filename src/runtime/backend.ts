@@ -6,67 +6,129 @@ import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
 import { BACKENDS, type BackendInfo, type BackendName, type BackendPreference } from './backend-types';
 
-/** Why WebGPU cannot run here, or null when an adapter is available; also its description. */
-async function probeWebGpu(): Promise<{ problem: string | null; adapter?: string }> {
-  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return { problem: 'WebGPU is not supported by this browser' };
-  let adapter: GPUAdapter | null;
-  try {
-    adapter = await gpu.requestAdapter();
-  } catch (error) {
-    return { problem: `WebGPU adapter request failed: ${(error as Error).message}` };
-  }
-  if (!adapter) return { problem: 'WebGPU has no adapter (navigator.gpu.requestAdapter returned null)' };
-  // adapter.info is newer than the WebGPU typings tfjs ships with.
-  const info = (adapter as GPUAdapter & { info?: { description?: string; vendor?: string; architecture?: string } }).info;
-  const parts = [info?.description, info?.vendor, info?.architecture].filter((p) => p && p.length > 0);
-  return { problem: null, adapter: parts.length ? parts.join(' · ') : 'unknown adapter' };
+// The badge's one-line text, next to the selection it describes (defined with the types, so the UI need not load tfjs).
+export { describeBackend } from './backend-types';
+
+/** GPUAdapter.info, which is newer than the WebGPU typings tfjs ships with. */
+interface AdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
 }
 
-/** Tries one backend; returns why it failed, or null. Leaves tfjs usable after a failure. */
-async function tryBackend(name: BackendName): Promise<string | null> {
+/** Vendor ids as WebGPU reports them, spelt as people know them. */
+const VENDOR_NAMES: Record<string, string> = {
+  amd: 'AMD', apple: 'Apple', arm: 'Arm', google: 'Google', intel: 'Intel', microsoft: 'Microsoft', nvidia: 'NVIDIA', qualcomm: 'Qualcomm',
+};
+
+/**
+ * The adapter in a few words: the driver's description when it gives one, else vendor and
+ * architecture. A software adapter says so, since it is far slower than a GPU.
+ */
+function describeAdapter(info: AdapterInfo | undefined): string | undefined {
+  if (!info) return undefined;
+  if (info.architecture === 'swiftshader') return 'SwiftShader';
+  const vendor = info.vendor ? (VENDOR_NAMES[info.vendor] ?? info.vendor) : '';
+  const name = info.description || [vendor, info.architecture].filter(Boolean).join(' ');
+  if (!name) return undefined;
+  return info.isFallbackAdapter ? `${name} (software)` : name;
+}
+
+type Probe = { problem: string } | { problem: null; adapter?: string };
+
+/** Whether WebGPU can run here, asking for the adapter tfjs itself will ask for. */
+async function probeWebGpu(): Promise<Probe> {
+  const gpu = (globalThis.navigator as Navigator & { gpu?: GPU }).gpu;
+  if (!gpu) return { problem: 'WebGPU not supported by this browser' };
+  const powerPreference = tf.env().getBool('WEBGPU_USE_LOW_POWER_GPU') ? 'low-power' : 'high-performance';
+  let adapter: GPUAdapter | null;
   try {
-    // setBackend resolves false rather than throwing when the backend cannot initialise.
-    const ok = await tf.setBackend(name);
-    if (!ok) return `${name} failed to initialise`;
-    await tf.ready();
-    // A first kernel proves the backend computes, not merely that it registered.
-    const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
-    const value = (await probe.data())[0];
-    probe.dispose();
-    return value === 3 ? null : `${name} computed 1 + 2 = ${value}`;
+    adapter = await gpu.requestAdapter({ powerPreference });
   } catch (error) {
-    return `${name} failed: ${(error as Error).message}`;
+    return { problem: `WebGPU: adapter request failed (${messageOf(error)})` };
   }
+  if (!adapter) return { problem: 'WebGPU: no adapter (navigator.gpu.requestAdapter returned null)' };
+  return { problem: null, adapter: describeAdapter((adapter as GPUAdapter & { info?: AdapterInfo }).info) };
+}
+
+/** Whether WebGL can run here; reading the flag makes tfjs try to create the context it will use. */
+function probeWebGl(): Probe {
+  return tf.env().getNumber('WEBGL_VERSION') > 0
+    ? { problem: null }
+    : { problem: 'WebGL: no context (the browser refused to create a WebGL context)' };
+}
+
+const PROBES: Record<BackendName, () => Probe | Promise<Probe>> = {
+  webgpu: probeWebGpu,
+  webgl: probeWebGl,
+  cpu: () => ({ problem: null }),
+};
+
+const LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
+
+/**
+ * Why a backend failed to start in this context. A failed backend is removed from tfjs so
+ * that nothing retries it behind our back, so its reason is kept here to be told again.
+ */
+const failures = new Map<BackendName, string>();
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Makes `name` tfjs's backend; returns why it failed, or null. After a failure tfjs is left with no backend set, ready for the next try. */
+async function activate(name: BackendName): Promise<string | null> {
+  const label = LABELS[name];
+  let problem: string | null;
+  try {
+    // setBackend resolves false rather than throwing when the backend cannot start.
+    if (!(await tf.setBackend(name))) {
+      problem = `${label}: failed to start (tf.setBackend returned false)`;
+    } else {
+      await tf.ready();
+      // A first kernel proves the backend computes, not merely that it registered.
+      const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)));
+      const value = (await sum.data())[0];
+      sum.dispose();
+      problem = value === 3 ? null : `${label}: computed 1 + 2 = ${value}`;
+    }
+  } catch (error) {
+    problem = `${label}: ${messageOf(error)}`;
+  }
+  if (problem) {
+    failures.set(name, problem);
+    if (tf.findBackendFactory(name)) tf.removeBackend(name);
+  }
+  return problem;
 }
 
 /**
- * Selects the backend: the preferred one when forced, else WebGPU, then WebGL, then the CPU,
- * the first that initialises and computes. Records the one that runs, its adapter, and why
- * the first choice was not taken.
+ * Selects the tfjs backend for this page or worker: the preferred one when forced, else
+ * WebGPU, then WebGL, then the CPU (a forced one that fails falls back in that order). Returns
+ * the backend that actually runs, its adapter for WebGPU, and why the ones before it were not
+ * taken. Throws only when not even the CPU backend starts.
+ *
+ * @example
+ * const info = await selectBackend('auto');
+ * // { requested: 'auto', name: 'webgl', fallbackReason: 'WebGPU: no adapter (navigator.gpu.requestAdapter returned null)' }
  */
 export async function selectBackend(preference: BackendPreference): Promise<BackendInfo> {
   const order: BackendName[] = preference === 'auto' ? [...BACKENDS] : [preference, ...BACKENDS.filter((b) => b !== preference)];
   const reasons: string[] = [];
-  let adapter: string | undefined;
   for (const name of order) {
-    if (name === 'webgpu') {
-      const probe = await probeWebGpu();
-      if (probe.problem) {
-        reasons.push(probe.problem);
-        continue;
-      }
-      adapter = probe.adapter;
-    }
-    const problem = await tryBackend(name);
+    const earlier = failures.get(name);
+    const probe = earlier ? { problem: earlier } : await PROBES[name]();
+    const problem = probe.problem ?? (await activate(name));
     if (problem) {
       reasons.push(problem);
       continue;
     }
+    const adapter = name === 'webgpu' && probe.problem === null ? probe.adapter : undefined;
     return {
       requested: preference,
       name,
-      ...(name === 'webgpu' && adapter ? { adapter } : {}),
+      ...(adapter ? { adapter } : {}),
       ...(reasons.length ? { fallbackReason: reasons.join('; ') } : {}),
     };
   }

@@ -1,19 +1,34 @@
 import { deleteDB, openDB } from 'idb';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { EpochMetrics } from '../../src/core/train/types';
-import { DB_VERSION, MIGRATIONS, MemoryRunStore, openStore as open, type RunStore } from '../../src/runtime/store';
+import type { BackendInfo } from '../../src/runtime/backend-types';
+import { DB_VERSION, MIGRATIONS, openStore as open, type RunStore } from '../../src/runtime/store';
 
 const DB = 'tunelab-test';
-const backend = { requested: 'auto', name: 'webgpu', adapter: 'SwiftShader' } as const;
+const webgpu: BackendInfo = { requested: 'auto', name: 'webgpu', adapter: 'SwiftShader' };
 const epoch = (k: number): EpochMetrics => ({ epoch: k, trainLoss: 1 / k, valLoss: 1.1 / k, trainMetric: 0.5 + k / 100, valMetric: 0.5 + k / 110 });
+const FULL = 'Storage is full: new progress is not being saved; saved runs are kept.';
 
 const opened: RunStore[] = [];
 /** Opens the test database, remembering the connection so that it is closed after the test. */
-async function openStore(name: string) {
-  const result = await open(name);
+async function openStore() {
+  const result = await open(DB);
   opened.push(result.store);
   return result;
+}
+
+/** Runs `body` with `IDBObjectStore.prototype.put` throwing as a full disk makes it throw. */
+async function withFullDisk(body: () => Promise<void>): Promise<void> {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = () => {
+    throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  };
+  try {
+    await body();
+  } finally {
+    IDBObjectStore.prototype.put = put;
+  }
 }
 
 beforeEach(async () => {
@@ -23,95 +38,182 @@ afterEach(() => {
   opened.splice(0).forEach((s) => s.close());
 });
 
-describe('the run store', () => {
-  test('keeps a run, its epochs and its weights exactly, newest first, and deletes it', async () => {
-    const { store, persistent } = await openStore(DB);
+describe('the run store in IndexedDB', () => {
+  test('keeps a run, its epochs, backend and exact weights, lists newest first, and deletes', async () => {
+    const { store, persistent, problem } = await openStore();
     expect(persistent).toBe(true);
-    const first = await store.createRun(DEFAULT_EXPERIMENT, backend);
+    expect(problem).toBeUndefined();
+    const first = await store.createRun(DEFAULT_EXPERIMENT, null);
+    expect(first).toMatchObject({ status: 'running', epochs: [], backend: null });
+    await store.setBackend(first.id, webgpu);
     await store.appendEpochs(first.id, [epoch(1)]);
     await store.appendEpochs(first.id, [epoch(2), epoch(3)]);
     const weights = [Float32Array.from([0.1, -2.5, 3e-8]), Float32Array.from([Math.PI])];
-    await store.finishRun(first.id, { status: 'complete', weights, weightShapes: [[1, 3], [1]] });
-    await new Promise((r) => setTimeout(r, 5));
-    const second = await store.createRun({ ...DEFAULT_EXPERIMENT, seed: 2 }, null);
+    const finished = await store.finishRun(first.id, { status: 'complete', message: 'Done.', weights, weightShapes: [[1, 3], [1]] });
+    expect(finished?.status).toBe('complete');
+    // createdAt is in milliseconds: the next run must be created in a later one to sort after.
+    while (Date.now() === first.createdAt) await new Promise((r) => setTimeout(r, 1));
+    const second = await store.createRun({ ...DEFAULT_EXPERIMENT, seed: 2 }, webgpu);
 
-    const reopened = (await openStore(DB)).store;
+    const reopened = (await openStore()).store;
     const runs = await reopened.listRuns();
     expect(runs.map((r) => r.id)).toEqual([second.id, first.id]);
     const saved = runs[1];
-    expect(saved.status).toBe('complete');
+    expect(saved).toMatchObject({ status: 'complete', message: 'Done.', backend: webgpu, spec: DEFAULT_EXPERIMENT, weightShapes: [[1, 3], [1]] });
     expect(saved.epochs).toEqual([epoch(1), epoch(2), epoch(3)]);
-    expect(saved.weights).toEqual(weights);
+    expect(saved.updatedAt).toBeGreaterThanOrEqual(saved.createdAt);
     expect(saved.weights![0]).toBeInstanceOf(Float32Array);
-    expect(saved.backend).toEqual(backend);
+    expect(Array.from(saved.weights![0])).toEqual([Math.fround(0.1), -2.5, Math.fround(3e-8)]);
+    expect(Array.from(saved.weights![1])).toEqual([Math.fround(Math.PI)]);
+    expect(await reopened.getRun(second.id)).toMatchObject({ id: second.id, status: 'running', spec: { seed: 2 } });
+
     await reopened.deleteRun(first.id);
     expect((await reopened.listRuns()).map((r) => r.id)).toEqual([second.id]);
+    expect(await reopened.getRun(first.id)).toBeUndefined();
   });
 
-  test('a run cut off by a reload shows as interrupted with its metrics so far', async () => {
-    const { store } = await openStore(DB);
-    const run = await store.createRun(DEFAULT_EXPERIMENT, backend);
-    await store.appendEpochs(run.id, [epoch(1), epoch(2)]);
-    // The page goes away mid-run; the next page opens the store and marks what was left running.
-    const next = (await openStore(DB)).store;
+  test('after a reload, runs left running or paused are interrupted with their metrics; finished ones stay', async () => {
+    const { store } = await openStore();
+    const running = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
+    await store.appendEpochs(running.id, [epoch(1), epoch(2)]);
+    const paused = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
+    await store.appendEpochs(paused.id, [epoch(1)]);
+    await store.finishRun(paused.id, { status: 'paused' });
+    const done = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
+    await store.finishRun(done.id, { status: 'diverged', divergedAt: 1 });
+
+    // The page goes away mid-run; the next page opens the store and marks what was left unfinished.
+    const next = (await openStore()).store;
     await next.markInterrupted();
-    const [saved] = await next.listRuns();
-    expect(saved.status).toBe('interrupted');
-    expect(saved.epochs).toHaveLength(2);
+    expect(await next.getRun(running.id)).toMatchObject({ status: 'interrupted', epochs: [epoch(1), epoch(2)] });
+    expect(await next.getRun(paused.id)).toMatchObject({ status: 'interrupted', epochs: [epoch(1)] });
+    expect(await next.getRun(done.id)).toMatchObject({ status: 'diverged', divergedAt: 1 });
   });
 
-  test('a full disk stops saving with a message and loses nothing already saved', async () => {
-    const { store } = await openStore(DB);
-    const kept = await store.createRun(DEFAULT_EXPERIMENT, backend);
+  test('a full disk stops saving with a message, throws nothing, and loses nothing already saved', async () => {
+    const { store } = await openStore();
+    const kept = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
     await store.appendEpochs(kept.id, [epoch(1)]);
     const heard: string[] = [];
     store.onProblem((p) => heard.push(p));
-    const original = IDBObjectStore.prototype.put;
-    IDBObjectStore.prototype.put = function () {
-      throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-    };
-    try {
+    const unsubscribed: string[] = [];
+    store.onProblem((p) => unsubscribed.push(p))();
+
+    await withFullDisk(async () => {
       await store.appendEpochs(kept.id, [epoch(2)]);
-      await store.createRun({ ...DEFAULT_EXPERIMENT, seed: 3 }, backend);
+      expect(await store.finishRun(kept.id, { status: 'complete' })).toBeUndefined();
+      await store.createRun({ ...DEFAULT_EXPERIMENT, seed: 3 }, webgpu);
+    });
+    expect(store.problem).toBe(FULL);
+    expect(heard).toEqual([FULL]);
+    expect(unsubscribed).toEqual([]);
+    // Stopped: even with room again, nothing more is written until a reload.
+    await store.appendEpochs(kept.id, [epoch(3)]);
+    expect(await store.listRuns()).toMatchObject([{ id: kept.id, status: 'running', epochs: [epoch(1)] }]);
+
+    // Deleting frees space, so it still goes through.
+    await store.deleteRun(kept.id);
+    expect(await store.listRuns()).toEqual([]);
+  });
+
+  test('a record that does not read back is skipped with a warning, not a crash', async () => {
+    const { store } = await openStore();
+    const good = await store.createRun(DEFAULT_EXPERIMENT, null);
+    const raw = await openDB(DB);
+    await raw.put('runs', { id: 'bad-spec', createdAt: 1, updatedAt: 1, spec: { nonsense: true }, backend: null, epochs: [], status: 'complete' });
+    await raw.put('runs', { id: 'bad-weights', createdAt: 2, updatedAt: 2, spec: DEFAULT_EXPERIMENT, backend: null, epochs: [], status: 'complete', weights: [new Float32Array(2)], weightShapes: [[3]] });
+    raw.close();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect((await store.listRuns()).map((r) => r.id)).toEqual([good.id]);
+      expect(await store.getRun('bad-spec')).toBeUndefined();
+      expect(warn.mock.calls.map((call) => call[1])).toEqual(['bad-weights', 'bad-spec', 'bad-spec']);
     } finally {
-      IDBObjectStore.prototype.put = original;
+      warn.mockRestore();
     }
-    expect(store.problem).toBe('Storage is full: new progress is not being saved; saved runs are kept.');
-    expect(heard).toEqual([store.problem]);
-    const runs = await store.listRuns();
-    expect(runs).toHaveLength(1);
-    expect(runs[0].epochs).toEqual([epoch(1)]);
   });
 
-  test('without IndexedDB the page still works in memory and says runs are not saved', async () => {
-    const store = new MemoryRunStore('Runs are not being saved: storage could not be opened (blocked).');
-    const run = await store.createRun(DEFAULT_EXPERIMENT, null);
-    await store.appendEpochs(run.id, [epoch(1)]);
-    await store.finishRun(run.id, { status: 'diverged', divergedAt: 1 });
-    expect(await store.listRuns()).toMatchObject([{ id: run.id, status: 'diverged', divergedAt: 1, epochs: [epoch(1)] }]);
-    expect(store.problem).toMatch(/not being saved/);
-  });
-
-  test('a record that does not read back is skipped, not a crash', async () => {
-    const { store } = await openStore(DB);
-    await store.createRun(DEFAULT_EXPERIMENT, null);
-    const raw = indexedDB.open(DB);
-    await new Promise((resolve) => (raw.onsuccess = resolve));
-    const tx = raw.result.transaction('runs', 'readwrite');
-    tx.objectStore('runs').put({ id: 'broken', createdAt: 1, spec: { nonsense: true }, epochs: [], status: 'complete' });
-    await new Promise((resolve) => (tx.oncomplete = resolve));
-    raw.result.close();
-    expect(await store.listRuns()).toHaveLength(1);
-  });
-
-  test('a database of the first version upgrades to the current one with its runs', async () => {
+  test('a database of the first version upgrades to the current one and keeps its runs', async () => {
     const old = await openDB(DB, 1, { upgrade: (db, _o, _n, tx) => MIGRATIONS[0](db as never, tx as never) });
     const run = { id: 'old-run', createdAt: 1, updatedAt: 1, spec: DEFAULT_EXPERIMENT, backend: null, status: 'complete', epochs: [epoch(1)] };
     await old.put('runs', run);
     old.close();
-    const { store, studies } = await openStore(DB);
-    expect(DB_VERSION).toBeGreaterThan(1);
+    const { store, studies } = await openStore();
+    expect(DB_VERSION).toBe(MIGRATIONS.length);
     expect(await store.listRuns()).toEqual([run]);
     expect(await studies.listStudies()).toEqual([]);
+    const raw = await openDB(DB);
+    expect(raw.version).toBe(DB_VERSION);
+    expect([...raw.objectStoreNames].sort()).toEqual(['datasets', 'runs', 'studies', 'trials']);
+    expect([...raw.transaction('runs').store.indexNames]).toEqual(['createdAt']);
+    raw.close();
+  });
+
+  test('a newer tunelab in another tab takes the database: this one stops saving and says so', async () => {
+    const { store } = await openStore();
+    const kept = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
+    const heard: string[] = [];
+    store.onProblem((p) => heard.push(p));
+    // Opens only if this tab's connection lets go.
+    const newer = await openDB(DB, DB_VERSION + 1);
+    const stopped = 'tunelab was updated in another tab: this tab no longer saves runs; reload it to go on saving.';
+    expect(store.problem).toBe(stopped);
+    expect(heard).toEqual([stopped]);
+    await store.appendEpochs(kept.id, [epoch(1)]);
+    expect(await store.listRuns()).toEqual([]);
+    newer.close();
+    // This older page, reloaded, cannot open the upgraded database and says what to do.
+    expect(await openStore()).toMatchObject({
+      persistent: false,
+      problem: 'Runs are not being saved: a newer version of tunelab has upgraded the saved data; reload the page to get it.',
+    });
+  });
+});
+
+describe('the in-memory fallback', () => {
+  test('without IndexedDB the page works in memory with the same interface and says runs are not saved', async () => {
+    const openDatabase = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = () => {
+      throw new DOMException('IndexedDB is not available in this mode.', 'InvalidStateError');
+    };
+    let result: Awaited<ReturnType<typeof openStore>>;
+    try {
+      result = await openStore();
+    } finally {
+      IDBFactory.prototype.open = openDatabase;
+    }
+    const { store, persistent, problem } = result;
+    expect(persistent).toBe(false);
+    expect(problem).toBe('Runs are not being saved: storage could not be opened (IndexedDB is not available in this mode.).');
+    expect(store.problem).toBe(problem);
+
+    const first = await store.createRun(DEFAULT_EXPERIMENT, null);
+    await store.setBackend(first.id, webgpu);
+    await store.appendEpochs(first.id, [epoch(1), epoch(2)]);
+    const weights = [Float32Array.from([0.25, -1])];
+    expect(await store.finishRun(first.id, { status: 'complete', weights, weightShapes: [[2]] })).toMatchObject({ status: 'complete', backend: webgpu });
+    weights[0][0] = 99; // the caller's arrays are not the stored ones
+    while (Date.now() === first.createdAt) await new Promise((r) => setTimeout(r, 1));
+    const second = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
+    await store.markInterrupted();
+
+    const runs = await store.listRuns();
+    expect(runs.map((r) => [r.id, r.status])).toEqual([[second.id, 'interrupted'], [first.id, 'complete']]);
+    expect(runs[1].epochs).toEqual([epoch(1), epoch(2)]);
+    expect(Array.from(runs[1].weights![0])).toEqual([0.25, -1]);
+    await store.deleteRun(first.id);
+    expect(await store.getRun(first.id)).toBeUndefined();
+    expect((await store.listRuns()).map((r) => r.id)).toEqual([second.id]);
+  });
+
+  test('an older tab that will not let the database upgrade leaves the page working in memory', async () => {
+    // An old page of tunelab holds version 1 open and does not close it when asked.
+    const old = await openDB(DB, 1, { upgrade: (db, _o, _n, tx) => MIGRATIONS[0](db as never, tx as never) });
+    const { store, persistent, problem } = await openStore();
+    old.close();
+    expect(persistent).toBe(false);
+    expect(problem).toBe('Runs are not being saved: tunelab is open in another tab with an older version; close that tab and reload this one.');
+    const run = await store.createRun(DEFAULT_EXPERIMENT, null);
+    expect((await store.listRuns()).map((r) => r.id)).toEqual([run.id]);
   });
 });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../autodiff';
-import { Optimizer } from '../optim';
-import type { OptimizerHypers, OptimizerSpec } from '../optim/types';
+import { Optimizer, resolveHypers } from '../optim';
+import type { OptimizerSpec } from '../optim/types';
 import type { Domain, Surface } from './surfaces';
 
 /** Lets a caller (a worker) follow a long run and stop it. */
@@ -59,14 +59,6 @@ export function valuesAt(surface: Surface, points: tf.Tensor): tf.Tensor {
   return tf.reshape(surface.fn(x, y), [n]);
 }
 
-/** The spec's hyperparameters without its kind and without absent keys, so defaults apply. */
-function hypersOf(spec: OptimizerSpec): Partial<OptimizerHypers> & { lr: number } {
-  const { kind: _kind, ...rest } = spec;
-  return Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as Partial<OptimizerHypers> & {
-    lr: number;
-  };
-}
-
 /** Whether a final point has left the plane of interest: not finite, or far outside the domain. */
 export function hasDiverged(x: number, y: number, value: number, domain: Domain): boolean {
   if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(value)) return true;
@@ -97,7 +89,7 @@ export async function descend(request: DescentRequest): Promise<DescentResult> {
   initial.dispose();
   const lrTensor = lrs ? tf.tensor2d(lrs, [n, 1]) : null;
   const optimizer = lrTensor
-    ? new Optimizer(spec.kind, { ...hypersOf(spec), lr: lrTensor })
+    ? new Optimizer(spec.kind, { ...resolveHypers(spec), lr: lrTensor })
     : Optimizer.fromSpec(spec);
   const gradient = tf.grad((p: tf.Tensor) => tf.sum(valuesAt(surface, p)));
   const gradientNorms = (g: tf.Tensor) => tf.reshape(tf.norm(g, 'euclidean', 1), [n, 1]);

@@ -1,13 +1,15 @@
 import type { OptimizerHypers, OptimizerKind, OptimizerSpec } from './types';
 
-type Defaults = Omit<OptimizerHypers, 'lr'> & { [K in keyof OptimizerHypers]: number };
+/** Every hyperparameter as a plain number, as a spec resolves to. */
+export type NumericHypers = { [K in keyof OptimizerHypers]: number };
 
 /**
- * torch.optim's defaults for each optimizer (lr excepted: a spec always names it). The
+ * torch.optim's defaults for each optimizer (lr excepted: a spec always names it); fields a kind
+ * does not read are listed anyway, so that switching kinds in a form never meets a hole. The
  * 'momentum' and 'nesterov' kinds mean momentum is on, so their μ is 0.9, where torch's SGD
  * defaults to 0.
  */
-export const OPTIMIZER_DEFAULTS: Record<OptimizerKind, Omit<Defaults, 'lr'>> = {
+export const OPTIMIZER_DEFAULTS: Record<OptimizerKind, Omit<NumericHypers, 'lr'>> = {
   sgd: { momentum: 0, alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
   momentum: { momentum: 0.9, alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
   nesterov: { momentum: 0.9, alpha: 0.99, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 },
@@ -18,7 +20,7 @@ export const OPTIMIZER_DEFAULTS: Record<OptimizerKind, Omit<Defaults, 'lr'>> = {
 };
 
 /** Every hyperparameter of `spec` as a number, omitted ones taking the kind's default. */
-export function resolveHypers(spec: OptimizerSpec): OptimizerHypers & Record<keyof OptimizerHypers, number> {
+export function resolveHypers(spec: OptimizerSpec): NumericHypers {
   const d = OPTIMIZER_DEFAULTS[spec.kind];
   return {
     lr: spec.lr,

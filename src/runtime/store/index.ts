@@ -1,4 +1,5 @@
 /** The IndexedDB store of tunelab: runs, studies and their trials, and datasets as the schema grows. */
-export { openStore, IdbRunStore, MemoryRunStore, DB_NAME, type RunStore, type RunFinish } from './run-store';
+export { openStore, IdbRunStore, MemoryRunStore, DB_NAME, type OpenedStore, type RunStore, type RunFinish } from './run-store';
+export { isRunRecord } from './run-check';
 export { IdbStudyStore, MemoryStudyStore, type StudyStore } from './study-store';
 export { DB_VERSION, MIGRATIONS, type RunRecord, type TunelabDB } from './schema';

@@ -21,6 +21,7 @@ export interface RunRecord {
   epochs: EpochMetrics[];
   /** Final weights, one array per tensor in parameterShapes order (W0, b0, W1, b1, …). */
   weights?: Float32Array[];
+  /** The shape of each array in `weights`, in the same order. */
   weightShapes?: number[][];
 }
 

@@ -65,7 +65,7 @@ export class IdbStudyStore implements StudyStore {
   }
 
   async deleteStudy(id: string): Promise<void> {
-    await this.guard.write(async () => {
+    await this.guard.release(async () => {
       const tx = this.db.transaction(['studies', 'trials'], 'readwrite');
       const trials = tx.objectStore('trials');
       for (const key of await trials.index('studyId').getAllKeys(id)) await trials.delete(key);

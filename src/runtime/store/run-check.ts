@@ -1,0 +1,53 @@
+import * as v from 'valibot';
+import { validateExperiment } from '../../core/spec/schema';
+import type { RunStatus } from '../../core/train/types';
+import { BACKENDS } from '../backend-types';
+import type { RunRecord } from './schema';
+
+/** Every RunStatus; a Record so that a status added to the type must be added here too. */
+const RUN_STATUSES: Record<RunStatus, true> = {
+  running: true, paused: true, complete: true, 'early-stopped': true, diverged: true, cancelled: true, interrupted: true,
+};
+
+// Losses of a diverged epoch are NaN or ±Infinity, which v.number() refuses.
+const anyNumber = v.custom<number>((x) => typeof x === 'number');
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+
+/** Whether each weight array holds as many numbers as its shape says, where both are saved. */
+function weightsFitShapes(r: { weights?: Float32Array[]; weightShapes?: number[][] }): boolean {
+  const shapes = r.weightShapes;
+  if (!r.weights || !shapes) return true;
+  return r.weights.length === shapes.length && r.weights.every((w, i) => w.length === shapes[i].reduce((a, b) => a * b, 1));
+}
+
+const runRecordSchema = v.pipe(v.object({
+  id: v.string(),
+  name: v.optional(v.string()),
+  createdAt: v.number(),
+  updatedAt: v.number(),
+  spec: v.custom((spec) => validateExperiment(spec).ok),
+  backend: v.nullable(
+    v.object({
+      requested: v.picklist(['auto', ...BACKENDS]),
+      name: v.picklist(BACKENDS),
+      adapter: v.optional(v.string()),
+      fallbackReason: v.optional(v.string()),
+    }),
+  ),
+  status: v.picklist(Object.keys(RUN_STATUSES) as RunStatus[]),
+  divergedAt: v.optional(count),
+  message: v.optional(v.string()),
+  epochs: v.array(
+    v.object({ epoch: count, trainLoss: anyNumber, valLoss: anyNumber, trainMetric: anyNumber, valMetric: anyNumber }),
+  ),
+  weights: v.optional(v.array(v.instance(Float32Array))),
+  weightShapes: v.optional(v.array(v.array(count))),
+}), v.check((r) => weightsFitShapes(r)));
+
+/**
+ * Whether a record read back from IndexedDB has the shape the screens rely on. A record
+ * written by a broken or future version, or edited by hand, fails here instead of in a chart.
+ */
+export function isRunRecord(value: unknown): value is RunRecord {
+  return v.is(runRecordSchema, value);
+}
