@@ -1,25 +1,38 @@
 /**
  * Hyperparameter search, after Optuna's model: a search space as data, samplers that share one
  * small interface (one module each), and pruners that stop bad trials early.
+ *
+ * @example
+ * const space = { 'optimizer.lr': { type: 'float', low: 1e-4, high: 1, log: true } } as const;
+ * const sampler = createSampler({ kind: 'tpe' }, space, 42);
+ * const params = sampler.ask();            // { 'optimizer.lr': 0.0031… }
+ * sampler.tell(params!, 0.27);             // the trial's objective, to minimize
  */
 import { ashaPruner, type AshaOptions } from './pruners/asha';
 import { medianPruner, type MedianOptions } from './pruners/median';
-import type { Pruner } from './pruners/pruner';
+import { maximizing, type Direction, type Pruner } from './pruners/pruner';
+import { geneticSampler, type GeneticOptions } from './samplers/genetic';
 import { gridSampler } from './samplers/grid';
 import { randomSampler } from './samplers/random';
 import type { Observation, Sampler } from './samplers/sampler';
+import { tpeSampler, type TpeOptions } from './samplers/tpe/sampler';
 import type { SearchSpace } from './space';
 
 export { applyParams } from './apply';
-export { gridPoints, gridSize, gridValues, type ParamDef, type Params, type SearchSpace } from './space';
+export { gridPoints, gridSize, gridValues, validateSpace, type Choice, type Condition, type ParamDef, type Params, type SearchSpace } from './space';
 export type { Observation, Sampler } from './samplers/sampler';
-export type { Pruner, PrunerTrial } from './pruners/pruner';
+export type { Direction, Pruner, PrunerTrial } from './pruners/pruner';
+export type { AshaOptions, GeneticOptions, MedianOptions, TpeOptions };
 
 /** The search strategies available. */
-export const SAMPLER_KINDS = ['random', 'grid'] as const;
+export const SAMPLER_KINDS = ['random', 'grid', 'tpe', 'genetic'] as const;
 
-/** A search strategy as data. */
-export type SamplerSpec = { kind: 'random' } | { kind: 'grid'; resolution?: number };
+/** A search strategy as data, with its options (each optional, see the sampler's options). */
+export type SamplerSpec =
+  | { kind: 'random' }
+  | { kind: 'grid'; resolution?: number }
+  | ({ kind: 'tpe' } & TpeOptions)
+  | ({ kind: 'genetic' } & GeneticOptions);
 
 /** A pruner as data. */
 export type PrunerSpec = ({ kind: 'median' } & MedianOptions) | ({ kind: 'asha' } & AshaOptions);
@@ -27,19 +40,32 @@ export type PrunerSpec = ({ kind: 'median' } & MedianOptions) | ({ kind: 'asha' 
 /** Default points per continuous range for grid search. */
 export const DEFAULT_GRID_RESOLUTION = 5;
 
-/** A sampler for the space, reproducible from the seed and resumable from past trials. */
+/**
+ * A sampler for the space, reproducible from the seed and resumable: given the trials asked
+ * so far, in order (finished ones with their value, null for failed or pruned; unfinished ones
+ * marked pending), it suggests what the sampler that asked them would suggest next. A grid
+ * asks null once every point was asked.
+ */
 export function createSampler(spec: SamplerSpec, space: SearchSpace, seed: number, history: Observation[] = []): Sampler {
   switch (spec.kind) {
     case 'random':
       return randomSampler(space, seed, history);
     case 'grid':
       return gridSampler(space, seed, spec.resolution ?? DEFAULT_GRID_RESOLUTION, history);
+    case 'tpe':
+      return tpeSampler(space, seed, spec, history);
+    case 'genetic':
+      return geneticSampler(space, seed, spec, history);
     default:
       throw new Error(`Unknown search strategy "${(spec as { kind: string }).kind}"`);
   }
 }
 
-/** A pruner from its spec. */
-export function createPruner(spec: PrunerSpec): Pruner {
-  return spec.kind === 'median' ? medianPruner(spec) : ashaPruner(spec);
+/**
+ * A pruner from its spec, for values the study minimizes (by default) or maximizes. Pruners
+ * decide from the intermediate values passed in alone, so they keep no state across a reload.
+ */
+export function createPruner(spec: PrunerSpec, direction: Direction = 'minimize'): Pruner {
+  const pruner = spec.kind === 'median' ? medianPruner(spec) : ashaPruner(spec);
+  return direction === 'maximize' ? maximizing(pruner) : pruner;
 }

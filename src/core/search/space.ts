@@ -1,3 +1,6 @@
+import * as v from 'valibot';
+import type { FieldError, ValidationResult } from '../spec/schema';
+
 /** A value a categorical parameter may take. */
 export type Choice = string | number | boolean;
 
@@ -7,11 +10,17 @@ export interface Condition {
   in: Choice[];
 }
 
-/** How one hyperparameter varies: a float or integer range (linear or log, optional step) or a list of choices. */
+/**
+ * How one hyperparameter varies: a float or integer range (linear or log, optional step; not
+ * both log and step, as in Optuna) or a list of choices.
+ */
 export type ParamDef =
   | { type: 'float'; low: number; high: number; log?: boolean; step?: number; condition?: Condition }
   | { type: 'int'; low: number; high: number; log?: boolean; step?: number; condition?: Condition }
   | { type: 'categorical'; choices: Choice[]; condition?: Condition };
+
+/** A numeric parameter's definition. */
+export type NumericDef = Extract<ParamDef, { type: 'float' | 'int' }>;
 
 /** A search space as data: parameter name (a path into the experiment) → how it varies. */
 export type SearchSpace = Record<string, ParamDef>;
@@ -73,7 +82,164 @@ export function gridPoints(space: SearchSpace, resolution: number): Params[] {
   return points;
 }
 
-/** How many trials a grid search of the space at `resolution` runs. */
+/**
+ * How many trials a grid search of the space at `resolution` runs, counted without listing
+ * them (a large space would not fit in memory): only the parameters that conditions look at
+ * are enumerated; every other parameter multiplies the count where it applies.
+ */
 export function gridSize(space: SearchSpace, resolution: number): number {
-  return gridPoints(space, resolution).length;
+  const watched = new Set(Object.values(space).flatMap((d) => (d.condition ? [d.condition.param] : [])));
+  const parents = Object.fromEntries(Object.entries(space).filter(([name]) => watched.has(name)));
+  const leaves = Object.entries(space).filter(([name]) => !watched.has(name));
+  const sizes = new Map(leaves.map(([name, def]) => [name, gridValues(def, resolution).length]));
+  return gridPoints(parents, resolution).reduce(
+    (total, p) => total + leaves.reduce((product, [name, def]) => product * (applies(def, p) ? sizes.get(name)! : 1), 1),
+    0,
+  );
+}
+
+/** A received value as a message quotes it: short, and never markup. */
+function show(input: unknown): string {
+  if (typeof input === 'string') return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (Array.isArray(input)) return 'a list';
+  if (input === undefined) return 'nothing';
+  if (input !== null && typeof input === 'object') return 'an object';
+  return String(input);
+}
+
+const finite = (label: string) =>
+  v.pipe(
+    v.number((i) => `${label} must be a number (got ${show(i.input)}).`),
+    v.finite((i) => `${label} must be a finite number (got ${show(i.input)}).`),
+  );
+
+const choice = v.union([v.string(), v.number(), v.boolean()], (i) => `A choice must be text, a number or true/false (got ${show(i.input)}).`);
+
+const conditionSchema = v.strictObject(
+  {
+    param: v.string((i) => `The condition's parameter must be a name (got ${show(i.input)}).`),
+    in: v.pipe(
+      v.array(choice, (i) => `The condition's values must be a list (got ${show(i.input)}).`),
+      v.minLength(1, 'The condition needs at least one value.'),
+    ),
+  },
+  (i) => (i.expected === 'never' ? `The condition has an unknown setting ${show(i.path?.[0]?.key)}.` : `The condition must be an object with param and in (got ${show(i.input)}).`),
+);
+
+const unknownOr = (what: string) => (i: v.StrictObjectIssue | v.ObjectIssue) => {
+  const key = i.path?.[0]?.key;
+  if (i.expected === 'never') return `${what} has an unknown setting ${show(key)}.`;
+  return key !== undefined ? `${what} is missing its ${show(key)} setting.` : `${what} must be an object (got ${show(i.input)}).`;
+};
+
+const rangeEntries = <const K extends 'float' | 'int'>(kind: K) => ({
+  type: v.literal(kind),
+  low: finite('Low'),
+  high: finite('High'),
+  log: v.optional(v.boolean((i) => `Log must be true or false (got ${show(i.input)}).`)),
+  step: v.optional(v.pipe(finite('Step'), v.check((x) => x > 0, (i) => `Step must be greater than 0 (got ${show(i.input)}).`))),
+  condition: v.optional(conditionSchema),
+});
+
+const paramSchema = v.variant(
+  'type',
+  [
+    v.strictObject(rangeEntries('float'), unknownOr('A float parameter')),
+    v.strictObject(rangeEntries('int'), unknownOr('An integer parameter')),
+    v.strictObject(
+      {
+        type: v.literal('categorical'),
+        choices: v.pipe(
+          v.array(choice, (i) => `Choices must be a list (got ${show(i.input)}).`),
+          v.minLength(1, 'A categorical parameter needs at least one choice.'),
+          v.check((cs) => new Set(cs).size === cs.length, 'Each choice may be listed only once.'),
+        ),
+        condition: v.optional(conditionSchema),
+      },
+      unknownOr('A categorical parameter'),
+    ),
+  ],
+  (i) => (i.path ? `Type must be one of float, int, categorical (got ${show(i.input)}).` : `A parameter must be an object (got ${show(i.input)}).`),
+);
+
+/** Problems of a range as a whole, each on the field to change, first found per parameter. */
+function rangeErrors(space: SearchSpace): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [name, def] of Object.entries(space)) {
+    if (def.type === 'categorical') continue;
+    const int = def.type === 'int';
+    const whole = (x: number) => !int || Number.isInteger(x);
+    const rules: [boolean, string, string][] = [
+      [whole(def.low), 'low', `Low of an integer range must be a whole number (got ${def.low}).`],
+      [whole(def.high), 'high', `High of an integer range must be a whole number (got ${def.high}).`],
+      [def.step === undefined || whole(def.step), 'step', `Step of an integer range must be a whole number (got ${def.step}).`],
+      [def.high > def.low, 'high', `High must be greater than low, ${def.low} (got ${def.high}).`],
+      [!def.log || def.low > 0, 'low', `Low must be greater than 0 on a log scale (got ${def.low}).`],
+      [!(def.log && def.step !== undefined), 'step', 'A range is either on a log scale or stepped, not both.'],
+      [def.step === undefined || def.step <= def.high - def.low, 'step', `Step must be at most high − low, ${def.high - def.low} (got ${def.step}).`],
+    ];
+    const broken = rules.find(([ok]) => !ok);
+    if (broken) errors.push({ path: `${name}.${broken[1]}`, message: broken[2] });
+  }
+  return errors;
+}
+
+const spaceSchema = v.record(
+  v.pipe(v.string(), v.minLength(1, 'A parameter needs a name.')),
+  paramSchema,
+  (i) => `The search space must be an object of parameters (got ${show(i.input)}).`,
+);
+
+/** Condition problems the schema cannot see: a missing or circular parent, a value it never takes. */
+function conditionErrors(space: SearchSpace): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const [name, def] of Object.entries(space)) {
+    const c = def.condition;
+    if (!c) continue;
+    const parent = space[c.param];
+    const path = `${name}.condition.param`;
+    if (!parent) {
+      errors.push({ path, message: `The condition of ${name} looks at ${show(c.param)}, which is not in the search space.` });
+      continue;
+    }
+    const seen = new Set([name]);
+    for (let p: string | undefined = c.param; p && space[p]; p = space[p].condition?.param) {
+      if (seen.has(p)) {
+        errors.push({ path, message: `The conditions of ${name} go round in a circle through ${p}.` });
+        break;
+      }
+      seen.add(p);
+    }
+    if (parent.type === 'categorical') {
+      const never = c.in.filter((x) => !parent.choices.includes(x));
+      if (never.length) errors.push({ path: `${name}.condition.in`, message: `${c.param} never takes ${never.map(show).join(', ')}.` });
+    }
+  }
+  return errors;
+}
+
+/**
+ * Checks that `input` is a valid search space, at every boundary (form, URL, stored study,
+ * file import). Gives one error per field, its path the parameter's name then the field
+ * (e.g. 'optimizer.lr.high').
+ *
+ * @example
+ * validateSpace({ 'optimizer.lr': { type: 'float', low: 0, high: 1, log: true } });
+ * // { ok: false, errors: [{ path: 'optimizer.lr.low', message: 'Low must be greater than 0 on a log scale (got 0).' }] }
+ */
+export function validateSpace(input: unknown): ValidationResult<SearchSpace> {
+  // Valibot's record takes a list for an object; a space never is one.
+  if (Array.isArray(input)) return { ok: false, errors: [{ path: '', message: `The search space must be an object of parameters (got ${show(input)}).` }] };
+  const result = v.safeParse(spaceSchema, input);
+  if (!result.success) {
+    const errors = new Map<string, string>();
+    for (const issue of result.issues) {
+      const path = v.getDotPath(issue) ?? '';
+      if (!errors.has(path)) errors.set(path, issue.message);
+    }
+    return { ok: false, errors: [...errors].map(([path, message]) => ({ path, message })) };
+  }
+  const space = result.output as SearchSpace;
+  const errors = [...rangeErrors(space), ...conditionErrors(space)];
+  return errors.length ? { ok: false, errors } : { ok: true, spec: space };
 }

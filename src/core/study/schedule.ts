@@ -35,12 +35,18 @@ export function trialResult(member: MemberState, objective: Objective): { state:
   return epoch ? { state, value: epoch[objective.metric] } : { state: 'failed' };
 }
 
-/** The completed trials as (params, value-to-minimize) pairs, the history samplers resume from; failed and pruned trials count as null. */
-export function samplerHistory(trials: TrialRecord[], objective: Objective): { params: Record<string, unknown>; value: number | null }[] {
-  return trials
-    .filter((t) => t.state !== 'waiting' && t.state !== 'running')
-    .map((t) => ({
-      params: t.params,
-      value: t.state === 'complete' && t.value !== undefined ? (objective.direction === 'minimize' ? t.value : -t.value) : null,
-    }));
+/**
+ * Every trial as the samplers resume from it, in trial order: finished ones with their value to
+ * minimize (null for failed and pruned), waiting and running ones marked pending, so that a
+ * resumed sampler neither forgets them nor suggests them again.
+ */
+export function samplerHistory(
+  trials: TrialRecord[],
+  objective: Objective,
+): { params: Record<string, string | number | boolean>; value: number | null; pending?: boolean }[] {
+  return trials.map((t) =>
+    t.state === 'waiting' || t.state === 'running'
+      ? { params: t.params, value: null, pending: true }
+      : { params: t.params, value: t.state === 'complete' && t.value !== undefined ? (objective.direction === 'minimize' ? t.value : -t.value) : null },
+  );
 }

@@ -1,0 +1,207 @@
+import { describe, expect, test } from 'vitest';
+import { createSampler, type Observation, type Params, type SamplerSpec, type SearchSpace } from '../../src/core/search';
+import { defaultGamma } from '../../src/core/search/samplers/tpe/sampler';
+import { ParzenEstimator, defaultWeights } from '../../src/core/search/samplers/tpe/parzen';
+
+const space: SearchSpace = {
+  lr: { type: 'float', low: 1e-4, high: 1, log: true },
+  dropout: { type: 'float', low: 0, high: 0.5 },
+  momentum: { type: 'float', low: 0, high: 0.9, step: 0.15, condition: { param: 'kind', in: ['momentum', 'nesterov'] } },
+  kind: { type: 'categorical', choices: ['sgd', 'momentum', 'nesterov', 'adam'] },
+  units: { type: 'int', low: 2, high: 64, log: true },
+  layers: { type: 'int', low: 0, high: 4 },
+  batch: { type: 'int', low: 8, high: 128, step: 8 },
+};
+
+/** An objective all samplers can learn from: smallest near lr 0.01, dropout 0.1, 3 layers, adam. */
+function objective(p: Params): number {
+  return (
+    Math.log10(p.lr as number) ** 2 / 4 -
+    Math.log10(p.lr as number) +
+    (((p.dropout as number) - 0.1) * 10) ** 2 +
+    ((p.layers as number) - 3) ** 2 +
+    (p.kind === 'adam' ? 0 : 1) +
+    (p.batch as number) / 128
+  );
+}
+
+/** A study run one trial at a time: every trial asked, then told its objective. */
+function runSequential(spec: SamplerSpec, seed: number, n: number, f = objective, s = space): { params: Params; value: number }[] {
+  const sampler = createSampler(spec, s, seed);
+  return Array.from({ length: n }, () => {
+    const params = sampler.ask()!;
+    const value = f(params);
+    sampler.tell(params, value);
+    return { params, value };
+  });
+}
+
+const LEARNING: SamplerSpec[] = [{ kind: 'tpe' }, { kind: 'tpe', multivariate: true }, { kind: 'genetic', populationSize: 10 }];
+
+describe('every sampler respects the space', () => {
+  test.each([{ kind: 'random' } as SamplerSpec, ...LEARNING])('%o: bounds, steps, integers and conditions over 300 trials', (spec) => {
+    const trials = runSequential(spec, 11, 300);
+    for (const { params: p } of trials) {
+      expect(p.lr).toBeGreaterThanOrEqual(1e-4);
+      expect(p.lr).toBeLessThanOrEqual(1);
+      expect(p.dropout).toBeGreaterThanOrEqual(0);
+      expect(p.dropout).toBeLessThanOrEqual(0.5);
+      expect(['sgd', 'momentum', 'nesterov', 'adam']).toContain(p.kind);
+      expect('momentum' in p).toBe(p.kind === 'momentum' || p.kind === 'nesterov');
+      if ('momentum' in p) expect([0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9]).toContain(p.momentum);
+      expect(Number.isInteger(p.units) && (p.units as number) >= 2 && (p.units as number) <= 64).toBe(true);
+      expect([0, 1, 2, 3, 4]).toContain(p.layers);
+      expect(Array.from({ length: 16 }, (_, i) => 8 + 8 * i)).toContain(p.batch);
+      expect(Object.keys(p).sort()).toEqual(['batch', 'dropout', 'kind', 'layers', 'lr', ...('momentum' in p ? ['momentum'] : []), 'units'].sort());
+    }
+    // Every integer, end values included, is reached.
+    expect(new Set(trials.map((t) => t.params.layers)).size).toBe(5);
+  });
+
+  test('random: log-uniform on a log range, every integer and step equally likely', () => {
+    const draws = createSampler({ kind: 'random' }, space, 3).askBatch(4000);
+    const share = (pred: (p: Params) => boolean) => draws.filter(pred).length / draws.length;
+    // Half below the geometric middle of [1e-4, 1], 1e-2.
+    expect(share((p) => (p.lr as number) < 1e-2)).toBeCloseTo(0.5, 1);
+    // Layers 0..4: a fifth each, the ends as likely as the middle.
+    for (const l of [0, 2, 4]) expect(share((p) => p.layers === l)).toBeCloseTo(0.2, 1);
+    // Units log-uniform over [1.5, 64.5]: 2 takes log(2.5/1.5)/log(64.5/1.5) = 13.6 %.
+    expect(share((p) => p.units === 2)).toBeCloseTo(0.136, 1);
+  });
+});
+
+describe('grid', () => {
+  test('hands out every combination once, then null; resumes past asked and pending points', () => {
+    const small: SearchSpace = {
+      kind: { type: 'categorical', choices: ['sgd', 'momentum'] },
+      momentum: { type: 'float', low: 0, high: 0.9, step: 0.45, condition: { param: 'kind', in: ['momentum'] } },
+      lr: { type: 'float', low: 0.001, high: 0.1, log: true },
+    };
+    const grid = createSampler({ kind: 'grid', resolution: 3 }, small, 4);
+    const all = grid.askBatch(100);
+    // (sgd + momentum × 3) × lr 3 = 12
+    expect(all).toHaveLength(12);
+    expect(new Set(all.map((p) => JSON.stringify(p))).size).toBe(12);
+    expect(grid.ask()).toBeNull();
+    expect(grid.askBatch(3)).toEqual([]);
+    const history: Observation[] = all.slice(0, 5).map((params, i) => ({ params, value: i < 3 ? 1 : null, pending: i >= 3 ? true : undefined }));
+    expect(createSampler({ kind: 'grid', resolution: 3 }, small, 4, JSON.parse(JSON.stringify(history))).askBatch(100)).toEqual(all.slice(5));
+  });
+});
+
+describe('learning samplers: seeded and resumable', () => {
+  test.each(LEARNING)('%o replays from its seed, and resumes after a JSON round trip to the same next suggestion', (spec) => {
+    const live = createSampler(spec, space, 5);
+    const history: Observation[] = [];
+    for (let i = 0; i < 30; i++) {
+      const params = live.ask()!;
+      const value = i % 7 === 3 ? null : objective(params);
+      live.tell(params, value);
+      history.push({ params, value });
+    }
+    // A batch for parallel workers, told out of order, two still pending.
+    const batch = live.askBatch(4);
+    live.tell(batch[2], objective(batch[2]));
+    live.tell(batch[0], objective(batch[0]));
+    batch.forEach((params, i) => history.push(i === 0 || i === 2 ? { params, value: objective(params) } : { params, value: null, pending: true }));
+
+    const resumed = createSampler(spec, space, 5, JSON.parse(JSON.stringify(history)));
+    const next = live.askBatch(3);
+    expect(resumed.askBatch(3)).toEqual(next);
+
+    const replay = createSampler(spec, space, 5);
+    const first = replay.ask()!;
+    expect(first).toEqual(history[0].params);
+    expect(createSampler(spec, space, 6).ask()).not.toEqual(first);
+  });
+});
+
+describe('tpe', () => {
+  test('Parzen estimator log-densities equal Optuna 3.1 _ParzenEstimator.log_pdf on the same observations', () => {
+    const obs = [1.0, -3.0, 7.5, 2.2, 9.9, 0.1, 4.4];
+    const options = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false };
+    const at = (def: SearchSpace[string], values: number[], xs: number[]) =>
+      new ParzenEstimator({ x: def }, values.map((x) => ({ x })), options).logPdf(xs.map((x) => ({ x })));
+    // Reference numbers printed by optuna 3.1.0 (Debian's python3-optuna).
+    const cases: [SearchSpace[string], number[], number[], number[]][] = [
+      [{ type: 'float', low: -5, high: 10 }, obs, [-4.5, 0, 1, 3.5, 9.5], [-1.6333942583674037, -1.177893594763616, -1.0994263982355639, -1.2072286543860886, -1.2830806251316664]],
+      [{ type: 'float', low: 0.01, high: 10, log: true }, obs.map((x) => Math.abs(x) + 0.01), [0.02, 0.5, 1, 3.5, 9.5], [-2.009091347803518, -1.5911891573448327, -1.3968519517968914, -0.9445255865919362, -1.029219572873283]],
+      [{ type: 'int', low: -5, high: 10 }, obs.map(Math.round), [-4, 0, 1, 4, 9], [-3.2990020997844605, -2.4435502676608896, -2.3224711722661313, -2.7724137354894065, -2.707560838467685]],
+      [{ type: 'int', low: 1, high: 64, log: true }, [1, 3, 8, 2, 10, 1, 4], [1, 2, 5, 16, 64], [-1.2874951012839193, -1.2023522965890123, -1.2384048365808211, -1.6810466508796262, -2.161224328044697]],
+      [{ type: 'float', low: -5, high: 10, step: 0.5 }, obs.map((x) => Math.round(x * 2) / 2), [-4.5, 0, 1, 3.5, 9.5], [-4.117323817288593, -3.1667254149360806, -3.020953216593697, -3.284336083066273, -3.436409450008159]],
+    ];
+    for (const [def, values, xs, optuna] of cases) at(def, values, xs).forEach((v, i) => expect(v).toBeCloseTo(optuna[i], 5));
+  });
+
+  test("Optuna's default gamma and weights", () => {
+    expect([1, 10, 11, 100, 250, 251, 1000].map(defaultGamma)).toEqual([1, 1, 2, 10, 25, 25, 25]);
+    expect(defaultWeights(3)).toEqual([1, 1, 1]);
+    expect(defaultWeights(26)).toEqual([1 / 26, ...Array(25).fill(1)]);
+    const w = defaultWeights(30);
+    [1 / 30, 0.275, 0.5166666666666667, 0.7583333333333333, 1].forEach((x, i) => expect(w[i]).toBeCloseTo(x, 12));
+    expect(w.slice(5)).toEqual(Array(25).fill(1));
+  });
+
+  test('beats random search on a 1-D quadratic after 60 trials (median best over 5 seeds)', () => {
+    const line: SearchSpace = { x: { type: 'float', low: -10, high: 10 } };
+    const f = (p: Params) => ((p.x as number) - 3) ** 2;
+    const medianBest = (spec: SamplerSpec) => {
+      const bests = [0, 1, 2, 3, 4].map((seed) => Math.min(...runSequential(spec, seed, 60, f, line).map((t) => t.value))).sort((a, b) => a - b);
+      return bests[2];
+    };
+    const tpe = medianBest({ kind: 'tpe' });
+    const random = medianBest({ kind: 'random' });
+    expect(tpe).toBeLessThan(random / 10);
+    expect(tpe).toBeLessThan(1e-3);
+  });
+
+  test('constant liar: trials asked together count the pending ones as the worst, so they differ', () => {
+    const base = runSequential({ kind: 'tpe' }, 2, 20);
+    const history = base.map(({ params, value }) => ({ params, value }));
+    const liar = createSampler({ kind: 'tpe' }, space, 2, history).askBatch(3);
+    const honest = createSampler({ kind: 'tpe', constantLiar: false }, space, 2, history).askBatch(3);
+    expect(liar[0]).toEqual(honest[0]);
+    expect(liar[1]).not.toEqual(honest[1]);
+    expect(liar[2]).not.toEqual(honest[2]);
+  });
+});
+
+describe('genetic', () => {
+  const pop = (trials: { params: Params; value: number }[], size: number) =>
+    trials
+      .slice()
+      .sort((a, b) => a.value - b.value)
+      .slice(0, size)
+      .map((t) => JSON.stringify(t.params));
+
+  test('without crossover or mutation, every child is a copy of one of the best populationSize trials (elitism)', () => {
+    const trials = runSequential({ kind: 'random' }, 8, 40);
+    const history = trials.map(({ params, value }) => ({ params, value }));
+    const children = createSampler({ kind: 'genetic', populationSize: 10, crossoverProb: 0, mutationProb: 0 }, space, 8, history).askBatch(50);
+    const best = pop(trials, 10);
+    for (const c of children) expect(best).toContain(JSON.stringify(c));
+    // Tournaments favour the best: the best trial is copied more often than the tenth.
+    const count = (k: number) => children.filter((c) => JSON.stringify(c) === best[k]).length;
+    expect(count(0)).toBeGreaterThan(count(9));
+  });
+
+  test('with crossover and no mutation, every value of a child comes from a population member', () => {
+    const trials = runSequential({ kind: 'random' }, 9, 40);
+    const members = trials.slice().sort((a, b) => a.value - b.value).slice(0, 10).map((t) => t.params);
+    const children = createSampler({ kind: 'genetic', populationSize: 10, crossoverProb: 1, mutationProb: 0 }, space, 9, trials).askBatch(50);
+    for (const c of children) {
+      for (const [name, value] of Object.entries(c)) {
+        const fromMember = members.some((m) => m[name] === value);
+        // A conditional parameter whose parents both lacked it is drawn fresh.
+        if (!fromMember) expect(name).toBe('momentum');
+      }
+    }
+    expect(children.some((c) => !members.some((m) => JSON.stringify(m) === JSON.stringify(c)))).toBe(true);
+  });
+
+  test('improves on its random first generation', () => {
+    const trials = runSequential({ kind: 'genetic', populationSize: 10 }, 3, 200);
+    const best = (from: number, to: number) => Math.min(...trials.slice(from, to).map((t) => t.value));
+    expect(best(100, 200)).toBeLessThan(best(0, 10));
+  });
+});
