@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { FieldError, ValidationResult } from '../spec/schema';
+import { show, type FieldError, type ValidationResult } from '../spec/schema';
 
 /** A value a categorical parameter may take. */
 export type Choice = string | number | boolean;
@@ -96,15 +96,6 @@ export function gridSize(space: SearchSpace, resolution: number): number {
     (total, p) => total + leaves.reduce((product, [name, def]) => product * (applies(def, p) ? sizes.get(name)! : 1), 1),
     0,
   );
-}
-
-/** A received value as a message quotes it: short, and never markup. */
-function show(input: unknown): string {
-  if (typeof input === 'string') return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
-  if (Array.isArray(input)) return 'a list';
-  if (input === undefined) return 'nothing';
-  if (input !== null && typeof input === 'object') return 'an object';
-  return String(input);
 }
 
 const finite = (label: string) =>

@@ -27,7 +27,7 @@ interface Range {
 const SEED_MAX = 2 ** 32 - 1;
 
 /** A received value as a message quotes it: short, and never markup that could run. */
-function show(input: unknown): string {
+export function show(input: unknown): string {
   if (typeof input === 'string') return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
   if (Array.isArray(input)) return 'a list';
   if (input === undefined) return 'nothing';
