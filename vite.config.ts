@@ -14,7 +14,7 @@ export default defineConfig({
   optimizeDeps: {
     include: [
       '@tensorflow/tfjs-core', '@tensorflow/tfjs-core/dist/register_all_gradients', '@tensorflow/tfjs-backend-cpu',
-      '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu', 'comlink', 'idb', 'valibot', 'uplot',
+      '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-webgpu', 'comlink', 'idb', 'valibot', 'uplot', 'papaparse',
     ],
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },

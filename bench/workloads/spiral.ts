@@ -1,5 +1,5 @@
 // The network and data of W1 and W2: a 500-point spiral and a 2-16-16-1 tanh network, batch 32.
-import { generateDataset, splitDataset, type SplitDataset } from '../../src/core/data';
+import { generatedSplit, type DataSpec, type SplitDataset } from '../../src/core/data';
 import type { OptimizerSpec } from '../../src/core/optim/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
@@ -32,5 +32,5 @@ export function studyGrid(epochs: number): ExperimentSpec[] {
 
 /** The spiral of every benchmark spec, split as the app splits it. */
 export function spiralData(spec: ExperimentSpec): SplitDataset {
-  return splitDataset(generateDataset(spec.data), spec.data.trainRatio, spec.data.seed);
+  return generatedSplit(spec.data as DataSpec);
 }

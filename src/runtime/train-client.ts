@@ -1,3 +1,4 @@
+import type { Recipe } from '../core/data/table/types';
 import * as Comlink from 'comlink';
 import type { ExperimentSpec } from '../core/spec/experiment';
 import type { StepUnit } from '../core/train/controller';
@@ -6,7 +7,10 @@ import type { EpochMetrics } from '../core/train/types';
 import type { TrainWorkerApi } from '../workers/train.worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
-import { parameterShapes } from '../core/model/network';
+import { problemOfData } from '../core/train/training-data';
+
+/** A saved network's input and output widths, read off its first weight matrix and last bias. */
+const ioOf = (shapes: number[][]) => ({ inputs: shapes[0][0], outputs: shapes[shapes.length - 1][0] });
 
 /** What the screen hears from a run: progress snapshots, the backend, and the record as saved. */
 export interface RunListener {
@@ -30,7 +34,7 @@ export class TrainClient {
   async run(
     spec: ExperimentSpec,
     preference: BackendPreference,
-    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit },
+    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
     listener: RunListener = {},
   ): Promise<RunRecord> {
     const api = this.connect();
@@ -41,7 +45,7 @@ export class TrainClient {
     listener.onBackend?.(backend);
     const record = await this.store.createRun(spec, backend);
     listener.onSaved?.(record);
-    let outcome: RunOutcome;
+    let outcome: RunOutcome & { recipe?: Recipe };
     try {
       outcome = await api.train(
         spec,
@@ -64,18 +68,38 @@ export class TrainClient {
       divergedAt: outcome.divergedAt,
       message: outcome.bestEpoch ? `Weights restored from epoch ${outcome.bestEpoch}.` : undefined,
       weights: outcome.weights,
-      weightShapes: parameterShapes(spec.model),
+      weightShapes: outcome.weightShapes,
+      recipe: outcome.recipe,
+      evaluation: outcome.evaluation,
     });
     if (saved) listener.onSaved?.(saved);
     return saved ?? { ...record, status: outcome.status, epochs: outcome.history };
   }
 
   /** The decision grid of a saved run's final weights, computed in the worker. */
-  async predict(record: RunRecord, gridSize: number): Promise<Float32Array | null> {
-    if (!record.weights) return null;
+  async predict(record: RunRecord, gridSize: number, axes?: [number, number]): Promise<Float32Array | null> {
+    const shapes = record.weightShapes;
+    if (!record.weights || !shapes) return null;
     const api = this.connect();
     if (!this.backend) this.backend = { preference: 'auto', info: await api.prepare('auto') };
-    return api.predict(record.spec, record.weights, gridSize);
+    return api.predict(record.spec, record.weights, ioOf(shapes), gridSize, axes);
+  }
+
+  /**
+   * A saved run's model on rows of network inputs: per row the class-1 probability, the K
+   * class probabilities, or the value (in the model's units).
+   */
+  async predictRows(record: RunRecord, x: Float32Array): Promise<Float32Array> {
+    const shapes = record.weightShapes;
+    if (!record.weights || !shapes) throw new Error('This run has no saved model');
+    const api = this.connect();
+    if (!this.backend) this.backend = { preference: 'auto', info: await api.prepare('auto') };
+    return api.predictRows(record.spec, record.weights, ioOf(shapes), problemOfData(record.spec.data), x);
+  }
+
+  /** Shows the running table's decision picture through inputs `axes`. */
+  setAxes(axes: [number, number]): void {
+    void this.api?.setAxes(axes);
   }
 
   /** Pauses the running run before its next batch. */

@@ -244,12 +244,31 @@ const EXPERIMENT_ROWS: HashRow[] = [
 
 const experimentCodec = createHashCodec<ExperimentSpec>(EXPERIMENT_ROWS, DEFAULT_EXPERIMENT, validateExperiment);
 
+/** A table and its preprocessing as one JSON value: too nested for rows, and rarely edited by hand. */
+const jsonValue: ValueCodec<unknown> = {
+  format: (value) => JSON.stringify(value),
+  parse(text) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** The `table` parameter that replaces the generated set's rows in a link to a table experiment. */
+const TABLE_ROW: HashRow = { name: 'table', path: 'data', type: jsonValue };
+const MODEL_ROWS = EXPERIMENT_ROWS.filter((row) => !row.path.startsWith('data.'));
+
 /**
  * The hash text (without '#') that reproduces an experiment, e.g.
- * 'data=circle&n=500&noise=0&split=0.5&dataSeed=1&features=x1,x2&hidden=4:tanh,2:tanh&…'.
+ * 'data=circle&n=500&noise=0&split=0.5&dataSeed=1&features=x1,x2&hidden=4:tanh,2:tanh&…'; a
+ * table experiment writes `table={…}` (dataset id, name and preprocessing) in place of the
+ * generated set's settings.
  */
 export function encodeExperiment(spec: ExperimentSpec): string {
-  return experimentCodec.encode(spec);
+  if (spec.data.kind !== 'table') return experimentCodec.encode(spec);
+  return createHashCodec([TABLE_ROW, ...MODEL_ROWS], spec, validateExperiment).encode(spec);
 }
 
 /**
@@ -258,5 +277,15 @@ export function encodeExperiment(spec: ExperimentSpec): string {
  * {@link DEFAULT_EXPERIMENT}'s, and `notice` tells the user what was ignored.
  */
 export function decodeExperiment(hash: string): { spec: ExperimentSpec; notice?: string } {
-  return experimentCodec.decode(hash);
+  const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : hash.replace(/^#/, '');
+  const table = query.split('&').find((piece) => piece.startsWith('table='));
+  if (!table) return experimentCodec.decode(hash);
+  const data = jsonValue.parse(unescape(table.slice('table='.length)) ?? '');
+  const base = { ...DEFAULT_EXPERIMENT, data: data as ExperimentSpec['data'], training: { ...DEFAULT_EXPERIMENT.training } };
+  const checked = validateExperiment(base);
+  if (!checked.ok) {
+    const problems = checked.errors.filter((e) => e.path.startsWith('data')).map((e) => e.message);
+    return { spec: structuredClone(DEFAULT_EXPERIMENT), notice: `The link's table could not be used, so the defaults are shown. ${listSentences(problems)}` };
+  }
+  return createHashCodec(MODEL_ROWS, checked.spec, validateExperiment).decode(query.split('&').filter((p) => p !== table).join('&'));
 }

@@ -7,9 +7,11 @@ import { RunController, type StepUnit } from '../core/train/controller';
 import { runTraining, type RunOutcome, type RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
 import type { ExperimentSpec } from '../core/spec/experiment';
-import { NetworkParams } from '../core/model/network';
-import { decisionGrid } from '../core/model/predict';
-import { GENERATED_DOMAIN, problemOf } from '../core/data/generators';
+import type { Recipe } from '../core/data/table/types';
+import { NetworkParams, type NetworkIO } from '../core/model/network';
+import { decisionGrid, generatedFrame, predictTensor, sliceFrame } from '../core/model/predict';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadExperimentData } from '../runtime/experiment-data';
 
 let controller: RunController | null = null;
 
@@ -19,19 +21,26 @@ const api = {
     return selectBackend(preference);
   },
 
-  /** Trains `spec` to its end; progress and each epoch's metrics stream through the callbacks. */
+  /**
+   * Trains `spec` to its end; progress and each epoch's metrics stream through the callbacks.
+   * A table is read from the library and prepared here, off the page; its recipe comes back
+   * with the outcome.
+   */
   async train(
     spec: ExperimentSpec,
-    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit },
+    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
     onProgress: (progress: RunProgress) => void,
     onEpoch: (metrics: EpochMetrics) => void,
-  ): Promise<RunOutcome> {
+  ): Promise<RunOutcome & { recipe?: Recipe }> {
     controller?.cancel();
     const own = new RunController(options.startPaused);
     if (options.firstStep) own.step(options.firstStep);
     controller = own;
     try {
-      return await runTraining(spec, {
+      const { data, recipe } = await loadExperimentData(spec);
+      const outcome = await runTraining(spec, {
+        data,
+        axes: options.axes,
         controller: own,
         gridSize: options.gridSize,
         // Ten pictures a second keep the screen live; each costs a prediction and a read-back.
@@ -39,17 +48,42 @@ const api = {
         onEpoch,
         onProgress: (p) => onProgress(Comlink.transfer(p, p.grid ? [p.grid.buffer] : [])),
       });
+      return { ...outcome, recipe };
     } finally {
       if (controller === own) controller = null;
     }
   },
 
   /** The decision grid of a saved model: the picture of a finished run, without training. */
-  async predict(spec: ExperimentSpec, weights: Float32Array[], gridSize: number): Promise<Float32Array> {
-    const net = new NetworkParams(spec.model, [weights]);
+  async predict(
+    spec: ExperimentSpec,
+    weights: Float32Array[],
+    io: NetworkIO,
+    gridSize: number,
+    axes: [number, number] = [0, 1],
+  ): Promise<Float32Array> {
+    const { data } = await loadExperimentData(spec);
+    const frame = data.train.domain ? generatedFrame(data.train.domain, spec.model.features) : sliceFrame(data.train, axes);
+    const net = new NetworkParams(spec.model, io, [weights]);
     try {
-      const grid = await decisionGrid(net, problemOf(spec.data.kind), GENERATED_DOMAIN, gridSize);
+      const grid = await decisionGrid(net, data.train.problem, frame, gridSize);
       return Comlink.transfer(grid, [grid.buffer]);
+    } finally {
+      net.dispose();
+    }
+  },
+
+  /**
+   * A saved model's outputs for rows of network inputs (a recipe already applied): the
+   * class-1 probability, the class probabilities, or the value, row after row.
+   */
+  async predictRows(spec: ExperimentSpec, weights: Float32Array[], io: NetworkIO, problem: 'classification' | 'regression', x: Float32Array): Promise<Float32Array> {
+    const net = new NetworkParams(spec.model, io, [weights]);
+    try {
+      const out = tf.tidy(() => predictTensor(net, problem, tf.tensor2d(x, [x.length / io.inputs, io.inputs])));
+      const values = (await out.data()) as Float32Array;
+      out.dispose();
+      return values;
     } finally {
       net.dispose();
     }
@@ -66,6 +100,10 @@ const api = {
   },
   cancel(): void {
     controller?.cancel();
+  },
+  /** Shows the running table's decision picture through inputs `axes`. */
+  setAxes(axes: [number, number]): void {
+    controller?.setAxes(axes);
   },
 };
 

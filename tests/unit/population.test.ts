@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { generateDataset } from '../../src/core/data/generators';
-import { splitDataset } from '../../src/core/data/split';
+import { generatedSplit } from '../../src/core/data/split';
+import type { DataSpec } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { Trainer, incompatibility } from '../../src/core/train/trainer';
@@ -21,7 +21,7 @@ const base: ExperimentSpec = {
 };
 
 async function train(specs: ExperimentSpec[]) {
-  const data = splitDataset(generateDataset(base.data), base.data.trainRatio, base.data.seed);
+  const data = generatedSplit(base.data as DataSpec);
   const trainer = new Trainer(specs, data);
   while (!trainer.done) {
     trainer.stepBatch();
@@ -62,7 +62,7 @@ describe('population training', () => {
   });
 
   test('a pruned member is frozen and keeps its partial curve', async () => {
-    const data = splitDataset(generateDataset(base.data), base.data.trainRatio, base.data.seed);
+    const data = generatedSplit(base.data as DataSpec);
     const trainer = new Trainer(members.slice(0, 2), data);
     while (trainer.epoch < 2) {
       trainer.stepBatch();

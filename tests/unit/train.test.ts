@@ -1,3 +1,4 @@
+import type { DataSpec } from '../../src/core/data/types';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -66,8 +67,8 @@ describe('training', () => {
     const outcome = await runTraining(
       spec((s) => {
         Object.assign(s, structuredClone(circle));
-        s.data.noise = 50;
-        s.data.n = 100;
+        (s.data as DataSpec).noise = 50;
+        (s.data as DataSpec).n = 100;
         s.model.hidden = [{ units: 32, activation: 'relu' }, { units: 32, activation: 'relu' }];
         s.optimizer = { kind: 'adam', lr: 0.05 };
         s.training.epochs = 300;

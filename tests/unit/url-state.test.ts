@@ -1,3 +1,4 @@
+import type { DataSpec } from '../../src/core/data/types';
 import { describe, expect, test } from 'vitest';
 import { ACTIVATIONS, FEATURES, type FeatureId } from '../../src/core/model/types';
 import { OPTIMIZER_KINDS } from '../../src/core/optim/types';
@@ -123,7 +124,7 @@ describe('decodeExperiment', () => {
   test('script in a known value is refused by the schema', () => {
     const { spec, notice } = decodeExperiment('#data=%3Cscript%3E&hidden=4:<img onerror=x>&n=800');
     expect(spec).toEqual({ ...DEFAULT_EXPERIMENT, data: { ...DEFAULT_EXPERIMENT.data, n: 800 } });
-    expect(notice).toContain('data: Dataset must be one of circle, xor, gauss, spiral, moons, plane, multigauss (got "<script>").');
+    expect(notice).toContain('data: Dataset must be one of circle, xor, gauss, spiral, moons, plane, multigauss or a table (got "<script>").');
     expect(notice).toContain('hidden: Activation must be one of');
   });
 
@@ -159,7 +160,7 @@ describe('decodeExperiment', () => {
 
   test('a setting given twice keeps the first', () => {
     const { spec, notice } = decodeExperiment('n=100&n=200');
-    expect(spec.data.n).toBe(100);
+    expect((spec.data as DataSpec).n).toBe(100);
     expect(notice).toContain('"n" is given twice; the first is used.');
   });
 
@@ -182,9 +183,9 @@ describe('decodeExperiment', () => {
     const { spec } = decodeExperiment('');
     spec.model.hidden[0].units = 64;
     const fallback = decodeExperiment(`#${'x'.repeat(5000)}`).spec;
-    fallback.data.n = 11;
+    (fallback.data as DataSpec).n = 11;
     expect(DEFAULT_EXPERIMENT.model.hidden[0].units).toBe(4);
-    expect(DEFAULT_EXPERIMENT.data.n).toBe(500);
+    expect((DEFAULT_EXPERIMENT.data as DataSpec).n).toBe(500);
   });
 });
 

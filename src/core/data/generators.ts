@@ -168,5 +168,6 @@ export function generateDataset(spec: Pick<DataSpec, 'kind' | 'n' | 'noise' | 's
     x[2 * i + 1] = x2;
     y[i++] = target;
   });
-  return { problem: problemOf(spec.kind), n: spec.n, x, y, domain: [...GENERATED_DOMAIN] };
+  const problem = problemOf(spec.kind);
+  return { problem, n: spec.n, x, y, dims: 2, classes: problem === 'classification' ? 2 : 0, domain: [...GENERATED_DOMAIN] };
 }

@@ -1,5 +1,5 @@
 /** Generated datasets, their train/validation split and the network's input features. */
 export * from './types';
 export { generateDataset } from './generators';
-export { splitDataset } from './split';
+export { generatedSplit, splitDataset } from './split';
 export { featurize, FEATURE_LABELS } from './features';

@@ -1,5 +1,6 @@
 import { createRng } from '../random/prng';
-import type { Dataset, SplitDataset } from './types';
+import { generateDataset } from './generators';
+import type { DataSpec, Dataset, SplitDataset } from './types';
 
 /**
  * Salt mixed into the seed so the shuffle draws from a different stream than the generator
@@ -9,14 +10,14 @@ import type { Dataset, SplitDataset } from './types';
 const SPLIT_SALT = 0x5f3759df;
 
 function subset(data: Dataset, indices: number[]): Dataset {
-  const x = new Float32Array(indices.length * 2);
+  const { dims } = data;
+  const x = new Float32Array(indices.length * dims);
   const y = new Float32Array(indices.length);
   indices.forEach((from, to) => {
-    x[2 * to] = data.x[2 * from];
-    x[2 * to + 1] = data.x[2 * from + 1];
+    x.set(data.x.subarray(from * dims, (from + 1) * dims), to * dims);
     y[to] = data.y[from];
   });
-  return { problem: data.problem, n: indices.length, x, y, domain: data.domain };
+  return { ...data, n: indices.length, x, y };
 }
 
 /**
@@ -28,4 +29,9 @@ export function splitDataset(data: Dataset, trainRatio: number, seed: number): S
   const order = createRng((seed ^ SPLIT_SALT) >>> 0).shuffle(Array.from({ length: data.n }, (_, i) => i));
   const nTrain = Math.round(data.n * trainRatio);
   return { train: subset(data, order.slice(0, nTrain)), val: subset(data, order.slice(nTrain)) };
+}
+
+/** A generated dataset cut as its spec says: the points of `spec`, split by its ratio and seed. */
+export function generatedSplit(spec: DataSpec): SplitDataset {
+  return splitDataset(generateDataset(spec), spec.trainRatio, spec.seed);
 }

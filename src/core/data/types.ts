@@ -1,3 +1,4 @@
+import type { PreprocessSpec } from './table/types';
 /** The generated 2D classification sets, as in TensorFlow Playground plus two moons. */
 export const CLASSIFICATION_KINDS = ['circle', 'xor', 'gauss', 'spiral', 'moons'] as const;
 /** The generated 2D regression sets. */
@@ -25,20 +26,44 @@ export interface DataSpec {
 }
 
 /**
- * Points and targets as typed arrays. `x` is row-major [n, 2] (x1, x2 interleaved); `y` is
- * 0/1 for classification and a real value for regression.
+ * Points and targets as typed arrays. `x` is row-major [n, dims]: for a generated set the
+ * points (x1, x2 interleaved, dims 2) the network's features are computed from; for a table
+ * the network's inputs themselves. `y` is the class index for classification and a real
+ * value for regression.
  */
 export interface Dataset {
   problem: ProblemType;
   n: number;
   x: Float32Array;
   y: Float32Array;
-  /** The square [lo, hi]² the points are drawn in; the decision picture covers it. */
-  domain: [number, number];
+  /** Columns of `x`. */
+  dims: number;
+  /** Classes of a classification problem (2 for the generated sets); 0 for regression. */
+  classes: number;
+  /** For generated sets, the square [lo, hi]² the points are drawn in; the decision picture covers it. */
+  domain?: [number, number];
+  /** Regression targets were divided by this (a table's standardized target): errors are reported times it. */
+  targetScale?: number;
 }
 
-/** A dataset cut into its training and validation parts. */
+/** A dataset cut into its training and validation parts, and for tables a held-out test part. */
 export interface SplitDataset {
   train: Dataset;
   val: Dataset;
+  test?: Dataset;
+}
+
+/** An experiment's data: a generated 2D set or a table of the library. */
+export type ExperimentData = DataSpec | TableDataSpec;
+
+/**
+ * A table of the dataset library as an experiment's data: which dataset (a library id, or
+ * `builtin:<name>` for the tables shipped with the site) and how it becomes inputs and target.
+ */
+export interface TableDataSpec {
+  kind: 'table';
+  dataset: string;
+  /** The dataset's name when the experiment was made, shown where the table itself is not loaded. */
+  name: string;
+  preprocess: PreprocessSpec;
 }

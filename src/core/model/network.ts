@@ -4,11 +4,25 @@ import { ACTIVATION_FNS } from './activations';
 import type { ModelSpec } from './types';
 
 /**
+ * The widths at a network's two ends, which follow from the data: the number of input
+ * features, and one output (a logit or a value) or one logit per class for more than two.
+ */
+export interface NetworkIO {
+  inputs: number;
+  outputs: number;
+}
+
+/** The inputs and outputs of a network for a dataset: `dims` features, one logit per class beyond two. */
+export function networkIO(inputs: number, classes: number): NetworkIO {
+  return { inputs, outputs: classes > 2 ? classes : 1 };
+}
+
+/**
  * The shapes of a network's parameters, in the order W0, b0, W1, b1, …, W_out, b_out, for one
  * model: W_l is [in, out] and b_l is [out].
  */
-export function parameterShapes(spec: ModelSpec): number[][] {
-  const widths = [spec.features.length, ...spec.hidden.map((l) => l.units), 1];
+export function parameterShapes(spec: ModelSpec, io: NetworkIO): number[][] {
+  const widths = [io.inputs, ...spec.hidden.map((l) => l.units), io.outputs];
   const shapes: number[][] = [];
   for (let l = 0; l + 1 < widths.length; l++) {
     shapes.push([widths[l], widths[l + 1]], [widths[l + 1]]);
@@ -21,9 +35,9 @@ export function parameterShapes(spec: ModelSpec): number[][] {
  * Glorot-uniform, U(−√(6/(in+out)), √(6/(in+out))) as Keras' default, biases zero. Drawn in
  * JavaScript from the project PRNG, so every backend starts from the same numbers.
  */
-export function initialParameters(spec: ModelSpec, seed: number): Float32Array[] {
+export function initialParameters(spec: ModelSpec, io: NetworkIO, seed: number): Float32Array[] {
   const rng = createRng(seed);
-  return parameterShapes(spec).map((shape) => {
+  return parameterShapes(spec, io).map((shape) => {
     const values = new Float32Array(shape.reduce((a, b) => a * b, 1));
     if (shape.length === 2) {
       const limit = Math.sqrt(6 / (shape[0] + shape[1]));
@@ -44,14 +58,16 @@ export class NetworkParams {
 
   /**
    * @param spec the architecture shared by all members
+   * @param io the widths of its inputs and outputs
    * @param members each member's parameters in {@link parameterShapes} order
    */
   constructor(
     readonly spec: ModelSpec,
+    readonly io: NetworkIO,
     members: Float32Array[][],
   ) {
     const P = members.length;
-    this.variables = parameterShapes(spec).map((shape, k) => {
+    this.variables = parameterShapes(spec, io).map((shape, k) => {
       const size = shape.reduce((a, b) => a * b, 1);
       const data = new Float32Array(P * size);
       members.forEach((m, p) => data.set(m[k], p * size));
@@ -72,7 +88,7 @@ export class NetworkParams {
 
   /**
    * Logits of every member for inputs `x`: [B, F] shared by all members, or [P, B, F].
-   * Returns [P, B]. `dropout` is the keep mask per hidden layer ([P, B, units], already
+   * Returns [P, B] for one output, [P, B, K] for K classes. `dropout` is the keep mask per hidden layer ([P, B, units], already
    * scaled by 1/(1−rate)), or undefined outside training.
    */
   forward(x: tf.Tensor, dropout?: tf.Tensor[]): tf.Tensor {
@@ -88,7 +104,7 @@ export class NetworkParams {
       h = ACTIVATION_FNS[this.spec.hidden[l].activation](z);
       if (dropout) h = tf.mul(h, dropout[l]);
     }
-    return tf.squeeze(h, [2]);
+    return this.io.outputs === 1 ? tf.squeeze(h, [2]) : h;
   }
 
   /** Every member's parameters read back, [member][tensor] in {@link parameterShapes} order. */

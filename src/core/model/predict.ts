@@ -1,21 +1,88 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { featurize } from '../data/features';
-import type { ProblemType } from '../data/types';
+import type { Dataset, ProblemType } from '../data/types';
+import type { FeatureId } from './types';
 import type { NetworkParams } from './network';
 
 /**
- * Member p's predictions on a gridSize × gridSize grid over the square domain, row 0 at the
- * top (highest x2), columns from the lowest x1: the class-1 probability for classification,
- * the value for regression. What the decision-boundary picture draws.
+ * The plane a decision picture shows and how its points become network inputs: for a
+ * generated set the square its points live in, with the chosen features computed from
+ * (x1, x2); for a table a 2D slice through input space.
+ */
+export interface PictureFrame {
+  x: [number, number];
+  y: [number, number];
+  /** Network inputs, row-major [n, inputs], for points (x, y interleaved). */
+  inputs(points: Float32Array): Float32Array;
+}
+
+/** The frame of a generated set: its square domain, and the features computed from each point. */
+export function generatedFrame([lo, hi]: [number, number], features: FeatureId[]): PictureFrame {
+  return { x: [lo, hi], y: [lo, hi], inputs: (points) => featurize(points, features) };
+}
+
+/**
+ * A 2D slice through a table's input space: inputs `axes[0]` and `axes[1]` vary over the
+ * range the training part covers, every other input is held at its training mean (for
+ * one-hot inputs, the share of each level), so the picture shows what the network does
+ * around a typical row.
+ */
+export function sliceFrame(train: Dataset, axes: [number, number]): PictureFrame {
+  const { dims, n, x } = train;
+  const mean = new Float64Array(dims);
+  const lo = new Array<number>(dims).fill(Infinity);
+  const hi = new Array<number>(dims).fill(-Infinity);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < dims; j++) {
+      const v = x[i * dims + j];
+      mean[j] += v / n;
+      lo[j] = Math.min(lo[j], v);
+      hi[j] = Math.max(hi[j], v);
+    }
+  }
+  const range = (j: number): [number, number] => {
+    const pad = Math.max((hi[j] - lo[j]) * 0.05, 1e-3);
+    return Number.isFinite(lo[j]) ? [lo[j] - pad, hi[j] + pad] : [-1, 1];
+  };
+  return {
+    x: range(axes[0]),
+    y: range(axes[1]),
+    inputs(points) {
+      const count = points.length / 2;
+      const out = new Float32Array(count * dims);
+      for (let i = 0; i < count; i++) {
+        out.set(mean, i * dims);
+        out[i * dims + axes[0]] = points[2 * i];
+        out[i * dims + axes[1]] = points[2 * i + 1];
+      }
+      return out;
+    },
+  };
+}
+
+/**
+ * A multi-class picture cell: the predicted class plus its probability, as k + p with p
+ * capped below 1, so one number per cell carries both (k = floor(v), p = v − k).
+ */
+export function classCell(value: number): { label: number; probability: number } {
+  const label = Math.floor(value);
+  return { label, probability: value - label };
+}
+
+/**
+ * Member p's predictions on a gridSize × gridSize grid over the frame, row 0 at the top
+ * (highest y), columns from the lowest x: the class-1 probability for two classes, the
+ * predicted class and its probability (see {@link classCell}) for more, the value for
+ * regression. What the decision-boundary picture draws.
  */
 export async function decisionGrid(
   net: NetworkParams,
   problem: ProblemType,
-  domain: [number, number],
+  frame: PictureFrame,
   gridSize: number,
   p = 0,
 ): Promise<Float32Array> {
-  const out = decisionGridTensor(net, problem, domain, gridSize, p);
+  const out = decisionGridTensor(net, problem, frame, gridSize, p);
   try {
     return (await out.data()) as Float32Array;
   } finally {
@@ -27,22 +94,36 @@ export async function decisionGrid(
 export function decisionGridTensor(
   net: NetworkParams,
   problem: ProblemType,
-  [lo, hi]: [number, number],
+  frame: PictureFrame,
   gridSize: number,
   p = 0,
 ): tf.Tensor1D {
   const points = new Float32Array(gridSize * gridSize * 2);
+  const [x0, x1] = frame.x;
+  const [y0, y1] = frame.y;
   for (let r = 0; r < gridSize; r++) {
     for (let c = 0; c < gridSize; c++) {
       const i = 2 * (r * gridSize + c);
-      points[i] = lo + ((hi - lo) * (c + 0.5)) / gridSize;
-      points[i + 1] = hi - ((hi - lo) * (r + 0.5)) / gridSize;
+      points[i] = x0 + ((x1 - x0) * (c + 0.5)) / gridSize;
+      points[i + 1] = y1 - ((y1 - y0) * (r + 0.5)) / gridSize;
     }
   }
-  const features = net.spec.features;
+  const cells = gridSize * gridSize;
   return tf.tidy(() => {
-    const x = tf.tensor2d(featurize(points, features), [gridSize * gridSize, features.length]);
-    const logits = tf.reshape(tf.slice(net.forward(x), [p, 0], [1, -1]), [-1]);
-    return (problem === 'classification' ? tf.sigmoid(logits) : logits) as tf.Tensor1D;
+    const out = predictTensor(net, problem, tf.tensor2d(frame.inputs(points), [cells, net.io.inputs]), p);
+    if (out.rank === 1) return out as tf.Tensor1D;
+    return tf.add(tf.cast(tf.argMax(out, 1), 'float32'), tf.minimum(tf.max(out, 1), 0.999)) as tf.Tensor1D;
+  });
+}
+
+/**
+ * What member p says of inputs `x` [n, inputs]: the class-1 probability [n] for two classes,
+ * the class probabilities [n, K] (softmax) for more, the value [n] for regression.
+ */
+export function predictTensor(net: NetworkParams, problem: ProblemType, x: tf.Tensor2D, p = 0): tf.Tensor {
+  return tf.tidy(() => {
+    const logits = tf.squeeze(tf.slice(net.forward(x), [p], [1]), [0]);
+    if (net.io.outputs > 1) return tf.softmax(logits);
+    return problem === 'classification' ? tf.sigmoid(logits) : logits;
   });
 }

@@ -1,4 +1,8 @@
+import type { DataSpec } from '../data/types';
 import type { ExperimentSpec } from './experiment';
+
+/** The generated set a new visitor sees, and the one the training screen goes back to from a table. */
+export const DEFAULT_DATA: DataSpec = { kind: 'circle', n: 500, noise: 0, trainRatio: 0.5, seed: 1 };
 
 /**
  * The experiment a new visitor sees, close to what TensorFlow Playground opens with: the
@@ -7,7 +11,7 @@ import type { ExperimentSpec } from './experiment';
  */
 export const DEFAULT_EXPERIMENT: ExperimentSpec = {
   version: 1,
-  data: { kind: 'circle', n: 500, noise: 0, trainRatio: 0.5, seed: 1 },
+  data: DEFAULT_DATA,
   model: {
     features: ['x1', 'x2'],
     hidden: [

@@ -1,4 +1,4 @@
-import type { DataSpec } from '../data/types';
+import type { ExperimentData } from '../data/types';
 import type { ModelSpec } from '../model/types';
 import type { OptimizerSpec } from '../optim/types';
 import type { TrainingSpec } from '../train/types';
@@ -9,7 +9,8 @@ import type { TrainingSpec } from '../train/types';
  */
 export interface ExperimentSpec {
   version: 1;
-  data: DataSpec;
+  /** A generated 2D set, or a table of the library with its preprocessing. */
+  data: ExperimentData;
   model: ModelSpec;
   optimizer: OptimizerSpec;
   training: TrainingSpec;

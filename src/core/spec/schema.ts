@@ -79,13 +79,61 @@ const seed = (label: string) => num(label, { min: 0, max: SEED_MAX, integer: tru
 const N_RANGE: Range = { min: 10, max: 2000, integer: true };
 const TRAIN_RATIO_RANGE: Range = { min: 0.1, max: 0.9 };
 
-const dataSchema = section('The dataset', {
+const generatedSchema = section('The dataset', {
   kind: oneOf('Dataset', DATASET_KINDS),
   n: num('Number of points', N_RANGE),
   noise: num('Noise (%)', { min: 0, max: 50 }),
   trainRatio: num('Training ratio', TRAIN_RATIO_RANGE),
   seed: seed('Data seed'),
 });
+
+const text = (label: string, max: number) =>
+  v.pipe(
+    v.string((issue) => `${label} must be text (got ${show(issue.input)}).`),
+    v.check((t: string) => t.length > 0 && t.length <= max, (issue) => `${label} must have 1 to ${max} characters (got ${show(issue.input)}).`),
+  );
+
+const share = (label: string) => num(label, { min: 0, max: 0.95 });
+
+const preprocessSchema = v.pipe(
+  section('Preprocessing', {
+    target: text('Target column', 200),
+    task: oneOf('Problem type', ['binary', 'multiclass', 'regression'] as const),
+    features: v.pipe(
+      v.array(text('Feature column', 200), (issue) => `Feature columns must be a list (got ${show(issue.input)}).`),
+      v.check((fs) => fs.length > 0, 'Select at least one feature column.'),
+      v.check((fs) => new Set(fs).size === fs.length, 'Each feature column may be selected only once.'),
+    ),
+    missing: oneOf('Missing values', ['drop', 'mean', 'median', 'most-frequent'] as const),
+    scaling: oneOf('Scaling', ['standardize', 'minmax', 'none'] as const),
+    split: section('The split', { train: share('Training share'), val: share('Validation share'), test: share('Test share') }),
+    seed: seed('Split seed'),
+  }),
+  v.forward(
+    v.check((p) => !p.features.includes(p.target), 'The target column cannot also be a feature.'),
+    ['features'],
+  ),
+  v.forward(
+    v.check(
+      (p) => Math.abs(p.split.train + p.split.val + p.split.test - 1) < 1e-6 && p.split.train >= 0.1 && p.split.val > 0,
+      'The shares must add up to 1, with at least 0.1 for training and some for validation.',
+    ),
+    ['split', 'train'],
+  ),
+);
+
+const tableSchema = section('The table', {
+  kind: v.literal('table'),
+  dataset: text('Dataset id', 200),
+  name: text('Dataset name', 200),
+  preprocess: preprocessSchema,
+});
+
+const dataSchema = v.variant('kind', [generatedSchema, tableSchema], (issue) =>
+  issue.path
+    ? `Dataset must be one of ${DATASET_KINDS.join(', ')} or a table (got ${show(issue.input)}).`
+    : `The dataset must be an object (got ${show(issue.input)}).`,
+);
 
 const layerSchema = section('A hidden layer', {
   units: num('Units of a hidden layer', { min: 1, max: 64, integer: true }),
@@ -160,12 +208,18 @@ const experimentSchema = v.pipe(
   }),
   v.forward(
     v.partialCheck(
-      [['data', 'n'], ['data', 'trainRatio'], ['training', 'batchSize']],
+      [['data', 'kind'], ['data', 'n'], ['data', 'trainRatio'], ['training', 'batchSize']],
       // Out-of-range n or trainRatio are reported on their own fields; a training-set size
       // computed from them would wrongly blame the batch size too.
-      (s) =>
-        !(inRange(s.data.n, N_RANGE) && inRange(s.data.trainRatio, TRAIN_RATIO_RANGE)) ||
-        s.training.batchSize <= trainingSize(s.data),
+      // A table's training size is known once it is prepared; the trainer caps the batch there.
+      (s) => {
+        const data = s.data as { kind: string; n: number; trainRatio: number };
+        return (
+          data.kind === 'table' ||
+          !(inRange(data.n, N_RANGE) && inRange(data.trainRatio, TRAIN_RATIO_RANGE)) ||
+          s.training.batchSize <= trainingSize(data)
+        );
+      },
       (issue) => {
         const s = issue.input as { data: { n: number; trainRatio: number }; training: { batchSize: number } };
         return `Batch size must be at most the training-set size, ${trainingSize(s.data)} points (got ${s.training.batchSize}).`;

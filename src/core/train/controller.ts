@@ -10,6 +10,7 @@ export class RunController {
   private paused: boolean;
   private pendingStep: StepUnit | null = null;
   private cancelled = false;
+  private axes: [number, number] | null = null;
   private wake: (() => void) | null = null;
 
   constructor(startPaused = false) {
@@ -45,6 +46,22 @@ export class RunController {
     this.notify();
   }
 
+  /**
+   * Asks for the decision picture through other inputs of a table; a paused run draws it at
+   * once, a playing one with its next picture.
+   */
+  setAxes(axes: [number, number]): void {
+    this.axes = axes;
+    this.notify();
+  }
+
+  /** The inputs asked for since the last call, once; null when nothing changed. */
+  takeAxes(): [number, number] | null {
+    const axes = this.axes;
+    this.axes = null;
+    return axes;
+  }
+
   /** Ends the run before the next batch. */
   cancel(): void {
     this.cancelled = true;
@@ -52,14 +69,16 @@ export class RunController {
   }
 
   /**
-   * Waits until a batch may run. Resolves 'cancel' when the run must end, else the reason it may
-   * go: 'run' when playing, or the pending step's unit.
+   * Waits until a batch may run. Resolves 'cancel' when the run must end, 'redraw' when a
+   * paused run was asked for a new picture, else the reason it may go: 'run' when playing, or
+   * the pending step's unit.
    */
-  async next(): Promise<'run' | StepUnit | 'cancel'> {
+  async next(): Promise<'run' | StepUnit | 'cancel' | 'redraw'> {
     for (;;) {
       if (this.cancelled) return 'cancel';
       if (!this.paused) return 'run';
       if (this.pendingStep) return this.pendingStep;
+      if (this.axes) return 'redraw';
       await new Promise<void>((resolve) => (this.wake = resolve));
     }
   }

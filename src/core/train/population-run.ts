@@ -1,11 +1,13 @@
-import { generateDataset } from '../data/generators';
-import { splitDataset } from '../data/split';
+import type { SplitDataset } from '../data/types';
 import type { ExperimentSpec } from '../spec/experiment';
 import { Trainer, type MemberState } from './trainer';
+import { trainingData } from './training-data';
 import type { EpochMetrics } from './types';
 
 /** Options of {@link trainPopulation}. */
 export interface PopulationOptions {
+  /** The data, when it is not the members' generated set (a prepared table, a fold). */
+  data?: SplitDataset;
   /**
    * Called after every epoch with each training member's metrics; returns the indices of the
    * members to prune (a study's pruner decides), or nothing.
@@ -29,8 +31,7 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
  * Members that diverge, stop early or are pruned freeze; the others go on.
  */
 export async function trainPopulation(specs: ExperimentSpec[], options: PopulationOptions = {}): Promise<PopulationOutcome> {
-  const data = splitDataset(generateDataset(specs[0].data), specs[0].data.trainRatio, specs[0].data.seed);
-  const trainer = new Trainer(specs, data);
+  const trainer = new Trainer(specs, trainingData(specs[0], options.data));
   try {
     while (!trainer.done) {
       if (options.cancelled?.()) return { members: trainer.members, cancelled: true };

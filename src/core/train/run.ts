@@ -1,8 +1,10 @@
-import { generateDataset } from '../data/generators';
-import { splitDataset } from '../data/split';
+import type { SplitDataset } from '../data/types';
+import type { Evaluation } from '../model/evaluation';
+import { parameterShapes } from '../model/network';
 import type { ExperimentSpec } from '../spec/experiment';
 import { RunController } from './controller';
 import { Trainer } from './trainer';
+import { trainingData } from './training-data';
 import type { EpochMetrics, RunStatus } from './types';
 
 /** A snapshot of a run in progress, as the screen draws it. */
@@ -28,10 +30,18 @@ export interface RunOutcome {
   bestEpoch?: number;
   history: EpochMetrics[];
   weights: Float32Array[];
+  /** The shape of each array in `weights`. */
+  weightShapes: number[][];
+  /** The trained model on the validation part and, for tables, on the held-out test part. */
+  evaluation?: { val: Evaluation; test?: Evaluation };
 }
 
 /** Options of {@link runTraining}. */
 export interface RunOptions {
+  /** The data, when it is not the experiment's generated set (a prepared table). */
+  data?: SplitDataset;
+  /** Inputs on the axes of a table's decision picture (the others at their mean); the first two by default. */
+  axes?: [number, number];
   controller?: RunController;
   /** Side of the decision grid sent with progress; 0 for none. */
   gridSize?: number;
@@ -53,8 +63,9 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
  */
 export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}): Promise<RunOutcome> {
   const { controller = new RunController(), gridSize = 0, progressInterval = 33 } = options;
-  const data = splitDataset(generateDataset(spec.data), spec.data.trainRatio, spec.data.seed);
+  const data = trainingData(spec, options.data);
   const trainer = new Trainer([spec], data);
+  if (options.axes) trainer.setPictureAxes(options.axes);
   const member = trainer.members[0];
   let unreported: EpochMetrics[] = [];
   let lastReport = -Infinity;
@@ -83,6 +94,12 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
       if (controller.isPaused && (stale || reported !== 'paused')) await report('paused');
       const go = await controller.next();
       if (go === 'cancel') return await finish('cancelled');
+      const axes = controller.takeAxes();
+      if (axes) trainer.setPictureAxes(axes);
+      if (go === 'redraw') {
+        await report('paused');
+        continue;
+      }
       trainer.stepBatch();
       stale = true;
       if (go === 'batch') controller.completeStep();
@@ -106,12 +123,18 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
 
   async function finish(status: RunOutcome['status']): Promise<RunOutcome> {
     await report(status);
+    const evaluation =
+      status === 'cancelled' || status === 'diverged'
+        ? undefined
+        : { val: await trainer.evaluation('val'), test: data.test ? await trainer.evaluation('test') : undefined };
     return {
+      evaluation,
       status,
       divergedAt: member.divergedAt,
       bestEpoch: status === 'early-stopped' ? member.bestEpoch : undefined,
       history: member.history,
       weights: await trainer.weights(),
+      weightShapes: parameterShapes(spec.model, trainer.io),
     };
   }
 }

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../autodiff';
 import { featurize } from '../data/features';
 import type { Dataset, SplitDataset } from '../data/types';
+import { classificationScores, regressionScores, type Evaluation } from '../model/evaluation';
 import { dataLoss, penalty, qualityMetric } from '../model/loss';
-import { NetworkParams, initialParameters } from '../model/network';
-import { decisionGridTensor } from '../model/predict';
+import { NetworkParams, initialParameters, networkIO, type NetworkIO } from '../model/network';
+import { decisionGridTensor, generatedFrame, sliceFrame, type PictureFrame } from '../model/predict';
 import { Optimizer } from '../optim/optimizer';
 import { clipByGlobalNorm } from '../optim/clip';
 import { resolveHypers } from '../optim/defaults';
@@ -27,19 +28,29 @@ export interface MemberState {
   bestEpoch?: number;
 }
 
-/** A dataset's features and targets on the device. */
+/** A dataset's network inputs [n, inputs] and targets on the device: [n], or one-hot [n, K] for K > 2 classes. */
 interface DeviceSet {
   x: tf.Tensor2D;
-  y: tf.Tensor1D;
+  y: tf.Tensor;
   n: number;
 }
 
-function toDevice(data: Dataset, spec: ExperimentSpec): DeviceSet {
-  return {
-    x: tf.tensor2d(featurize(data.x, spec.model.features), [data.n, spec.model.features.length]),
-    y: tf.tensor1d(data.y),
+/** The network's inputs for a dataset: a table's rows as they are, a generated set's chosen features. */
+function inputsOf(data: Dataset, spec: ExperimentSpec): Float32Array {
+  return spec.data.kind === 'table' ? data.x : featurize(data.x, spec.model.features);
+}
+
+function toDevice(data: Dataset, spec: ExperimentSpec, io: NetworkIO): DeviceSet {
+  return tf.tidy(() => ({
+    x: tf.tensor2d(inputsOf(data, spec), [data.n, io.inputs]),
+    y: io.outputs > 1 ? tf.cast(tf.oneHot(tf.tensor1d(data.y, 'int32'), io.outputs), 'float32') : tf.tensor1d(data.y),
     n: data.n,
-  };
+  }));
+}
+
+/** The decision picture's frame: a generated set's square, or a slice through a table's first two inputs. */
+function frameOf(data: Dataset, spec: ExperimentSpec, axes: [number, number]): PictureFrame {
+  return data.domain ? generatedFrame(data.domain, spec.model.features) : sliceFrame(data, axes);
 }
 
 /**
@@ -81,6 +92,10 @@ function perMember(values: number[], shape: number[]): number | tf.Tensor {
 export class Trainer {
   /** The networks being trained. */
   readonly net: NetworkParams;
+  /** The widths of the networks' inputs and outputs, from the data. */
+  readonly io: NetworkIO;
+  /** What the decision picture shows; see {@link setPictureAxes}. */
+  frame: PictureFrame;
   /** Epochs completed. */
   epoch = 0;
   /** Batches done in the current epoch. */
@@ -114,7 +129,10 @@ export class Trainer {
     const odd = specs.map((s) => incompatibility(first, s)).find((r) => r !== null);
     if (odd) throw new Error(`Members of a population must share their ${odd}`);
     const seeders = specs.map((s) => createRng(s.seed));
-    this.net = new NetworkParams(first.model, seeders.map((r) => initialParameters(first.model, r.fork())));
+    const inputs = first.data.kind === 'table' ? data.train.dims : first.model.features.length;
+    this.io = networkIO(inputs, data.train.classes);
+    this.net = new NetworkParams(first.model, this.io, seeders.map((r) => initialParameters(first.model, this.io, r.fork())));
+    this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
     this.members = specs.map(() => ({ status: 'training', history: [] }));
 
@@ -134,8 +152,8 @@ export class Trainer {
     this.l1 = own(perMember(specs.map((s) => s.model.l1), [P]));
     this.l2 = own(perMember(specs.map((s) => s.model.l2), [P]));
     this.anyPenalty = specs.some((s) => s.model.l1 > 0 || s.model.l2 > 0);
-    this.train = toDevice(data.train, first);
-    this.val = toDevice(data.val, first);
+    this.train = toDevice(data.train, first, this.io);
+    this.val = toDevice(data.val, first, this.io);
     this.batchSize = Math.min(first.training.batchSize, this.train.n);
   }
 
@@ -173,7 +191,8 @@ export class Trainer {
     const { training } = this.specs[0];
     tf.tidy(() => {
       const xb = tf.slice(this.epochX!, [0, start, 0], [-1, size, -1]);
-      const yb = tf.slice(this.epochY!, [0, start], [-1, size]);
+      const rest = this.epochY!.shape.slice(2).map(() => 0);
+      const yb = tf.slice(this.epochY!, [0, start, ...rest], [-1, size, ...rest.map(() => -1)]);
       const masks = this.dropoutMasks(size);
       const { grads } = tf.variableGrads(() => {
         const logits = this.net.forward(xb, masks);
@@ -241,7 +260,7 @@ export class Trainer {
     const sizes = this.net.variables.map((v) => v.size / this.size);
     const packed = tf.tidy(() => {
       const parts = this.net.variables.map((v) => tf.reshape(tf.slice(v, [p, 0, 0], [1, -1, -1]), [-1]));
-      if (gridSize > 0) parts.unshift(decisionGridTensor(this.net, this.problem, this.data.train.domain, gridSize, p));
+      if (gridSize > 0) parts.unshift(decisionGridTensor(this.net, this.problem, this.frame, gridSize, p));
       return tf.concat(parts);
     });
     const flat = (await packed.data()) as Float32Array;
@@ -249,6 +268,39 @@ export class Trainer {
     let offset = gridSize * gridSize;
     const weights = sizes.map((size) => flat.slice(offset, (offset += size)));
     return { grid: gridSize > 0 ? flat.slice(0, gridSize * gridSize) : undefined, weights };
+  }
+
+  /**
+   * Shows a table's decision picture as a slice through inputs `axes[0]` and `axes[1]`, the
+   * others at their training mean. Generated sets keep their square.
+   */
+  setPictureAxes(axes: [number, number]): void {
+    this.frame = frameOf(this.data.train, this.specs[0], axes);
+  }
+
+  /**
+   * Member p on the validation or the held-out test part: loss, and accuracy with confusion
+   * matrix and per-class precision and recall, or R² and MAE in the target's units. One read.
+   */
+  async evaluation(part: 'val' | 'test', p = 0): Promise<Evaluation> {
+    const data = part === 'val' ? this.data.val : this.data.test;
+    if (!data) throw new Error('This dataset has no test part');
+    const set = part === 'val' ? this.val : toDevice(data, this.specs[0], this.io);
+    const packed = tf.tidy(() => {
+      const logits = tf.slice(this.net.forward(set.x), [p], [1]);
+      const loss = dataLoss(this.problem, logits, set.y);
+      const out = logits.rank === 3 ? tf.cast(tf.argMax(logits, 2), 'float32') : this.problem === 'classification' ? tf.cast(tf.greater(logits, 0), 'float32') : logits;
+      return tf.concat([loss, tf.reshape(out, [-1])]);
+    });
+    const values = (await packed.data()) as Float32Array;
+    packed.dispose();
+    if (set !== this.val) [set.x, set.y].forEach((t) => t.dispose());
+    const predicted = values.subarray(1);
+    const scores =
+      this.problem === 'classification'
+        ? classificationScores(data.y, predicted, Math.max(data.classes, 2))
+        : regressionScores(data.y, predicted, data.targetScale);
+    return { n: data.n, loss: values[0], ...scores };
   }
 
   /** Member p's parameters, in parameterShapes order. */

@@ -3,3 +3,4 @@ export { openStore, IdbRunStore, MemoryRunStore, DB_NAME, type OpenedStore, type
 export { isRunRecord } from './run-check';
 export { IdbStudyStore, MemoryStudyStore, type StudyStore } from './study-store';
 export { DB_VERSION, MIGRATIONS, type RunRecord, type TunelabDB } from './schema';
+export { DatasetStore, openDatasetStore, storageInfo, keepData, type DatasetSummary, type DatasetRecord, type StorageInfo, type WriteOutcome } from './dataset-store';

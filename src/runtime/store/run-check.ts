@@ -42,6 +42,9 @@ const runRecordSchema = v.pipe(v.object({
   ),
   weights: v.optional(v.array(v.instance(Float32Array))),
   weightShapes: v.optional(v.array(v.array(count))),
+  // The prediction form reads a recipe's columns and inputs; the rest is what prepareTable wrote.
+  recipe: v.optional(v.object({ columns: v.array(v.object({ name: v.string(), kind: v.picklist(['numeric', 'categorical']) })), inputs: v.array(v.string()) })),
+  evaluation: v.optional(v.object({ val: v.object({ n: count, loss: anyNumber }) })),
 }), v.check((r) => weightsFitShapes(r)));
 
 /**

@@ -1,7 +1,10 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { Recipe } from '../../core/data/table/types';
+import type { Evaluation } from '../../core/model/evaluation';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo } from '../backend-types';
+import type { DatasetRecord } from './dataset-store';
 import type { StudyRecord, TrialRecord } from '../../core/study/types';
 
 /** One training run as saved: its spec, where it ran, how it went, and its final weights. */
@@ -23,12 +26,16 @@ export interface RunRecord {
   weights?: Float32Array[];
   /** The shape of each array in `weights`, in the same order. */
   weightShapes?: number[][];
+  /** For a table: the fitted preprocessing, applied again to the rows the user predicts. */
+  recipe?: Recipe;
+  /** The finished model on the validation part and, for tables, the held-out test part. */
+  evaluation?: { val: Evaluation; test?: Evaluation };
 }
 
 /** The IndexedDB schema of tunelab, as idb types it. */
 export interface TunelabDB extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { createdAt: number } };
-  datasets: { key: string; value: { id: string } & Record<string, unknown> };
+  datasets: { key: string; value: DatasetRecord };
   studies: { key: string; value: StudyRecord; indexes: { createdAt: number } };
   trials: { key: [string, number]; value: TrialRecord; indexes: { studyId: string } };
 }

@@ -25,6 +25,22 @@ export function normalize(value: number, [lo, hi]: [number, number]): number {
   return hi > lo ? (value - lo) / (hi - lo) : 0.5;
 }
 
+/**
+ * Colours of classes beyond two (Tableau 10, as matplotlib's and Vega's default categories):
+ * class k takes entry k modulo ten.
+ */
+export const CLASS_COLORS: Rgb[] = [
+  [78, 121, 167], [242, 142, 43], [225, 87, 89], [118, 183, 178], [89, 161, 79],
+  [237, 201, 72], [176, 122, 161], [255, 157, 167], [156, 117, 95], [186, 176, 172],
+];
+
+/** Class k's colour faded towards white as the model is less sure: probability 1 is the full colour. */
+export function classShade(k: number, probability: number, classes: number): Rgb {
+  const chance = 1 / classes;
+  const sure = Math.min(1, Math.max(0, (probability - chance) / (1 - chance)));
+  return mix(WHITE, CLASS_COLORS[k % CLASS_COLORS.length], 0.2 + 0.8 * sure);
+}
+
 /** CSS colour for an RGB triple. */
 export function css([r, g, b]: Rgb, alpha = 1): string {
   return alpha === 1 ? `rgb(${r},${g},${b})` : `rgba(${r},${g},${b},${alpha})`;

@@ -1,5 +1,8 @@
-import { generateDataset } from '../../core/data/generators';
-import { splitDataset } from '../../core/data/split';
+import { generatedSplit } from '../../core/data/split';
+import { applyRecipe } from '../../core/data/table/recipe';
+import type { Recipe } from '../../core/data/table/types';
+import type { SplitDataset, TableDataSpec } from '../../core/data/types';
+import type { Evaluation } from '../../core/model/evaluation';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import { validateExperiment, type FieldError } from '../../core/spec/schema';
 import type { StepUnit } from '../../core/train/controller';
@@ -7,7 +10,30 @@ import type { RunProgress } from '../../core/train/run';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo, BackendPreference } from '../../runtime/backend-types';
 import type { RunRecord, RunStore } from '../../runtime/store';
+import { loadExperimentData } from '../../runtime/experiment-data';
 import { TrainClient } from '../../runtime/train-client';
+
+/**
+ * The inputs a table's picture starts with: the first two numeric columns, which spread the
+ * rows out (one-hot inputs put every row on a corner), else the first two inputs.
+ */
+function defaultAxes(recipe: Recipe): [number, number] {
+  const numeric = recipe.inputs.flatMap((name, i) => (recipe.columns.some((c) => c.kind === 'numeric' && c.name === name) ? [i] : []));
+  const picks = [...numeric, ...recipe.inputs.keys()].filter((i, k, all) => all.indexOf(i) === k);
+  return [picks[0] ?? 0, picks[1] ?? Math.min(1, recipe.inputs.length - 1)];
+}
+
+/** A model's answer for one row, or why there is none. */
+export type Prediction =
+  | { classes: { name: string; probability: number }[] }
+  | { value: number }
+  | { error: string };
+
+/** What a table experiment shows until its table is prepared: no points. */
+const NO_DATA: SplitDataset = {
+  train: { problem: 'classification', n: 0, x: new Float32Array(0), y: new Float32Array(0), dims: 0, classes: 2 },
+  val: { problem: 'classification', n: 0, x: new Float32Array(0), y: new Float32Array(0), dims: 0, classes: 2 },
+};
 
 /** Side of the decision-boundary grid the worker predicts on. */
 export const GRID_SIZE = 64;
@@ -38,8 +64,20 @@ export class TrainState {
   /** Something about the run to tell the user (a failure, a restored best epoch). */
   message = $state<string | null>(null);
 
-  /** The points of the current spec, as the heatmap and the dataset preview draw them. */
-  dataset = $derived(splitDataset(generateDataset(this.spec.data), this.spec.data.trainRatio, this.spec.data.seed));
+  /**
+   * A table experiment's data as prepared in the page (for the picture's points, the input
+   * names and the prediction form), keyed by the data spec it was prepared for; or why it
+   * could not be.
+   */
+  table = $state.raw<{ key: string; data?: SplitDataset; recipe?: Recipe; error?: string } | null>(null);
+  /** The points of the current spec, as the heatmap and the dataset preview draw them (none while a table loads). */
+  dataset = $derived(this.spec.data.kind === 'table' ? (this.table?.data ?? NO_DATA) : generatedSplit(this.spec.data));
+  /** A table's inputs on the decision picture's axes; the others are held at their mean. */
+  axes = $state<[number, number]>([0, 1]);
+  /** The run on screen measured at its end: validation, and the test part for tables. */
+  evaluation = $state.raw<{ val: Evaluation; test?: Evaluation } | null>(null);
+  /** The recipe of the run on screen, for predicting new rows with its model. */
+  recipe = $state.raw<Recipe | null>(null);
 
   private readonly client: TrainClient;
   private token = 0;
@@ -54,6 +92,94 @@ export class TrainState {
     this.storageProblem = store.problem ?? null;
     store.onProblem((problem) => (this.storageProblem = problem));
     void this.refreshRuns();
+    void this.loadTable();
+  }
+
+  /** Trains on a table of the library: its preprocessing as the data, a network sized for tables. */
+  useTable(data: TableDataSpec): void {
+    this.edit((draft) => {
+      draft.data = data;
+      draft.model.hidden = [{ units: 16, activation: 'relu' }, { units: 8, activation: 'relu' }];
+      draft.optimizer = { kind: 'adam', lr: 0.01 };
+      draft.training = { ...draft.training, batchSize: 32, epochs: 100, patience: 0 };
+    });
+  }
+
+  /** Shows a table's decision picture through inputs `axes`, for the run that trains or the one opened. */
+  setAxes(axes: [number, number]): void {
+    this.axes = axes;
+    if (this.active) this.client.setAxes(axes);
+    else if (this.currentRunId) {
+      const record = this.runs.find((r) => r.id === this.currentRunId);
+      if (record) this.showPicture(record);
+    }
+  }
+
+  /**
+   * The opened or finished run's prediction for one row typed as in the CSV: the recipe turns
+   * it into inputs, the model in the worker answers. Class probabilities, or the value in the
+   * target's units; or what was wrong with the row.
+   */
+  async predict(row: Record<string, string>): Promise<Prediction> {
+    const record = this.runs.find((r) => r.id === this.currentRunId);
+    const recipe = record?.recipe;
+    if (!record || !recipe) return { error: 'Train a model on a table first: a finished run predicts.' };
+    let inputs: Float32Array;
+    try {
+      inputs = applyRecipe(recipe, row);
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+    const out = await this.client.predictRows(record, inputs);
+    if (recipe.target.kind === 'value') return { value: out[0] * recipe.target.std + recipe.target.mean };
+    const { classes } = recipe.target;
+    const probabilities = classes.length > 2 ? Array.from(out) : [1 - out[0], out[0]];
+    return { classes: classes.map((name, k) => ({ name, probability: probabilities[k] })) };
+  }
+
+  /** Downloads the model on screen (Keras model.json + weights, and the recipe of a table). */
+  async exportModel(): Promise<void> {
+    const record = this.runs.find((r) => r.id === this.currentRunId);
+    if (!record) return;
+    try {
+      const { downloadModel } = await import('../../runtime/model-files');
+      await downloadModel(record);
+    } catch (error) {
+      this.message = `The model could not be exported: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** Adds a model from files to the runs and opens it; says what was wrong with the files otherwise. */
+  async importModel(files: File[]): Promise<string | null> {
+    try {
+      const { readModelFiles } = await import('../../runtime/model-files');
+      const model = await readModelFiles(files, $state.snapshot(this.spec) as ExperimentSpec);
+      const created = await this.store.createRun(model.spec, null);
+      const saved = await this.store.finishRun(created.id, {
+        status: 'complete', message: 'Imported from model files.', weights: model.weights, weightShapes: model.weightShapes, recipe: model.recipe,
+      });
+      await this.refreshRuns();
+      this.reset();
+      this.open(saved ?? { ...created, status: 'complete', weights: model.weights, weightShapes: model.weightShapes, recipe: model.recipe });
+      return null;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Prepares the current table in the page when the data spec changed; keeps the last result otherwise. */
+  private async loadTable(): Promise<void> {
+    const spec = $state.snapshot(this.spec) as ExperimentSpec;
+    if (spec.data.kind !== 'table') return;
+    const key = JSON.stringify(spec.data);
+    if (this.table?.key === key) return;
+    try {
+      const { data, recipe } = await loadExperimentData(spec);
+      this.table = { key, data, recipe };
+      this.axes = recipe ? defaultAxes(recipe) : [0, 1];
+    } catch (error) {
+      this.table = { key, error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** The message of the first error on `path`, if any. */
@@ -81,6 +207,7 @@ export class TrainState {
     this.errors = [];
     this.spec = result.spec;
     this.onSpecChange(result.spec);
+    void this.loadTable();
     this.reset();
   }
 
@@ -117,6 +244,8 @@ export class TrainState {
     this.weights = null;
     this.currentRunId = null;
     this.message = null;
+    this.evaluation = null;
+    this.recipe = null;
   }
 
   /** Shows a saved run: its setup in the editor and its curves, without training. */
@@ -129,8 +258,14 @@ export class TrainState {
     this.backend = record.backend;
     this.message = record.message ?? null;
     if (record.weights) this.weights = record.weights;
+    this.evaluation = record.evaluation ?? null;
+    this.recipe = record.recipe ?? null;
+    this.showPicture(record);
+  }
+
+  private showPicture(record: RunRecord): void {
     const token = this.token;
-    void this.client.predict(record, GRID_SIZE).then((grid) => {
+    void this.client.predict(record, GRID_SIZE, $state.snapshot(this.axes) as [number, number]).then((grid) => {
       if (grid && token === this.token) this.grid = grid;
     });
   }
@@ -159,9 +294,11 @@ export class TrainState {
     this.status = paused ? 'paused' : 'running';
     this.metrics = [];
     this.message = null;
+    this.evaluation = null;
+    this.recipe = null;
     const mine = () => token === this.token;
     try {
-      const record = await this.client.run($state.snapshot(this.spec) as ExperimentSpec, this.preference, { gridSize: GRID_SIZE, startPaused: paused, firstStep }, {
+      const record = await this.client.run($state.snapshot(this.spec) as ExperimentSpec, this.preference, { gridSize: GRID_SIZE, startPaused: paused, firstStep, axes: $state.snapshot(this.axes) as [number, number] }, {
         onBackend: (info) => mine() && (this.backend = info),
         onSaved: (saved) => {
           if (!mine()) return;
@@ -173,6 +310,8 @@ export class TrainState {
       if (mine()) {
         this.status = record.status;
         this.message = record.message ?? null;
+        this.evaluation = record.evaluation ?? null;
+        this.recipe = record.recipe ?? null;
       }
     } catch (error) {
       if (mine()) {

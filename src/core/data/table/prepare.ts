@@ -1,0 +1,122 @@
+import { checkPreprocess } from './check';
+import { inputWidth, scaledInput } from './recipe';
+import { cellText } from './rows';
+import type { PreparedTable, PreprocessSpec, Recipe, RecipeColumn, Table, TableColumn, TabularSet } from './types';
+
+/**
+ * Turns a table into network inputs and targets by a spec, and cuts it into training,
+ * validation and test parts (seeded; stratified by class for classification).
+ *
+ * Every statistic comes from the training part only, so that validation and test measure
+ * what new data would give: the fill of empty cells (mean, median or most frequent value; a
+ * category is always filled with its most frequent level), the scaling (standardize:
+ * (v − mean)/std; min–max: (v − min)/(max − min), fitted on the filled values), the levels of
+ * the one-hot encoding of categorical and boolean columns, and a regression target's mean and
+ * std (y is standardized with them). Rows without a target are left out, as are rows with an
+ * empty feature when `missing` is 'drop'. A spec the table cannot satisfy (see
+ * checkPreprocess) throws an Error whose message is for the user.
+ *
+ * @example
+ * const { recipe, train, val } = prepareTable(dataset.table, defaultPreprocess(dataset));
+ * // train.x is row-major [train.n, recipe.inputs.length]
+ */
+export function prepareTable(table: Table, spec: PreprocessSpec): PreparedTable {
+  const check = checkPreprocess(table, spec);
+  if (!check.ok) throw new Error(check.problems[0].message);
+  const { parts, classes } = check.checked;
+  const columnOf = (name: string) => table.columns.find((c) => c.name === name)!;
+  const features = spec.features.map(columnOf);
+  const columns = features.map((column) => fitColumn(column, parts.train, spec));
+  const target = columnOf(spec.target);
+  const recipe: Recipe = {
+    spec: structuredClone(spec),
+    columns,
+    inputs: columns.flatMap((c) => (c.kind === 'numeric' ? [c.name] : c.levels.map((level) => `${c.name}=${level}`))),
+    target: spec.task === 'regression' ? { kind: 'value', ...meanStd(numbersOf(target, parts.train)) } : { kind: 'classes', classes },
+  };
+  const encode = (rows: number[]) => encodeRows(features, recipe, target, rows);
+  return { recipe, train: encode(parts.train), val: encode(parts.val), test: encode(parts.test) };
+}
+
+/** A feature's recipe column, fitted on the training rows. */
+function fitColumn(column: TableColumn, train: number[], spec: PreprocessSpec): RecipeColumn {
+  if (column.kind === 'text') {
+    const counts = new Map<number, number>();
+    for (const r of train) if (column.codes[r] >= 0) counts.set(column.codes[r], (counts.get(column.codes[r]) ?? 0) + 1);
+    const seen = [...counts.keys()].sort((a, b) => a - b);
+    const fill = seen.reduce((best, code) => (counts.get(code)! > counts.get(best)! ? code : best), seen[0]);
+    return { name: column.name, kind: 'categorical', fill: column.levels[fill], levels: seen.map((code) => column.levels[code]) };
+  }
+  const observed = numbersOf(column, train);
+  const fill = spec.missing === 'median' ? median(observed) : spec.missing === 'most-frequent' ? mode(observed) : meanStd(observed).mean;
+  const filled = train.map((r) => (Number.isNaN(column.values[r]) ? fill : column.values[r]));
+  if (spec.scaling === 'standardize') {
+    const { mean, std } = meanStd(filled);
+    return { name: column.name, kind: 'numeric', fill, shift: mean, scale: std };
+  }
+  if (spec.scaling === 'minmax') {
+    const lo = filled.reduce((m, v) => Math.min(m, v), Infinity);
+    const hi = filled.reduce((m, v) => Math.max(m, v), -Infinity);
+    return { name: column.name, kind: 'numeric', fill, shift: lo, scale: hi > lo ? hi - lo : 1 };
+  }
+  return { name: column.name, kind: 'numeric', fill, shift: 0, scale: 1 };
+}
+
+/** The rows' inputs and targets, through the same per-value functions as applyRecipe. */
+function encodeRows(features: TableColumn[], recipe: Recipe, target: TableColumn, rows: number[]): TabularSet {
+  const width = recipe.inputs.length;
+  const x = new Float32Array(rows.length * width);
+  const y = new Float32Array(rows.length);
+  let offset = 0;
+  recipe.columns.forEach((column, c) => {
+    const source = features[c];
+    if (column.kind === 'numeric' && source.kind === 'number') {
+      rows.forEach((r, i) => (x[i * width + offset] = scaledInput(column, source.values[r])));
+    } else if (column.kind === 'categorical' && source.kind === 'text') {
+      // Table code → position among the recipe's levels (−1: a level training never saw).
+      const slot = source.levels.map((level) => column.levels.indexOf(level));
+      const fill = column.levels.indexOf(column.fill);
+      rows.forEach((r, i) => {
+        const level = source.codes[r] < 0 ? fill : slot[source.codes[r]];
+        if (level >= 0) x[i * width + offset + level] = 1;
+      });
+    }
+    offset += inputWidth(column);
+  });
+  if (recipe.target.kind === 'value') {
+    const { mean, std } = recipe.target;
+    rows.forEach((r, i) => (y[i] = ((target as Extract<TableColumn, { kind: 'number' }>).values[r] - mean) / std));
+  } else {
+    const index = new Map(recipe.target.classes.map((name, k) => [name, k]));
+    rows.forEach((r, i) => (y[i] = index.get(cellText(target, r)!)!));
+  }
+  return { n: rows.length, x, y };
+}
+
+/** The non-empty values of a number column at `rows`. */
+function numbersOf(column: TableColumn, rows: number[]): number[] {
+  if (column.kind !== 'number') return [];
+  return rows.map((r) => column.values[r]).filter((v) => !Number.isNaN(v));
+}
+
+/** Mean and population standard deviation; a constant column gets std 1, so scaling leaves it at 0. */
+function meanStd(values: number[]): { mean: number; std: number } {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
+  return { mean, std: variance > 0 ? Math.sqrt(variance) : 1 };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The most frequent value; the smallest among ties. */
+function mode(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = NaN;
+  for (const [v, n] of counts) if (Number.isNaN(best) || n > counts.get(best)! || (n === counts.get(best)! && v < best)) best = v;
+  return best;
+}

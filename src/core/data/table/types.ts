@@ -1,0 +1,112 @@
+/** How a column of an imported table is used: as a number, as categories, as yes/no, or not at all. */
+export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'ignore';
+
+/**
+ * One column of an imported table, kept in the cheapest form that loses nothing the user may
+ * still ask for: numbers as a Float64Array (NaN where the cell was empty), everything else as
+ * codes into a list of levels (−1 where the cell was empty).
+ */
+export type TableColumn =
+  | { name: string; kind: 'number'; values: Float64Array }
+  | { name: string; kind: 'text'; codes: Int32Array; levels: string[] };
+
+/** An imported table: named columns of `rows` cells each. */
+export interface Table {
+  columns: TableColumn[];
+  rows: number;
+}
+
+/**
+ * What the import learned of a column, shown in the preview. `type` starts as `detected` and
+ * is what the user chose.
+ */
+export interface ColumnProfile {
+  name: string;
+  detected: ColumnType;
+  type: ColumnType;
+  /** Empty cells. */
+  missing: number;
+  /** Distinct non-empty values. */
+  distinct: number;
+  /** Numeric columns: counts in equal-width bins from lo to hi. */
+  histogram?: { lo: number; hi: number; counts: number[] };
+  /** Other columns: the most frequent values, most frequent first. */
+  top?: { value: string; count: number }[];
+}
+
+/** Why a file could not be imported, with the 1-based line of the file where that was seen. */
+export interface ImportProblem {
+  message: string;
+  line?: number;
+}
+
+/** A dataset of the library, as IndexedDB keeps it. */
+export interface StoredDataset {
+  id: string;
+  name: string;
+  /** A file the user imported, or a table shipped with the site. */
+  source: 'file' | 'builtin';
+  createdAt: number;
+  /** Size of the original file in bytes. */
+  bytes: number;
+  table: Table;
+  profiles: ColumnProfile[];
+  /** Where the data comes from and its licence, for built-in tables. */
+  credit?: string;
+  /** The column a built-in table is meant to predict, proposed as the target. */
+  suggestedTarget?: string;
+}
+
+/** The three kinds of problem a table can pose. */
+export type TaskKind = 'binary' | 'multiclass' | 'regression';
+
+/** How a table becomes a network's inputs and target: data, stored with the dataset and the run. */
+export interface PreprocessSpec {
+  target: string;
+  task: TaskKind;
+  /** Feature columns, in order. */
+  features: string[];
+  /** Rows with an empty feature cell: dropped, or filled with a statistic of the training part. */
+  missing: 'drop' | 'mean' | 'median' | 'most-frequent';
+  /** Numeric features: (v − mean)/std, (v − min)/(max − min), or as they are. */
+  scaling: 'standardize' | 'minmax' | 'none';
+  /** Shares of the rows for training, validation and test; they sum to 1. */
+  split: { train: number; val: number; test: number };
+  /** Seed of the (stratified, for classification) split. */
+  seed: number;
+}
+
+/** How one feature column turns into network inputs, with statistics of the training part only. */
+export type RecipeColumn =
+  /** One input: ((value, or fill when empty) − shift) / scale. */
+  | { name: string; kind: 'numeric'; fill: number; shift: number; scale: number }
+  /** One input per level (one-hot); an empty cell takes `fill`, an unknown level gives all zeros. */
+  | { name: string; kind: 'categorical'; fill: string; levels: string[] };
+
+/**
+ * A fitted preprocessing: applied to new rows at prediction time it gives the very features
+ * the network was trained on.
+ */
+export interface Recipe {
+  spec: PreprocessSpec;
+  columns: RecipeColumn[];
+  /** The network's input names in order: a numeric column's name, or "column=level" for one-hot inputs. */
+  inputs: string[];
+  /** Classification: the class names, index k is class k. Regression: y was standardized as (y − mean)/std. */
+  target: { kind: 'classes'; classes: string[] } | { kind: 'value'; mean: number; std: number };
+}
+
+/** Rows ready for a network: inputs row-major [n, recipe.inputs.length], targets as class index or standardized value. */
+export interface TabularSet {
+  n: number;
+  x: Float32Array;
+  y: Float32Array;
+}
+
+/** A table prepared by a recipe, cut into its three parts. */
+export interface PreparedTable {
+  recipe: Recipe;
+  train: TabularSet;
+  val: TabularSet;
+  test: TabularSet;
+}

@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openSite, type Site } from './harness';
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+const PENGUINS = {
+  kind: 'table',
+  dataset: 'builtin:penguins',
+  name: 'Palmer penguins',
+  preprocess: {
+    target: 'Species',
+    task: 'multiclass',
+    features: ['Island', 'Bill length (mm)', 'Bill depth (mm)', 'Flipper length (mm)', 'Body mass (g)', 'Sex'],
+    missing: 'mean',
+    scaling: 'standardize',
+    split: { train: 0.7, val: 0.15, test: 0.15 },
+    seed: 1,
+  },
+};
+
+const GENTOO = { Island: 'Biscoe', 'Bill length (mm)': '47.5', 'Bill depth (mm)': '14.6', 'Flipper length (mm)': '217', 'Body mass (g)': '5200', Sex: 'MALE' };
+
+async function predictGentoo(page: import('playwright-core').Page) {
+  const form = page.getByTestId('predict-form');
+  for (const [name, value] of Object.entries(GENTOO)) {
+    const field = form.getByLabel(name, { exact: true });
+    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await form.getByRole('button', { name: 'Predict' }).click();
+  await expect.poll(() => page.getByTestId('prediction').textContent(), { timeout: 30_000 }).toContain('Species: Gentoo');
+}
+
+test('a practitioner trains on the penguins, reads the confusion matrix, predicts a row, exports the model and loads it back', async () => {
+  const { page, errors } = await site.newPage();
+  const link = `#/train?table=${encodeURIComponent(JSON.stringify(PENGUINS))}&hidden=16:relu,8:relu&opt=adam&lr=0.03&batch=32&epochs=15&seed=1`;
+  await page.goto(`${site.url}${link}`);
+  await expect.poll(() => page.locator('[data-stage=data]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+  expect(await page.getByTestId('table-data').textContent()).toContain('Predicting Species (several classes) from 6 columns');
+
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => page.getByTestId('evaluation').isVisible(), { timeout: 180_000 }).toBe(true);
+  const accuracy = Number((await page.getByTestId('eval-accuracy').textContent())!.replace('%', '')) / 100;
+  console.log(`penguins: test accuracy ${accuracy} after 15 epochs`);
+  expect(accuracy).toBeGreaterThan(0.9);
+  const matrix = page.getByTestId('confusion-matrix');
+  expect(await matrix.locator('thead th').allTextContents()).toEqual(['', 'Adelie', 'Chinstrap', 'Gentoo', 'recall']);
+  // 15% of 344 rows, stratified: every test row is counted once.
+  const counts = await matrix.locator('tbody tr').evaluateAll((rows) =>
+    rows.slice(0, 3).flatMap((r) => [...r.querySelectorAll('td:not(.score)')].map((td) => Number(td.textContent))),
+  );
+  expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(50);
+  expect(await page.locator('[data-stage=model]').getAttribute('data-state')).toBe('done');
+
+  await predictGentoo(page);
+  await page.screenshot({ path: 'test-results/e2e-table.png', fullPage: true });
+
+  // Export: model.json, its weights and the recipe, as three downloads.
+  const folder = mkdtempSync(join(tmpdir(), 'tunelab-model-'));
+  const downloads: string[] = [];
+  page.on('download', async (d) => {
+    const path = join(folder, d.suggestedFilename());
+    await d.saveAs(path);
+    downloads.push(path);
+  });
+  await page.getByRole('button', { name: 'Export model' }).click();
+  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(3);
+  expect(downloads.map((p) => p.slice(folder.length + 1)).sort()).toEqual(['tunelab-model.json', 'tunelab-model.recipe.json', 'tunelab-model.weights.bin']);
+
+  // Load it back: a new run opens from the files and predicts the same.
+  const before = await page.locator('[data-testid=run-history] li').count();
+  await page.getByLabel('Model files (model.json, weights, recipe)').setInputFiles(downloads);
+  await expect.poll(() => page.locator('[data-testid=run-history] li').count(), { timeout: 30_000 }).toBe(before + 1);
+  await expect.poll(() => page.getByTestId('predict-form').isVisible(), { timeout: 30_000 }).toBe(true);
+  await predictGentoo(page);
+
+  // Only the weights: a clear message beside the import.
+  await page.getByLabel('Model files (model.json, weights, recipe)').setInputFiles(downloads.filter((p) => p.endsWith('.bin')));
+  await expect.poll(() => page.getByTestId('import-model-error').textContent()).toBe('Pick the model.json file (with its .weights.bin beside it).');
+  expect(errors).toEqual([]);
+});
