@@ -34,6 +34,9 @@ const POOL_SIZE = 2;
 const params = new URLSearchParams(location.search);
 const backend = (params.get('backend') ?? 'webgpu') as BackendName;
 const factor = Number(params.get('budget') ?? 1);
+/** Workloads to run (?only=W1,W2), all when absent. */
+const only = params.get('only')?.split(',');
+const wanted = (w: string) => !only || only.includes(w);
 const log = document.getElementById('log')!;
 const page = window as unknown as { __benchResults?: BenchResults; __benchError?: string };
 
@@ -71,17 +74,20 @@ async function main(): Promise<void> {
     tensors[name] = await api.tensorCount();
     return result;
   };
-  const oneTrial = await part('W1', () => api.oneTrial(budgets.oneTrial));
-  const population = await part('W2 population', () => api.population(FULL_EPOCHS, budgets.population));
-  const epochs = population.epochs;
-  const all = Array.from({ length: TRIALS }, (_, t) => t);
-  const serialFit = await part('W2 serial model.fit', () => api.serialFit(epochs, all, budgets.serialFit));
-  const pool = await part('W2 pool', () => timePool(epochs, budgets.pool));
-  const plainJs = await part('W2 plain JS', () => api.plainJs(epochs, budgets.plainJs));
-  const basinMap = await part('W3', () => api.basinMap(budgets.basinSingles));
-  const lrSweep = await part('W4', () => api.lrSweep(budgets.sweepSingles));
+  const measurements: Measurements = {};
+  if (wanted('W1')) measurements.oneTrial = await part('W1', () => api.oneTrial(budgets.oneTrial));
+  if (wanted('W2')) {
+    const population = await part('W2 population', () => api.population(FULL_EPOCHS, budgets.population));
+    const epochs = population.epochs;
+    const all = Array.from({ length: TRIALS }, (_, t) => t);
+    const serialFit = await part('W2 serial model.fit', () => api.serialFit(epochs, all, budgets.serialFit));
+    const pool = await part('W2 pool', () => timePool(epochs, budgets.pool));
+    const plainJs = await part('W2 plain JS', () => api.plainJs(epochs, budgets.plainJs));
+    measurements.study = { population, serialFit, pool, plainJs };
+  }
+  if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap(budgets.basinSingles));
+  if (wanted('W4')) measurements.lrSweep = await part('W4', () => api.lrSweep(budgets.sweepSingles));
   worker.terminate();
-  const measurements: Measurements = { oneTrial, study: { population, serialFit, pool, plainJs }, basinMap, lrSweep };
   page.__benchResults = { backend: info, budgets, rows: benchRows(info.name, measurements), measurements, tensors };
   say('done');
 }

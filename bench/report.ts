@@ -6,18 +6,18 @@ import type { TrainingTime } from './workloads/our-training';
 import { BATCH_SIZE, FULL_EPOCHS, TRIALS } from './workloads/sizes';
 import type { Timed } from './workloads/timing';
 
-/** Everything one backend's run measured. */
+/** Everything one backend's run measured (a workload left out with --only is absent). */
 export interface Measurements {
-  oneTrial: { ours: TrainingTime; fit: TrainingTime };
-  study: {
+  oneTrial?: { ours: TrainingTime; fit: TrainingTime };
+  study?: {
     population: TrainingTime;
     serialFit: Timed;
     /** One entry per worker of the pool, timed concurrently. */
     pool: Timed[];
     plainJs: Timed;
   };
-  basinMap: BatchedVsSingle;
-  lrSweep: BatchedVsSingle;
+  basinMap?: BatchedVsSingle;
+  lrSweep?: BatchedVsSingle;
 }
 
 /** One line of the table. */
@@ -49,10 +49,9 @@ function row(r: Omit<Row, 'met'>): Row {
 
 /** The table rows of one backend's measurements. */
 export function benchRows(backend: BackendName, m: Measurements): Row[] {
-  const { ours, fit } = m.oneTrial;
   const rate = (t: TrainingTime) => t.steps / t.seconds;
   const epochsNote = (t: TrainingTime) => (t.epochs < FULL_EPOCHS ? `${t.epochs} of ${FULL_EPOCHS} epochs` : `${t.epochs} epochs`);
-  const w1 = row({
+  const w1 = (ours: TrainingTime, fit: TrainingTime) => row({
     workload: `W1 one trial: Adam, batch ${BATCH_SIZE}`,
     ours: `${fixed(rate(ours))} steps/s`,
     baseline: `model.fit ${fixed(rate(fit))} steps/s`,
@@ -61,7 +60,7 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
     note: `ours ${epochsNote(ours)}, model.fit ${epochsNote(fit)} (time budget); both validate every epoch`,
   });
 
-  const { population, serialFit, pool, plainJs } = m.study;
+  const w2 = ({ population, serialFit, pool, plainJs }: NonNullable<Measurements['study']>) => {
   const epochs = population.epochs;
   // Seconds per trial of each way; the pool's workers ran at the same time, so their rates add up.
   const popTrial = population.seconds / TRIALS;
@@ -73,7 +72,7 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
   const study = `W2 64-trial study, ${epochs}${epochs < FULL_EPOCHS ? ` of ${FULL_EPOCHS}` : ''} epochs`;
   const ourStudy = `population ${fixed(population.seconds)} s, ${perMinute(popTrial)}`;
   const baseline = (name: string, trial: number) => `${name} ${fixed(trial * TRIALS)} s, ${perMinute(trial)}`;
-  const w2 = [
+  return [
     row({ workload: study, ours: ourStudy, baseline: baseline('serial model.fit', fitTrial), ratio: fitTrial / popTrial, target: targets.fit, note: `model.fit ${sampled(serialFit)}` }),
     row({
       workload: study,
@@ -84,6 +83,7 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
     }),
     row({ workload: study, ours: ourStudy, baseline: baseline('plain JS per example', jsTrial), ratio: jsTrial / popTrial, target: targets.plainJs, note: `plain JS ${sampled(plainJs)}, one worker` }),
   ];
+  };
 
   const landscape = (workload: string, what: string, r: BatchedVsSingle, target?: number) => {
     const single = (r.single.seconds / r.single.count) * r.total;
@@ -97,9 +97,9 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
     });
   };
   return [
-    w1,
-    ...w2,
-    landscape('W3 basin map 128×128, 300 Adam steps', 'start', m.basinMap, 50),
-    landscape('W4 lr sweep, 64 rates × 300 steps', 'rate', m.lrSweep),
+    ...(m.oneTrial ? [w1(m.oneTrial.ours, m.oneTrial.fit)] : []),
+    ...(m.study ? w2(m.study) : []),
+    ...(m.basinMap ? [landscape('W3 basin map 128×128, 300 Adam steps', 'start', m.basinMap, 50)] : []),
+    ...(m.lrSweep ? [landscape('W4 lr sweep, 64 rates × 300 steps', 'rate', m.lrSweep)] : []),
   ];
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- webgpu cpu] [-- --budget=2]`: builds the benchmark page, opens it in
+// `npm run bench [-- webgpu cpu] [-- --budget=2] [-- --only=W1,W2]`: builds the benchmark page, opens it in
 // headless Chromium (the browser the tests use) once per backend, prints one table of ratios,
 // and writes bench/results/<date>-<backend>.json. `--budget` multiplies every time budget.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -19,10 +19,12 @@ if (!executablePath) {
 }
 const args = process.argv.slice(2);
 const budget = Number(args.find((a) => a.startsWith('--budget='))?.slice('--budget='.length) ?? 1);
+/** `--only=W1,W2`: run only these workloads (a quick look; the table then has only their rows). */
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const asked = args.filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((b) => !BACKENDS.includes(b));
 if (unknown.length || !(budget > 0)) {
-  console.error(`usage: npm run bench [-- ${BACKENDS.join(' ')}] [-- --budget=<factor>]; got ${args.join(' ')}`);
+  console.error(`usage: npm run bench [-- ${BACKENDS.join(' ')}] [-- --budget=<factor>] [-- --only=W1,W2,W3,W4]; got ${args.join(' ')}`);
   process.exit(2);
 }
 const backends = asked.length ? asked : BACKENDS;
@@ -49,7 +51,7 @@ try {
     const t0 = Date.now();
     process.stdout.write(`running on ${backend}… `);
     try {
-      await page.goto(`${url}?backend=${backend}&budget=${budget}`);
+      await page.goto(`${url}?backend=${backend}&budget=${budget}${only ? `&only=${only}` : ''}`);
       await page.waitForFunction(() => window.__benchResults || window.__benchError, null, { timeout: PAGE_TIMEOUT_MS, polling: 1000 });
       const error = await page.evaluate(() => window.__benchError);
       if (error) throw new Error(error);

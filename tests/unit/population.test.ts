@@ -7,6 +7,11 @@ import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { Trainer, incompatibility } from '../../src/core/train/trainer';
 import { trainPopulation } from '../../src/core/train/population-run';
+import type { ProblemType } from '../../src/core/data/types';
+import { dataLoss, encodeTargets, pointLosses, type LossKind } from '../../src/core/model/loss';
+import { NetworkParams, initialParameters, type ForwardTape } from '../../src/core/model/network';
+import type { FeatureId } from '../../src/core/model/types';
+import { createRng } from '../../src/core/random/prng';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -112,5 +117,45 @@ describe('population training', () => {
     expect(finished.length).toBeGreaterThan(10);
     finished.forEach((m) => expect(m.history).toHaveLength(4));
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the hand-written backward pass', () => {
+  const ACTS = ['relu', 'tanh', 'sigmoid', 'linear', 'elu', 'gelu'] as const;
+  const cases: [string, LossKind, number][] = [['classification', 'binary', 1], ['classification', 'multiclass', 3], ['regression', 'regression', 1]];
+
+  test.each(ACTS)('equals autodiff of the data loss for %s layers, with dropout, for every loss', (activation) => {
+    for (const [problem, kind, outputs] of cases) {
+      const before = tf.memory().numTensors;
+      const P = 3, B = 5, F = 2;
+      const model = { features: ['x1', 'x2'] as FeatureId[], hidden: [{ units: 4, activation }, { units: 3, activation }], l1: 0, l2: 0, dropout: 0.3 };
+      const io = { inputs: F, outputs };
+      const rng = createRng(7);
+      const net = new NetworkParams(model, io, [1, 2, 3].map((seed) => {
+        // Non-zero biases so that their gradients are checked too.
+        const params = initialParameters(model, io, seed);
+        return params.map((w, k) => (k % 2 ? w.map(() => rng.uniform(-0.5, 0.5)) : w));
+      }));
+      tf.tidy(() => {
+        const x = tf.randomUniform([P, B, F], -2, 2, 'float32', 1);
+        const labels = Array.from({ length: P * B }, (_, i) => i % Math.max(outputs, 2));
+        const y = problem === 'regression' ? tf.randomNormal([P, B], 0, 1, 'float32', 2) : tf.tensor(labels, [P, B]);
+        const t = tf.tensor(encodeTargets(kind, y.dataSync(), outputs), kind === 'multiclass' ? [P, B, outputs] : [P, B]);
+        const dropout = [4, 3].map((u, k) => tf.mul(tf.cast(tf.greater(tf.randomUniform([P, B, u], 0, 1, 'float32', 3 + k), 0.3), 'float32'), 1 / 0.7));
+        const tape: ForwardTape = { inputs: [], z: [], a: [], weights: [], dropout };
+        const logits = net.forwardAugmented(net.augment(x), dropout, tape);
+        const { grad } = pointLosses(kind, logits, t, tf.scalar(1 / B));
+        const ours = net.backward(tape, grad!);
+        const targets = kind === 'multiclass' ? t : tf.tensor(y.dataSync(), [P, B]);
+        const { grads } = tf.variableGrads(() => tf.sum(dataLoss(problem as ProblemType, net.forward(x, dropout), targets)) as tf.Scalar, net.variables);
+        net.variables.forEach((v, l) => {
+          const a = ours[l].dataSync(), b = grads[v.name].dataSync();
+          expect(ours[l].shape).toEqual(v.shape);
+          b.forEach((g, i) => expect(a[i]).toBeCloseTo(g, 5));
+        });
+      });
+      net.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
   });
 });

@@ -27,18 +27,6 @@ export function dataLoss(problem: ProblemType, logits: tf.Tensor, y: tf.Tensor):
 }
 
 /**
- * Regularization penalty of each member, [P]: l1·Σ|w| + l2·Σw² over the weight matrices
- * (biases are not penalised), as Keras' L1L2 regularizer. The rates are numbers shared by
- * all members or tensors of shape [P].
- */
-export function penalty(weights: tf.Tensor[], l1: number | tf.Tensor, l2: number | tf.Tensor): tf.Tensor {
-  const terms = weights.map((w) =>
-    tf.add(tf.mul(l1, tf.sum(tf.abs(w), [1, 2])), tf.mul(l2, tf.sum(tf.square(w), [1, 2]))),
-  );
-  return tf.addN(terms);
-}
-
-/**
  * The quality measure of each member, [P]: accuracy (share of points whose logit has the
  * sign of their class, or whose largest logit is their class) for classification,
  * R² = 1 − Σ(z − y)² / Σ(y − ȳ)² for regression.
@@ -54,4 +42,56 @@ export function qualityMetric(problem: ProblemType, logits: tf.Tensor, y: tf.Ten
   const residual = tf.sum(tf.square(tf.sub(logits, y)), 1);
   const total = tf.sum(tf.square(tf.sub(y, tf.mean(y))));
   return tf.sub(1, tf.div(residual, tf.maximum(total, 1e-12)));
+}
+
+/**
+ * How a training step reads targets: two classes as u = 1 − 2y (+1 for class 0, −1 for class
+ * 1, so that u·z is the logit of the other class), K classes one-hot, regression values as
+ * they are.
+ */
+export type LossKind = 'binary' | 'multiclass' | 'regression';
+
+/** The loss kind of a problem whose network has `outputs` logits. */
+export function lossKind(problem: ProblemType, outputs: number): LossKind {
+  return outputs > 1 ? 'multiclass' : problem === 'classification' ? 'binary' : 'regression';
+}
+
+/** Targets `y` (class indices or values) encoded as {@link pointLosses} reads them: 1 value a point, K for K classes. */
+export function encodeTargets(kind: LossKind, y: ArrayLike<number>, classes: number): Float32Array {
+  if (kind === 'regression') return Float32Array.from(y);
+  if (kind === 'binary') return Float32Array.from(y, (c) => 1 - 2 * c);
+  const out = new Float32Array(y.length * classes);
+  for (let i = 0; i < y.length; i++) out[i * classes + y[i]] = 1;
+  return out;
+}
+
+/**
+ * Each point's loss ℓ_i [P, B], whether it is predicted right [P, B] (classification only),
+ * and with `gradScale` s the gradient s·∂ℓ_i/∂z_i with respect to the logits, all from logits
+ * [P, B] (or [P, B, K]) and targets t encoded by {@link encodeTargets} ([P, B, …], or [B, …]
+ * shared by all members). The losses are those of {@link dataLoss}, written so that the
+ * gradient needs no autodiff: with q = u·z, binary cross-entropy is softplus(q), the point is
+ * right when q < 0, and the gradient σ(z) − y = u·σ(q); softmax cross-entropy
+ * logΣe^z − Σ t·z has gradient softmax(z) − t; squared error r² with r = z − t has gradient 2r.
+ */
+export function pointLosses(
+  kind: LossKind,
+  logits: tf.Tensor,
+  t: tf.Tensor,
+  gradScale?: tf.Tensor,
+): { loss: tf.Tensor; correct?: tf.Tensor; grad?: tf.Tensor } {
+  if (kind === 'binary') {
+    const q = tf.mul(logits, t);
+    const grad = gradScale && tf.mul(tf.mul(t, tf.sigmoid(q)), gradScale);
+    return { loss: tf.softplus(q), correct: tf.cast(tf.less(q, 0), 'float32'), grad };
+  }
+  if (kind === 'multiclass') {
+    const lse = tf.logSumExp(logits, 2);
+    const loss = tf.sub(lse, tf.sum(tf.mul(logits, t), 2));
+    const correct = tf.cast(tf.equal(tf.argMax(logits, 2), tf.argMax(t, -1)), 'float32');
+    const grad = gradScale && tf.mul(tf.sub(tf.exp(tf.sub(logits, tf.expandDims(lse, 2))), t), gradScale);
+    return { loss, correct, grad };
+  }
+  const r = tf.sub(logits, t);
+  return { loss: tf.square(r), grad: gradScale && tf.mul(tf.add(r, r), gradScale) };
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
 import { biasCorrection, type BiasCorrection } from './bias-correction';
 import { OPTIMIZER_DEFAULTS, resolveHypers } from './defaults';
 import { adagrad } from './rules/adagrad';
@@ -39,7 +40,13 @@ export class Optimizer {
   private readonly owned: tf.Tensor[] = [];
   /** One list of slot variables per parameter, index-matched with step()'s params. */
   private state: tf.Variable[][] = [];
+  /** Hyperparameter tensors broadcast to parameter shapes, by tensor, while its dataId is the same. */
+  private readonly broadcasts = new Map<tf.Tensor, { dataId: object; byShape: Map<string, tf.Tensor> }>();
   private steps = 0;
+  /** Whether steps update all parameters as one concatenated tensor; decided at the first step. */
+  private fused: boolean | undefined;
+  /** Whether β1 or β2 is a tensor (its bias correction then has its own shape). */
+  private readonly tensorBetas: boolean;
 
   /**
    * @param kind which update rule
@@ -65,6 +72,7 @@ export class Optimizer {
       oneMinusAlpha: oneMinus(h.alpha), oneMinusBeta1, oneMinusBeta2,
       usesWeightDecay: h.weightDecay !== 0, usesMomentum: h.momentum !== 0,
     };
+    this.tensorBetas = this.rule.biasCorrected === true && (typeof h.beta1 !== 'number' || typeof h.beta2 !== 'number');
     this.corrections = this.rule.biasCorrected
       ? [biasCorrection(h.beta1, oneMinusBeta1), biasCorrection(h.beta2, oneMinusBeta2)]
       : null;
@@ -90,29 +98,83 @@ export class Optimizer {
     }
     this.steps++;
     const t = this.steps;
+    // One update over all parameters concatenated, instead of one per parameter, whenever the
+    // rule's constants do not depend on the parameter's shape (tensor betas keep a running
+    // bias correction of their own shape): a few kernels per step instead of a few per tensor.
+    this.fused ??= params.length > 1 && !this.tensorBetas;
     tf.tidy(() => {
-      const h: StepHypers = {
-        ...this.constants,
-        lr: lrFactor === 1 ? this.constants.lr : tf.mul(this.constants.lr, lrFactor),
-        biasCorrection1: this.corrections ? this.corrections[0].advance(t) : 1,
-        biasCorrection2: this.corrections ? this.corrections[1].advance(t) : 1,
-      };
-      params.forEach((param, i) => {
-        const slots = (this.state[i] ??= this.rule.slots.map(() => tf.variable(tf.zerosLike(param), false)));
+      const biasCorrection1 = this.corrections ? this.corrections[0].advance(t) : 1;
+      const biasCorrection2 = this.corrections ? this.corrections[1].advance(t) : 1;
+      const factor = lrFactor === 1 ? null : tf.scalar(lrFactor);
+      const update = (theta: tf.Tensor, grad: tf.Tensor, i: number, fit: (v: tf.Tensor) => tf.Tensor): tf.Tensor => {
+        const c = this.constants;
+        const f = (v: Hyper) => fit(v as tf.Tensor);
+        const lr = f(c.lr);
+        const h: StepHypers = {
+          ...c,
+          lr: factor ? tf.mul(lr, factor) : lr,
+          momentum: f(c.momentum), alpha: f(c.alpha), beta1: f(c.beta1), beta2: f(c.beta2), eps: f(c.eps),
+          weightDecay: f(c.weightDecay), oneMinusAlpha: f(c.oneMinusAlpha), oneMinusBeta1: f(c.oneMinusBeta1),
+          oneMinusBeta2: f(c.oneMinusBeta2), biasCorrection1, biasCorrection2,
+        };
+        const slots = (this.state[i] ??= this.rule.slots.map(() => tf.variable(tf.zerosLike(theta), false)));
         const current: RuleState = Object.fromEntries(this.rule.slots.map((name, k) => [name, slots[k]]));
-        const next = this.rule.update(param, grads[i], current, h);
-        param.assign(next.theta);
+        const next = this.rule.update(theta, grad, current, h);
         this.rule.slots.forEach((name, k) => {
           if (next.state[name] !== current[name]) slots[k].assign(next.state[name]);
         });
-      });
+        return next.theta;
+      };
+      if (this.fused) {
+        const flat = (ts: tf.Tensor[]) => tf.concat(ts.map((x) => tf.reshape(x, [-1])));
+        const key = params.map((p) => p.shape.join('x')).join('|');
+        const next = update(flat(params), flat(grads), 0, (v) => this.fitted(v, key, () => flat(params.map((p) => tf.broadcastTo(v, p.shape)))));
+        let offset = 0;
+        for (const param of params) {
+          param.assign(tf.reshape(tf.slice(next, [offset], [param.size]), param.shape));
+          offset += param.size;
+        }
+      } else {
+        params.forEach((param, i) => {
+          const fit = (v: tf.Tensor) =>
+            util.arraysEqual(v.shape, param.shape) ? v : this.fitted(v, param.shape.join(','), () => tf.broadcastTo(v, param.shape));
+          param.assign(update(param, grads[i], i, fit));
+        });
+      }
     });
+  }
+
+  /**
+   * A hyperparameter tensor as the rules should combine it with a parameter (or with all
+   * parameters concatenated), `key` naming the shape: a scalar as it is, a one-element tensor
+   * as a scalar, any other tensor made to the parameter's shape by `make` once and kept until
+   * its value changes (lr is a variable the caller may assign: a new value has a new dataId).
+   * On the cpu backend an element-wise operation of two tensors of one shape is ~20× faster
+   * than one that broadcasts ([P, 1, 1] against [P, in, out]); on a GPU it costs the same.
+   */
+  private fitted(v: tf.Tensor, key: string, make: () => tf.Tensor): tf.Tensor {
+    if (v.rank === 0) return v;
+    let entry = this.broadcasts.get(v);
+    if (!entry || entry.dataId !== v.dataId) {
+      entry?.byShape.forEach((t) => t.dispose());
+      entry = { dataId: v.dataId, byShape: new Map() };
+      this.broadcasts.set(v, entry);
+    }
+    const k = v.size === 1 ? 'scalar' : key;
+    let out = entry.byShape.get(k);
+    if (!out) {
+      out = tf.keep(v.size === 1 ? tf.reshape(v, []) : make());
+      entry.byShape.set(k, out);
+    }
+    return out;
   }
 
   /** Frees the optimizer's state and the constants it made (not the parameters, not the caller's hyperparameter tensors). */
   dispose(): void {
     this.state.flat().forEach((v) => v.dispose());
     this.state = [];
+    this.broadcasts.forEach((entry) => entry.byShape.forEach((t) => t.dispose()));
+    this.broadcasts.clear();
     this.corrections?.forEach((c) => c.dispose());
     this.owned.forEach((t) => t.dispose());
     this.owned.length = 0;

@@ -3,8 +3,8 @@ import '../autodiff';
 import { featurize } from '../data/features';
 import type { Dataset, SplitDataset } from '../data/types';
 import { classificationScores, regressionScores, type Evaluation } from '../model/evaluation';
-import { dataLoss, penalty, qualityMetric } from '../model/loss';
-import { NetworkParams, initialParameters, networkIO, type NetworkIO } from '../model/network';
+import { dataLoss, encodeTargets, lossKind, pointLosses, type LossKind } from '../model/loss';
+import { NetworkParams, initialParameters, networkIO, splitLayers, type ForwardTape, type NetworkIO } from '../model/network';
 import { decisionGridTensor, generatedFrame, sliceFrame, type PictureFrame } from '../model/predict';
 import { Optimizer } from '../optim/optimizer';
 import { clipByGlobalNorm } from '../optim/clip';
@@ -105,19 +105,39 @@ export class Trainer {
 
   private readonly optimizer: Optimizer;
   private readonly owned: tf.Tensor[] = [];
-  private readonly train: DeviceSet;
-  private readonly val: DeviceSet;
+  private readonly kind: LossKind;
+  /** Training inputs [n, inputs] and encoded targets [n, K or 1], on the host: each epoch's order is laid out here. */
+  private readonly trainX: Float32Array;
+  private readonly trainT: Float32Array;
+  /** Validation inputs with a column of ones, [1, n, inputs + 1], and encoded targets, on the device. */
+  private readonly valX: tf.Tensor;
+  private readonly valT: tf.Tensor;
+  /** Σ(y − ȳ)² of the training and validation targets, for R². */
+  private readonly totals: [number, number];
+  /**
+   * Per member and batch position, the sum over the epoch's batches so far of the loss and
+   * (classification) of the correct predictions, [1 or 2, P, B]: reduced and read once per epoch.
+   */
+  private readonly sums: tf.Variable;
+  /** Examples seen since the epoch began. */
+  private seen = 0;
+  /** Per layer, l1 and 2·l2 of every member on the weights and 0 on the bias row, [P, in + 1, out]; null without L1/L2. */
+  private readonly penaltyRates: [tf.Tensor, tf.Tensor][] | null;
+  /** 1/B by batch size. */
+  private readonly inverseSizes = new Map<number, tf.Scalar>();
   private readonly rngs: Rng[];
   private readonly batchSize: number;
   private readonly baseLr: number[];
-  private readonly l1: number | tf.Tensor;
-  private readonly l2: number | tf.Tensor;
-  private readonly anyPenalty: boolean;
   /** Each member's learning rate, [P, 1, 1]; zero for members that no longer train. */
   private readonly lr: tf.Variable;
   private readonly frozen: boolean[];
+  /**
+   * This epoch's inputs with a column of ones and its encoded targets, as flat tensors laid
+   * out batch by batch, each batch's block [P, B, …] in one piece: a step slices one
+   * contiguous block, which on the cpu backend is a copy-free view.
+   */
   private epochX: tf.Tensor | null = null;
-  private epochY: tf.Tensor | null = null;
+  private epochT: tf.Tensor | null = null;
   /** Each member's weights at its best validation loss, when early stopping is on. */
   private best: tf.Tensor[] | null = null;
 
@@ -149,12 +169,27 @@ export class Trainer {
       lr: this.lr, momentum: columns('momentum'), alpha: columns('alpha'), beta1: columns('beta1'),
       beta2: columns('beta2'), eps: columns('eps'), weightDecay: columns('weightDecay'),
     });
-    this.l1 = own(perMember(specs.map((s) => s.model.l1), [P]));
-    this.l2 = own(perMember(specs.map((s) => s.model.l2), [P]));
-    this.anyPenalty = specs.some((s) => s.model.l1 > 0 || s.model.l2 > 0);
-    this.train = toDevice(data.train, first, this.io);
-    this.val = toDevice(data.val, first, this.io);
-    this.batchSize = Math.min(first.training.batchSize, this.train.n);
+    this.kind = lossKind(data.train.problem, this.io.outputs);
+    const classes = this.io.outputs;
+    this.trainX = inputsOf(data.train, first);
+    this.trainT = encodeTargets(this.kind, data.train.y, classes);
+    const width = this.kind === 'multiclass' ? [classes] : [];
+    const valInputs = inputsOf(data.val, first);
+    this.valX = own(tf.tensor3d(withOnes(valInputs, data.val.n, inputs), [1, data.val.n, inputs + 1]));
+    this.valT = own(tf.tensor(encodeTargets(this.kind, data.val.y, classes), [data.val.n, ...width]));
+    this.totals = [sumOfSquares(data.train.y), sumOfSquares(data.val.y)];
+    this.batchSize = Math.min(first.training.batchSize, data.train.n);
+    this.sums = own(tf.tidy(() => tf.variable(tf.zeros([this.kind === 'regression' ? 1 : 2, P, this.batchSize]), false)));
+    this.penaltyRates = specs.some((s) => s.model.l1 > 0 || s.model.l2 > 0)
+      ? this.net.widths.map(([i, o]) => {
+          const rate = (value: (s: ExperimentSpec) => number) => {
+            const values = new Float32Array(P * (i + 1) * o);
+            specs.forEach((s, p) => values.fill(value(s), p * (i + 1) * o, p * (i + 1) * o + i * o));
+            return own(tf.tensor3d(values, [P, i + 1, o]));
+          };
+          return [rate((s) => s.model.l1), rate((s) => 2 * s.model.l2)];
+        })
+      : null;
   }
 
   /** Number of members. */
@@ -182,35 +217,68 @@ export class Trainer {
     return this.data.train.problem;
   }
 
-  /** One optimizer step of every member on its next batch. */
+  /**
+   * One optimizer step of every member on its next batch: a forward pass that keeps what the
+   * backward pass needs, the loss gradient in closed form, dW_b = [h, 1]ᵀ·dz per layer (no
+   * autodiff tape), the L1/L2 terms, clipping, and one optimizer update per layer. The batch's
+   * loss and correct predictions are added to each member's epoch sums on the device.
+   */
   stepBatch(): void {
     if (this.atEpochEnd) throw new Error('endEpoch() is due before the next batch');
     if (this.batchInEpoch === 0) this.shuffle();
+    const P = this.size;
     const start = this.batchInEpoch * this.batchSize;
     const size = Math.min(this.batchSize, this.train.n - start);
     const { training } = this.specs[0];
+    const inputs = this.io.inputs + 1;
+    const width = this.kind === 'multiclass' ? this.io.outputs : 1;
     tf.tidy(() => {
-      const xb = tf.slice(this.epochX!, [0, start, 0], [-1, size, -1]);
-      const rest = this.epochY!.shape.slice(2).map(() => 0);
-      const yb = tf.slice(this.epochY!, [0, start, ...rest], [-1, size, ...rest.map(() => -1)]);
-      const masks = this.dropoutMasks(size);
-      const { grads } = tf.variableGrads(() => {
-        const logits = this.net.forward(xb, masks);
-        const loss = dataLoss(this.problem, logits, yb);
-        const reg = this.anyPenalty ? penalty(this.net.weights, this.l1, this.l2) : null;
-        return tf.sum(reg ? tf.add(loss, reg) : loss) as tf.Scalar;
-      }, this.net.variables);
-      let list = this.net.variables.map((v) => grads[v.name]);
-      if (training.clipNorm > 0) list = clipByGlobalNorm(list, training.clipNorm, true);
-      this.optimizer.step(this.net.variables, list, lrFactor(training.schedule, this.epoch, training.epochs));
+      const xb = tf.reshape(tf.slice(this.epochX!, [P * start * inputs], [P * size * inputs]), [P, size, inputs]);
+      const tb = tf.reshape(tf.slice(this.epochT!, [P * start * width], [P * size * width]), width > 1 ? [P, size, width] : [P, size]);
+      const dropout = this.dropoutMasks(size);
+      const tape: ForwardTape = { inputs: [], z: [], a: [], weights: [], dropout };
+      const logits = this.net.forwardAugmented(xb, dropout, tape);
+      const { loss, correct, grad } = pointLosses(this.kind, logits, tb, this.inverseSize(size));
+      // Summed per point on the device and reduced once per epoch: a reduction per step costs
+      // more on a GPU than the add. The last, smaller batch is padded with zeros.
+      let points = correct ? tf.stack([loss, correct]) : tf.expandDims(loss, 0);
+      if (size < this.batchSize) points = tf.pad(points, [[0, 0], [0, 0], [0, this.batchSize - size]]);
+      this.sums.assign(tf.add(this.sums, points));
+      let grads = this.net.backward(tape, grad!);
+      const rates = this.penaltyRates;
+      if (rates) {
+        // ∂/∂W of l1·Σ|W| + l2·ΣW², biases excepted (their rates are zero): l1·sign(W) + 2·l2·W.
+        grads = grads.map((g, l) => {
+          const w = this.net.variables[l];
+          return tf.add(g, tf.add(tf.mul(rates[l][0], tf.sign(w)), tf.mul(rates[l][1], w)));
+        });
+      }
+      if (training.clipNorm > 0) grads = clipByGlobalNorm(grads, training.clipNorm, true);
+      this.optimizer.step(this.net.variables, grads, lrFactor(training.schedule, this.epoch, training.epochs));
     });
+    this.seen += size;
     this.batchInEpoch++;
   }
 
+  /** The training part's size. */
+  private get train(): { n: number } {
+    return this.data.train;
+  }
+
+  /** 1/B as a scalar tensor made once per batch size. */
+  private inverseSize(size: number): tf.Scalar {
+    let s = this.inverseSizes.get(size);
+    if (!s) this.inverseSizes.set(size, (s = tf.keep(tf.scalar(1 / size))));
+    return s;
+  }
+
   /**
-   * Closes the epoch: measures every member's loss and metric on both parts (one read from the
-   * device), freezes members that diverged or stop early, and returns this epoch's metrics of
-   * the members that trained in it (null for the others).
+   * Closes the epoch: reads every member's training loss and metric, the means over the
+   * epoch's examples as its batches met them (Keras' running mean of the batch losses, weighted
+   * by batch size; with dropout on, as Keras too), together with the loss and metric of the
+   * weights now on the validation part, in one read from the device; freezes members that
+   * diverged or stop early, and returns this epoch's metrics of the members that trained in
+   * it (null for the others).
    */
   async endEpoch(): Promise<(EpochMetrics | null)[]> {
     const values = await this.evaluate();
@@ -257,7 +325,6 @@ export class Trainer {
    * on a GPU every read waits for the queue, so the progress picture costs one wait, not seven.
    */
   async snapshot(gridSize: number, p = 0): Promise<{ grid?: Float32Array; weights: Float32Array[] }> {
-    const sizes = this.net.variables.map((v) => v.size / this.size);
     const packed = tf.tidy(() => {
       const parts = this.net.variables.map((v) => tf.reshape(tf.slice(v, [p, 0, 0], [1, -1, -1]), [-1]));
       if (gridSize > 0) parts.unshift(decisionGridTensor(this.net, this.problem, this.frame, gridSize, p));
@@ -266,8 +333,8 @@ export class Trainer {
     const flat = (await packed.data()) as Float32Array;
     packed.dispose();
     let offset = gridSize * gridSize;
-    const weights = sizes.map((size) => flat.slice(offset, (offset += size)));
-    return { grid: gridSize > 0 ? flat.slice(0, gridSize * gridSize) : undefined, weights };
+    const layers = this.net.widths.map(([i, o]) => flat.subarray(offset, (offset += (i + 1) * o)));
+    return { grid: gridSize > 0 ? flat.slice(0, gridSize * gridSize) : undefined, weights: splitLayers(this.net.widths, layers) };
   }
 
   /**
@@ -285,7 +352,7 @@ export class Trainer {
   async evaluation(part: 'val' | 'test', p = 0): Promise<Evaluation> {
     const data = part === 'val' ? this.data.val : this.data.test;
     if (!data) throw new Error('This dataset has no test part');
-    const set = part === 'val' ? this.val : toDevice(data, this.specs[0], this.io);
+    const set = toDevice(data, this.specs[0], this.io);
     const packed = tf.tidy(() => {
       const logits = tf.slice(this.net.forward(set.x), [p], [1]);
       const loss = dataLoss(this.problem, logits, set.y);
@@ -294,7 +361,7 @@ export class Trainer {
     });
     const values = (await packed.data()) as Float32Array;
     packed.dispose();
-    if (set !== this.val) [set.x, set.y].forEach((t) => t.dispose());
+    [set.x, set.y].forEach((t) => t.dispose());
     const predicted = values.subarray(1);
     const scores =
       this.problem === 'classification'
@@ -313,21 +380,40 @@ export class Trainer {
     this.net.dispose();
     this.optimizer.dispose();
     this.owned.forEach((t) => t.dispose());
-    for (const t of [this.train.x, this.train.y, this.val.x, this.val.y, this.epochX, this.epochY]) t?.dispose();
+    this.inverseSizes.forEach((t) => t.dispose());
+    for (const t of [this.epochX, this.epochT]) t?.dispose();
     this.best?.forEach((w) => w.dispose());
   }
 
-  /** Each member's own order of the training examples for this epoch, gathered to [P, N, …]. */
+  /**
+   * Each member's own order of the training examples for this epoch, laid out for the steps:
+   * batch after batch, each batch [P, B, inputs + 1] (a column of ones appended) and its
+   * targets [P, B, …], uploaded in one piece per epoch.
+   */
   private shuffle(): void {
     const n = this.train.n;
-    const order = new Int32Array(this.size * n);
-    this.rngs.forEach((rng, p) => order.set(rng.shuffle(Array.from({ length: n }, (_, i) => i)), p * n));
+    const P = this.size;
+    const f = this.io.inputs;
+    const w = this.kind === 'multiclass' ? this.io.outputs : 1;
+    const orders = this.rngs.map((rng) => rng.shuffle(Array.from({ length: n }, (_, i) => i)));
+    const x = new Float32Array(P * n * (f + 1));
+    const t = new Float32Array(P * n * w);
+    let row = 0;
+    for (let start = 0; start < n; start += this.batchSize) {
+      const end = Math.min(n, start + this.batchSize);
+      for (let p = 0; p < P; p++) {
+        for (let k = start; k < end; k++, row++) {
+          const i = orders[p][k];
+          x.set(this.trainX.subarray(i * f, (i + 1) * f), row * (f + 1));
+          x[row * (f + 1) + f] = 1;
+          t.set(this.trainT.subarray(i * w, (i + 1) * w), row * w);
+        }
+      }
+    }
     this.epochX?.dispose();
-    this.epochY?.dispose();
-    const idx = tf.tensor2d(order, [this.size, n], 'int32');
-    this.epochX = tf.gather(this.train.x, idx);
-    this.epochY = tf.gather(this.train.y, idx);
-    idx.dispose();
+    this.epochT?.dispose();
+    this.epochX = tf.tensor1d(x);
+    this.epochT = tf.tensor1d(t);
   }
 
   /**
@@ -337,17 +423,19 @@ export class Trainer {
   private dropoutMasks(batch: number): tf.Tensor[] | undefined {
     const rates = this.specs.map((s) => s.model.dropout);
     if (rates.every((r) => r === 0)) return undefined;
-    return this.specs[0].model.hidden.map((layer) =>
-      tf.tidy(() => {
-        const perMemberMask = rates.map((rate, p) => {
-          // No draw for a member without dropout: its random stream stays as when it trains alone.
-          if (rate === 0) return tf.ones([batch, layer.units]);
-          const u = tf.randomUniform([batch, layer.units], 0, 1, 'float32', this.rngs[p].fork());
-          return tf.div(tf.cast(tf.greaterEqual(u, rate), 'float32'), 1 - rate);
-        });
-        return tf.stack(perMemberMask);
-      }),
-    );
+    const P = this.size;
+    return this.specs[0].model.hidden.map(({ units }) => {
+      // Drawn on the host from each member's own stream and uploaded once for all members.
+      const mask = new Float32Array(P * batch * units).fill(1);
+      rates.forEach((rate, p) => {
+        // No draw for a member without dropout: its random stream stays as when it trains alone.
+        if (rate === 0) return;
+        const rng = createRng(this.rngs[p].fork());
+        const keep = 1 / (1 - rate);
+        for (let k = p * batch * units; k < (p + 1) * batch * units; k++) mask[k] = rng.next() >= rate ? keep : 0;
+      });
+      return tf.tensor3d(mask, [P, batch, units]);
+    });
   }
 
   /** Keeps a copy of the weights of the members whose validation loss just improved. */
@@ -381,16 +469,49 @@ export class Trainer {
     tf.tidy(() => this.lr.assign(tf.tensor(this.baseLr.map((v, p) => (this.frozen[p] ? 0 : v)), [this.size, 1, 1])));
   }
 
+  /**
+   * [trainLoss…, trainMetric…, valLoss…, valMetric…] of every member: the epoch's sums turned
+   * into means, and the current weights on the validation part; one read. Resets the sums.
+   */
   private async evaluate(): Promise<number[]> {
+    const P = this.size;
     const packed = tf.tidy(() => {
-      const parts = [this.train, this.val].flatMap((set) => {
-        const logits = this.net.forward(set.x);
-        return [dataLoss(this.problem, logits, set.y), qualityMetric(this.problem, logits, set.y)];
-      });
-      return tf.concat(parts);
+      const { loss, correct } = pointLosses(this.kind, this.net.forwardAugmented(this.valX), this.valT);
+      return tf.concat([tf.reshape(tf.sum(this.sums, 2), [-1]), tf.sum(loss, 1), ...(correct ? [tf.sum(correct, 1)] : [])]);
     });
-    const values = Array.from(await packed.data());
+    const values = await packed.data();
     packed.dispose();
-    return values;
+    tf.tidy(() => this.sums.assign(tf.zerosLike(this.sums)));
+    const seen = this.seen;
+    this.seen = 0;
+    const nVal = this.data.val.n;
+    const classification = this.kind !== 'regression';
+    const at = (k: number, p: number) => values[k * P + p];
+    const metric = (lossSum: number, correct: number, n: number, total: number) =>
+      classification ? correct / n : 1 - lossSum / Math.max(total, 1e-12);
+    const trainLoss = (p: number) => at(0, p) / seen;
+    const valOffset = classification ? 2 : 1;
+    return [
+      ...Array.from({ length: P }, (_, p) => trainLoss(p)),
+      ...Array.from({ length: P }, (_, p) => metric(at(0, p), classification ? at(1, p) : 0, seen, this.totals[0])),
+      ...Array.from({ length: P }, (_, p) => at(valOffset, p) / nVal),
+      ...Array.from({ length: P }, (_, p) => metric(at(valOffset, p), classification ? at(valOffset + 1, p) : 0, nVal, this.totals[1])),
+    ];
   }
+}
+
+/** Rows [n, f] with a 1 appended to each, [n, f + 1]. */
+function withOnes(x: Float32Array, n: number, f: number): Float32Array {
+  const out = new Float32Array(n * (f + 1));
+  for (let i = 0; i < n; i++) {
+    out.set(x.subarray(i * f, (i + 1) * f), i * (f + 1));
+    out[i * (f + 1) + f] = 1;
+  }
+  return out;
+}
+
+/** Σ(y − ȳ)² in double precision. */
+function sumOfSquares(y: Float32Array): number {
+  const mean = y.reduce((a, b) => a + b, 0) / Math.max(y.length, 1);
+  return y.reduce((a, b) => a + (b - mean) ** 2, 0);
 }
