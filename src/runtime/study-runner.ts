@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import { applyParams, createPruner, createSampler, type Params, type Pruner, type Sampler } from '../core/search';
 import { validateExperiment } from '../core/spec/schema';
-import { groupCompatible, minimizedValue, samplerHistory, trialResult } from '../core/study/schedule';
+import { crossValidatedResult, groupCompatible, minimizedValue, samplerHistory } from '../core/study/schedule';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
@@ -15,6 +15,9 @@ export interface StudyListener {
   onBackend?(info: BackendInfo): void;
 }
 
+/** A worker that stopped with an uncaught error, as told by its `error` event. */
+class WorkerCrash extends Error {}
+
 /** Largest population one worker trains at once. */
 const MAX_GROUP = 64;
 
@@ -22,6 +25,12 @@ interface Slot {
   worker: Worker;
   api: Comlink.Remote<StudyWorkerApi>;
   busy: boolean;
+  /**
+   * Rejects when the worker reports an uncaught error (a throw outside Comlink's handling, a
+   * lost GPU device that tfjs does not catch): its pending calls would never settle, so every
+   * call to it races this.
+   */
+  crashed: Promise<never>;
 }
 
 /**
@@ -148,7 +157,8 @@ export class StudyRunner {
 
   private async train(slot: Slot, group: TrialRecord[], sampler: Sampler, pruner: Pruner | null): Promise<void> {
     slot.busy = true;
-    const { objective } = this.study.spec;
+    const { spec } = this.study;
+    const { objective } = spec;
     const now = Date.now();
     for (const t of group) Object.assign(t, { state: 'running', startedAt: now, epochs: [] });
     await Promise.all(group.map((t) => this.store.putTrial(t)));
@@ -165,18 +175,24 @@ export class StudyRunner {
       return prune;
     };
     try {
-      const outcome = await slot.api.run(group.map((t) => t.spec), Comlink.proxy(onEpoch));
-      for (const [p, member] of outcome.members.entries()) {
-        const t = group[p];
-        if (outcome.cancelled && member.status === 'training') continue;
-        const { state, value } = trialResult(member, objective);
-        Object.assign(t, { state, value, finishedAt: Date.now() });
+      const outcome = await Promise.race([slot.api.run(group.map((t) => t.spec), { k: spec.folds ?? 1, seed: spec.seed }, Comlink.proxy(onEpoch)), slot.crashed]);
+      for (const [p, t] of group.entries()) {
+        const members = outcome.folds.map((fold) => fold[p]);
+        if (outcome.cancelled && members.some((m) => m.status === 'training')) continue;
+        const { state, value, valueStd } = crossValidatedResult(members, objective);
+        Object.assign(t, { state, value, valueStd, finishedAt: Date.now() });
         sampler.tell(t.params as Params, value === undefined ? null : objective.direction === 'minimize' ? value : -value);
       }
     } catch (error) {
-      // A crashed worker fails its trials and is replaced; the study goes on.
-      for (const t of group) Object.assign(t, { state: 'failed', finishedAt: Date.now(), message: `The worker crashed: ${(error as Error)?.message ?? error}` });
-      await this.replace(slot);
+      // The group's trials fail and the study goes on; a crashed worker is replaced, one whose
+      // call merely threw (Comlink passes the error back) still works.
+      const crash = error instanceof WorkerCrash;
+      const message = `${crash ? 'The worker crashed' : 'Training failed'}: ${error instanceof Error ? error.message : String(error)}`;
+      for (const t of group) {
+        Object.assign(t, { state: 'failed', finishedAt: Date.now(), message });
+        sampler.tell(t.params as Params, null);
+      }
+      if (crash) await this.replace(slot);
     }
     await Promise.all(group.map((t) => this.store.putTrial(t)));
     slot.busy = false;
@@ -199,9 +215,17 @@ export class StudyRunner {
   private async spawn(): Promise<Slot> {
     const worker = new Worker(new URL('../workers/study.worker.ts', import.meta.url), { type: 'module' });
     const api = Comlink.wrap<StudyWorkerApi>(worker);
-    const info = await api.prepare(this.preference);
+    const crashed = new Promise<never>((_, reject) =>
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        reject(new WorkerCrash(event.message || 'uncaught error in the worker'));
+      }),
+    );
+    // Observed by the calls that race it; a worker that never crashes leaves it pending.
+    crashed.catch(() => {});
+    const info = await Promise.race([api.prepare(this.preference), crashed]);
     this.listener.onBackend?.(info);
-    return { worker, api, busy: false };
+    return { worker, api, busy: false, crashed };
   }
 
   private async replace(slot: Slot): Promise<void> {

@@ -1,8 +1,9 @@
-// Comlink adapter for a study's trials: trains a group of trials as one population on the
-// chosen backend, asks the page which members to prune after every epoch, and can be cancelled.
+// Comlink adapter for a study's trials: trains a group of trials as one population (one per
+// fold under cross-validation) on the chosen backend, asks the page which members to prune
+// after every epoch, and can be cancelled.
 import * as Comlink from 'comlink';
 import type { ExperimentSpec } from '../core/spec/experiment';
-import { trainPopulation, type PopulationOutcome } from '../core/train/population-run';
+import { trainCrossValidated, type CrossValidationOutcome } from '../core/study/cross-validate';
 import type { EpochMetrics } from '../core/train/types';
 import { selectBackend } from '../runtime/backend';
 import type { BackendInfo, BackendPreference } from '../runtime/backend-types';
@@ -15,13 +16,20 @@ const api = {
     return selectBackend(preference);
   },
 
-  /** Trains the trials' specs as one population; `onEpoch` answers with the members to prune. */
-  run(
+  /**
+   * Trains the trials' specs as one population, over `folds.k` folds cut with `folds.seed`
+   * (k = 1: the plain validation split); `onEpoch` hears the metrics (averaged over the folds)
+   * and answers with the members to prune.
+   */
+  async run(
     specs: ExperimentSpec[],
+    folds: { k: number; seed: number },
     onEpoch: (epoch: number, metrics: (EpochMetrics | null)[]) => Promise<number[]>,
-  ): Promise<PopulationOutcome> {
+  ): Promise<CrossValidationOutcome> {
     cancelled = false;
-    return trainPopulation(specs, { onEpoch, cancelled: () => cancelled });
+    // A table comes from the library in IndexedDB; its loading code is fetched only when needed.
+    const data = specs[0].data.kind === 'table' ? (await (await import('../runtime/experiment-data')).loadExperimentData(specs[0])).data : undefined;
+    return trainCrossValidated(specs, folds, { data, onEpoch, cancelled: () => cancelled });
   },
 
   /** Stops the running group before its next batch. */

@@ -55,6 +55,19 @@ describe('studies', () => {
     expect((await store.getStudy(record.id))!.status).toBe('complete');
   });
 
+  test('a cross-validated study gives each trial the mean over its folds and their spread', async () => {
+    const store = await studies();
+    const record = await store.createStudy({ ...spec, nTrials: 4, workers: 1, folds: 3 });
+    await new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {} }).run();
+    const trials = await store.listTrials(record.id);
+    expect(trials.map((t) => t.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
+    trials.forEach((t) => {
+      expect(t.epochs).toHaveLength(3);
+      expect(Number.isFinite(t.value)).toBe(true);
+      expect(t.valueStd).toBeGreaterThan(0);
+    });
+  });
+
   test('a study cut off mid-way resumes after a reload and ends with every trial complete, none lost or duplicated', async () => {
     const store = await studies();
     const record = await store.createStudy({ ...spec, workers: 2 });

@@ -22,10 +22,19 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   await expect.poll(() => page.textContent('[data-testid=grid-size]')).toContain('50 combinations');
   await page.getByLabel('Trials').fill('6');
   await page.getByLabel('Trials').dispatchEvent('change');
+  // More workers than the backend can use: the field keeps its cap and says why.
+  await page.getByLabel('Workers').fill('50');
+  await page.getByLabel('Workers').dispatchEvent('change');
+  await expect.poll(() => page.textContent('.setup [role=alert]')).toMatch(/^50 asked; at most \d on \w+: /);
+  expect(Number(await page.getByLabel('Workers').inputValue())).toBeLessThan(50);
+  // Two-fold cross-validation: each trial's value is a mean ± std over its folds.
+  await page.getByLabel('Folds').fill('2');
+  await page.getByLabel('Folds').dispatchEvent('change');
   await page.getByRole('button', { name: 'Run study' }).click();
 
   await expect.poll(() => page.textContent('[data-testid=trial-counts]'), { timeout: 150_000, interval: 1000 }).toBe('6 complete');
   expect(await page.locator('[data-testid=trial-table] tbody tr').count()).toBe(6);
+  expect(await page.locator('[data-testid=trial-table] tbody tr td:nth-child(3)').first().textContent()).toMatch(/^[\d.e-]+ ± [\d.e-]+$/);
   expect(await page.locator('[data-testid=history-plot] canvas').count()).toBeGreaterThan(0);
   expect(await page.locator('[data-testid=parallel-plot] polyline').count()).toBe(6);
   await page.screenshot({ path: 'test-results/e2e-study.png', fullPage: true });

@@ -40,6 +40,10 @@ describe('study plots', () => {
     expect(learningRateCurve(trials)).toEqual({ lr: [0.001, 0.01, 0.03, 0.1], value: [0.5, 0.4, 0.2, 0.3] });
     expect(intermediateCurves(trials, minimize)[2]).toEqual({ number: 2, values: [0.9], pruned: true });
     expect(trialsCsv(trials.slice(0, 1))).toBe('number,state,value,model.activation,optimizer.lr\n0,complete,0.5,tanh,0.001\n');
+    // Cross-validated trials add the standard deviation over their folds.
+    expect(trialsCsv([{ ...trials[0], valueStd: 0.05 }, trials[2]])).toBe(
+      'number,state,value,value_std,model.activation,optimizer.lr\n0,complete,0.5,0.05,tanh,0.001\n2,pruned,,,relu,1\n',
+    );
   });
 });
 

@@ -108,15 +108,19 @@ export function intermediateCurves(trials: TrialRecord[], objective: Objective):
     .map((t) => ({ number: t.number, values: t.epochs.map((m) => m[objective.metric]), pruned: t.state === 'pruned' }));
 }
 
-/** The trials as CSV: number, state, value, then every parameter; values quoted where needed. */
+/**
+ * The trials as CSV: number, state, value (and value_std, the standard deviation over the
+ * folds, when cross-validated), then every parameter; values quoted where needed.
+ */
 export function trialsCsv(trials: TrialRecord[]): string {
   const names = parameterNames(trials);
+  const std = trials.some((t) => t.valueStd !== undefined);
   const cell = (v: unknown) => {
     const s = v === undefined || v === null ? '' : String(v);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const rows = trials.map((t) => [t.number, t.state, t.value, ...names.map((n) => t.params[n])].map(cell).join(','));
-  return [['number', 'state', 'value', ...names].map(cell).join(','), ...rows].join('\n') + '\n';
+  const rows = trials.map((t) => [t.number, t.state, t.value, ...(std ? [t.valueStd] : []), ...names.map((n) => t.params[n])].map(cell).join(','));
+  return [['number', 'state', 'value', ...(std ? ['value_std'] : []), ...names].map(cell).join(','), ...rows].join('\n') + '\n';
 }
 
 /** Points of a slice plot of `axis` (from {@link parameterAxes} of the same trials): the objective against the parameter, sorted by the parameter, trials without it left out. */

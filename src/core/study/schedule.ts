@@ -1,5 +1,6 @@
 import type { ExperimentSpec } from '../spec/experiment';
 import { incompatibility, type MemberState } from '../train/trainer';
+import type { EpochMetrics } from '../train/types';
 import type { Objective, TrialRecord, TrialState } from './types';
 
 /**
@@ -33,6 +34,40 @@ export function trialResult(member: MemberState, objective: Objective): { state:
   if (state !== 'complete') return { state };
   const epoch = member.bestEpoch ? member.history[member.bestEpoch - 1] : member.history.at(-1);
   return epoch ? { state, value: epoch[objective.metric] } : { state: 'failed' };
+}
+
+/** The mean and the standard deviation (over the values themselves, numpy's and scikit-learn's `scores.std()`) of some numbers. */
+export function meanStd(values: number[]): { mean: number; std: number } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return { mean, std: Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length) };
+}
+
+/**
+ * A trial's state and objective over its folds, from its member in each fold: the mean of the
+ * folds' values (each as {@link trialResult} takes it) with their standard deviation;
+ * diverged when any fold diverged, pruned when it was pruned, failed when a fold has no value.
+ * One fold gives trialResult's answer, with no standard deviation.
+ */
+export function crossValidatedResult(members: MemberState[], objective: Objective): { state: TrialState; value?: number; valueStd?: number } {
+  const results = members.map((m) => trialResult(m, objective));
+  if (results.length === 1) return results[0];
+  for (const state of ['diverged', 'pruned', 'failed'] as const) if (results.some((r) => r.state === state)) return { state };
+  const { mean, std } = meanStd(results.map((r) => r.value!));
+  return { state: 'complete', value: mean, valueStd: std };
+}
+
+/**
+ * Each member's metrics of one epoch averaged over the folds that trained it in that epoch
+ * (`perFold[fold][member]`, null where a fold's member had stopped), null where none did: the
+ * intermediate values pruners judge under cross-validation.
+ */
+export function meanOverFolds(perFold: (EpochMetrics | null)[][]): (EpochMetrics | null)[] {
+  return perFold[0].map((_, p) => {
+    const ms = perFold.map((fold) => fold[p]).filter((m): m is EpochMetrics => m !== null);
+    if (ms.length === 0) return null;
+    const mean = (key: keyof EpochMetrics) => meanStd(ms.map((m) => m[key])).mean;
+    return { epoch: ms[0].epoch, trainLoss: mean('trainLoss'), valLoss: mean('valLoss'), trainMetric: mean('trainMetric'), valMetric: mean('valMetric') };
+  });
 }
 
 /**

@@ -23,7 +23,16 @@ export interface StudySpec {
   nTrials: number;
   workers: number;
   seed: number;
+  /**
+   * How each trial is validated: 1 (or absent, as in studies stored before folds existed) on
+   * the experiment's own validation split; 2 to 10 by k-fold cross-validation over all its
+   * points, the trial's value being the mean over the folds.
+   */
+  folds?: number;
 }
+
+/** The fewest and most folds a study's cross-validation takes (1 means no cross-validation). */
+export const FOLD_RANGE = { min: 1, max: 10 } as const;
 
 /** Where a trial stands. */
 export type TrialState = 'waiting' | 'running' | 'complete' | 'pruned' | 'failed' | 'diverged';
@@ -37,7 +46,9 @@ export interface TrialRecord {
   state: TrialState;
   /** The objective at the trial's end (its best epoch when early stopping restored one). */
   value?: number;
-  /** Each finished epoch's metrics, written as the trial trains. */
+  /** With k-fold cross-validation: the standard deviation of `value` (the mean) over the folds. */
+  valueStd?: number;
+  /** Each finished epoch's metrics (with k folds, their mean over the folds), written as the trial trains. */
   epochs: EpochMetrics[];
   message?: string;
   startedAt?: number;

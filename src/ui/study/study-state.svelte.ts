@@ -1,11 +1,12 @@
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
-import type { BackendInfo } from '../../runtime/backend-types';
+import type { BackendInfo, BackendName } from '../../runtime/backend-types';
 import type { StudyStore } from '../../runtime/store';
 import { StudyRunner } from '../../runtime/study-runner';
+import { defaultWorkers, likelyBackend, workerCap, type WorkerCap } from '../../runtime/worker-cap';
 
-/** Workers a study proposes: one per core beyond the page's own, at most four. */
-export const DEFAULT_WORKERS = Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2) - 1));
+/** Logical cores of this device, as the browser tells them (2 when it does not). */
+const CORES = globalThis.navigator?.hardwareConcurrency ?? 2;
 
 /**
  * The study screen's state: the study being set up, the saved studies, and the one open with
@@ -19,7 +20,12 @@ export class StudyState {
   status = $state<StudyRecord['status'] | null>(null);
   backend = $state<BackendInfo | null>(null);
   error = $state<string | null>(null);
+  /** The backend the worker cap is for: the one the last study ran on here, or the one likely to run. */
+  capBackend = $state<BackendName>('webgpu');
+  /** The most workers that make sense on {@link capBackend}, and why. */
+  readonly cap: WorkerCap = $derived(workerCap(this.capBackend, CORES));
   private runner: StudyRunner | null = null;
+  private workersTouched = false;
 
   constructor(
     private readonly store: StudyStore,
@@ -37,10 +43,29 @@ export class StudyState {
       pruner: { kind: 'median' },
       objective: { metric: 'valLoss', direction: 'minimize' },
       nTrials: 24,
-      workers: DEFAULT_WORKERS,
+      workers: defaultWorkers(this.capBackend, CORES),
       seed: 1,
+      folds: 1,
     };
     void this.refresh();
+    void likelyBackend().then((name) => this.setCapBackend(name));
+  }
+
+  /**
+   * Asks for `n` workers; more than the cap gets the cap and the reason, as a message for the
+   * worker field (null when `n` is taken as it is).
+   */
+  setWorkers(n: number): string | null {
+    this.workersTouched = true;
+    const wanted = Math.max(1, Math.round(n) || 1);
+    this.draft.workers = Math.min(wanted, this.cap.max);
+    return wanted > this.cap.max ? `${wanted} asked; at most ${this.cap.max} on ${this.capBackend}: ${this.cap.reason}.` : null;
+  }
+
+  private setCapBackend(name: BackendName): void {
+    this.capBackend = name;
+    if (!this.workersTouched) this.draft.workers = defaultWorkers(name, CORES);
+    else this.draft.workers = Math.min(this.draft.workers, this.cap.max);
   }
 
   /** Whether a study is running in this page. */
@@ -70,7 +95,10 @@ export class StudyState {
     const runner = new StudyRunner(this.store, record, {
       onTrials: (trials) => (this.trials = trials),
       onStatus: (status) => (this.status = status),
-      onBackend: (info) => (this.backend = info),
+      onBackend: (info) => {
+        this.backend = info;
+        this.setCapBackend(info.name);
+      },
     });
     this.runner = runner;
     try {

@@ -11,7 +11,10 @@ export interface ParzenOptions {
   considerMagicClip: boolean;
   /** Let the outermost observations' bandwidths reach the range's ends (Optuna's consider_endpoints). */
   considerEndpoints: boolean;
-  /** One bandwidth per parameter by Scott's rule, for joint sampling (Optuna's multivariate). */
+  /**
+   * Kernels over all the parameters jointly (Optuna's multivariate), each as wide as the
+   * geometric mean of the univariate gap rule and Scott's rule (see {@link numericKernels}).
+   */
   multivariate: boolean;
 }
 
@@ -31,29 +34,30 @@ type Dimension =
   | { type: 'categorical'; name: string; choices: Choice[]; logProbs: number[][]; cumulative: number[][] };
 
 /**
- * Optuna's bandwidths for one numeric parameter (univariate): each kernel as wide as the larger
- * gap to its sorted neighbours (the range's ends as outer neighbours), the outermost ones
- * taking their inner gap unless endpoints count, clipped to [range / min(100, 1 + kernels),
- * range]; the prior last, centred with the whole range as its width.
+ * The bandwidths for one numeric parameter. Univariate, Optuna's: each kernel as wide as the
+ * larger gap to its sorted neighbours (the range's ends as outer neighbours), the outermost
+ * ones taking their inner gap unless endpoints count. Jointly (`sigma0`, Scott's rule as a
+ * share of the range), the geometric mean of that gap and sigma0 · range: Optuna's joint
+ * estimator takes Scott's rule alone, one width for every kernel, which explores too widely
+ * to converge on Branin; the gaps alone narrow each kernel where the good trials crowd, but
+ * their product over many parameters makes too small a volume; the mean keeps both the local
+ * fit and the widening with the number of parameters (measured in bench/samplers). Then
+ * clipped to [range / min(100, 1 + kernels), range]; the prior last, centred with the whole
+ * range as its width.
  */
 function numericKernels(values: number[], scale: Scale, options: ParzenOptions, sigma0: number | null): { mus: number[]; sigmas: number[] } {
   const { low, high } = scale;
   const range = high - low;
   const mus = [...values, 0.5 * (low + high)];
-  let sigmas: number[];
-  if (sigma0 !== null) {
-    sigmas = mus.map(() => sigma0 * range);
-  } else {
-    const order = mus.map((_, i) => i).sort((a, b) => mus[a] - mus[b]);
-    const sorted = [low, ...order.map((i) => mus[i]), high];
-    const bySorted = order.map((_, j) => Math.max(sorted[j + 1] - sorted[j], sorted[j + 2] - sorted[j + 1]));
-    if (!options.considerEndpoints && sorted.length >= 4) {
-      bySorted[0] = sorted[2] - sorted[1];
-      bySorted[bySorted.length - 1] = sorted.at(-2)! - sorted.at(-3)!;
-    }
-    sigmas = Array<number>(mus.length);
-    order.forEach((i, j) => (sigmas[i] = bySorted[j]));
+  const order = mus.map((_, i) => i).sort((a, b) => mus[a] - mus[b]);
+  const sorted = [low, ...order.map((i) => mus[i]), high];
+  const bySorted = order.map((_, j) => Math.max(sorted[j + 1] - sorted[j], sorted[j + 2] - sorted[j + 1]));
+  if (!options.considerEndpoints && sorted.length >= 4) {
+    bySorted[0] = sorted[2] - sorted[1];
+    bySorted[bySorted.length - 1] = sorted.at(-2)! - sorted.at(-3)!;
   }
+  let sigmas = Array<number>(mus.length);
+  order.forEach((i, j) => (sigmas[i] = sigma0 === null ? bySorted[j] : Math.sqrt(bySorted[j] * sigma0 * range)));
   const minSigma = options.considerMagicClip ? range / Math.min(100, 1 + mus.length) : 1e-12;
   sigmas = sigmas.map((s) => Math.min(range, Math.max(minSigma, s)));
   sigmas[sigmas.length - 1] = range;
@@ -82,7 +86,8 @@ export class ParzenEstimator {
     this.logWeights = weights.map(Math.log);
     this.cumulative = cumulate(weights);
     const names = Object.keys(space);
-    // Scott's rule, as in the BOHB paper and Optuna: the bandwidth narrows as observations grow.
+    // Scott's rule, as in the BOHB paper and Optuna: the bandwidth narrows as observations grow
+    // and widens with the number of parameters.
     const sigma0 = options.multivariate ? 0.2 * Math.max(n, 1) ** (-1 / (names.length + 4)) : null;
     this.dims = names.map((name): Dimension => {
       const def = space[name];
