@@ -21,7 +21,7 @@ function plantsCsv(): string {
   return lines.join('\r\n');
 }
 
-test('a practitioner imports a CSV file, checks how it was read, finds it after a reload and trains on it', async () => {
+test('a practitioner imports a CSV file, checks how it was read, finds it after a reload, trains a classifier on it and predicts a row', async () => {
   const { page, errors } = await site.newPage();
   await page.goto(`${site.url}#/data`);
   await page.getByRole('link', { name: 'Data' }).waitFor();
@@ -82,5 +82,23 @@ test('a practitioner imports a CSV file, checks how it was read, finds it after 
   await page.getByRole('navigation').getByRole('link', { name: 'Data', exact: true }).click();
   await expect.poll(() => page.textContent('#selected-h')).toBe('plants');
   expect(await page.getByLabel('Target (what to predict)').inputValue()).toBe('species');
+
+  // Trained, the model is read through its confusion matrix and asked about a new plant.
+  await page.getByRole('navigation').getByRole('link', { name: 'Train', exact: true }).click();
+  await page.getByLabel('Epochs', { exact: true }).fill('40');
+  await page.getByLabel('Epochs', { exact: true }).dispatchEvent('change');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => page.getByTestId('confusion-matrix').isVisible(), { timeout: 120_000 }).toBe(true);
+  expect(await page.getByTestId('confusion-matrix').locator('thead th').allTextContents()).toEqual(['', 'ash', 'elm', 'oak', 'recall']);
+  const form = page.getByTestId('predict-form');
+  await form.getByLabel('leaf_mm', { exact: true }).fill('56.5');
+  await form.getByLabel('height_cm', { exact: true }).fill('103');
+  await form.getByLabel('soil', { exact: true }).selectOption('sand');
+  await form.getByRole('button', { name: 'Predict' }).click();
+  await expect.poll(() => page.getByTestId('prediction').textContent(), { timeout: 30_000 }).toContain('species: ash');
+  await form.getByLabel('leaf_mm', { exact: true }).fill('long');
+  await form.getByRole('button', { name: 'Predict' }).click();
+  await expect.poll(() => page.getByTestId('prediction').textContent()).toContain('leaf_mm');
+  await page.screenshot({ path: 'test-results/e2e-data-trained.png', fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -40,7 +40,7 @@ async function predictGentoo(page: import('playwright-core').Page) {
   await expect.poll(() => page.getByTestId('prediction').textContent(), { timeout: 30_000 }).toContain('Species: Gentoo');
 }
 
-test('a practitioner trains on the penguins, reads the confusion matrix, predicts a row, exports the model and loads it back', async () => {
+test('a practitioner trains on the penguins, reads the confusion matrix, predicts a row, exports the model and loads it back, and tunes it in a study', async () => {
   const { page, errors } = await site.newPage();
   const link = `#/train?table=${encodeURIComponent(JSON.stringify(PENGUINS))}&hidden=16:relu,8:relu&opt=adam&lr=0.03&batch=32&epochs=15&seed=1`;
   await page.goto(`${site.url}${link}`);
@@ -82,6 +82,15 @@ test('a practitioner trains on the penguins, reads the confusion matrix, predict
   await expect.poll(() => page.locator('[data-testid=run-history] li').count(), { timeout: 30_000 }).toBe(before + 1);
   await expect.poll(() => page.getByTestId('predict-form').isVisible(), { timeout: 30_000 }).toBe(true);
   await predictGentoo(page);
+
+  // A study tunes the same table: its trials train on the prepared penguins in the workers.
+  await page.getByRole('link', { name: 'Study' }).click();
+  await expect.poll(() => page.textContent('.setup')).toContain('Palmer penguins');
+  await page.getByLabel('Trials').fill('3');
+  await page.getByLabel('Trials').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Run study' }).click();
+  await expect.poll(() => page.textContent('[data-testid=trial-counts]'), { timeout: 150_000, interval: 1000 }).toBe('3 complete');
+  await page.goBack();
 
   // Only the weights: a clear message beside the import.
   await page.getByLabel('Model files (model.json, weights, recipe)').setInputFiles(downloads.filter((p) => p.endsWith('.bin')));

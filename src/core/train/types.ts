@@ -18,7 +18,12 @@ export interface TrainingSpec {
   schedule: ScheduleSpec;
 }
 
-/** The metrics of one epoch. `metric` is accuracy for classification and R² for regression. */
+/**
+ * The metrics of one epoch. `metric` is accuracy for classification and R² for regression.
+ * The training numbers are running means over the epoch's batches (with dropout on, as the
+ * batches saw it), as Keras reports them; the validation numbers are measured at the epoch's
+ * end.
+ */
 export interface EpochMetrics {
   epoch: number;
   trainLoss: number;
