@@ -3,9 +3,12 @@ import { applyParams, createPruner, createSampler, type Params, type Pruner, typ
 import { validateExperiment } from '../core/spec/schema';
 import { crossValidatedResult, groupCompatible, minimizedValue, samplerHistory } from '../core/study/schedule';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
+import { networkIO, parameterShapes } from '../core/model/network';
+import { memberBytes, membersThatFit } from '../core/train/population-memory';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
+import { loadExperimentData } from './experiment-data';
 import type { StudyStore } from './store';
 
 /** What the study screen hears while a study runs. */
@@ -20,6 +23,10 @@ class WorkerCrash extends Error {}
 
 /** Largest population one worker trains at once. */
 const MAX_GROUP = 64;
+/** Share of the device's memory the populations of a study may take, split among its workers. */
+const MEMORY_SHARE = 1 / 8;
+/** What navigator.deviceMemory says when the browser does not (GB; Chrome reports at most 8). */
+const ASSUMED_DEVICE_GB = 4;
 
 interface Slot {
   worker: Worker;
@@ -45,6 +52,8 @@ export class StudyRunner {
   private paused = false;
   private cancelled = false;
   private wake: (() => void) | null = null;
+  /** Most members that fit the device's memory, from the base experiment's data; see {@link memoryCap}. */
+  private fitting = MAX_GROUP;
 
   constructor(
     private readonly store: StudyStore,
@@ -66,6 +75,7 @@ export class StudyRunner {
     }
     const sampler = createSampler(spec.sampler as never, spec.space as never, spec.seed, samplerHistory(this.trials, spec.objective) as never);
     const pruner = spec.pruner.kind === 'none' ? null : createPruner(spec.pruner as never);
+    this.fitting = await this.memoryCap();
     await this.store.setStatus(this.study.id, 'running');
     this.listener.onStatus('running');
     this.publish();
@@ -135,7 +145,28 @@ export class StudyRunner {
   /** How many trials one worker takes at a time: large for grid and random, small for samplers that learn from every result. */
   private groupSize(share: number): number {
     const learns = ['tpe', 'genetic'].includes(this.study.spec.sampler.kind);
-    return Math.max(1, Math.min(MAX_GROUP, learns ? Math.min(8, share) : share));
+    return Math.max(1, Math.min(MAX_GROUP, this.fitting, learns ? Math.min(8, share) : share));
+  }
+
+  /**
+   * The largest population that fits an eighth of the device's memory shared by the study's
+   * workers, from the base experiment's rows and network: a table of a million rows trains in
+   * populations of about ten, a toy set in populations of 64. When the data cannot be read here,
+   * the workers will say why; the cap stays at its maximum.
+   */
+  private async memoryCap(): Promise<number> {
+    const { base, workers } = this.study.spec;
+    try {
+      const { data } = await loadExperimentData(base);
+      const io = networkIO(base.data.kind === 'table' ? data.train.dims : base.model.features.length, data.train.classes);
+      const parameters = parameterShapes(base.model, io).reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
+      // Folds train on training and validation rows together.
+      const perMember = memberBytes(data.train.n + data.val.n, io, parameters);
+      const deviceGb = (navigator as { deviceMemory?: number }).deviceMemory ?? ASSUMED_DEVICE_GB;
+      return membersThatFit(perMember, (deviceGb * 2 ** 30 * MEMORY_SHARE) / workers, MAX_GROUP);
+    } catch {
+      return MAX_GROUP;
+    }
   }
 
   private async addTrial(params: Params, sampler: Sampler): Promise<void> {
