@@ -1,6 +1,6 @@
 import type { Recipe } from '../core/data/table/types';
 import { kerasArtifacts, readKerasArtifacts } from '../core/model/keras';
-import { parameterShapes } from '../core/model/network';
+import { ioOfShapes, parameterShapes } from '../core/model/network';
 import type { ExperimentSpec } from '../core/spec/experiment';
 import { validateExperiment } from '../core/spec/schema';
 import { problemOfData } from '../core/train/training-data';
@@ -35,8 +35,7 @@ function saveText(name: string, text: string): void {
 export async function downloadModel(record: RunRecord, name = 'tunelab-model'): Promise<void> {
   const shapes = record.weightShapes;
   if (!record.weights || !shapes) throw new Error('This run has no saved model to export.');
-  const io = { inputs: shapes[0][0], outputs: shapes[shapes.length - 1][0] };
-  const artifacts = kerasArtifacts(record.spec.model, io, problemOfData(record.spec.data), record.weights, {
+  const artifacts = kerasArtifacts(record.spec.model, ioOfShapes(shapes), problemOfData(record.spec.data), record.weights, {
     tunelab: { spec: record.spec, recipe: record.recipe },
   });
   const [handler] = (await tfIo()).getSaveHandlers(`downloads://${name}`);

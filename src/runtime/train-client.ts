@@ -8,9 +8,7 @@ import type { TrainWorkerApi } from '../workers/train.worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
 import { problemOfData } from '../core/train/training-data';
-
-/** A saved network's input and output widths, read off its first weight matrix and last bias. */
-const ioOf = (shapes: number[][]) => ({ inputs: shapes[0][0], outputs: shapes[shapes.length - 1][0] });
+import { ioOfShapes } from '../core/model/network';
 
 /** What the screen hears from a run: progress snapshots, the backend, and the record as saved. */
 export interface RunListener {
@@ -82,7 +80,7 @@ export class TrainClient {
     if (!record.weights || !shapes) return null;
     const api = this.connect();
     if (!this.backend) this.backend = { preference: 'auto', info: await api.prepare('auto') };
-    return api.predict(record.spec, record.weights, ioOf(shapes), gridSize, axes);
+    return api.predict(record.spec, record.weights, ioOfShapes(shapes), gridSize, axes);
   }
 
   /**
@@ -94,7 +92,7 @@ export class TrainClient {
     if (!record.weights || !shapes) throw new Error('This run has no saved model');
     const api = this.connect();
     if (!this.backend) this.backend = { preference: 'auto', info: await api.prepare('auto') };
-    return api.predictRows(record.spec, record.weights, ioOf(shapes), problemOfData(record.spec.data), x);
+    return api.predictRows(record.spec, record.weights, ioOfShapes(shapes), problemOfData(record.spec.data), x);
   }
 
   /** Shows the running table's decision picture through inputs `axes`. */

@@ -17,6 +17,11 @@ export function networkIO(inputs: number, classes: number): NetworkIO {
   return { inputs, outputs: classes > 2 ? classes : 1 };
 }
 
+/** A saved network's input and output widths, read off its shapes: the first weight matrix and the last bias. */
+export function ioOfShapes(shapes: number[][]): NetworkIO {
+  return { inputs: shapes[0][0], outputs: shapes[shapes.length - 1][0] };
+}
+
 /**
  * The shapes of a network's parameters, in the order W0, b0, W1, b1, …, W_out, b_out, for one
  * model: W_l is [in, out] and b_l is [out].
