@@ -2,7 +2,7 @@ import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import { tableCsvParts } from '../../core/data/table/format';
 import type { StoredDataset, Table } from '../../core/data/table/types';
 import { DB_NAME } from './run-store';
-import { DB_VERSION, MIGRATIONS, type TunelabDB } from './schema';
+import { DB_VERSION, migrate, type TunelabDB } from './schema';
 
 /** A library entry without its table: what the list shows, read without loading any column. */
 export interface DatasetSummary extends Omit<StoredDataset, 'table'> {
@@ -152,9 +152,7 @@ export async function openDatasetStore(name = DB_NAME): Promise<DatasetStore> {
   try {
     const db = await new Promise<IDBPDatabase<TunelabDB>>((resolve, reject) => {
       openDB<TunelabDB>(name, DB_VERSION, {
-        upgrade(database, oldVersion, _newVersion, tx) {
-          for (let version = oldVersion; version < DB_VERSION; version++) MIGRATIONS[version](database, tx);
-        },
+        upgrade: migrate,
         blocked() {
           blocked = true;
           reject(new Error('tunelab is open in another tab with an older version: close that tab and reload this one to use your datasets.'));

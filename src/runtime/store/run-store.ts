@@ -4,7 +4,7 @@ import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo } from '../backend-types';
 import { WriteGuard } from './guard';
 import { isRunRecord } from './run-check';
-import { DB_VERSION, MIGRATIONS, type RunRecord, type TunelabDB } from './schema';
+import { DB_VERSION, migrate, type RunRecord, type TunelabDB } from './schema';
 import { IdbStudyStore, MemoryStudyStore, type StudyStore } from './study-store';
 
 /** What finishing a run may record. */
@@ -263,9 +263,7 @@ export async function openStore(name = DB_NAME): Promise<OpenedStore> {
   try {
     if (typeof indexedDB === 'undefined') throw new Error('this browser offers no IndexedDB');
     const opening = openDB<TunelabDB>(name, DB_VERSION, {
-      upgrade(database, oldVersion, _newVersion, tx) {
-        for (let version = oldVersion; version < DB_VERSION; version++) MIGRATIONS[version](database, tx);
-      },
+      upgrade: migrate,
       blocked: onBlocked,
       // A newer tunelab in another tab wants to upgrade: let it, and stop saving here.
       blocking(_current, _blocked, event) {

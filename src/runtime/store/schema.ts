@@ -60,3 +60,13 @@ export const MIGRATIONS: Upgrade[] = [
 
 /** The current schema version. */
 export const DB_VERSION = MIGRATIONS.length;
+
+/** openDB's upgrade callback for every connection: runs the migrations from `oldVersion` to {@link DB_VERSION} in order. */
+export function migrate(
+  database: IDBPDatabase<TunelabDB>,
+  oldVersion: number,
+  _newVersion: number | null,
+  tx: IDBPTransaction<TunelabDB, StoreNames<TunelabDB>[], 'versionchange'>,
+): void {
+  for (let version = oldVersion; version < DB_VERSION; version++) MIGRATIONS[version](database, tx);
+}
