@@ -100,12 +100,13 @@ describe('population training', () => {
     const grid = lrs.flatMap((lr) => momenta.map((momentum) => ({ ...base, training: { ...base.training, epochs: 4 }, optimizer: { kind: 'momentum' as const, lr, momentum } })));
     const pruned: number[] = [];
     const outcome = await trainPopulation(grid, {
-      // Prune, after the second epoch, every member whose validation loss is above the median.
+      // Prune, after the second epoch, every member whose validation loss is above the median
+      // (a member whose loss overflowed has diverged: it is frozen already).
       onEpoch: (epoch, metrics) => {
         if (epoch !== 2) return;
         const losses = metrics.map((m) => m?.valLoss ?? Infinity);
         const median = [...losses].sort((a, b) => a - b)[32];
-        losses.forEach((l, p) => l > median && metrics[p] && pruned.push(p));
+        losses.forEach((l, p) => Number.isFinite(l) && l > median && pruned.push(p));
         return pruned;
       },
     });

@@ -207,18 +207,19 @@ export class NetworkParams {
   /**
    * {@link forward} for inputs that already end in a column of ones, [1 or P, B, F + 1] (a
    * leading 1 broadcasts against the members). With `tape`, keeps what {@link backward} needs.
+   * `layers` replaces the variables (see {@link finiteLayers}).
    */
-  forwardAugmented(xAug: tf.Tensor, dropout?: tf.Tensor[], tape?: ForwardTape): tf.Tensor {
-    const layers = this.spec.hidden.length;
+  forwardAugmented(xAug: tf.Tensor, dropout?: tf.Tensor[], tape?: ForwardTape, layers: tf.Tensor[] = this.variables): tf.Tensor {
+    const hidden = this.spec.hidden.length;
     const unfold = tf.getBackend() !== 'cpu';
-    let z = matMul(xAug, this.variables[0]) as tf.Tensor3D;
+    let z = matMul(xAug, layers[0]) as tf.Tensor3D;
     tape?.inputs.push(xAug as tf.Tensor3D);
-    for (let l = 0; l < layers; l++) {
+    for (let l = 0; l < hidden; l++) {
       const a = ACTIVATION_FNS[this.spec.hidden[l].activation](z) as tf.Tensor3D;
       tape?.z.push(z);
       tape?.a.push(a);
       const h = dropout ? tf.mul(a, dropout[l]) : a;
-      const next = this.variables[l + 1];
+      const next = layers[l + 1];
       if (unfold) {
         // On a GPU: h·W + b, W and b sliced from [W; b]. A matMul over in + 1 = 17 rows ran
         // 4–7× slower than over 16 on SwiftShader's WebGPU (tiles of 16), and 64 members
@@ -272,6 +273,21 @@ export class NetworkParams {
       this.selections[l] = select = tf.keep(tf.tensor3d(eye, [1, inputs, inputs + 1]));
     }
     return matMul(select, v);
+  }
+
+  /**
+   * The layers with every member whose parameters overflowed set to zero, and [P] of 1 for
+   * the members whose parameters are all finite, 0 for the others. On WebGPU a batched matMul
+   * lets one member's infinities reach the other members' outputs (tfjs-backend-webgpu 4.22,
+   * SwiftShader; cpu and webgl keep them apart), so a population is evaluated on these.
+   */
+  finiteLayers(): { layers: tf.Tensor[]; finite: tf.Tensor } {
+    const P = this.size;
+    const flags = this.variables.map((v) => tf.min(tf.reshape(tf.cast(tf.isFinite(v), 'float32'), [P, -1]), 1));
+    const finite = flags.length === 1 ? flags[0] : tf.min(tf.stack(flags), 0);
+    const keep = tf.cast(tf.reshape(finite, [P, 1, 1]), 'bool');
+    const layers = this.variables.map((v) => tf.where(tf.logicalAnd(tf.broadcastTo(keep, v.shape), tf.isFinite(v)), v, tf.zerosLike(v)));
+    return { layers, finite };
   }
 
   /** Every member's parameters read back, [member][tensor] in {@link parameterShapes} order. */

@@ -4,7 +4,7 @@ import type { Hyper } from './types';
 /** Adam's bias correction 1 − β^t for one β, advanced once per step. */
 export interface BiasCorrection {
   /** 1 − β^t for step t (from 1); called once per step, inside the step's tf.tidy. */
-  advance(t: number): Hyper;
+  advance(t: number): tf.Tensor;
   /** Frees the running value of a tensor β; a second call does nothing. */
   dispose(): void;
 }
@@ -17,7 +17,7 @@ export interface BiasCorrection {
  */
 export function biasCorrection(beta: Hyper, oneMinusBeta: tf.Tensor): BiasCorrection {
   if (typeof beta === 'number') return { advance: (t) => tf.scalar(1 - beta ** t), dispose: () => {} };
-  const running = tf.variable(tf.zerosLike(beta), false);
+  const running = tf.tidy(() => tf.variable(tf.zerosLike(beta), false));
   return {
     advance() {
       running.assign(tf.add(oneMinusBeta, tf.mul(beta, running)));

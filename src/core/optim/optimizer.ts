@@ -8,12 +8,16 @@ import { adamw } from './rules/adamw';
 import { momentum } from './rules/momentum';
 import { nesterov } from './rules/nesterov';
 import { rmsprop } from './rules/rmsprop';
+import { TENSOR_ARITHMETIC } from './arithmetic';
 import type { RuleState, StepHypers, UpdateRule } from './rules/rule';
 import { sgd } from './rules/sgd';
 import type { Hyper, OptimizerHypers, OptimizerKind, OptimizerSpec } from './types';
 
-/** The update rule of each optimizer kind; a new optimizer is a new rule module and a new row. */
-const RULES: Record<OptimizerKind, UpdateRule> = { sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw };
+/**
+ * The update rule of each optimizer kind; a new optimizer is a new rule module and a new row.
+ * The Optimizer runs them on tensors, the fused training steps on numbers and in shaders.
+ */
+export const RULES: Record<OptimizerKind, UpdateRule> = { sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw };
 
 /**
  * The one optimizer implementation of tunelab, used by training, population training and the
@@ -33,7 +37,9 @@ const RULES: Record<OptimizerKind, UpdateRule> = { sgd, momentum, nesterov, adag
 export class Optimizer {
   private readonly rule: UpdateRule;
   /** The hyperparameters as tensors, with the constants derived from them; made once. */
-  private readonly constants: Omit<StepHypers, 'biasCorrection1' | 'biasCorrection2'>;
+  private readonly constants: Omit<StepHypers<tf.Tensor>, 'biasCorrection1' | 'biasCorrection2'>;
+  /** The bias correction of rules that do not read one. */
+  private readonly one: tf.Tensor;
   /** 1 − β1^t and 1 − β2^t, advanced at each step of a rule that reads them. */
   private readonly corrections: [BiasCorrection, BiasCorrection] | null;
   /** Tensors this optimizer made (not the caller's), freed by dispose(). */
@@ -72,6 +78,7 @@ export class Optimizer {
       oneMinusAlpha: oneMinus(h.alpha), oneMinusBeta1, oneMinusBeta2,
       usesWeightDecay: h.weightDecay !== 0, usesMomentum: h.momentum !== 0,
     };
+    this.one = this.own(tf.scalar(1));
     this.tensorBetas = this.rule.biasCorrected === true && (typeof h.beta1 !== 'number' || typeof h.beta2 !== 'number');
     this.corrections = this.rule.biasCorrected
       ? [biasCorrection(h.beta1, oneMinusBeta1), biasCorrection(h.beta2, oneMinusBeta2)]
@@ -103,14 +110,14 @@ export class Optimizer {
     // bias correction of their own shape): a few kernels per step instead of a few per tensor.
     this.fused ??= params.length > 1 && !this.tensorBetas;
     tf.tidy(() => {
-      const biasCorrection1 = this.corrections ? this.corrections[0].advance(t) : 1;
-      const biasCorrection2 = this.corrections ? this.corrections[1].advance(t) : 1;
+      const biasCorrection1 = this.corrections ? this.corrections[0].advance(t) : this.one;
+      const biasCorrection2 = this.corrections ? this.corrections[1].advance(t) : this.one;
       const factor = lrFactor === 1 ? null : tf.scalar(lrFactor);
       const update = (theta: tf.Tensor, grad: tf.Tensor, i: number, fit: (v: tf.Tensor) => tf.Tensor): tf.Tensor => {
         const c = this.constants;
-        const f = (v: Hyper) => fit(v as tf.Tensor);
+        const f = fit;
         const lr = f(c.lr);
-        const h: StepHypers = {
+        const h: StepHypers<tf.Tensor> = {
           ...c,
           lr: factor ? tf.mul(lr, factor) : lr,
           momentum: f(c.momentum), alpha: f(c.alpha), beta1: f(c.beta1), beta2: f(c.beta2), eps: f(c.eps),
@@ -118,8 +125,8 @@ export class Optimizer {
           oneMinusBeta2: f(c.oneMinusBeta2), biasCorrection1, biasCorrection2,
         };
         const slots = (this.state[i] ??= this.rule.slots.map(() => tf.variable(tf.zerosLike(theta), false)));
-        const current: RuleState = Object.fromEntries(this.rule.slots.map((name, k) => [name, slots[k]]));
-        const next = this.rule.update(theta, grad, current, h);
+        const current: RuleState<tf.Tensor> = Object.fromEntries(this.rule.slots.map((name, k) => [name, slots[k]]));
+        const next = this.rule.update(TENSOR_ARITHMETIC, theta, grad, current, h);
         this.rule.slots.forEach((name, k) => {
           if (next.state[name] !== current[name]) slots[k].assign(next.state[name]);
         });

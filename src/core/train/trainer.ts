@@ -11,8 +11,11 @@ import { clipByGlobalNorm } from '../optim/clip';
 import { resolveHypers } from '../optim/defaults';
 import { lrFactor } from '../optim/schedule';
 import type { OptimizerHypers } from '../optim/types';
+import { compileRule } from '../optim/compiled-rule';
 import { createRng, type Rng } from '../random/prng';
 import type { ExperimentSpec } from '../spec/experiment';
+import { FusedStep, fusedWidth } from './fused/fused-step';
+import { fusedPlan, HYPER_COLUMNS } from './fused/plan';
 import type { EpochMetrics } from './types';
 
 /** Where a member of a population stands. */
@@ -75,11 +78,22 @@ function perMember(values: number[], shape: number[]): number | tf.Tensor {
   return values.every((v) => v === values[0]) ? values[0] : tf.tensor(values, shape);
 }
 
+/** How a Trainer steps. */
+export interface TrainerOptions {
+  /**
+   * Whether to take each step as one fused kernel where the backend has one (cpu, webgpu),
+   * the default; false steps with batched tensor operations on every backend, as the others
+   * do (for comparisons: both give the same numbers within float32 rounding).
+   */
+  fused?: boolean;
+}
+
 /**
  * Trains P experiments together as one batched computation (P = 1 for a single run): weights
  * as [P, in, out] tensors, each member with its own initial weights, example order, dropout
  * masks, optimizer state and hyperparameters, each member's result the same as training it
- * alone. No `model.fit`: a few batched operations per step, and one read from the device per
+ * alone. No `model.fit`: on the cpu and WebGPU backends each step is one fused kernel
+ * ({@link FusedStep}), elsewhere a few batched operations; one read from the device per
  * epoch. A member that diverges, stops early or is pruned is frozen; the others go on.
  *
  * Seeded: every random draw of member p derives from `members[p].seed`.
@@ -103,7 +117,12 @@ export class Trainer {
   /** Each member's course. */
   readonly members: MemberState[];
 
-  private readonly optimizer: Optimizer;
+  /** The batched-operations path's optimizer, or null when steps are fused. */
+  private readonly optimizer: Optimizer | null;
+  /** The fused path's state and step, or null. */
+  private readonly fused: FusedStep | null;
+  /** True when the fused state has stepped since the network's variables were last written. */
+  private stale = false;
   private readonly owned: tf.Tensor[] = [];
   private readonly kind: LossKind;
   /** Training inputs [n, inputs] and encoded targets [n, K or 1], on the host: each epoch's order is laid out here. */
@@ -118,7 +137,7 @@ export class Trainer {
    * Per member and batch position, the sum over the epoch's batches so far of the loss and
    * (classification) of the correct predictions, [1 or 2, P, B]: reduced and read once per epoch.
    */
-  private readonly sums: tf.Variable;
+  private readonly sums: tf.Variable | null;
   /** Examples seen since the epoch began. */
   private seen = 0;
   /** Per layer, l1 and 2·l2 of every member on the weights and 0 on the bias row, [P, in + 1, out]; null without L1/L2. */
@@ -128,8 +147,8 @@ export class Trainer {
   private readonly rngs: Rng[];
   private readonly batchSize: number;
   private readonly baseLr: number[];
-  /** Each member's learning rate, [P, 1, 1]; zero for members that no longer train. */
-  private readonly lr: tf.Variable;
+  /** Each member's learning rate, [P, 1, 1], zero for members that no longer train; null when steps are fused. */
+  private readonly lr: tf.Variable | null;
   private readonly frozen: boolean[];
   /**
    * This epoch's inputs with a column of ones and its encoded targets, as flat tensors laid
@@ -144,6 +163,7 @@ export class Trainer {
   constructor(
     readonly specs: ExperimentSpec[],
     readonly data: SplitDataset,
+    options: TrainerOptions = {},
   ) {
     const first = specs[0];
     const odd = specs.map((s) => incompatibility(first, s)).find((r) => r !== null);
@@ -151,7 +171,8 @@ export class Trainer {
     const seeders = specs.map((s) => createRng(s.seed));
     const inputs = first.data.kind === 'table' ? data.train.dims : first.model.features.length;
     this.io = networkIO(inputs, data.train.classes);
-    this.net = new NetworkParams(first.model, this.io, seeders.map((r) => initialParameters(first.model, this.io, r.fork())));
+    const initial = seeders.map((r) => initialParameters(first.model, this.io, r.fork()));
+    this.net = new NetworkParams(first.model, this.io, initial);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
     this.members = specs.map(() => ({ status: 'training', history: [] }));
@@ -162,14 +183,27 @@ export class Trainer {
     const columns = (key: keyof OptimizerHypers) => own(perMember(hypers.map((h) => h[key] as number), [P, 1, 1]));
     this.baseLr = hypers.map((h) => h.lr as number);
     this.frozen = specs.map(() => false);
-    // A variable the optimizer reads at every step: freezing a member is one assign.
-    this.lr = tf.tidy(() => tf.variable(tf.tensor(this.baseLr, [P, 1, 1]), false));
-    this.owned.push(this.lr);
-    this.optimizer = new Optimizer(first.optimizer.kind, {
-      lr: this.lr, momentum: columns('momentum'), alpha: columns('alpha'), beta1: columns('beta1'),
-      beta2: columns('beta2'), eps: columns('eps'), weightDecay: columns('weightDecay'),
-    });
     this.kind = lossKind(data.train.problem, this.io.outputs);
+    this.batchSize = Math.min(first.training.batchSize, data.train.n);
+    const plan = fusedPlan({
+      members: P, widths: this.net.widths, activations: first.model.hidden.map((l) => l.activation), kind: this.kind,
+      batch: this.batchSize, dropout: specs.some((s) => s.model.dropout > 0), penalties: specs.some((s) => s.model.l1 > 0 || s.model.l2 > 0),
+      clipNorm: first.training.clipNorm,
+      rule: compileRule(first.optimizer.kind, { usesWeightDecay: hypers.some((h) => h.weightDecay !== 0), usesMomentum: hypers.some((h) => h.momentum !== 0) }),
+    });
+    const stateWidth = options.fused === false ? null : fusedWidth(plan, tf.getBackend());
+    this.fused = stateWidth === null ? null : new FusedStep(plan, stateWidth, initial, specs.map((s, p) => hyperRow(hypers[p], s)));
+    if (this.fused) {
+      this.lr = null;
+      this.optimizer = null;
+    } else {
+      // A variable the optimizer reads at every step: freezing a member is one assign.
+      this.lr = own(tf.tidy(() => tf.variable(tf.tensor(this.baseLr, [P, 1, 1]), false)));
+      this.optimizer = new Optimizer(first.optimizer.kind, {
+        lr: this.lr, momentum: columns('momentum'), alpha: columns('alpha'), beta1: columns('beta1'),
+        beta2: columns('beta2'), eps: columns('eps'), weightDecay: columns('weightDecay'),
+      });
+    }
     const classes = this.io.outputs;
     this.trainX = inputsOf(data.train, first);
     this.trainT = encodeTargets(this.kind, data.train.y, classes);
@@ -178,9 +212,8 @@ export class Trainer {
     this.valX = own(tf.tensor3d(withOnes(valInputs, data.val.n, inputs), [1, data.val.n, inputs + 1]));
     this.valT = own(tf.tensor(encodeTargets(this.kind, data.val.y, classes), [data.val.n, ...width]));
     this.totals = [sumOfSquares(data.train.y), sumOfSquares(data.val.y)];
-    this.batchSize = Math.min(first.training.batchSize, data.train.n);
-    this.sums = own(tf.tidy(() => tf.variable(tf.zeros([this.kind === 'regression' ? 1 : 2, P, this.batchSize]), false)));
-    this.penaltyRates = specs.some((s) => s.model.l1 > 0 || s.model.l2 > 0)
+    this.sums = this.fused ? null : own(tf.tidy(() => tf.variable(tf.zeros([this.kind === 'regression' ? 1 : 2, P, this.batchSize]), false)));
+    this.penaltyRates = !this.fused && plan.penalties
       ? this.net.widths.map(([i, o]) => {
           const rate = (value: (s: ExperimentSpec) => number) => {
             const values = new Float32Array(P * (i + 1) * o);
@@ -230,12 +263,30 @@ export class Trainer {
     const start = this.batchInEpoch * this.batchSize;
     const size = Math.min(this.batchSize, this.train.n - start);
     const { training } = this.specs[0];
+    const factor = lrFactor(training.schedule, this.epoch, training.epochs);
+    if (this.fused) {
+      const masks = this.dropoutMasks(size);
+      const packed = masks ? tf.tensor1d(concatenate(masks)) : null;
+      this.fused.step(this.epochX!, this.epochT!, { start, rows: size, fresh: this.batchInEpoch === 0 ? 1 : 0, lrFactor: factor }, packed);
+      packed?.dispose();
+      this.stale = true;
+    } else {
+      this.stepOperations(start, size, factor);
+    }
+    this.seen += size;
+    this.batchInEpoch++;
+  }
+
+  /** {@link stepBatch} as batched tensor operations. */
+  private stepOperations(start: number, size: number, factor: number): void {
+    const P = this.size;
+    const { training } = this.specs[0];
     const inputs = this.io.inputs + 1;
     const width = this.kind === 'multiclass' ? this.io.outputs : 1;
     tf.tidy(() => {
       const xb = tf.reshape(tf.slice(this.epochX!, [P * start * inputs], [P * size * inputs]), [P, size, inputs]);
       const tb = tf.reshape(tf.slice(this.epochT!, [P * start * width], [P * size * width]), width > 1 ? [P, size, width] : [P, size]);
-      const dropout = this.dropoutMasks(size);
+      const dropout = this.dropoutMasks(size)?.map((mask, l) => tf.tensor3d(mask, [P, size, this.specs[0].model.hidden[l].units]));
       const tape: ForwardTape = { inputs: [], z: [], a: [], weights: [], dropout };
       const logits = this.net.forwardAugmented(xb, dropout, tape);
       const { loss, correct, grad } = pointLosses(this.kind, logits, tb, this.inverseSize(size));
@@ -243,7 +294,7 @@ export class Trainer {
       // more on a GPU than the add. The last, smaller batch is padded with zeros.
       let points = correct ? tf.stack([loss, correct]) : tf.expandDims(loss, 0);
       if (size < this.batchSize) points = tf.pad(points, [[0, 0], [0, 0], [0, this.batchSize - size]]);
-      this.sums.assign(tf.add(this.sums, points));
+      this.sums!.assign(tf.add(this.sums!, points));
       let grads = this.net.backward(tape, grad!);
       const rates = this.penaltyRates;
       if (rates) {
@@ -254,10 +305,15 @@ export class Trainer {
         });
       }
       if (training.clipNorm > 0) grads = clipByGlobalNorm(grads, training.clipNorm, true);
-      this.optimizer.step(this.net.variables, grads, lrFactor(training.schedule, this.epoch, training.epochs));
+      this.optimizer!.step(this.net.variables, grads, factor);
     });
-    this.seen += size;
-    this.batchInEpoch++;
+  }
+
+  /** Writes the fused state's parameters into the network's variables, when it has stepped since. */
+  private syncNetwork(): void {
+    if (!this.stale) return;
+    this.fused!.writeTo(this.net);
+    this.stale = false;
   }
 
   /** The training part's size. */
@@ -325,6 +381,7 @@ export class Trainer {
    * on a GPU every read waits for the queue, so the progress picture costs one wait, not seven.
    */
   async snapshot(gridSize: number, p = 0): Promise<{ grid?: Float32Array; weights: Float32Array[] }> {
+    this.syncNetwork();
     const packed = tf.tidy(() => {
       const parts = this.net.variables.map((v) => tf.reshape(tf.slice(v, [p, 0, 0], [1, -1, -1]), [-1]));
       if (gridSize > 0) parts.unshift(decisionGridTensor(this.net, this.problem, this.frame, gridSize, p));
@@ -352,6 +409,7 @@ export class Trainer {
   async evaluation(part: 'val' | 'test', p = 0): Promise<Evaluation> {
     const data = part === 'val' ? this.data.val : this.data.test;
     if (!data) throw new Error('This dataset has no test part');
+    this.syncNetwork();
     const set = toDevice(data, this.specs[0], this.io);
     const packed = tf.tidy(() => {
       const logits = tf.slice(this.net.forward(set.x), [p], [1]);
@@ -372,13 +430,15 @@ export class Trainer {
 
   /** Member p's parameters, in parameterShapes order. */
   async weights(p = 0): Promise<Float32Array[]> {
+    this.syncNetwork();
     return (await this.net.read())[p];
   }
 
   /** Frees every tensor the trainer holds. */
   dispose(): void {
     this.net.dispose();
-    this.optimizer.dispose();
+    this.optimizer?.dispose();
+    this.fused?.dispose();
     this.owned.forEach((t) => t.dispose());
     this.inverseSizes.forEach((t) => t.dispose());
     for (const t of [this.epochX, this.epochT]) t?.dispose();
@@ -420,7 +480,7 @@ export class Trainer {
    * Inverted-dropout keep masks for each hidden layer, [P, B, units] scaled by 1/(1 − rate),
    * each member's drawn from its own PRNG; undefined when no member uses dropout.
    */
-  private dropoutMasks(batch: number): tf.Tensor[] | undefined {
+  private dropoutMasks(batch: number): Float32Array[] | undefined {
     const rates = this.specs.map((s) => s.model.dropout);
     if (rates.every((r) => r === 0)) return undefined;
     const P = this.size;
@@ -434,12 +494,13 @@ export class Trainer {
         const keep = 1 / (1 - rate);
         for (let k = p * batch * units; k < (p + 1) * batch * units; k++) mask[k] = rng.next() >= rate ? keep : 0;
       });
-      return tf.tensor3d(mask, [P, batch, units]);
+      return mask;
     });
   }
 
   /** Keeps a copy of the weights of the members whose validation loss just improved. */
   private keepBest(improved: boolean[]): void {
+    this.syncNetwork();
     const previous = this.best ?? undefined;
     const mask = tf.tensor(improved.map(Number), [this.size, 1, 1]);
     const weights = this.net.variables.map((v, k) =>
@@ -460,13 +521,17 @@ export class Trainer {
     const restore = this.members.map((m, p) => newly[p] && m.status === 'early-stopped');
     const best = this.best;
     if (best && restore.some(Boolean)) {
+      this.syncNetwork();
       tf.tidy(() => {
         const mask = tf.cast(tf.tensor(restore.map(Number), [this.size, 1, 1]), 'bool');
         this.net.variables.forEach((v, k) => v.assign(tf.where(tf.broadcastTo(mask, v.shape), best[k], v)));
       });
+      this.fused?.readFrom(this.net);
     }
     newly.forEach((n, p) => n && (this.frozen[p] = true));
-    tf.tidy(() => this.lr.assign(tf.tensor(this.baseLr.map((v, p) => (this.frozen[p] ? 0 : v)), [this.size, 1, 1])));
+    const lr = this.baseLr.map((v, p) => (this.frozen[p] ? 0 : v));
+    if (this.fused) this.fused.setLearningRates(lr);
+    else tf.tidy(() => this.lr!.assign(tf.tensor(lr, [this.size, 1, 1])));
   }
 
   /**
@@ -475,13 +540,19 @@ export class Trainer {
    */
   private async evaluate(): Promise<number[]> {
     const P = this.size;
+    this.syncNetwork();
+    // A population is evaluated with overflowed members zeroed (see finiteLayers), their flags read too.
+    const guarded = P > 1;
     const packed = tf.tidy(() => {
-      const { loss, correct } = pointLosses(this.kind, this.net.forwardAugmented(this.valX), this.valT);
-      return tf.concat([tf.reshape(tf.sum(this.sums, 2), [-1]), tf.sum(loss, 1), ...(correct ? [tf.sum(correct, 1)] : [])]);
+      const safe = guarded ? this.net.finiteLayers() : null;
+      const { loss, correct } = pointLosses(this.kind, this.net.forwardAugmented(this.valX, undefined, undefined, safe?.layers), this.valT);
+      const sums = this.sums ? tf.sum(this.sums, 2) : this.fused!.sums(correct ? 2 : 1);
+      return tf.concat([tf.reshape(sums, [-1]), tf.sum(loss, 1), ...(correct ? [tf.sum(correct, 1)] : []), ...(safe ? [safe.finite] : [])]);
     });
     const values = await packed.data();
     packed.dispose();
-    tf.tidy(() => this.sums.assign(tf.zerosLike(this.sums)));
+    // The fused state starts its sums again at the epoch's first step.
+    if (this.sums) tf.tidy(() => this.sums!.assign(tf.zerosLike(this.sums!)));
     const seen = this.seen;
     this.seen = 0;
     const nVal = this.data.val.n;
@@ -491,13 +562,32 @@ export class Trainer {
       classification ? correct / n : 1 - lossSum / Math.max(total, 1e-12);
     const trainLoss = (p: number) => at(0, p) / seen;
     const valOffset = classification ? 2 : 1;
+    const finite = (p: number) => !guarded || at(valOffset + (classification ? 2 : 1), p) === 1;
     return [
       ...Array.from({ length: P }, (_, p) => trainLoss(p)),
       ...Array.from({ length: P }, (_, p) => metric(at(0, p), classification ? at(1, p) : 0, seen, this.totals[0])),
-      ...Array.from({ length: P }, (_, p) => at(valOffset, p) / nVal),
+      ...Array.from({ length: P }, (_, p) => (finite(p) ? at(valOffset, p) / nVal : Infinity)),
       ...Array.from({ length: P }, (_, p) => metric(at(valOffset, p), classification ? at(valOffset + 1, p) : 0, nVal, this.totals[1])),
     ];
   }
+}
+
+/** A member's row of the fused step's hyperparameter table, in double precision. */
+function hyperRow(h: OptimizerHypers, spec: ExperimentSpec): number[] {
+  const n = (key: keyof OptimizerHypers) => h[key] as number;
+  const values: Record<(typeof HYPER_COLUMNS)[number], number> = {
+    lr: n('lr'), momentum: n('momentum'), alpha: n('alpha'), beta1: n('beta1'), beta2: n('beta2'), eps: n('eps'),
+    weightDecay: n('weightDecay'), oneMinusAlpha: 1 - n('alpha'), oneMinusBeta1: 1 - n('beta1'), oneMinusBeta2: 1 - n('beta2'),
+    l1: spec.model.l1, twoL2: 2 * spec.model.l2,
+  };
+  return HYPER_COLUMNS.map((c) => values[c]);
+}
+
+/** Arrays one after another in one. */
+function concatenate(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
+  parts.reduce((offset, part) => (out.set(part, offset), offset + part.length), 0);
+  return out;
 }
 
 /** Rows [n, f] with a 1 appended to each, [n, f + 1]. */

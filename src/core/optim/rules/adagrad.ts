@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { UpdateRule } from './rule';
 import { withWeightDecay } from './weight-decay';
 
@@ -11,9 +10,9 @@ import { withWeightDecay } from './weight-decay';
  */
 export const adagrad: UpdateRule = {
   slots: ['s'],
-  update(theta, grad, state, h) {
-    const g = withWeightDecay(theta, grad, h);
-    const s = tf.add(state.s, tf.square(g));
-    return { theta: tf.sub(theta, tf.div(tf.mul(h.lr, g), tf.add(tf.sqrt(s), h.eps))), state: { s } };
+  update(o, theta, grad, state, h) {
+    const g = withWeightDecay(o, theta, grad, h);
+    const s = o.add(state.s, o.square(g));
+    return { theta: o.sub(theta, o.div(o.mul(h.lr, g), o.add(o.sqrt(s), h.eps))), state: { s } };
   },
 };

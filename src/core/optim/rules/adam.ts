@@ -1,14 +1,14 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type { Arithmetic } from '../arithmetic';
 import type { RuleState, StepHypers, UpdateRule } from './rule';
 import { withWeightDecay } from './weight-decay';
 
 /** Adam's moment updates and step from gradient g on θ, shared with AdamW. */
-export function adamStep(theta: tf.Tensor, g: tf.Tensor, state: RuleState, h: StepHypers) {
-  const m = tf.add(tf.mul(h.beta1, state.m), tf.mul(h.oneMinusBeta1, g));
-  const v = tf.add(tf.mul(h.beta2, state.v), tf.mul(h.oneMinusBeta2, tf.square(g)));
-  const mHat = tf.div(m, h.biasCorrection1);
-  const vHat = tf.div(v, h.biasCorrection2);
-  return { theta: tf.sub(theta, tf.div(tf.mul(h.lr, mHat), tf.add(tf.sqrt(vHat), h.eps))), state: { m, v } };
+export function adamStep<T>(o: Arithmetic<T>, theta: T, g: T, state: RuleState<T>, h: StepHypers<T>) {
+  const m = o.add(o.mul(h.beta1, state.m), o.mul(h.oneMinusBeta1, g));
+  const v = o.add(o.mul(h.beta2, state.v), o.mul(h.oneMinusBeta2, o.square(g)));
+  const mHat = o.div(m, h.biasCorrection1);
+  const vHat = o.div(v, h.biasCorrection2);
+  return { theta: o.sub(theta, o.div(o.mul(h.lr, mHat), o.add(o.sqrt(vHat), h.eps))), state: { m, v } };
 }
 
 /**
@@ -23,7 +23,7 @@ export function adamStep(theta: tf.Tensor, g: tf.Tensor, state: RuleState, h: St
 export const adam: UpdateRule = {
   slots: ['m', 'v'],
   biasCorrected: true,
-  update(theta, grad, state, h) {
-    return adamStep(theta, withWeightDecay(theta, grad, h), state, h);
+  update(o, theta, grad, state, h) {
+    return adamStep(o, theta, withWeightDecay(o, theta, grad, h), state, h);
   },
 };

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { adamStep } from './adam';
 import type { UpdateRule } from './rule';
 
@@ -15,8 +14,8 @@ import type { UpdateRule } from './rule';
 export const adamw: UpdateRule = {
   slots: ['m', 'v'],
   biasCorrected: true,
-  update(theta, grad, state, h) {
-    const decayed = h.usesWeightDecay ? tf.sub(theta, tf.mul(tf.mul(h.lr, h.weightDecay), theta)) : theta;
-    return adamStep(decayed, grad, state, h);
+  update(o, theta, grad, state, h) {
+    const decayed = h.usesWeightDecay ? o.sub(theta, o.mul(o.mul(h.lr, h.weightDecay), theta)) : theta;
+    return adamStep(o, decayed, grad, state, h);
   },
 };

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type { Arithmetic } from '../arithmetic';
 import type { RuleState, StepHypers, UpdateRule } from './rule';
 import { withWeightDecay } from './weight-decay';
 
@@ -6,9 +6,9 @@ import { withWeightDecay } from './weight-decay';
  * The decayed gradient g and the momentum buffer b_t ← μ·b_{t−1} + g shared with Nesterov. torch
  * sets b_1 = g; the buffer starts at zero here, which gives the same b_1 = μ·0 + g.
  */
-export function momentumBuffer(theta: tf.Tensor, grad: tf.Tensor, state: RuleState, h: StepHypers) {
-  const g = withWeightDecay(theta, grad, h);
-  return { g, b: tf.add(tf.mul(h.momentum, state.b), g) };
+export function momentumBuffer<T>(o: Arithmetic<T>, theta: T, grad: T, state: RuleState<T>, h: StepHypers<T>) {
+  const g = withWeightDecay(o, theta, grad, h);
+  return { g, b: o.add(o.mul(h.momentum, state.b), g) };
 }
 
 /**
@@ -20,8 +20,8 @@ export function momentumBuffer(theta: tf.Tensor, grad: tf.Tensor, state: RuleSta
  */
 export const momentum: UpdateRule = {
   slots: ['b'],
-  update(theta, grad, state, h) {
-    const { b } = momentumBuffer(theta, grad, state, h);
-    return { theta: tf.sub(theta, tf.mul(h.lr, b)), state: { b } };
+  update(o, theta, grad, state, h) {
+    const { b } = momentumBuffer(o, theta, grad, state, h);
+    return { theta: o.sub(theta, o.mul(h.lr, b)), state: { b } };
   },
 };

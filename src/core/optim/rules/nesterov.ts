@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { momentumBuffer } from './momentum';
 import type { UpdateRule } from './rule';
 
@@ -11,8 +10,8 @@ import type { UpdateRule } from './rule';
  */
 export const nesterov: UpdateRule = {
   slots: ['b'],
-  update(theta, grad, state, h) {
-    const { g, b } = momentumBuffer(theta, grad, state, h);
-    return { theta: tf.sub(theta, tf.mul(h.lr, tf.add(g, tf.mul(h.momentum, b)))), state: { b } };
+  update(o, theta, grad, state, h) {
+    const { g, b } = momentumBuffer(o, theta, grad, state, h);
+    return { theta: o.sub(theta, o.mul(h.lr, o.add(g, o.mul(h.momentum, b)))), state: { b } };
   },
 };

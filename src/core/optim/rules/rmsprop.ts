@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { UpdateRule } from './rule';
 import { withWeightDecay } from './weight-decay';
 
@@ -13,12 +12,12 @@ import { withWeightDecay } from './weight-decay';
  */
 export const rmsprop: UpdateRule = {
   slots: ['v', 'b'],
-  update(theta, grad, state, h) {
-    const g = withWeightDecay(theta, grad, h);
-    const v = tf.add(tf.mul(h.alpha, state.v), tf.mul(h.oneMinusAlpha, tf.square(g)));
-    const scaled = tf.div(g, tf.add(tf.sqrt(v), h.eps));
-    if (!h.usesMomentum) return { theta: tf.sub(theta, tf.mul(h.lr, scaled)), state: { v, b: state.b } };
-    const b = tf.add(tf.mul(h.momentum, state.b), scaled);
-    return { theta: tf.sub(theta, tf.mul(h.lr, b)), state: { v, b } };
+  update(o, theta, grad, state, h) {
+    const g = withWeightDecay(o, theta, grad, h);
+    const v = o.add(o.mul(h.alpha, state.v), o.mul(h.oneMinusAlpha, o.square(g)));
+    const scaled = o.div(g, o.add(o.sqrt(v), h.eps));
+    if (!h.usesMomentum) return { theta: o.sub(theta, o.mul(h.lr, scaled)), state: { v, b: state.b } };
+    const b = o.add(o.mul(h.momentum, state.b), scaled);
+    return { theta: o.sub(theta, o.mul(h.lr, b)), state: { v, b } };
   },
 };

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { UpdateRule } from './rule';
 import { withWeightDecay } from './weight-decay';
 
@@ -10,8 +9,8 @@ import { withWeightDecay } from './weight-decay';
  */
 export const sgd: UpdateRule = {
   slots: [],
-  update(theta, grad, state, h) {
-    const g = withWeightDecay(theta, grad, h);
-    return { theta: tf.sub(theta, tf.mul(h.lr, g)), state };
+  update(o, theta, grad, state, h) {
+    const g = withWeightDecay(o, theta, grad, h);
+    return { theta: o.sub(theta, o.mul(h.lr, g)), state };
   },
 };

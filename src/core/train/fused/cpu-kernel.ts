@@ -1,0 +1,193 @@
+import type { FusedPlan, StepWindow } from './plan';
+import { HYPER_COLUMNS } from './plan';
+import { hyperRegister, runRule, RULE_HYPERS } from '../../optim/compiled-rule';
+import { KERNEL_ACTIVATIONS, NUMBER_MATH } from './scalar-math';
+
+/** The arrays of one fused step: the state and the epoch's layout as the Trainer keeps them. */
+export interface StepArrays {
+  /** [P, width]: each member's record first (see FusedPlan), then room the kernel may use. */
+  state: Float32Array;
+  width: number;
+  /** The epoch's inputs with a column of ones and its encoded targets, batch after batch, each [P, rows, …]. */
+  x: Float32Array;
+  t: Float32Array;
+  /** [P, HYPER_COLUMNS] and [P, 2]: 1 − β1^t and 1 − β2^t. */
+  hypers: Float32Array;
+  corrections: Float32Array;
+  /** Each hidden layer's keep masks [P, rows, units], one after another; null without dropout. */
+  masks: Float32Array | null;
+}
+
+/** A member's working values: each layer's input, pre-activation, activation and dL/dz, [B, width], the gradient, the rule's registers. */
+interface Scratch {
+  h: Float64Array[];
+  z: Float64Array[];
+  act: Float64Array[];
+  d: Float64Array[];
+  grad: Float64Array;
+  r: Float64Array;
+}
+
+/** Scratch by plan, made at a population's first step: a step is ~100 µs for one member, and making these took half of it. */
+const scratches = new WeakMap<FusedPlan, Scratch>();
+
+function scratchOf(plan: FusedPlan): Scratch {
+  let scratch = scratches.get(plan);
+  if (!scratch) {
+    const B = plan.batch;
+    const per = (pick: (w: [number, number]) => number) => plan.widths.map((w) => new Float64Array(B * pick(w)));
+    scratch = {
+      h: per(([i]) => i), z: per(([, o]) => o), act: per(([, o]) => o), d: per(([, o]) => o),
+      grad: new Float64Array(plan.params), r: new Float64Array(plan.rule.registers),
+    };
+    scratches.set(plan, scratch);
+  }
+  return scratch;
+}
+
+const column = (name: (typeof HYPER_COLUMNS)[number]) => HYPER_COLUMNS.indexOf(name);
+
+/**
+ * One fused training step on the cpu, in plain JavaScript over the backend's arrays: for each
+ * member, the forward pass, the loss and its gradient, the backward pass, the L1/L2 terms,
+ * clipping and the update rule, the same computation as the Trainer's batched tensor
+ * operations in double precision, stored in float32. Returns the new state.
+ */
+export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Float32Array {
+  const { widths, rule } = plan;
+  const P = plan.members;
+  const L = widths.length - 1;
+  const rows = w.rows;
+  const out = a.state.slice();
+  const { h, z, act, d, grad, r } = scratchOf(plan);
+  const slots = rule.slots.length;
+  const [F] = widths[0];
+  const K = widths[L][1];
+  const targetWidth = plan.kind === 'multiclass' ? K : 1;
+  const scale = 1 / rows;
+  let maskBase = 0;
+  const maskOffsets = widths.slice(0, L).map(([, units]) => ((maskBase += P * rows * units), maskBase - P * rows * units));
+  for (let p = 0; p < P; p++) {
+    const base = p * a.width;
+    const s = a.state;
+    const rowBase = P * w.start + p * rows;
+    for (let b = 0; b < rows; b++) for (let i = 0; i < F; i++) h[0][b * F + i] = a.x[(rowBase + b) * (F + 1) + i];
+    for (let l = 0; l <= L; l++) {
+      const [I, O] = widths[l];
+      const off = base + plan.offsets[l];
+      const input = h[l];
+      // Hidden layers keep z for the backward pass; the output layer's logits go where dL/dz will.
+      const zl = l < L ? z[l] : d[l];
+      // Every inner loop runs over contiguous memory: z[b, :] += h[b, i]·W[i, :].
+      for (let b = 0; b < rows; b++) {
+        for (let j = 0; j < O; j++) zl[b * O + j] = s[off + I * O + j];
+        for (let i = 0; i < I; i++) {
+          const v = input[b * I + i];
+          const w = off + i * O;
+          for (let j = 0; j < O; j++) zl[b * O + j] += v * s[w + j];
+        }
+      }
+      if (l === L) break;
+      const f = KERNEL_ACTIVATIONS[plan.activations[l]].f;
+      const al = act[l], next = h[l + 1];
+      const mask = a.masks ? maskOffsets[l] + p * rows * O : -1;
+      for (let k = 0; k < rows * O; k++) {
+        const value = f(NUMBER_MATH, zl[k]);
+        al[k] = value;
+        next[k] = mask >= 0 ? value * a.masks![mask + k] : value;
+      }
+    }
+    let lossSum = 0, correctSum = 0;
+    const logits = d[L];
+    for (let b = 0; b < rows; b++) {
+      const t = (rowBase + b) * targetWidth;
+      if (plan.kind === 'binary') {
+        const u = a.t[t];
+        const q = logits[b] * u;
+        lossSum += Math.max(q, 0) + Math.log1p(Math.exp(-Math.abs(q)));
+        if (q < 0) correctSum++;
+        logits[b] = u * (1 / (1 + Math.exp(-q))) * scale;
+      } else if (plan.kind === 'multiclass') {
+        let top = 0, label = 0;
+        for (let k = 1; k < K; k++) {
+          if (logits[b * K + k] > logits[b * K + top]) top = k;
+          if (a.t[t + k] > a.t[t + label]) label = k;
+        }
+        const max = logits[b * K + top];
+        let total = 0, dot = 0;
+        for (let k = 0; k < K; k++) {
+          total += Math.exp(logits[b * K + k] - max);
+          dot += a.t[t + k] * logits[b * K + k];
+        }
+        const lse = max + Math.log(total);
+        lossSum += lse - dot;
+        if (top === label) correctSum++;
+        for (let k = 0; k < K; k++) logits[b * K + k] = (Math.exp(logits[b * K + k] - lse) - a.t[t + k]) * scale;
+      } else {
+        const residual = logits[b] - a.t[t];
+        lossSum += residual * residual;
+        logits[b] = 2 * residual * scale;
+      }
+    }
+    for (let l = L; l >= 0; l--) {
+      const [I, O] = widths[l];
+      const off = base + plan.offsets[l];
+      const g = plan.offsets[l];
+      const input = h[l], dl = d[l];
+      grad.fill(0, g, g + (I + 1) * O);
+      for (let b = 0; b < rows; b++) {
+        for (let i = 0; i < I; i++) {
+          const v = input[b * I + i];
+          const row = g + i * O;
+          for (let j = 0; j < O; j++) grad[row + j] += v * dl[b * O + j];
+        }
+        for (let j = 0; j < O; j++) grad[g + I * O + j] += dl[b * O + j];
+      }
+      if (l === 0) break;
+      const below = KERNEL_ACTIVATIONS[plan.activations[l - 1]].grad;
+      const mask = a.masks ? maskOffsets[l - 1] + p * rows * I : -1;
+      const al = act[l - 1], zl = z[l - 1], down = d[l - 1];
+      for (let b = 0; b < rows; b++) {
+        for (let i = 0; i < I; i++) {
+          let dh = 0;
+          const w = off + i * O;
+          for (let j = 0; j < O; j++) dh += dl[b * O + j] * s[w + j];
+          const k = b * I + i;
+          if (mask >= 0) dh *= a.masks![mask + k];
+          down[k] = dh * below(NUMBER_MATH, al[k], zl[k]);
+        }
+      }
+    }
+    const hy = p * HYPER_COLUMNS.length;
+    if (plan.penalties) {
+      const l1 = a.hypers[hy + column('l1')], twoL2 = a.hypers[hy + column('twoL2')];
+      widths.forEach(([I, O], l) => {
+        for (let k = plan.offsets[l]; k < plan.offsets[l] + I * O; k++) {
+          const v = s[base + k];
+          grad[k] += l1 * Math.sign(v) + twoL2 * v;
+        }
+      });
+    }
+    if (plan.clipNorm > 0) {
+      let squares = 0;
+      for (let k = 0; k < plan.params; k++) squares += grad[k] * grad[k];
+      const factor = Math.min(1, plan.clipNorm / (Math.sqrt(squares) + 1e-6));
+      for (let k = 0; k < plan.params; k++) grad[k] *= factor;
+    }
+    RULE_HYPERS.forEach((name, k) => {
+      const at = name === 'biasCorrection1' || name === 'biasCorrection2' ? a.corrections[p * 2 + k - 10] : a.hypers[hy + column(name)];
+      r[hyperRegister(slots, name)] = name === 'lr' ? at * w.lrFactor : at;
+    });
+    for (let k = 0; k < plan.params; k++) {
+      r[0] = s[base + k];
+      r[1] = grad[k];
+      for (let q = 0; q < slots; q++) r[2 + q] = s[base + plan.params * (1 + q) + k];
+      runRule(rule, r);
+      out[base + k] = r[rule.theta];
+      for (let q = 0; q < slots; q++) out[base + plan.params * (1 + q) + k] = r[rule.nextSlots[q]];
+    }
+    out[base + plan.sums] = (w.fresh ? 0 : s[base + plan.sums]) + lossSum;
+    out[base + plan.sums + 1] = (w.fresh ? 0 : s[base + plan.sums + 1]) + correctSum;
+  }
+  return out;
+}

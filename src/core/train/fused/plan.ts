@@ -1,0 +1,71 @@
+import type { LossKind } from '../../model/loss';
+import type { Activation } from '../../model/types';
+import type { CompiledRule } from '../../optim/compiled-rule';
+
+/**
+ * The hyperparameter table's columns, one row per member: the rule's constants (its
+ * learning rate already zero for a member that no longer trains) and the L1 and 2·L2 rates.
+ */
+export const HYPER_COLUMNS = [
+  'lr', 'momentum', 'alpha', 'beta1', 'beta2', 'eps', 'weightDecay',
+  'oneMinusAlpha', 'oneMinusBeta1', 'oneMinusBeta2', 'l1', 'twoL2',
+] as const;
+
+/** One of {@link HYPER_COLUMNS}. */
+export type HyperColumn = (typeof HYPER_COLUMNS)[number];
+
+/**
+ * What a fused training step computes, fixed for a population: the network, the loss, the
+ * rule, and where each member's values sit in the state. A member's state is one record:
+ * its parameters (layer after layer, each [in + 1, out] row-major with the bias last, as a
+ * `NetworkParams` variable holds one member), then each slot of the rule over all
+ * parameters, then the epoch's sums of the loss and of the right predictions.
+ */
+export interface FusedPlan {
+  /** Members P. */
+  members: number;
+  /** Each layer's [in, out]. */
+  widths: [number, number][];
+  /** Each hidden layer's activation. */
+  activations: Activation[];
+  kind: LossKind;
+  /** The largest batch. */
+  batch: number;
+  rule: CompiledRule;
+  /** Whether dropout masks are given. */
+  dropout: boolean;
+  /** Whether any member has an L1 or L2 rate. */
+  penalties: boolean;
+  /** Clip each member's gradient to this global norm; 0 for no clipping. */
+  clipNorm: number;
+  /** Offset of each layer's parameters in the record. */
+  offsets: number[];
+  /** Parameters of one member. */
+  params: number;
+  /** Offset of the two sums in the record. */
+  sums: number;
+  /** Values in one member's record. */
+  record: number;
+}
+
+/** The plan of a population; see {@link FusedPlan}. */
+export function fusedPlan(fixed: Omit<FusedPlan, 'offsets' | 'params' | 'sums' | 'record'>): FusedPlan {
+  const offsets: number[] = [];
+  let params = 0;
+  for (const [i, o] of fixed.widths) {
+    offsets.push(params);
+    params += (i + 1) * o;
+  }
+  const sums = params * (1 + fixed.rule.slots.length);
+  return { ...fixed, offsets, params, sums, record: sums + 2 };
+}
+
+/** Where a step's batch and masks are: rows [start, start + rows) of the epoch's layout. */
+export interface StepWindow {
+  start: number;
+  rows: number;
+  /** 1 at an epoch's first step: the sums start again from this batch. */
+  fresh: number;
+  /** The schedule's factor on every learning rate. */
+  lrFactor: number;
+}

@@ -1,0 +1,142 @@
+// The fused training step's cases, shared by the cpu (unit) and the webgpu (browser) tests: a
+// population trained by the fused step ends as the batched tensor operations train it.
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, test } from 'vitest';
+import { generatedSplit } from '../../src/core/data/split';
+import type { DataSpec, Dataset, SplitDataset } from '../../src/core/data/types';
+import { ACTIVATIONS } from '../../src/core/model/types';
+import { OPTIMIZER_KINDS, type OptimizerKind } from '../../src/core/optim/types';
+import { createRng } from '../../src/core/random/prng';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import type { ExperimentSpec } from '../../src/core/spec/experiment';
+import { Trainer } from '../../src/core/train/trainer';
+
+const base: ExperimentSpec = {
+  ...structuredClone(DEFAULT_EXPERIMENT),
+  data: { kind: 'moons', n: 120, noise: 10, trainRatio: 0.5, seed: 4 },
+  model: { features: ['x1', 'x2', 'x1x2'], hidden: [{ units: 6, activation: 'tanh' }, { units: 5, activation: 'relu' }], l1: 0, l2: 0, dropout: 0 },
+  optimizer: { kind: 'adam', lr: 0.02 },
+  training: { batchSize: 16, epochs: 4, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
+};
+
+/** Three Gaussian blobs in 4 dimensions: a three-class table. */
+function blobs(n: number, seed: number): Dataset {
+  const rng = createRng(seed);
+  const x = new Float32Array(n * 4);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === i % 3 ? 2 : 0) + rng.normal();
+  }
+  return { problem: 'classification', n, x, y, dims: 4, classes: 3 };
+}
+
+const DATA = {
+  binary: () => generatedSplit(base.data as DataSpec),
+  regression: () => generatedSplit({ kind: 'multigauss', n: 100, noise: 5, trainRatio: 0.6, seed: 3 }),
+  multiclass: (): SplitDataset => ({ train: blobs(70, 1), val: blobs(30, 2) }),
+};
+
+function specFor(problem: keyof typeof DATA, change: (s: ExperimentSpec) => void): ExperimentSpec {
+  const s = structuredClone(base);
+  if (problem === 'regression') s.data = { kind: 'multigauss', n: 100, noise: 5, trainRatio: 0.6, seed: 3 };
+  if (problem === 'multiclass') {
+    s.data = { kind: 'table', dataset: 'blobs', name: 'blobs', preprocess: {
+      target: 'y', task: 'multiclass', features: ['a', 'b', 'c', 'd'], missing: 'mean', scaling: 'none', split: { train: 0.7, val: 0.3, test: 0 }, seed: 1 } };
+  }
+  change(s);
+  return s;
+}
+
+/** Trains to the end on `backend`, fused or with batched operations, and returns every member's course and weights. */
+async function train(specs: ExperimentSpec[], data: SplitDataset, backend: string, fused: boolean) {
+  expect(await tf.setBackend(backend)).toBe(true);
+  const trainer = new Trainer(specs, data, { fused });
+  while (!trainer.done) {
+    trainer.stepBatch();
+    if (trainer.atEpochEnd) await trainer.endEpoch();
+  }
+  const weights = await Promise.all(specs.map((_, p) => trainer.weights(p)));
+  const members = trainer.members.map((m) => structuredClone(m));
+  trainer.dispose();
+  return { weights, members };
+}
+
+/**
+ * a equals b to 4 decimals, or to 4 significant digits beyond 1: the fused step computes in
+ * double precision and stores float32, the tensor operations round every intermediate to
+ * float32, and a few epochs of training amplify that difference.
+ */
+function expectClose(a: number, b: number) {
+  if (!Number.isFinite(b)) expect(a).toBe(b);
+  else expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.max(1e-4, 1e-4 * Math.abs(b)));
+}
+
+/** Checks that the fused step on `backend` agrees with the batched operations on the cpu: every member's curve, status and weights. */
+async function expectSameTraining(backend: string, specs: ExperimentSpec[], data: () => SplitDataset) {
+  const before = tf.memory().numTensors;
+  const fused = await train(specs, data(), backend, true);
+  const operations = await train(specs, data(), 'cpu', false);
+  expect(tf.memory().numTensors).toBe(before);
+  fused.members.forEach((m, p) => {
+    const other = operations.members[p];
+    expect(m.status).toBe(other.status);
+    expect(m.bestEpoch).toBe(other.bestEpoch);
+    expect(m.history).toHaveLength(other.history.length);
+    m.history.forEach((e, k) => {
+      for (const key of ['trainLoss', 'valLoss', 'trainMetric', 'valMetric'] as const) expectClose(e[key], other.history[k][key]);
+    });
+    // A diverged member's weights are what overflowed, in float32 on one path and not on the other.
+    if (m.status !== 'diverged') fused.weights[p].forEach((w, k) => w.forEach((v, i) => expectClose(v, operations.weights[p][k][i])));
+  });
+  return fused.members.map((m) => m.status);
+}
+
+/**
+ * The cases: every rule; every activation with every loss, dropout, L1, L2, clipping and a
+ * schedule; early stopping and divergence. The reference is always the cpu backend's
+ * batched operations (on WebGPU, tfjs' batched matMul lets a diverging member's infinities
+ * reach the others, which the fused step does not).
+ */
+export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
+  describe(`the fused training step on ${backend}`, () => {
+    test.each(OPTIMIZER_KINDS)('trains a population with %s as the batched operations do', async (kind: OptimizerKind) => {
+      const specs = [
+        specFor('binary', (s) => { s.seed = 1; s.optimizer = { kind, lr: 0.02 }; }),
+        specFor('binary', (s) => { s.seed = 2; s.optimizer = { kind, lr: 0.05, momentum: 0.5, alpha: 0.9, beta1: 0.8, beta2: 0.99, weightDecay: 0.01 }; }),
+        specFor('binary', (s) => { s.seed = 3; s.optimizer = { kind, lr: 0.01, momentum: 0.9 }; }),
+      ];
+      await expectSameTraining(backend, specs, DATA.binary);
+    });
+
+    test.each(ACTIVATIONS)('trains %s layers with every loss, dropout, L1, L2, clipping and a schedule as the batched operations do', async (activation) => {
+      for (const problem of ['binary', 'multiclass', 'regression'] as const) {
+        const specs = [0, 1].map((p) =>
+          specFor(problem, (s) => {
+            s.seed = p + 5;
+            s.model.hidden = [{ units: 6, activation }, { units: 5, activation }];
+            s.model.dropout = p === 0 ? 0.2 : 0;
+            s.model.l1 = p === 1 ? 0.001 : 0;
+            s.model.l2 = p === 1 ? 0.01 : 0;
+            s.training.clipNorm = 0.5;
+            s.training.schedule = { kind: 'cosine', minFactor: 0.1 };
+            s.optimizer = { kind: 'rmsprop', lr: 0.01, momentum: 0.5 };
+          }),
+        );
+        await expectSameTraining(backend, specs, DATA[problem]);
+      }
+    });
+
+    test('stops members early, restores their best weights and freezes diverging ones as the batched operations do', async () => {
+      const specs = [0.3, 0.05, 1e6].map((lr, p) =>
+        specFor('binary', (s) => {
+          s.seed = p + 1;
+          s.optimizer = { kind: 'momentum', lr, momentum: 0.9 };
+          s.training = { ...s.training, epochs: 12, patience: 2 };
+        }),
+      );
+      const statuses = await expectSameTraining(backend, specs, DATA.binary);
+      expect(statuses).toEqual(['early-stopped', 'complete', 'diverged']);
+    });
+  });
+}
