@@ -14,7 +14,7 @@ import { Trainer } from '../../src/core/train/trainer';
 const base: ExperimentSpec = {
   ...structuredClone(DEFAULT_EXPERIMENT),
   data: { kind: 'moons', n: 120, noise: 10, trainRatio: 0.5, seed: 4 },
-  model: { features: ['x1', 'x2', 'x1x2'], hidden: [{ units: 6, activation: 'tanh' }, { units: 5, activation: 'relu' }], l1: 0, l2: 0, dropout: 0 },
+  model: { features: ['x1', 'x2', 'x1x2'], hidden: [{ units: 8, activation: 'tanh' }, { units: 5, activation: 'relu' }], l1: 0, l2: 0, dropout: 0 },
   optimizer: { kind: 'adam', lr: 0.02 },
   training: { batchSize: 16, epochs: 4, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
 };
@@ -63,13 +63,14 @@ async function train(specs: ExperimentSpec[], data: SplitDataset, backend: strin
 }
 
 /**
- * a equals b to 4 decimals, or to 4 significant digits beyond 1: the fused step computes in
- * double precision and stores float32, the tensor operations round every intermediate to
- * float32, and a few epochs of training amplify that difference.
+ * a equals b to 3.5 decimals, or to 3.5 significant digits beyond 1: the fused step computes
+ * in double precision on the cpu and in its own order on a GPU, the tensor operations round
+ * every intermediate to float32, and a few epochs of RMSProp with clipping amplify that
+ * difference to ~2e-4. A wrong term anywhere shows as 1e-2 and more.
  */
 function expectClose(a: number, b: number) {
   if (!Number.isFinite(b)) expect(a).toBe(b);
-  else expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.max(1e-4, 1e-4 * Math.abs(b)));
+  else expect(Math.abs(a - b)).toBeLessThanOrEqual(Math.max(5e-4, 5e-4 * Math.abs(b)));
 }
 
 /** Checks that the fused step on `backend` agrees with the batched operations on the cpu: every member's curve, status and weights. */
@@ -114,7 +115,10 @@ export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
         const specs = [0, 1].map((p) =>
           specFor(problem, (s) => {
             s.seed = p + 5;
-            s.model.hidden = [{ units: 6, activation }, { units: 5, activation }];
+            // Widths of 8 and 6 and batches of 11 rows (the last of 5): the WebGPU kernel's blocks
+          // of 4 and 2 columns and its pairs of rows with an odd one out.
+          s.model.hidden = [{ units: 8, activation }, { units: 6, activation }];
+          s.training.batchSize = 11;
             s.model.dropout = p === 0 ? 0.2 : 0;
             s.model.l1 = p === 1 ? 0.001 : 0;
             s.model.l2 = p === 1 ? 0.01 : 0;
@@ -128,7 +132,7 @@ export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
     });
 
     test('stops members early, restores their best weights and freezes diverging ones as the batched operations do', async () => {
-      const specs = [0.3, 0.05, 1e6].map((lr, p) =>
+      const specs = [0.3, 0.02, 1e6].map((lr, p) =>
         specFor('binary', (s) => {
           s.seed = p + 1;
           s.optimizer = { kind: 'momentum', lr, momentum: 0.9 };

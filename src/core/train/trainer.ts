@@ -540,34 +540,42 @@ export class Trainer {
    */
   private async evaluate(): Promise<number[]> {
     const P = this.size;
-    this.syncNetwork();
-    // A population is evaluated with overflowed members zeroed (see finiteLayers), their flags read too.
-    const guarded = P > 1;
-    const packed = tf.tidy(() => {
-      const safe = guarded ? this.net.finiteLayers() : null;
-      const { loss, correct } = pointLosses(this.kind, this.net.forwardAugmented(this.valX, undefined, undefined, safe?.layers), this.valT);
-      const sums = this.sums ? tf.sum(this.sums, 2) : this.fused!.sums(correct ? 2 : 1);
-      return tf.concat([tf.reshape(sums, [-1]), tf.sum(loss, 1), ...(correct ? [tf.sum(correct, 1)] : []), ...(safe ? [safe.finite] : [])]);
-    });
-    const values = await packed.data();
-    packed.dispose();
-    // The fused state starts its sums again at the epoch's first step.
-    if (this.sums) tf.tidy(() => this.sums!.assign(tf.zerosLike(this.sums!)));
-    const seen = this.seen;
-    this.seen = 0;
     const nVal = this.data.val.n;
     const classification = this.kind !== 'regression';
-    const at = (k: number, p: number) => values[k * P + p];
+    // at(k, p): member p's train loss sum (k = 0), train right (1), validation loss sum (2) and validation right (3).
+    let at: (k: number, p: number) => number;
+    if (this.fused) {
+      const packed = this.fused.evaluate(this.valX, this.valT, nVal);
+      const values = await packed.data();
+      packed.dispose();
+      at = (k, p) => values[p * 4 + k];
+    } else {
+      // A population is evaluated with overflowed members zeroed (see finiteLayers), their flags read too.
+      const guarded = P > 1;
+      const packed = tf.tidy(() => {
+        const safe = guarded ? this.net.finiteLayers() : null;
+        const { loss, correct } = pointLosses(this.kind, this.net.forwardAugmented(this.valX, undefined, undefined, safe?.layers), this.valT);
+        const rows = [...tf.unstack(tf.sum(this.sums!, 2)), tf.sum(loss, 1), ...(correct ? [tf.sum(correct, 1)] : [])];
+        return tf.concat([...rows, ...(safe ? [safe.finite] : [])]);
+      });
+      const values = await packed.data();
+      packed.dispose();
+      tf.tidy(() => this.sums!.assign(tf.zerosLike(this.sums!)));
+      // Rows as stacked: regression has no right-prediction rows.
+      const row = classification ? [0, 1, 2, 3] : [0, -1, 1, -1];
+      const finite = (p: number) => !guarded || values[(classification ? 4 : 2) * P + p] === 1;
+      at = (k, p) => (row[k] < 0 ? 0 : k === 2 && !finite(p) ? Infinity : values[row[k] * P + p]);
+    }
+    const seen = this.seen;
+    this.seen = 0;
     const metric = (lossSum: number, correct: number, n: number, total: number) =>
       classification ? correct / n : 1 - lossSum / Math.max(total, 1e-12);
-    const trainLoss = (p: number) => at(0, p) / seen;
-    const valOffset = classification ? 2 : 1;
-    const finite = (p: number) => !guarded || at(valOffset + (classification ? 2 : 1), p) === 1;
+    const members = Array.from({ length: P }, (_, p) => p);
     return [
-      ...Array.from({ length: P }, (_, p) => trainLoss(p)),
-      ...Array.from({ length: P }, (_, p) => metric(at(0, p), classification ? at(1, p) : 0, seen, this.totals[0])),
-      ...Array.from({ length: P }, (_, p) => (finite(p) ? at(valOffset, p) / nVal : Infinity)),
-      ...Array.from({ length: P }, (_, p) => metric(at(valOffset, p), classification ? at(valOffset + 1, p) : 0, nVal, this.totals[1])),
+      ...members.map((p) => at(0, p) / seen),
+      ...members.map((p) => metric(at(0, p), at(1, p), seen, this.totals[0])),
+      ...members.map((p) => at(2, p) / nVal),
+      ...members.map((p) => metric(at(2, p), at(3, p), nVal, this.totals[1])),
     ];
   }
 }

@@ -45,6 +45,45 @@ function scratchOf(plan: FusedPlan): Scratch {
   return scratch;
 }
 
+/** Whether the last point {@link pointLoss} scored was predicted right (1) or not (0). */
+const point = { right: 0 };
+
+/**
+ * The loss of one point from its logits `z[at…at + K)` and encoded targets `t[tAt…]` (see
+ * encodeTargets), as pointLosses computes it, with whether it is right in {@link point}; with
+ * `scale` > 0 the logits are overwritten with scale·dL/dz.
+ */
+function pointLoss(kind: FusedPlan['kind'], K: number, z: Float64Array, at: number, t: Float32Array, tAt: number, scale: number): number {
+  if (kind === 'binary') {
+    const u = t[tAt];
+    const q = z[at] * u;
+    point.right = q < 0 ? 1 : 0;
+    if (scale > 0) z[at] = u * (1 / (1 + Math.exp(-q))) * scale;
+    return Math.max(q, 0) + Math.log1p(Math.exp(-Math.abs(q)));
+  }
+  if (kind === 'regression') {
+    const residual = z[at] - t[tAt];
+    point.right = 0;
+    if (scale > 0) z[at] = 2 * residual * scale;
+    return residual * residual;
+  }
+  let top = 0, label = 0;
+  for (let k = 1; k < K; k++) {
+    if (z[at + k] > z[at + top]) top = k;
+    if (t[tAt + k] > t[tAt + label]) label = k;
+  }
+  const max = z[at + top];
+  let total = 0, dot = 0;
+  for (let k = 0; k < K; k++) {
+    total += Math.exp(z[at + k] - max);
+    dot += t[tAt + k] * z[at + k];
+  }
+  const lse = max + Math.log(total);
+  point.right = top === label ? 1 : 0;
+  if (scale > 0) for (let k = 0; k < K; k++) z[at + k] = (Math.exp(z[at + k] - lse) - t[tAt + k]) * scale;
+  return lse - dot;
+}
+
 const column = (name: (typeof HYPER_COLUMNS)[number]) => HYPER_COLUMNS.indexOf(name);
 
 /**
@@ -98,36 +137,9 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
       }
     }
     let lossSum = 0, correctSum = 0;
-    const logits = d[L];
     for (let b = 0; b < rows; b++) {
-      const t = (rowBase + b) * targetWidth;
-      if (plan.kind === 'binary') {
-        const u = a.t[t];
-        const q = logits[b] * u;
-        lossSum += Math.max(q, 0) + Math.log1p(Math.exp(-Math.abs(q)));
-        if (q < 0) correctSum++;
-        logits[b] = u * (1 / (1 + Math.exp(-q))) * scale;
-      } else if (plan.kind === 'multiclass') {
-        let top = 0, label = 0;
-        for (let k = 1; k < K; k++) {
-          if (logits[b * K + k] > logits[b * K + top]) top = k;
-          if (a.t[t + k] > a.t[t + label]) label = k;
-        }
-        const max = logits[b * K + top];
-        let total = 0, dot = 0;
-        for (let k = 0; k < K; k++) {
-          total += Math.exp(logits[b * K + k] - max);
-          dot += a.t[t + k] * logits[b * K + k];
-        }
-        const lse = max + Math.log(total);
-        lossSum += lse - dot;
-        if (top === label) correctSum++;
-        for (let k = 0; k < K; k++) logits[b * K + k] = (Math.exp(logits[b * K + k] - lse) - a.t[t + k]) * scale;
-      } else {
-        const residual = logits[b] - a.t[t];
-        lossSum += residual * residual;
-        logits[b] = 2 * residual * scale;
-      }
+      lossSum += pointLoss(plan.kind, K, d[L], b * K, a.t, (rowBase + b) * targetWidth, scale);
+      correctSum += point.right;
     }
     for (let l = L; l >= 0; l--) {
       const [I, O] = widths[l];
@@ -188,6 +200,44 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
     }
     out[base + plan.sums] = (w.fresh ? 0 : s[base + plan.sums]) + lossSum;
     out[base + plan.sums + 1] = (w.fresh ? 0 : s[base + plan.sums + 1]) + correctSum;
+  }
+  return out;
+}
+
+/**
+ * Every member's epoch sums and its validation loss and right predictions summed over the `n`
+ * rows of `x` (with a column of ones) and their encoded targets `t`, as [P, 4]: train loss,
+ * train right, validation loss, validation right. One row at a time through the network.
+ */
+export function cpuFusedEvaluate(plan: FusedPlan, state: Float32Array, width: number, x: Float32Array, t: Float32Array, n: number): Float32Array {
+  const { widths } = plan;
+  const L = widths.length - 1;
+  const K = widths[L][1];
+  const targetWidth = plan.kind === 'multiclass' ? K : 1;
+  const largest = Math.max(...widths.flat());
+  let input = new Float64Array(largest);
+  let output = new Float64Array(largest);
+  const out = new Float32Array(plan.members * 4);
+  for (let p = 0; p < plan.members; p++) {
+    const base = p * width;
+    let lossSum = 0, rightSum = 0;
+    for (let row = 0; row < n; row++) {
+      for (let i = 0; i < widths[0][0]; i++) input[i] = x[row * (widths[0][0] + 1) + i];
+      for (let l = 0; l <= L; l++) {
+        const [I, O] = widths[l];
+        const off = base + plan.offsets[l];
+        const f = l < L ? KERNEL_ACTIVATIONS[plan.activations[l]].f : null;
+        for (let j = 0; j < O; j++) {
+          let sum = state[off + I * O + j];
+          for (let i = 0; i < I; i++) sum += input[i] * state[off + i * O + j];
+          output[j] = f ? f(NUMBER_MATH, sum) : sum;
+        }
+        [input, output] = [output, input];
+      }
+      lossSum += pointLoss(plan.kind, K, input, 0, t, row * targetWidth, 0);
+      rightSum += point.right;
+    }
+    out.set([state[base + plan.sums], state[base + plan.sums + 1], lossSum, rightSum], p * 4);
   }
   return out;
 }

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkParams } from '../../model/network';
-import { cpuFusedStep } from './cpu-kernel';
+import { cpuFusedEvaluate, cpuFusedStep } from './cpu-kernel';
 import { HYPER_COLUMNS, type FusedPlan, type StepWindow } from './plan';
-import { fusedStepProgram, webgpuWidth } from './webgpu-kernel';
+import { fusedEvaluateProgram, fusedStepProgram, webgpuWidth } from './webgpu-kernel';
 
-/** The tfjs kernel of a fused training step, registered for the backends below. */
+/** The tfjs kernels of a fused training step and of the fused evaluation, registered for the backends below. */
 const FUSED_STEP = 'TunelabFusedStep';
+const FUSED_EVALUATE = 'TunelabFusedEvaluate';
 
 /** The backends with a fused step; the others train with batched tensor operations. */
 export const FUSED_BACKENDS = ['cpu', 'webgpu'] as const;
@@ -28,6 +29,13 @@ interface StepAttrs extends StepWindow {
   width: number;
 }
 
+/** An evaluation's attributes: the plan, the state's width and the validation rows. */
+interface EvaluateAttrs {
+  plan: FusedPlan;
+  width: number;
+  rows: number;
+}
+
 function registerKernels(): void {
   if (tf.getKernel(FUSED_STEP, 'cpu')) return;
   tf.registerKernel({
@@ -42,6 +50,26 @@ function registerKernels(): void {
         corrections: values('corrections'), masks: inputs.masks ? values('masks') : null,
       }, window);
       return cpu.makeTensorInfo([plan.members, width], 'float32', state);
+    },
+  });
+  tf.registerKernel({
+    kernelName: FUSED_EVALUATE,
+    backendName: 'cpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const cpu = backend as CpuBackend;
+      const values = (name: string) => cpu.data.get((inputs[name] as tf.TensorInfo).dataId).values;
+      const { plan, width, rows } = attrs as unknown as EvaluateAttrs;
+      const sums = cpuFusedEvaluate(plan, values('state'), width, values('x'), values('t'), rows);
+      return cpu.makeTensorInfo([plan.members, 4], 'float32', sums);
+    },
+  });
+  tf.registerKernel({
+    kernelName: FUSED_EVALUATE,
+    backendName: 'webgpu',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { plan, rows } = attrs as unknown as EvaluateAttrs;
+      const order = ['state', 'x', 't'].map((name) => inputs[name] as tf.TensorInfo);
+      return (backend as WebGPUBackend).runWebGPUProgram(fusedEvaluateProgram(plan), order, 'float32', [{ type: 'int32', data: [rows] }]);
     },
   });
   tf.registerKernel({
@@ -144,9 +172,14 @@ export class FusedStep {
     this.state = next;
   }
 
-  /** The epoch's sums, [rows, P]: of the loss, then (with `rows` 2) of the right predictions. */
-  sums(rows: 1 | 2): tf.Tensor {
-    return tf.transpose(tf.slice(this.state, [0, this.plan.sums], [this.plan.members, rows]));
+  /**
+   * Every member's epoch sums and its validation sums on `rows` rows `x` (with a column of
+   * ones) and encoded targets `t`, in one kernel: [P, 4] of train loss, train right,
+   * validation loss and validation right, each summed over its points.
+   */
+  evaluate(x: tf.Tensor, t: tf.Tensor, rows: number): tf.Tensor2D {
+    const attrs = { plan: this.plan, width: this.width, rows } as unknown as tf.NamedAttrMap;
+    return tf.engine().runKernel(FUSED_EVALUATE, { state: this.state, x, t }, attrs) as tf.Tensor2D;
   }
 
   /** Each member's learning rate from now on (zero for a member that no longer trains). */

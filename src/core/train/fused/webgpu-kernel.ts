@@ -6,9 +6,9 @@ import { KERNEL_ACTIVATIONS, WGSL_MATH, wgslFloat } from './scalar-math';
 const THREADS = 64;
 
 /**
- * Where a member's working values sit after its record, in the state's row: each hidden
- * layer's pre-activations and activations [B, units], each layer's dL/dz [B, out], and the
- * gradient of every parameter. The kernel writes them into its output before reading them.
+ * A member's working values: each hidden layer's pre-activations and activations [B, units],
+ * each layer's dL/dz [B, out], and the gradient of every parameter, as offsets into one
+ * scratch area. The kernel writes them before reading them.
  */
 export function scratchLayout(plan: FusedPlan) {
   const B = plan.batch;
@@ -21,7 +21,10 @@ export function scratchLayout(plan: FusedPlan) {
   return { z, a, d, grad, size };
 }
 
-/** The state's row width on WebGPU: the record, then the scratch. */
+/**
+ * The state's row width on WebGPU: the record, then the scratch. (In workgroup memory the
+ * scratch made a step twice as slow on SwiftShader, and the parameters no faster.)
+ */
 export function webgpuWidth(plan: FusedPlan): number {
   return plan.record + scratchLayout(plan).size;
 }
@@ -47,52 +50,99 @@ export function fusedStepShader(plan: FusedPlan): string {
   const sc = scratchLayout(plan);
   const slots = rule.slots.length;
   const barrier = 'storageBarrier(); workgroupBarrier();';
-  const hidden = (l: number) => `result[scr + ${sc.a[l]} + b * ${widths[l][1]} + i]${plan.dropout ? ` * M[${maskBase(plan, l)} + (p * rows + b) * ${widths[l][1]} + i]` : ''}`;
-  const input = (l: number) => (l === 0 ? `X[(xRow + b) * ${F1} + i]` : hidden(l - 1));
+  /** The member's parameter at `index` (from its record's start), and its scratch value at `offset` + `index`. */
+  const param = (index: string) => `S[base + ${index}]`;
+  const scratch = (offset: number, index: string) => `result[scr + ${offset} + ${index}]`;
+  const mask = (l: number, b: string, i: string) => (plan.dropout ? ` * M[${maskBase(plan, l)} + (p * rows + ${b}) * ${widths[l][1]} + ${i}]` : '');
+  /** Layer l's input at row `b`, column `i`: the batch's features, or the hidden layer below after dropout. */
+  const input = (l: number, b = 'b', i = 'i') =>
+    l === 0 ? `X[(xRow + ${b}) * ${F1} + ${i}]` : `${scratch(sc.a[l - 1], `(${b}) * ${widths[l - 1][1]} + ${i}`)}${mask(l - 1, b, i)}`;
+  // Row-parallel loops give each thread two rows (the second past the batch's end when rows
+  // is odd: computed, never stored) and R adjacent columns: each value loaded serves several
+  // multiply-adds, which is what a step costs on SwiftShader.
+  const pair = [0, 1];
+  const guarded = (row: number, statements: string) => (row === 0 ? statements : `if (b + 1 < rows) {\n        ${statements}\n      }`);
   const lines: string[] = [];
   widths.forEach(([I, O], l) => {
-    const off = `base + ${plan.offsets[l]}`;
-    const store =
-      l < L
-        ? `result[scr + ${sc.z[l]} + k] = sum;\n      result[scr + ${sc.a[l]} + k] = ${KERNEL_ACTIVATIONS[plan.activations[l]].f(WGSL_MATH, 'sum')};`
-        : `result[scr + ${sc.d[l]} + k] = sum;`;
+    const off = plan.offsets[l];
+    // Each thread computes R adjacent outputs of a row: every input it loads serves R of them.
+    const R = block(O);
+    const rs = Array.from({ length: R }, (_, r) => r);
+    const store = (row: number) =>
+      rs
+        .map((r) => {
+          const at = `(b + ${row}) * ${O} + j + ${r}`;
+          const value = `s${row}_${r}`;
+          return l < L
+            ? `${scratch(sc.z[l], at)} = ${value};\n        ${scratch(sc.a[l], at)} = ${KERNEL_ACTIVATIONS[plan.activations[l]].f(WGSL_MATH, value)};`
+            : `${scratch(sc.d[l], at)} = ${value};`;
+        })
+        .join('\n        ');
     lines.push(`
-    for (var k = tid; k < rows * ${O}; k += ${THREADS}) {
-      let b = k / ${O};
-      let j = k % ${O};
-      var sum = S[${off} + ${I * O} + j];
-      for (var i = 0; i < ${I}; i++) { sum += ${input(l)} * S[${off} + i * ${O} + j]; }
-      ${store}
+    for (var k = tid; k < ((rows + 1) / 2) * ${O / R}; k += ${THREADS}) {
+      let b = (k / ${O / R}) * 2;
+      let j = (k % ${O / R}) * ${R};
+      ${pair.flatMap((row) => rs.map((r) => `var s${row}_${r} = ${param(`${off + I * O} + j + ${r}`)};`)).join(' ')}
+      for (var i = 0; i < ${I}; i++) {
+        let v0 = ${input(l, 'b')};
+        let v1 = ${input(l, 'b + 1')};
+        ${rs.map((r) => `let w${r} = ${param(`${off} + i * ${O} + j + ${r}`)}; s0_${r} += v0 * w${r}; s1_${r} += v1 * w${r};`).join('\n        ')}
+      }
+      ${pair.map((row) => guarded(row, store(row))).join('\n      ')}
     }
     ${barrier}`);
   });
-  lines.push(lossCode(plan, sc.d[L], K));
+  lines.push(lossCode(plan, (k) => scratch(sc.d[L], `b * ${K} + ${k}`)));
   for (let l = L; l >= 0; l--) {
     const [I, O] = widths[l];
+    const dz = (b: string, j: string) => scratch(sc.d[l], `(${b}) * ${O} + ${j}`);
+    const R = block(O);
+    const rs = Array.from({ length: R }, (_, r) => r);
+    // dW[i, j] = Σ_b h[b, i]·dz[b, j] in blocks of RI × R, then the bias row Σ_b dz[b, j].
+    const RI = block(I);
+    const ris = Array.from({ length: RI }, (_, q) => q);
+    const grad = (i: string, r: number) => scratch(sc.grad + plan.offsets[l], `(${i}) * ${O} + j + ${r}`);
     lines.push(`
-    for (var k = tid; k < ${(I + 1) * O}; k += ${THREADS}) {
-      let i = k / ${O};
-      let j = k % ${O};
-      var g = 0.0f;
-      if (i < ${I}) {
-        for (var b = 0; b < rows; b++) { g += ${input(l)} * result[scr + ${sc.d[l]} + b * ${O} + j]; }
-      } else {
-        for (var b = 0; b < rows; b++) { g += result[scr + ${sc.d[l]} + b * ${O} + j]; }
+    for (var k = tid; k < ${(I / RI) * (O / R)}; k += ${THREADS}) {
+      let i = (k / ${O / R}) * ${RI};
+      let j = (k % ${O / R}) * ${R};
+      ${ris.flatMap((q) => rs.map((r) => `var g${q}_${r} = 0.0f;`)).join(' ')}
+      for (var b = 0; b < rows; b++) {
+        ${rs.map((r) => `let d${r} = ${dz('b', `j + ${r}`)};`).join(' ')}
+        ${ris.map((q) => `let v${q} = ${input(l, 'b', `i + ${q}`)}; ${rs.map((r) => `g${q}_${r} += v${q} * d${r};`).join(' ')}`).join('\n        ')}
       }
-      result[scr + ${sc.grad + plan.offsets[l]} + k] = g;
+      ${ris.flatMap((q) => rs.map((r) => `${grad(`i + ${q}`, r)} = g${q}_${r};`)).join('\n      ')}
+    }
+    for (var k = tid; k < ${O / R}; k += ${THREADS}) {
+      let j = k * ${R};
+      ${rs.map((r) => `var g${r} = 0.0f;`).join(' ')}
+      for (var b = 0; b < rows; b++) { ${rs.map((r) => `g${r} += ${dz('b', `j + ${r}`)};`).join(' ')} }
+      ${rs.map((r) => `${grad(`${I}`, r)} = g${r};`).join('\n      ')}
     }`);
     if (l > 0) {
-      const below = KERNEL_ACTIVATIONS[plan.activations[l - 1]].grad(WGSL_MATH, 'a', 'z');
-      const mask = plan.dropout ? ` * M[${maskBase(plan, l - 1)} + (p * rows + b) * ${I} + i]` : '';
+      const Ri = block(I);
+      const ri = Array.from({ length: Ri }, (_, r) => r);
+      const below = (r: number) => KERNEL_ACTIVATIONS[plan.activations[l - 1]].grad(WGSL_MATH, `a${r}`, `z${r}`);
+      const back = (row: number) =>
+        ri
+          .map((r) => {
+            const at = `(b + ${row}) * ${I} + i + ${r}`;
+            return `let a${r} = ${scratch(sc.a[l - 1], at)};
+        let z${r} = ${scratch(sc.z[l - 1], at)};
+        ${scratch(sc.d[l - 1], at)} = dh${row}_${r}${mask(l - 1, `b + ${row}`, `i + ${r}`)} * ${below(r)};`;
+          })
+          .join('\n        ');
       lines.push(`
-    for (var k = tid; k < rows * ${I}; k += ${THREADS}) {
-      let b = k / ${I};
-      let i = k % ${I};
-      var dh = 0.0f;
-      for (var j = 0; j < ${O}; j++) { dh += result[scr + ${sc.d[l]} + b * ${O} + j] * S[base + ${plan.offsets[l]} + i * ${O} + j]; }
-      let a = result[scr + ${sc.a[l - 1]} + k];
-      let z = result[scr + ${sc.z[l - 1]} + k];
-      result[scr + ${sc.d[l - 1]} + k] = dh${mask} * ${below};
+    for (var k = tid; k < ((rows + 1) / 2) * ${I / Ri}; k += ${THREADS}) {
+      let b = (k / ${I / Ri}) * 2;
+      let i = (k % ${I / Ri}) * ${Ri};
+      ${pair.flatMap((row) => ri.map((r) => `var dh${row}_${r} = 0.0f;`)).join(' ')}
+      for (var j = 0; j < ${O}; j++) {
+        let d0 = ${dz('b', 'j')};
+        let d1 = ${dz('b + 1', 'j')};
+        ${ri.map((r) => `let w${r} = ${param(`${plan.offsets[l]} + (i + ${r}) * ${O} + j`)}; dh0_${r} += d0 * w${r}; dh1_${r} += d1 * w${r};`).join('\n        ')}
+      }
+      ${pair.map((row) => guarded(row, `{\n        ${back(row)}\n      }`)).join('\n      ')}
     }`);
     }
     lines.push(`    ${barrier}`);
@@ -100,14 +150,14 @@ export function fusedStepShader(plan: FusedPlan): string {
   const hy = (name: (typeof HYPER_COLUMNS)[number]) => `H[p * ${HYPER_COLUMNS.length} + ${HYPER_COLUMNS.indexOf(name)}]`;
   const isWeight = widths.map(([I, O], l) => `(k >= ${plan.offsets[l]} && k < ${plan.offsets[l] + I * O})`).join(' || ');
   const penalty = plan.penalties
-    ? `if (${isWeight}) { let v = S[base + k]; g += ${hy('l1')} * sign(v) + ${hy('twoL2')} * v; }`
+    ? `if (${isWeight}) { let v = ${param('k')}; g += ${hy('l1')} * sign(v) + ${hy('twoL2')} * v; }`
     : '';
   lines.push(`
     var squares = 0.0f;
     for (var k = tid; k < ${plan.params}; k += ${THREADS}) {
-      var g = result[scr + ${sc.grad} + k];
+      var g = ${scratch(sc.grad, 'k')};
       ${penalty}
-      result[scr + ${sc.grad} + k] = g;
+      ${scratch(sc.grad, 'k')} = g;
       squares += g * g;
     }
     clip[tid] = squares;
@@ -131,8 +181,8 @@ export function fusedStepShader(plan: FusedPlan): string {
   lines.push(`
     ${registers.join('\n    ')}
     for (var k = tid; k < ${plan.params}; k += ${THREADS}) {
-      let r0 = S[base + k];
-      let r1 = result[scr + ${sc.grad} + k] * factor;
+      let r0 = ${param('k')};
+      let r1 = ${scratch(sc.grad, 'k')} * factor;
       ${rule.slots.map((_, q) => `let r${2 + q} = S[base + ${plan.params * (1 + q)} + k];`).join('\n      ')}
       ${code.join('\n      ')}
       result[base + k] = r${rule.theta};
@@ -166,52 +216,154 @@ export function fusedStepShader(plan: FusedPlan): string {
   }`;
 }
 
+/** How many adjacent outputs one thread computes in a loop over n of them: 4, 2 or 1, a divisor of n. */
+function block(n: number): number {
+  return n % 4 === 0 ? 4 : n % 2 === 0 ? 2 : 1;
+}
+
 /** Offset of hidden layer l's masks in the step's mask input. */
 function maskBase(plan: FusedPlan, l: number): string {
   const before = plan.widths.slice(0, l).reduce((sum, [, units]) => sum + units, 0);
   return `${plan.members} * rows * ${before}`;
 }
 
-/** Each point's loss, whether it is right, and its dL/dz in place of its logits; the sums into `partial`. */
-function lossCode(plan: FusedPlan, d: number, K: number): string {
-  const width = plan.kind === 'multiclass' ? K : 1;
-  const body =
-    plan.kind === 'binary'
-      ? `let u = T[t];
-      let q = result[at] * u;
+/**
+ * Statements adding one point's loss to `lossPart` and whether it is right to `correctPart`,
+ * from its logits `z(k)` and encoded targets `t(k)`, as pointLosses computes them; with
+ * `gradient`, the logits are overwritten with scale·dL/dz (`scale` in scope).
+ */
+function pointLossCode(plan: FusedPlan, z: (k: string) => string, t: (k: string) => string, gradient: boolean): string {
+  const K = plan.widths[plan.widths.length - 1][1];
+  const write = (statement: string) => (gradient ? statement : '');
+  if (plan.kind === 'binary') {
+    return `{
+      let u = ${t('0')};
+      let q = ${z('0')} * u;
       lossPart += max(q, 0.0f) + log(1.0f + exp(-abs(q)));
       correctPart += select(0.0f, 1.0f, q < 0.0f);
-      result[at] = u / (1.0f + exp(-q)) * scale;`
-      : plan.kind === 'multiclass'
-        ? `var top = 0;
+      ${write(`${z('0')} = u / (1.0f + exp(-q)) * scale;`)}
+    }`;
+  }
+  if (plan.kind === 'regression') {
+    return `{
+      let residual = ${z('0')} - ${t('0')};
+      lossPart += residual * residual;
+      ${write(`${z('0')} = 2.0f * residual * scale;`)}
+    }`;
+  }
+  return `{
+      var top = 0;
       var label = 0;
       for (var k = 1; k < ${K}; k++) {
-        if (result[at + k] > result[at + top]) { top = k; }
-        if (T[t + k] > T[t + label]) { label = k; }
+        if (${z('k')} > ${z('top')}) { top = k; }
+        if (${t('k')} > ${t('label')}) { label = k; }
       }
-      let high = result[at + top];
+      let high = ${z('top')};
       var total = 0.0f;
       var dot = 0.0f;
-      for (var k = 0; k < ${K}; k++) { total += exp(result[at + k] - high); dot += T[t + k] * result[at + k]; }
+      for (var k = 0; k < ${K}; k++) { total += exp(${z('k')} - high); dot += ${t('k')} * ${z('k')}; }
       let lse = high + log(total);
       lossPart += lse - dot;
       correctPart += select(0.0f, 1.0f, top == label);
-      for (var k = 0; k < ${K}; k++) { result[at + k] = (exp(result[at + k] - lse) - T[t + k]) * scale; }`
-        : `let residual = result[at] - T[t];
-      lossPart += residual * residual;
-      result[at] = 2.0f * residual * scale;`;
+      ${write(`for (var k = 0; k < ${K}; k++) { ${z('k')} = (exp(${z('k')} - lse) - ${t('k')}) * scale; }`)}
+    }`;
+}
+
+/** Each point's loss, whether it is right, and its dL/dz in place of its logits `z(k)` (point b); the sums into `partial`. */
+function lossCode(plan: FusedPlan, z: (k: string) => string): string {
+  const K = plan.widths[plan.widths.length - 1][1];
+  const width = plan.kind === 'multiclass' ? K : 1;
   return `
     let scale = 1.0f / f32(rows);
     var lossPart = 0.0f;
     var correctPart = 0.0f;
     for (var b = tid; b < rows; b += ${THREADS}) {
-      let at = scr + ${d} + b * ${K};
       let t = (xRow + b) * ${width};
-      ${body}
+      ${pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}
     }
     partial[tid] = lossPart;
     partial[${THREADS} + tid] = correctPart;
     storageBarrier(); workgroupBarrier();`;
+}
+
+/**
+ * The WGSL of the fused evaluation, one workgroup per member and one validation row per
+ * thread at a time, through the network in two private arrays: as `cpuFusedEvaluate`.
+ */
+export function fusedEvaluateShader(plan: FusedPlan): string {
+  const { widths } = plan;
+  const L = widths.length - 1;
+  const K = widths[L][1];
+  const largest = Math.max(...widths.flat());
+  const layers = widths.map(([I, O], l) => {
+    const [from, to] = l % 2 === 0 ? ['h0', 'h1'] : ['h1', 'h0'];
+    const f = l < L ? KERNEL_ACTIVATIONS[plan.activations[l]].f(WGSL_MATH, 'sum') : 'sum';
+    return `
+      for (var j = 0; j < ${O}; j++) {
+        var sum = S[base + ${plan.offsets[l] + I * O} + j];
+        for (var i = 0; i < ${I}; i++) { sum += ${from}[i] * S[base + ${plan.offsets[l]} + i * ${O} + j]; }
+        ${to}[j] = ${f};
+      }`;
+  });
+  const logits = L % 2 === 0 ? 'h1' : 'h0';
+  return `
+  var<workgroup> partial: array<f32, ${2 * THREADS}>;
+
+  fn stableTanh(x: f32) -> f32 {
+    let e = exp(-2.0f * abs(x));
+    return sign(x) * (1.0f - e) / (1.0f + e);
+  }
+
+  fn main(index: i32) {
+    let p = i32(workgroupId.x);
+    let tid = i32(localIndex);
+    let base = p * ${webgpuWidth(plan)};
+    var h0: array<f32, ${largest}>;
+    var h1: array<f32, ${largest}>;
+    var lossPart = 0.0f;
+    var correctPart = 0.0f;
+    for (var row = tid; row < uniforms.rows; row += ${THREADS}) {
+      for (var i = 0; i < ${widths[0][0]}; i++) { h0[i] = V[row * ${widths[0][0] + 1} + i]; }
+      ${layers.join('')}
+      let t = row * ${plan.kind === 'multiclass' ? K : 1};
+      ${pointLossCode(plan, (k) => `${logits}[${k}]`, (k) => `W[t + ${k}]`, false)}
+    }
+    partial[tid] = lossPart;
+    partial[${THREADS} + tid] = correctPart;
+    workgroupBarrier();
+    if (tid == 0) {
+      var lossSum = 0.0f;
+      var correctSum = 0.0f;
+      for (var q = 0; q < ${THREADS}; q++) { lossSum += partial[q]; correctSum += partial[${THREADS} + q]; }
+      result[p * 4] = S[base + ${plan.sums}];
+      result[p * 4 + 1] = S[base + ${plan.sums + 1}];
+      result[p * 4 + 2] = lossSum;
+      result[p * 4 + 3] = correctSum;
+    }
+  }`;
+}
+
+/** The key of a plan's shaders in tfjs' pipeline cache. */
+function planKey(plan: FusedPlan): string {
+  return JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, plan.members, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.clipNorm]);
+}
+
+/**
+ * The WebGPU program of the fused evaluation, for runWebGPUProgram with the validation rows
+ * as its one uniform. (A shader must read its uniforms: WebGPU's automatic layout drops an
+ * unread binding, and the dispatch of tfjs' bind group then fails without a word.)
+ */
+export function fusedEvaluateProgram(plan: FusedPlan) {
+  return {
+    variableNames: ['S', 'V', 'W'],
+    outputShape: [plan.members, 4],
+    shaderKey: `tunelabFusedEvaluate_${planKey(plan)}`,
+    uniforms: 'rows : i32,',
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [plan.members, 1, 1] as [number, number, number],
+    workgroupSize: [THREADS, 1, 1] as [number, number, number],
+    getUserCode: () => fusedEvaluateShader(plan),
+  };
 }
 
 /** The WebGPU program of a fused step, in the shape tfjs-backend-webgpu's runWebGPUProgram takes. */
@@ -219,7 +371,7 @@ export function fusedStepProgram(plan: FusedPlan) {
   return {
     variableNames: webgpuInputs(plan),
     outputShape: [plan.members, webgpuWidth(plan)],
-    shaderKey: `tunelabFusedStep_${JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, plan.members, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.clipNorm])}`,
+    shaderKey: `tunelabFusedStep_${planKey(plan)}`,
     dispatchLayout: { x: [0, 1] },
     dispatch: [plan.members, 1, 1] as [number, number, number],
     workgroupSize: [THREADS, 1, 1] as [number, number, number],
