@@ -1,4 +1,5 @@
-import { beforeAll, expect } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { selectBackend } from '../../src/runtime/backend';
 import { describeFusedStep } from '../support/fused-cases';
 
@@ -7,4 +8,18 @@ beforeAll(async () => {
   expect((await selectBackend('webgpu')).name).toBe('webgpu');
 });
 
+// As the adapter is: 4 threads a workgroup on SwiftShader.
 describeFusedStep('webgpu');
+
+describe('with the 64 threads a workgroup of a hardware GPU', () => {
+  let architecture: string | undefined;
+  const info = () => (tf.engine().findBackend('webgpu') as unknown as { adapterInfo: { architecture?: string } }).adapterInfo;
+  beforeAll(() => {
+    architecture = info().architecture;
+    info().architecture = 'a hardware GPU';
+  });
+  afterAll(() => {
+    info().architecture = architecture;
+  });
+  describeFusedStep('webgpu');
+});

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkParams } from '../../model/network';
 import { cpuFusedEvaluate, cpuFusedStep } from './cpu-kernel';
 import { HYPER_COLUMNS, type FusedPlan, type StepWindow } from './plan';
-import { fusedEvaluateProgram, fusedStepProgram, webgpuWidth } from './webgpu-kernel';
+import { fusedEvaluateProgram, fusedStepProgram, webgpuWidth, workgroupThreads } from './webgpu-kernel';
 
 /** The tfjs kernels of a fused training step and of the fused evaluation, registered for the backends below. */
 const FUSED_STEP = 'TunelabFusedStep';
@@ -20,6 +20,7 @@ interface CpuBackend {
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): tf.TensorInfo;
 }
 interface WebGPUBackend {
+  adapterInfo?: { architecture?: string };
   runWebGPUProgram(program: object, inputs: tf.TensorInfo[], dtype: 'float32', uniforms: { type: string; data: number[] }[]): tf.TensorInfo;
 }
 
@@ -69,7 +70,9 @@ function registerKernels(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { plan, rows } = attrs as unknown as EvaluateAttrs;
       const order = ['state', 'x', 't'].map((name) => inputs[name] as tf.TensorInfo);
-      return (backend as WebGPUBackend).runWebGPUProgram(fusedEvaluateProgram(plan), order, 'float32', [{ type: 'int32', data: [rows] }]);
+      const gpu = backend as WebGPUBackend;
+      const threads = workgroupThreads(gpu.adapterInfo?.architecture);
+      return gpu.runWebGPUProgram(fusedEvaluateProgram(plan, threads), order, 'float32', [{ type: 'int32', data: [rows] }]);
     },
   });
   tf.registerKernel({
@@ -78,7 +81,8 @@ function registerKernels(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { plan, start, rows, fresh, lrFactor } = attrs as unknown as StepAttrs;
       const order = ['state', 'x', 't', 'hypers', 'corrections', ...(plan.dropout ? ['masks'] : [])];
-      return (backend as WebGPUBackend).runWebGPUProgram(fusedStepProgram(plan), order.map((name) => inputs[name] as tf.TensorInfo), 'float32', [
+      const gpu = backend as WebGPUBackend;
+      return gpu.runWebGPUProgram(fusedStepProgram(plan, workgroupThreads(gpu.adapterInfo?.architecture)), order.map((name) => inputs[name] as tf.TensorInfo), 'float32', [
         { type: 'int32', data: [start] }, { type: 'int32', data: [rows] }, { type: 'int32', data: [fresh] }, { type: 'float32', data: [lrFactor] },
       ]);
     },

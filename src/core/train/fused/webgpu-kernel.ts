@@ -2,8 +2,15 @@ import { hyperRegister, RULE_HYPERS, RULE_OPS } from '../../optim/compiled-rule'
 import { HYPER_COLUMNS, type FusedPlan } from './plan';
 import { KERNEL_ACTIVATIONS, WGSL_MATH, wgslFloat } from './scalar-math';
 
-/** Threads of the workgroup that trains one member. */
-const THREADS = 64;
+/**
+ * Threads of the workgroup that trains one member, by adapter: 64 on a GPU (two warps or one
+ * wavefront); 4 on SwiftShader, which runs a workgroup's threads as groups of 4 SIMD lanes on
+ * the CPU and resumes every group at each barrier: a 64-member step of W2 took 7.5 ms with 64
+ * threads and 3.4 ms with 4.
+ */
+export function workgroupThreads(architecture: string | undefined): number {
+  return architecture === 'swiftshader' ? 4 : 64;
+}
 
 /**
  * A member's working values: each hidden layer's pre-activations and activations [B, units],
@@ -42,7 +49,7 @@ export const STEP_UNIFORMS = 'start : i32, rows : i32, fresh : i32, lrFactor : f
  * `cpuFusedStep`, its loops shared among the workgroup's threads, with a barrier between the
  * layers. The update rule is the Optimizer's own, compiled, printed as statements.
  */
-export function fusedStepShader(plan: FusedPlan): string {
+export function fusedStepShader(plan: FusedPlan, threads: number): string {
   const { widths, rule } = plan;
   const L = widths.length - 1;
   const K = widths[L][1];
@@ -79,7 +86,7 @@ export function fusedStepShader(plan: FusedPlan): string {
         })
         .join('\n        ');
     lines.push(`
-    for (var k = tid; k < ((rows + 1) / 2) * ${O / R}; k += ${THREADS}) {
+    for (var k = tid; k < ((rows + 1) / 2) * ${O / R}; k += ${threads}) {
       let b = (k / ${O / R}) * 2;
       let j = (k % ${O / R}) * ${R};
       ${pair.flatMap((row) => rs.map((r) => `var s${row}_${r} = ${param(`${off + I * O} + j + ${r}`)};`)).join(' ')}
@@ -92,7 +99,7 @@ export function fusedStepShader(plan: FusedPlan): string {
     }
     ${barrier}`);
   });
-  lines.push(lossCode(plan, (k) => scratch(sc.d[L], `b * ${K} + ${k}`)));
+  lines.push(lossCode(plan, (k) => scratch(sc.d[L], `b * ${K} + ${k}`), threads));
   for (let l = L; l >= 0; l--) {
     const [I, O] = widths[l];
     const dz = (b: string, j: string) => scratch(sc.d[l], `(${b}) * ${O} + ${j}`);
@@ -103,7 +110,7 @@ export function fusedStepShader(plan: FusedPlan): string {
     const ris = Array.from({ length: RI }, (_, q) => q);
     const grad = (i: string, r: number) => scratch(sc.grad + plan.offsets[l], `(${i}) * ${O} + j + ${r}`);
     lines.push(`
-    for (var k = tid; k < ${(I / RI) * (O / R)}; k += ${THREADS}) {
+    for (var k = tid; k < ${(I / RI) * (O / R)}; k += ${threads}) {
       let i = (k / ${O / R}) * ${RI};
       let j = (k % ${O / R}) * ${R};
       ${ris.flatMap((q) => rs.map((r) => `var g${q}_${r} = 0.0f;`)).join(' ')}
@@ -113,7 +120,7 @@ export function fusedStepShader(plan: FusedPlan): string {
       }
       ${ris.flatMap((q) => rs.map((r) => `${grad(`i + ${q}`, r)} = g${q}_${r};`)).join('\n      ')}
     }
-    for (var k = tid; k < ${O / R}; k += ${THREADS}) {
+    for (var k = tid; k < ${O / R}; k += ${threads}) {
       let j = k * ${R};
       ${rs.map((r) => `var g${r} = 0.0f;`).join(' ')}
       for (var b = 0; b < rows; b++) { ${rs.map((r) => `g${r} += ${dz('b', `j + ${r}`)};`).join(' ')} }
@@ -133,7 +140,7 @@ export function fusedStepShader(plan: FusedPlan): string {
           })
           .join('\n        ');
       lines.push(`
-    for (var k = tid; k < ((rows + 1) / 2) * ${I / Ri}; k += ${THREADS}) {
+    for (var k = tid; k < ((rows + 1) / 2) * ${I / Ri}; k += ${threads}) {
       let b = (k / ${I / Ri}) * 2;
       let i = (k % ${I / Ri}) * ${Ri};
       ${pair.flatMap((row) => ri.map((r) => `var dh${row}_${r} = 0.0f;`)).join(' ')}
@@ -154,7 +161,7 @@ export function fusedStepShader(plan: FusedPlan): string {
     : '';
   lines.push(`
     var squares = 0.0f;
-    for (var k = tid; k < ${plan.params}; k += ${THREADS}) {
+    for (var k = tid; k < ${plan.params}; k += ${threads}) {
       var g = ${scratch(sc.grad, 'k')};
       ${penalty}
       ${scratch(sc.grad, 'k')} = g;
@@ -164,7 +171,7 @@ export function fusedStepShader(plan: FusedPlan): string {
     ${barrier}
     var factor = 1.0f;
     ${plan.clipNorm > 0 ? `var total = 0.0f;
-    for (var q = 0; q < ${THREADS}; q++) { total += clip[q]; }
+    for (var q = 0; q < ${threads}; q++) { total += clip[q]; }
     factor = min(1.0f, ${wgslFloat(plan.clipNorm)} / (sqrt(total) + 1e-6f));` : ''}`);
   const registers = RULE_HYPERS.map((name, k) => {
     const value = name === 'biasCorrection1' || name === 'biasCorrection2' ? `C[p * 2 + ${k - RULE_HYPERS.indexOf('biasCorrection1')}]` : hy(name);
@@ -180,7 +187,7 @@ export function fusedStepShader(plan: FusedPlan): string {
   }
   lines.push(`
     ${registers.join('\n    ')}
-    for (var k = tid; k < ${plan.params}; k += ${THREADS}) {
+    for (var k = tid; k < ${plan.params}; k += ${threads}) {
       let r0 = ${param('k')};
       let r1 = ${scratch(sc.grad, 'k')} * factor;
       ${rule.slots.map((_, q) => `let r${2 + q} = S[base + ${plan.params * (1 + q)} + k];`).join('\n      ')}
@@ -191,14 +198,14 @@ export function fusedStepShader(plan: FusedPlan): string {
     if (tid == 0) {
       var lossSum = 0.0f;
       var correctSum = 0.0f;
-      for (var q = 0; q < ${THREADS}; q++) { lossSum += partial[q]; correctSum += partial[${THREADS} + q]; }
+      for (var q = 0; q < ${threads}; q++) { lossSum += partial[q]; correctSum += partial[${threads} + q]; }
       let keep = select(1.0f, 0.0f, uniforms.fresh != 0);
       result[base + ${plan.sums}] = keep * S[base + ${plan.sums}] + lossSum;
       result[base + ${plan.sums + 1}] = keep * S[base + ${plan.sums + 1}] + correctSum;
     }`);
   return `
-  var<workgroup> partial: array<f32, ${2 * THREADS}>;
-  var<workgroup> clip: array<f32, ${THREADS}>;
+  var<workgroup> partial: array<f32, ${2 * threads}>;
+  var<workgroup> clip: array<f32, ${threads}>;
 
   fn stableTanh(x: f32) -> f32 {
     let e = exp(-2.0f * abs(x));
@@ -270,19 +277,19 @@ function pointLossCode(plan: FusedPlan, z: (k: string) => string, t: (k: string)
 }
 
 /** Each point's loss, whether it is right, and its dL/dz in place of its logits `z(k)` (point b); the sums into `partial`. */
-function lossCode(plan: FusedPlan, z: (k: string) => string): string {
+function lossCode(plan: FusedPlan, z: (k: string) => string, threads: number): string {
   const K = plan.widths[plan.widths.length - 1][1];
   const width = plan.kind === 'multiclass' ? K : 1;
   return `
     let scale = 1.0f / f32(rows);
     var lossPart = 0.0f;
     var correctPart = 0.0f;
-    for (var b = tid; b < rows; b += ${THREADS}) {
+    for (var b = tid; b < rows; b += ${threads}) {
       let t = (xRow + b) * ${width};
       ${pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}
     }
     partial[tid] = lossPart;
-    partial[${THREADS} + tid] = correctPart;
+    partial[${threads} + tid] = correctPart;
     storageBarrier(); workgroupBarrier();`;
 }
 
@@ -290,7 +297,7 @@ function lossCode(plan: FusedPlan, z: (k: string) => string): string {
  * The WGSL of the fused evaluation, one workgroup per member and one validation row per
  * thread at a time, through the network in two private arrays: as `cpuFusedEvaluate`.
  */
-export function fusedEvaluateShader(plan: FusedPlan): string {
+export function fusedEvaluateShader(plan: FusedPlan, threads: number): string {
   const { widths } = plan;
   const L = widths.length - 1;
   const K = widths[L][1];
@@ -307,7 +314,7 @@ export function fusedEvaluateShader(plan: FusedPlan): string {
   });
   const logits = L % 2 === 0 ? 'h1' : 'h0';
   return `
-  var<workgroup> partial: array<f32, ${2 * THREADS}>;
+  var<workgroup> partial: array<f32, ${2 * threads}>;
 
   fn stableTanh(x: f32) -> f32 {
     let e = exp(-2.0f * abs(x));
@@ -322,19 +329,19 @@ export function fusedEvaluateShader(plan: FusedPlan): string {
     var h1: array<f32, ${largest}>;
     var lossPart = 0.0f;
     var correctPart = 0.0f;
-    for (var row = tid; row < uniforms.rows; row += ${THREADS}) {
+    for (var row = tid; row < uniforms.rows; row += ${threads}) {
       for (var i = 0; i < ${widths[0][0]}; i++) { h0[i] = V[row * ${widths[0][0] + 1} + i]; }
       ${layers.join('')}
       let t = row * ${plan.kind === 'multiclass' ? K : 1};
       ${pointLossCode(plan, (k) => `${logits}[${k}]`, (k) => `W[t + ${k}]`, false)}
     }
     partial[tid] = lossPart;
-    partial[${THREADS} + tid] = correctPart;
+    partial[${threads} + tid] = correctPart;
     workgroupBarrier();
     if (tid == 0) {
       var lossSum = 0.0f;
       var correctSum = 0.0f;
-      for (var q = 0; q < ${THREADS}; q++) { lossSum += partial[q]; correctSum += partial[${THREADS} + q]; }
+      for (var q = 0; q < ${threads}; q++) { lossSum += partial[q]; correctSum += partial[${threads} + q]; }
       result[p * 4] = S[base + ${plan.sums}];
       result[p * 4 + 1] = S[base + ${plan.sums + 1}];
       result[p * 4 + 2] = lossSum;
@@ -353,29 +360,29 @@ function planKey(plan: FusedPlan): string {
  * as its one uniform. (A shader must read its uniforms: WebGPU's automatic layout drops an
  * unread binding, and the dispatch of tfjs' bind group then fails without a word.)
  */
-export function fusedEvaluateProgram(plan: FusedPlan) {
+export function fusedEvaluateProgram(plan: FusedPlan, threads: number) {
   return {
     variableNames: ['S', 'V', 'W'],
     outputShape: [plan.members, 4],
-    shaderKey: `tunelabFusedEvaluate_${planKey(plan)}`,
+    shaderKey: `tunelabFusedEvaluate_${threads}_${planKey(plan)}`,
     uniforms: 'rows : i32,',
     dispatchLayout: { x: [0, 1] },
     dispatch: [plan.members, 1, 1] as [number, number, number],
-    workgroupSize: [THREADS, 1, 1] as [number, number, number],
-    getUserCode: () => fusedEvaluateShader(plan),
+    workgroupSize: [threads, 1, 1] as [number, number, number],
+    getUserCode: () => fusedEvaluateShader(plan, threads),
   };
 }
 
 /** The WebGPU program of a fused step, in the shape tfjs-backend-webgpu's runWebGPUProgram takes. */
-export function fusedStepProgram(plan: FusedPlan) {
+export function fusedStepProgram(plan: FusedPlan, threads: number) {
   return {
     variableNames: webgpuInputs(plan),
     outputShape: [plan.members, webgpuWidth(plan)],
-    shaderKey: `tunelabFusedStep_${planKey(plan)}`,
+    shaderKey: `tunelabFusedStep_${threads}_${planKey(plan)}`,
     dispatchLayout: { x: [0, 1] },
     dispatch: [plan.members, 1, 1] as [number, number, number],
-    workgroupSize: [THREADS, 1, 1] as [number, number, number],
+    workgroupSize: [threads, 1, 1] as [number, number, number],
     uniforms: STEP_UNIFORMS,
-    getUserCode: () => fusedStepShader(plan),
+    getUserCode: () => fusedStepShader(plan, threads),
   };
 }
