@@ -4,7 +4,7 @@ import { validateExperiment } from '../core/spec/schema';
 import { crossValidatedResult, groupCompatible, minimizedValue, samplerHistory } from '../core/study/schedule';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
 import { networkIO, parameterShapes } from '../core/model/network';
-import { memberBytes, membersThatFit } from '../core/train/population-memory';
+import { memberBytes, membersThatFit, stepValues } from '../core/train/population-memory';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
@@ -161,7 +161,9 @@ export class StudyRunner {
       const io = networkIO(base.data.kind === 'table' ? data.train.dims : base.model.features.length, data.train.classes);
       const parameters = parameterShapes(base.model, io).reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
       // Folds train on training and validation rows together.
-      const perMember = memberBytes(data.train.n + data.val.n, io, parameters);
+      const hiddenUnits = base.model.hidden.reduce((n, layer) => n + layer.units, 0);
+      const working = stepValues(base.training.batchSize, hiddenUnits, io.outputs, parameters);
+      const perMember = memberBytes(data.train.n + data.val.n, io, parameters, working);
       const deviceGb = (navigator as { deviceMemory?: number }).deviceMemory ?? ASSUMED_DEVICE_GB;
       return membersThatFit(perMember, (deviceGb * 2 ** 30 * MEMORY_SHARE) / workers, MAX_GROUP);
     } catch {

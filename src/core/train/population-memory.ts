@@ -3,15 +3,26 @@ import type { NetworkIO } from '../model/network';
 /**
  * Bytes one member of a population holds on the device while it trains, roughly: its own
  * shuffled copy of the training rows for the epoch (inputs and targets, one-hot for many
- * classes), and its parameters five times over (weights, gradients, two optimizer slots and
- * the best weights kept for early stopping). The rows dominate for tables, the parameters
- * for the small generated sets.
+ * classes), its parameters five times over (weights, two optimizer slots, the best weights
+ * kept for early stopping, and their copy in the network's variables), and twice (the state a
+ * fused step reads and the one it writes) the step's working values `stepValues`: each
+ * layer's pre-activations, activations and gradients for a batch (see {@link stepValues}).
+ * The rows dominate for tables, the parameters and the working values for the small sets.
  *
  * @example
  * memberBytes(700_000, { inputs: 10, outputs: 1 }, 1_000); // 30.8 MB: a million-row table
  */
-export function memberBytes(trainRows: number, io: NetworkIO, parameters: number): number {
-  return 4 * (trainRows * (io.inputs + io.outputs) + 5 * parameters);
+export function memberBytes(trainRows: number, io: NetworkIO, parameters: number, working = 0): number {
+  return 4 * (trainRows * (io.inputs + io.outputs) + 5 * parameters + 2 * working);
+}
+
+/**
+ * The working values of one member's training step: for each of `batch` rows, every hidden
+ * unit's pre-activation, activation and gradient and every output's gradient, and one
+ * gradient per parameter.
+ */
+export function stepValues(batch: number, hiddenUnits: number, outputs: number, parameters: number): number {
+  return batch * (3 * hiddenUnits + outputs) + parameters;
 }
 
 /** How many members of `perMember` bytes fit in `budget` bytes: at least one, at most `upTo`. */
