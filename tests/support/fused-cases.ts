@@ -10,6 +10,7 @@ import { createRng } from '../../src/core/random/prng';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { Trainer } from '../../src/core/train/trainer';
+import { trainToEnd } from './train-to-end';
 
 const base: ExperimentSpec = {
   ...structuredClone(DEFAULT_EXPERIMENT),
@@ -51,15 +52,7 @@ function specFor(problem: keyof typeof DATA, change: (s: ExperimentSpec) => void
 /** Trains to the end on `backend`, fused or with batched operations, and returns every member's course and weights. */
 async function train(specs: ExperimentSpec[], data: SplitDataset, backend: string, fused: boolean) {
   expect(await tf.setBackend(backend)).toBe(true);
-  const trainer = new Trainer(specs, data, { fused });
-  while (!trainer.done) {
-    trainer.stepBatch();
-    if (trainer.atEpochEnd) await trainer.endEpoch();
-  }
-  const weights = await Promise.all(specs.map((_, p) => trainer.weights(p)));
-  const members = trainer.members.map((m) => structuredClone(m));
-  trainer.dispose();
-  return { weights, members };
+  return trainToEnd(new Trainer(specs, data, { fused }));
 }
 
 /**

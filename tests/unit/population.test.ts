@@ -12,6 +12,7 @@ import { dataLoss, encodeTargets, pointLosses, type LossKind } from '../../src/c
 import { NetworkParams, initialParameters, type ForwardTape } from '../../src/core/model/network';
 import type { FeatureId } from '../../src/core/model/types';
 import { createRng } from '../../src/core/random/prng';
+import { trainToEnd } from '../support/train-to-end';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -25,18 +26,7 @@ const base: ExperimentSpec = {
   training: { batchSize: 16, epochs: 6, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
 };
 
-async function train(specs: ExperimentSpec[]) {
-  const data = generatedSplit(base.data as DataSpec);
-  const trainer = new Trainer(specs, data);
-  while (!trainer.done) {
-    trainer.stepBatch();
-    if (trainer.atEpochEnd) await trainer.endEpoch();
-  }
-  const weights = await Promise.all(specs.map((_, p) => trainer.weights(p)));
-  const members = trainer.members.map((m) => structuredClone(m));
-  trainer.dispose();
-  return { weights, members };
-}
+const train = (specs: ExperimentSpec[]) => trainToEnd(new Trainer(specs, generatedSplit(base.data as DataSpec)));
 
 describe('population training', () => {
   const members: ExperimentSpec[] = [

@@ -37,31 +37,35 @@ interface EvaluateAttrs {
   rows: number;
 }
 
+/** A cpu kernel's input arrays by name. */
+function cpuArrays(backend: unknown, inputs: tf.NamedTensorInfoMap): (name: string) => Float32Array {
+  const cpu = backend as CpuBackend;
+  return (name) => cpu.data.get((inputs[name] as tf.TensorInfo).dataId).values;
+}
+
 function registerKernels(): void {
   if (tf.getKernel(FUSED_STEP, 'cpu')) return;
   tf.registerKernel({
     kernelName: FUSED_STEP,
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const cpu = backend as CpuBackend;
-      const values = (name: string) => cpu.data.get((inputs[name] as tf.TensorInfo).dataId).values;
+      const values = cpuArrays(backend, inputs);
       const { plan, width, ...window } = attrs as unknown as StepAttrs;
       const state = cpuFusedStep(plan, {
         state: values('state'), width, x: values('x'), t: values('t'), hypers: values('hypers'),
         corrections: values('corrections'), masks: inputs.masks ? values('masks') : null,
       }, window);
-      return cpu.makeTensorInfo([plan.members, width], 'float32', state);
+      return (backend as CpuBackend).makeTensorInfo([plan.members, width], 'float32', state);
     },
   });
   tf.registerKernel({
     kernelName: FUSED_EVALUATE,
     backendName: 'cpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
-      const cpu = backend as CpuBackend;
-      const values = (name: string) => cpu.data.get((inputs[name] as tf.TensorInfo).dataId).values;
+      const values = cpuArrays(backend, inputs);
       const { plan, width, rows } = attrs as unknown as EvaluateAttrs;
       const sums = cpuFusedEvaluate(plan, values('state'), width, values('x'), values('t'), rows);
-      return cpu.makeTensorInfo([plan.members, 4], 'float32', sums);
+      return (backend as CpuBackend).makeTensorInfo([plan.members, 4], 'float32', sums);
     },
   });
   tf.registerKernel({

@@ -204,20 +204,8 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
       result[base + ${plan.sums}] = keep * S[base + ${plan.sums}] + lossSum;
       result[base + ${plan.sums + 1}] = keep * S[base + ${plan.sums + 1}] + correctSum;
     }`);
-  return `
-  var<workgroup> partial: array<f32, ${2 * threads}>;
-  var<workgroup> clip: array<f32, ${threads}>;
-
-  fn stableTanh(x: f32) -> f32 {
-    let e = exp(-2.0f * abs(x));
-    return sign(x) * (1.0f - e) / (1.0f + e);
-  }
-
-  fn main(index: i32) {
-    let p = i32(workgroupId.x);
-    let tid = i32(localIndex);
+  return `${shaderHead(plan, threads, `var<workgroup> clip: array<f32, ${threads}>;`)}
     let rows = uniforms.rows;
-    let base = p * ${webgpuWidth(plan)};
     let scr = base + ${plan.record};
     let xRow = ${plan.members} * uniforms.start + p * rows;
     ${lines.join('\n')}
@@ -227,6 +215,26 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
 /** How many adjacent outputs one thread computes in a loop over n of them: 4, 2 or 1, a divisor of n. */
 function block(n: number): number {
   return n % 4 === 0 ? 4 : n % 2 === 0 ? 2 : 1;
+}
+
+/**
+ * How both shaders begin: the per-thread sums to reduce (`partial`), any other workgroup
+ * `declarations`, `stableTanh`, and main's member p, thread tid and the member's row `base`.
+ */
+function shaderHead(plan: FusedPlan, threads: number, declarations = ''): string {
+  return `
+  var<workgroup> partial: array<f32, ${2 * threads}>;
+  ${declarations}
+
+  fn stableTanh(x: f32) -> f32 {
+    let e = exp(-2.0f * abs(x));
+    return sign(x) * (1.0f - e) / (1.0f + e);
+  }
+
+  fn main(index: i32) {
+    let p = i32(workgroupId.x);
+    let tid = i32(localIndex);
+    let base = p * ${webgpuWidth(plan)};`;
 }
 
 /** Offset of hidden layer l's masks in the step's mask input. */
@@ -314,18 +322,7 @@ export function fusedEvaluateShader(plan: FusedPlan, threads: number): string {
       }`;
   });
   const logits = L % 2 === 0 ? 'h1' : 'h0';
-  return `
-  var<workgroup> partial: array<f32, ${2 * threads}>;
-
-  fn stableTanh(x: f32) -> f32 {
-    let e = exp(-2.0f * abs(x));
-    return sign(x) * (1.0f - e) / (1.0f + e);
-  }
-
-  fn main(index: i32) {
-    let p = i32(workgroupId.x);
-    let tid = i32(localIndex);
-    let base = p * ${webgpuWidth(plan)};
+  return `${shaderHead(plan, threads)}
     var h0: array<f32, ${largest}>;
     var h1: array<f32, ${largest}>;
     var lossPart = 0.0f;
