@@ -1,10 +1,16 @@
 import * as Comlink from 'comlink';
+import type { TextEncoding } from '../core/data/table/parse';
 import type { ImportProblem, StoredDataset } from '../core/data/table/types';
 import type { ImportWorkerApi } from '../workers/import.worker';
 import type { WriteOutcome } from './store/dataset-store';
 
-/** An imported dataset (and, when it was to be saved, how that went), or why the file could not be imported. */
-export type ImportOutcome = { ok: true; dataset: StoredDataset; saved?: WriteOutcome } | { ok: false; problem: ImportProblem };
+/**
+ * An imported dataset with how its bytes were read (and, when it was to be saved, how that
+ * went), or why the file could not be imported.
+ */
+export type ImportOutcome =
+  | { ok: true; dataset: StoredDataset; encoding: TextEncoding; saved?: WriteOutcome }
+  | { ok: false; problem: ImportProblem };
 
 /** How {@link importCsvFile} reports, stops and saves. */
 export interface ImportOptions {

@@ -102,3 +102,17 @@ test('a practitioner imports a CSV file, checks how it was read, finds it after 
   await page.screenshot({ path: 'test-results/e2e-data-trained.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('a CSV file Excel saved on Windows (Windows-1252) is read with its accents, and the screen says how it was read', async () => {
+  const { page, errors } = await site.newPage();
+  await page.goto(`${site.url}#/data`);
+  const lines = ['ville;habitants', ...Array.from({ length: 12 }, (_, i) => `${i % 2 ? 'Zürich' : 'Genève'};${400 + i}`)];
+  // ü and è as Windows-1252 bytes, which are not UTF-8.
+  const bytes = Buffer.from(Uint8Array.from(lines.join('\r\n'), (ch) => ({ ü: 0xfc, è: 0xe8 })[ch] ?? ch.charCodeAt(0)));
+  await page.setInputFiles('[data-testid=file-input]', { name: 'villes.csv', mimeType: 'text/csv', buffer: bytes });
+  await expect.poll(() => page.textContent('[data-testid=import-note]')).toContain('Read as Windows-1252');
+  expect(await page.locator('[data-testid=import-problem]').count()).toBe(0);
+  expect(await page.locator('[data-testid=preview] tbody tr').first().locator('td').allTextContents()).toEqual(['Genève', '400']);
+  await page.screenshot({ path: 'test-results/e2e-data-1252.png' });
+  expect(errors).toEqual([]);
+});

@@ -142,12 +142,24 @@ describe('parseCsv: malformed input gives a problem with its line', () => {
     expect(p.message).toMatch(/not text/);
   });
 
-  test('a zip file (an .xlsx) is not text; a Latin-1 é is invalid UTF-8 at its line', async () => {
+  test('a zip file (an .xlsx) is not text', async () => {
     const zip = new Uint8Array(4096).map((_, i) => (i < 4 ? [0x50, 0x4b, 0x03, 0x04][i] : (i * 7919) % 251));
     expect(problem(await parseCsv(new Blob([zip]))).message).toMatch(/not text/);
-    const latin1 = new Uint8Array([...new TextEncoder().encode('name,n\nabc,1\ncaf'), 0xe9, ...new TextEncoder().encode(',2\n')]);
-    const p = problem(await parseCsv(new Blob([latin1])));
-    expect(p).toEqual({ line: 3, message: expect.stringMatching(/Line 3 is not valid UTF-8/) });
+  });
+
+  test('a file Excel saved on Windows (Windows-1252) is read as such, across chunks, and says so; UTF-8 stays UTF-8', async () => {
+    // "Zürich;1,5" … in Windows-1252: ü = 0xFC, é = 0xE9, € = 0x80, and a decimal comma.
+    const encode = (text: string) => Uint8Array.from(text, (ch) => ({ ü: 0xfc, é: 0xe9, '€': 0x80 })[ch] ?? ch.charCodeAt(0));
+    const rows = ['ville;prix €', ...Array.from({ length: 40 }, (_, i) => `${i % 2 ? 'Zürich' : 'Café'};${i},5`)];
+    const outcome = await parseCsv(new Blob([encode(rows.join('\r\n'))]), { chunkSize: 64 });
+    expect(outcome.ok && outcome.encoding).toBe('windows-1252');
+    const t = table(outcome);
+    expect(t.columns.map((c) => c.name)).toEqual(['ville', 'prix €']);
+    expect(cells(t.columns[0]).slice(0, 2)).toEqual(['Café', 'Zürich']);
+    expect(cells(t.columns[1]).slice(0, 2)).toEqual([0.5, 1.5]);
+    const utf8 = await parseCsv(new Blob([new TextEncoder().encode(rows.join('\r\n'))]), { chunkSize: 64 });
+    expect(utf8.ok && utf8.encoding).toBe('utf-8');
+    expect(cells(table(utf8).columns[0]).slice(0, 2)).toEqual(['Café', 'Zürich']);
   });
 
   test('a table without any numeric column', async () => {

@@ -9,6 +9,10 @@ import { importCsvFile } from '../../runtime/import-client';
 import { keepData, openDatasetStore, storageInfo, type DatasetStore, type DatasetSummary, type StorageInfo } from '../../runtime/store/dataset-store';
 import { DB_NAME } from '../../runtime/store/run-store';
 
+/** Said beside an import whose bytes were not UTF-8 and were read as Windows-1252. */
+const WINDOWS_1252_NOTE =
+  'Read as Windows-1252 (Western European), since the file is not UTF-8. If letters in the preview look wrong, save it as “CSV UTF-8” and import it again.';
+
 /** An import under way: the file's name and the share read. */
 export interface ImportProgress {
   fileName: string;
@@ -28,6 +32,8 @@ export class DataState {
   importing = $state<ImportProgress | null>(null);
   /** Why the last file could not be imported, shown by the drop zone. */
   importProblem = $state<{ fileName: string; problem: ImportProblem } | null>(null);
+  /** What the last import should tell beside its success: a file read as Windows-1252. */
+  importNote = $state<{ fileName: string; message: string } | null>(null);
   storage = $state<StorageInfo | undefined>(undefined);
   selected = $state.raw<StoredDataset | null>(null);
   /** Whether the selected dataset is in the library, where training loads it from. */
@@ -66,6 +72,7 @@ export class DataState {
     this.abort?.abort();
     const abort = (this.abort = new AbortController());
     this.importProblem = null;
+    this.importNote = null;
     this.importing = { fileName: file.name, fraction: 0 };
     try {
       const outcome = await importCsvFile(file, {
@@ -77,6 +84,7 @@ export class DataState {
         this.importProblem = { fileName: file.name, problem: outcome.problem };
         return;
       }
+      if (outcome.encoding === 'windows-1252') this.importNote = { fileName: file.name, message: WINDOWS_1252_NOTE };
       const saved = outcome.saved ?? { ok: false, message: this.libraryProblem ?? '' };
       if (!saved.ok) this.importProblem = { fileName: file.name, problem: { message: saved.message } };
       this.show(outcome.dataset, saved.ok);

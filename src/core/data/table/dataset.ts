@@ -1,12 +1,13 @@
 import { convertColumn, profileColumn } from './profile';
-import { parseCsv, type ParseOptions } from './parse';
+import { parseCsv, type ParseOptions, type TextEncoding } from './parse';
 import type { ColumnType, ImportProblem, StoredDataset } from './types';
 
 /** What a dataset record says besides its table: everything but `table` and `profiles`. */
 export type DatasetInfo = Omit<StoredDataset, 'table' | 'profiles'>;
 
 /**
- * A library dataset from CSV text: the parsed table and its column profiles, with `info`.
+ * A library dataset from CSV text: the parsed table and its column profiles, with `info`, and
+ * how its bytes were read.
  *
  * @example
  * const made = await datasetFromCsv(file, { id: crypto.randomUUID(), name: file.name, source: 'file', createdAt: Date.now(), bytes: file.size });
@@ -15,10 +16,10 @@ export async function datasetFromCsv(
   input: Blob | string,
   info: DatasetInfo,
   options?: ParseOptions,
-): Promise<{ ok: true; dataset: StoredDataset } | { ok: false; problem: ImportProblem }> {
+): Promise<{ ok: true; dataset: StoredDataset; encoding: TextEncoding } | { ok: false; problem: ImportProblem }> {
   const parsed = await parseCsv(input, options);
   if (!parsed.ok) return parsed;
-  return { ok: true, dataset: { ...info, table: parsed.table, profiles: parsed.profiles } };
+  return { ok: true, dataset: { ...info, table: parsed.table, profiles: parsed.profiles }, encoding: parsed.encoding };
 }
 
 /**

@@ -29,9 +29,15 @@ export interface ParseOptions {
   maxCells?: number;
 }
 
+/**
+ * How a file's bytes were read: as UTF-8, or, when they are not valid UTF-8, as Windows-1252
+ * (what Excel on Windows writes for "CSV"), which the import then says.
+ */
+export type TextEncoding = 'utf-8' | 'windows-1252';
+
 /** A parsed table with what was learned of its columns, or why the input is not a table. */
 export type ParseOutcome =
-  | { ok: true; table: Table; profiles: ColumnProfile[] }
+  | { ok: true; table: Table; profiles: ColumnProfile[]; encoding: TextEncoding }
   | { ok: false; problem: ImportProblem };
 
 /** A problem found at a line of the input; turned into the outcome's ImportProblem. */
@@ -44,6 +50,9 @@ class InputProblem extends Error {
   }
 }
 
+/** Thrown where bytes are text but not UTF-8: the file is read again as Windows-1252. */
+class NotUtf8 extends Error {}
+
 /** One piece of the decoded input, and how far through the input it ends. */
 interface TextChunk {
   text: string;
@@ -53,11 +62,12 @@ interface TextChunk {
 
 /**
  * Reads CSV text (a File or Blob, or a string) into a table of typed columns, chunk by chunk,
- * so a file of hundreds of megabytes is never one string. Recognises a UTF-8 byte-order mark,
+ * so a file of hundreds of megabytes is never one string. Reads bytes as UTF-8, or as
+ * Windows-1252 when they are text but not UTF-8 (the outcome says which). Recognises a UTF-8 byte-order mark,
  * the delimiter (comma, semicolon or tab), the line ending, quoted fields (with delimiters,
  * doubled quotes and line breaks inside), a header line (taken as one unless its first line
  * holds a number), and each column's type. What makes the input unreadable (binary content,
- * invalid UTF-8, a missing closing quote, a row with too few or too many fields, no data, no
+ * a missing closing quote, a row with too few or too many fields, no data, no
  * numeric column, too many cells) is an ImportProblem with the 1-based line where it was seen.
  *
  * @example
@@ -66,7 +76,12 @@ interface TextChunk {
  */
 export async function parseCsv(input: Blob | string, options: ParseOptions = {}): Promise<ParseOutcome> {
   try {
-    return await readTable(input, options);
+    try {
+      return await readTable(input, options, 'utf-8');
+    } catch (error) {
+      if (!(error instanceof NotUtf8)) throw error;
+      return await readTable(input, options, 'windows-1252');
+    }
   } catch (error) {
     if (error instanceof InputProblem) {
       return { ok: false, problem: error.line === undefined ? { message: error.message } : { message: error.message, line: error.line } };
@@ -75,7 +90,7 @@ export async function parseCsv(input: Blob | string, options: ParseOptions = {})
   }
 }
 
-async function readTable(input: Blob | string, options: ParseOptions): Promise<ParseOutcome> {
+async function readTable(input: Blob | string, options: ParseOptions, encoding: TextEncoding): Promise<ParseOutcome> {
   const maxCells = options.maxCells ?? MAX_CELLS;
   let parser: Papa.Parser | null = null;
   let delimiter = ',';
@@ -118,7 +133,7 @@ async function readTable(input: Blob | string, options: ParseOptions): Promise<P
     for (let c = 0; c < width; c++) builders[c].push(fields[c]);
   };
 
-  for await (const chunk of textChunks(input, options.chunkSize ?? CHUNK_BYTES)) {
+  for await (const chunk of textChunks(input, options.chunkSize ?? CHUNK_BYTES, encoding)) {
     if (options.signal?.aborted) throw options.signal.reason ?? new DOMException('The import was cancelled.', 'AbortError');
     if (!parser) {
       ({ delimiter, newline } = guessDialect(chunk.text));
@@ -157,11 +172,15 @@ async function readTable(input: Blob | string, options: ParseOptions): Promise<P
     ok: true,
     table: { columns: typed, rows },
     profiles: typed.map((column, c) => profileColumn(column, detected[c])),
+    encoding,
   };
 }
 
-/** The input as decoded text in chunks. Bytes are decoded as UTF-8 (a byte-order mark dropped); non-text stops with a problem. */
-async function* textChunks(input: Blob | string, size: number): AsyncGenerator<TextChunk> {
+/**
+ * The input as decoded text in chunks. Bytes are decoded as `encoding` (a UTF-8 byte-order mark
+ * dropped); non-text stops with a problem, and text that is not valid UTF-8 with NotUtf8.
+ */
+async function* textChunks(input: Blob | string, size: number, encoding: TextEncoding): AsyncGenerator<TextChunk> {
   if (typeof input === 'string') {
     const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
     for (let start = 0; start < text.length || start === 0; start += size) {
@@ -170,7 +189,8 @@ async function* textChunks(input: Blob | string, size: number): AsyncGenerator<T
     }
     return;
   }
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // Every byte is a character in Windows-1252, so only UTF-8 can fail.
+  const decoder = new TextDecoder(encoding, { fatal: encoding === 'utf-8' });
   let linesBefore = 0;
   for (let start = 0; start < input.size || start === 0; start += size) {
     const end = Math.min(input.size, start + size);
@@ -183,10 +203,11 @@ async function* textChunks(input: Blob | string, size: number): AsyncGenerator<T
       const lossy = new TextDecoder('utf-8').decode(bytes);
       const bad = lossy.indexOf('\uFFFD');
       const share = (lossy.match(/\uFFFD/g) ?? []).length / Math.max(1, lossy.length);
-      throw notText(share > 0.2, linesBefore + countOf(lossy, '\n', bad) + 1);
+      if (share > 0.2) throw notText(linesBefore + countOf(lossy, '\n', bad) + 1);
+      throw new NotUtf8();
     }
     const nul = text.indexOf('\0');
-    if (nul >= 0) throw notText(true, linesBefore + countOf(text, '\n', nul) + 1);
+    if (nul >= 0) throw notText(linesBefore + countOf(text, '\n', nul) + 1);
     linesBefore += countOf(text, '\n', text.length);
     yield { text, last, fraction: input.size ? end / input.size : 1 };
   }
@@ -195,14 +216,12 @@ async function* textChunks(input: Blob | string, size: number): AsyncGenerator<T
 /** A string chunk as textChunks gives it, after the NUL check that bytes get too. */
 function checkText(chunk: TextChunk, whole: string, start: number): TextChunk {
   const nul = chunk.text.indexOf('\0');
-  if (nul >= 0) throw notText(true, countOf(whole, '\n', start + nul) + 1);
+  if (nul >= 0) throw notText(countOf(whole, '\n', start + nul) + 1);
   return chunk;
 }
 
-function notText(binary: boolean, line: number): InputProblem {
-  return binary
-    ? new InputProblem(`This file is not text (binary content at line ${line}). Is it a spreadsheet or a compressed file? Save it as CSV and import that.`, line)
-    : new InputProblem(`Line ${line} is not valid UTF-8 text. Save the file as "CSV UTF-8" and import it again.`, line);
+function notText(line: number): InputProblem {
+  return new InputProblem(`This file is not text (binary content at line ${line}). Is it a spreadsheet or a compressed file? Save it as CSV and import that.`, line);
 }
 
 function quoteProblem(error: { code: string }, line: number): InputProblem {
