@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { BasinMap, BasinMapSpec, SurfaceSpec, Trajectory, TrajectorySpec } from '../core/landscape';
 import type { LandscapeWorkerApi, SweepWithRuns } from '../workers/landscape.worker';
+import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 
 /** Told how many steps of the running computation are done. */
@@ -93,7 +94,7 @@ export class LandscapeClient {
 
   private connect(): Comlink.Remote<LandscapeWorkerApi> {
     if (!this.api) {
-      this.worker = new Worker(new URL('../workers/landscape.worker.ts', import.meta.url), { type: 'module' });
+      this.worker = tensorWorker('landscape');
       this.api = Comlink.wrap<LandscapeWorkerApi>(this.worker);
     }
     return this.api;

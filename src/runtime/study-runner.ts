@@ -7,6 +7,7 @@ import { networkIO, parameterShapes } from '../core/model/network';
 import { memberBytes, membersThatFit, stepValues } from '../core/train/population-memory';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
+import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import { loadExperimentData } from './experiment-data';
 import type { StudyStore } from './store';
@@ -246,7 +247,7 @@ export class StudyRunner {
   }
 
   private async spawn(): Promise<Slot> {
-    const worker = new Worker(new URL('../workers/study.worker.ts', import.meta.url), { type: 'module' });
+    const worker = tensorWorker('study');
     const api = Comlink.wrap<StudyWorkerApi>(worker);
     const crashed = new Promise<never>((_, reject) =>
       worker.addEventListener('error', (event) => {

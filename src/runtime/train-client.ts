@@ -5,6 +5,7 @@ import type { StepUnit } from '../core/train/controller';
 import type { RunOutcome, RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
 import type { TrainWorkerApi } from '../workers/train.worker';
+import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
 import { problemOfData } from '../core/train/training-data';
@@ -128,7 +129,7 @@ export class TrainClient {
 
   private connect(): Comlink.Remote<TrainWorkerApi> {
     if (!this.api) {
-      this.worker = new Worker(new URL('../workers/train.worker.ts', import.meta.url), { type: 'module' });
+      this.worker = tensorWorker('train');
       this.api = Comlink.wrap<TrainWorkerApi>(this.worker);
     }
     return this.api;

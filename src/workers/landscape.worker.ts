@@ -73,4 +73,5 @@ const api = {
 /** The landscape worker's interface, as the page sees it through Comlink. */
 export type LandscapeWorkerApi = typeof api;
 
-Comlink.expose(api);
+/** The adapter, as workers/tensor.worker exposes it to a worker named 'landscape'. */
+export { api as landscapeApi };

@@ -6,6 +6,7 @@ import type { ExperimentSpec } from '../core/spec/experiment';
 import { trainCrossValidated, type CrossValidationOutcome } from '../core/study/cross-validate';
 import type { EpochMetrics } from '../core/train/types';
 import { selectBackend } from '../runtime/backend';
+import { loadExperimentData } from '../runtime/experiment-data';
 import type { BackendInfo, BackendPreference } from '../runtime/backend-types';
 
 let cancelled = false;
@@ -27,8 +28,8 @@ const api = {
     onEpoch: (epoch: number, metrics: (EpochMetrics | null)[]) => Promise<number[]>,
   ): Promise<CrossValidationOutcome> {
     cancelled = false;
-    // A table comes from the library in IndexedDB; its loading code is fetched only when needed.
-    const data = specs[0].data.kind === 'table' ? (await (await import('../runtime/experiment-data')).loadExperimentData(specs[0])).data : undefined;
+    // A table comes from the library in IndexedDB (its loading code is in the training screen's worker script anyway).
+    const data = specs[0].data.kind === 'table' ? (await loadExperimentData(specs[0])).data : undefined;
     return trainCrossValidated(specs, folds, { data, onEpoch, cancelled: () => cancelled });
   },
 
@@ -41,4 +42,5 @@ const api = {
 /** The study worker's interface, as the page sees it through Comlink. */
 export type StudyWorkerApi = typeof api;
 
-Comlink.expose(api);
+/** The adapter, as workers/tensor.worker exposes it to a worker named 'study'. */
+export { api as studyApi };

@@ -110,4 +110,5 @@ const api = {
 /** The training worker's interface, as the page sees it through Comlink. */
 export type TrainWorkerApi = typeof api;
 
-Comlink.expose(api);
+/** The adapter, as workers/tensor.worker exposes it to a worker named 'train'. */
+export { api as trainApi };

@@ -4,10 +4,11 @@ import { logSpace } from '../../src/core/landscape';
 import { BASIN_GRID, SWEEP_RANGE } from '../../src/core/landscape/lab-spec';
 import { findLesson } from '../../src/core/landscape/lessons';
 import type { LandscapeWorkerApi } from '../../src/workers/landscape.worker';
+import { tensorWorker } from '../../src/runtime/tensor-worker';
 
 const workers: Worker[] = [];
 async function worker(backend: 'webgpu' | 'cpu') {
-  const w = new Worker(new URL('../../src/workers/landscape.worker.ts', import.meta.url), { type: 'module' });
+  const w = tensorWorker('landscape');
   workers.push(w);
   const api = Comlink.wrap<LandscapeWorkerApi>(w);
   const info = await api.prepare(backend);

@@ -4,6 +4,7 @@ import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import type { RunProgress } from '../../src/core/train/run';
 import type { TrainWorkerApi } from '../../src/workers/train.worker';
+import { tensorWorker } from '../../src/runtime/tensor-worker';
 
 const spec: ExperimentSpec = {
   ...structuredClone(DEFAULT_EXPERIMENT),
@@ -16,7 +17,7 @@ const spec: ExperimentSpec = {
 
 const workers: Worker[] = [];
 function startWorker() {
-  const worker = new Worker(new URL('../../src/workers/train.worker.ts', import.meta.url), { type: 'module' });
+  const worker = tensorWorker('train');
   workers.push(worker);
   return Comlink.wrap<TrainWorkerApi>(worker);
 }
