@@ -97,3 +97,24 @@ test('a practitioner trains on the penguins, reads the confusion matrix, predict
   await expect.poll(() => page.getByTestId('import-model-error').textContent()).toBe('Pick the model.json file (with its .weights.bin beside it).');
   expect(errors).toEqual([]);
 });
+
+test('the Data screen opens on the table and preprocessing of the experiment a link brought, and then keeps the user\'s own choice', async () => {
+  const { page, errors } = await site.newPage();
+  const table = { ...PENGUINS, preprocess: { ...PENGUINS.preprocess, scaling: 'minmax', features: PENGUINS.preprocess.features.filter((f) => f !== 'Sex') } };
+  await page.goto(`${site.url}#/train?table=${encodeURIComponent(JSON.stringify(table))}&hidden=8:relu`);
+  await expect.poll(() => page.locator('[data-stage=data]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+  const nav = page.getByRole('navigation');
+  await nav.getByRole('link', { name: 'Data', exact: true }).click();
+  await expect.poll(() => page.textContent('#selected-h')).toBe('Palmer penguins');
+  expect(await page.getByLabel('Scaling of numbers').inputValue()).toBe('minmax');
+  expect(await page.getByRole('checkbox', { name: /^Sex/ }).isChecked()).toBe(false);
+  expect(await page.getByRole('checkbox', { name: /^Island/ }).isChecked()).toBe(true);
+
+  // Another table chosen here stays chosen after a visit to the training screen.
+  await page.getByRole('button', { name: 'Iris' }).click();
+  await expect.poll(() => page.textContent('#selected-h')).toBe('Iris');
+  await nav.getByRole('link', { name: 'Train', exact: true }).click();
+  await nav.getByRole('link', { name: 'Data', exact: true }).click();
+  await expect.poll(() => page.textContent('#selected-h')).toBe('Iris');
+  expect(errors).toEqual([]);
+});

@@ -104,6 +104,21 @@ export class DataState {
     this.abort?.abort();
   }
 
+  /**
+   * Shows the table the training experiment uses, with its preprocessing, when that table has
+   * changed since the screen last followed it (a shared link, an imported model): otherwise
+   * the user's own choice on this screen stands.
+   */
+  async followExperiment(table: TableDataSpec | undefined): Promise<void> {
+    const key = table ? JSON.stringify(table) : null;
+    if (!table || key === this.followed) return;
+    this.followed = key;
+    const shown = this.selected?.id === table.dataset && JSON.stringify(this.spec) === JSON.stringify(table.preprocess);
+    if (shown) return;
+    await this.select(table.dataset);
+    if (this.selected?.id === table.dataset) this.spec = structuredClone(table.preprocess);
+  }
+
   /** Shows a dataset of the library or a built-in one. */
   async select(id: string): Promise<void> {
     this.selectionNotice = null;
@@ -193,6 +208,9 @@ export class DataState {
     await keepData();
     this.storage = await storageInfo();
   }
+
+  /** The experiment table {@link followExperiment} last followed, as JSON. */
+  private followed: string | null = null;
 
   private show(dataset: StoredDataset, saved: boolean): void {
     this.selected = dataset;
