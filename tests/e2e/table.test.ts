@@ -61,6 +61,10 @@ test('a practitioner trains on the penguins, reads the confusion matrix, predict
   expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(50);
   expect(await page.locator('[data-stage=model]').getAttribute('data-state')).toBe('done');
 
+  // The picture's axes are in the columns' units: bill length about 32–60 mm across, bill depth 13–22 mm up.
+  const picture = await page.getByTestId('heatmap').locator('canvas').getAttribute('aria-label');
+  const [, x0, x1, y0, y1] = picture!.match(/across ([\d.]+) to ([\d.]+), up ([\d.]+) to ([\d.]+)/)!.map(Number);
+  expect([x0 > 28 && x0 < 34, x1 > 58 && x1 < 63, y0 > 11 && y0 < 14, y1 > 21 && y1 < 23]).toEqual([true, true, true, true]);
   await predictGentoo(page);
   await page.screenshot({ path: 'test-results/e2e-table.png', fullPage: true });
 

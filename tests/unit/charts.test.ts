@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { diverging, normalize, sequential } from '../../src/ui/charts/colormap';
 import { contourLevels, contourSegments } from '../../src/ui/charts/contour-lines';
-import { layoutNetwork } from '../../src/ui/charts/network-layout';
+import { columnShares, DIAGRAM, inputLabels, layoutNetwork } from '../../src/ui/charts/network-layout';
 
 describe('colour maps', () => {
   test('class 0 is orange, one half white, class 1 blue', () => {
@@ -49,5 +49,24 @@ describe('network layout', () => {
   });
   test('with no hidden layer the inputs link straight to the output', () => {
     expect(layoutNetwork([3, 1], 400, 200).links).toHaveLength(3);
+  });
+});
+
+describe('input labels of the network diagram', () => {
+  test('the toy sets keep the usual room; a table\'s long names get room for the longest, cut at 22 characters', () => {
+    expect(inputLabels(['x₁', 'x₂'])).toEqual({ labels: ['x₁', 'x₂'], room: 50 });
+    const { labels, room } = inputLabels(['Island=Torgersen', 'Flipper length (mm)', 'Body mass in grams at the time of capture']);
+    expect(labels).toEqual(['Island=Torgersen', 'Flipper length (mm)', 'Body mass in grams at…']);
+    expect(room).toBe(Math.ceil(12 + 7.2 * 22));
+  });
+});
+
+describe('controls over the diagram\'s columns', () => {
+  test('each column\'s share of the drawn width is where its nodes are drawn, label room included', () => {
+    const room = inputLabels(['Island=Torgersen']).room;
+    const nodes = layoutNetwork([3, 16, 8, 1], DIAGRAM.width, DIAGRAM.height - 18).nodes;
+    const drawn = room + DIAGRAM.width + 10;
+    expect(columnShares(4, room)).toEqual(nodes.map((column) => (room + column[0].x) / drawn));
+    expect(columnShares(4, room)[0]).toBeCloseTo((room + 40) / drawn, 12);
   });
 });

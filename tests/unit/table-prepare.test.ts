@@ -3,7 +3,7 @@ import { loadBuiltin } from '../../src/core/data/table/builtins';
 import { checkPreprocess } from '../../src/core/data/table/check';
 import { parseCsv } from '../../src/core/data/table/parse';
 import { prepareTable } from '../../src/core/data/table/prepare';
-import { applyRecipe } from '../../src/core/data/table/recipe';
+import { applyRecipe, rawInput } from '../../src/core/data/table/recipe';
 import { cellText } from '../../src/core/data/table/rows';
 import { defaultPreprocess, proposeTask } from '../../src/core/data/table/task';
 import type { PreprocessSpec, Table, TabularSet } from '../../src/core/data/table/types';
@@ -47,6 +47,16 @@ describe('prepareTable on a hand-checked table', () => {
     ]);
     expect(prepared.val.n).toBe(0);
     expect(prepared.test.n).toBe(0);
+  });
+
+  test('an input of the picture reads back in its column\'s units: a standardized or min–max number unscaled, a one-hot share as it is', async () => {
+    const table = await tableOf(SMALL);
+    const standardized = prepareTable(table, spec()).recipe;
+    expect(rawInput(standardized, 0)(-2 / Math.sqrt(2.8))).toBeCloseTo(1, 12);
+    expect(rawInput(standardized, 0)(0)).toBe(3);
+    expect(rawInput(standardized, 2)(0.25)).toBe(0.25);
+    const minmax = prepareTable(table, spec({ missing: 'median', scaling: 'minmax' })).recipe;
+    expect([0, 0.5, 1].map(rawInput(minmax, 0))).toEqual([1, 3.5, 6]);
   });
 
   test('median and most-frequent fills, min–max and no scaling', async () => {

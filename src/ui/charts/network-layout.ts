@@ -20,6 +20,22 @@ export interface NetworkLayout {
   nodeSize: number;
 }
 
+/** The network diagram's drawing box, in its own units; the input labels' room is added on its left. */
+export const DIAGRAM = { width: 560, height: 260 };
+
+/** The centre of column `layer` of `columns` in a drawing `width` wide. */
+function columnX(layer: number, columns: number, width: number): number {
+  return columns === 1 ? width / 2 : 40 + ((width - 80) * layer) / (columns - 1);
+}
+
+/**
+ * Where each of `columns` layer columns is centred, as a share of the drawn diagram's width
+ * with `room` for the input labels (see {@link inputLabels}): where a control above a layer goes.
+ */
+export function columnShares(columns: number, room: number): number[] {
+  return Array.from({ length: columns }, (_, layer) => (room + columnX(layer, columns, DIAGRAM.width)) / (room + DIAGRAM.width + 10));
+}
+
 /**
  * Lays out a network: one column per layer (inputs, hidden layers, output), nodes spread
  * evenly in each column and shrinking when a column is tall. `weights[l]` is the row-major
@@ -30,7 +46,7 @@ export function layoutNetwork(sizes: number[], width: number, height: number, we
   const nodeSize = Math.max(6, Math.min(28, (height - 8) / tallest - 6));
   const columns = sizes.length;
   const nodes = sizes.map((count, layer) => {
-    const x = columns === 1 ? width / 2 : 40 + ((width - 80) * layer) / (columns - 1);
+    const x = columnX(layer, columns, width);
     const step = height / count;
     return Array.from({ length: count }, (_, index) => ({ layer, index, x, y: step * (index + 0.5) }));
   });
@@ -44,4 +60,20 @@ export function layoutNetwork(sizes: number[], width: number, height: number, we
     }
   }
   return { nodes, links, nodeSize };
+}
+
+/** Characters an input's label keeps before it is cut with an ellipsis. */
+const LABEL_CHARS = 22;
+/** The average width of a label character at the diagram's 13px font, in its units. */
+const CHAR_WIDTH = 7.2;
+
+/**
+ * The input labels as the network diagram draws them, each cut to {@link LABEL_CHARS} with an
+ * ellipsis, and the room they need left of the input nodes (a table's inputs such as
+ * "Island=Torgersen" need more than the toy sets' "x₁").
+ */
+export function inputLabels(names: string[]): { labels: string[]; room: number } {
+  const labels = names.map((name) => (name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name));
+  const longest = Math.max(0, ...labels.map((label) => label.length));
+  return { labels, room: Math.max(50, Math.ceil(12 + CHAR_WIDTH * longest)) };
 }

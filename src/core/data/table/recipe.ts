@@ -41,3 +41,17 @@ export function applyRecipe(recipe: Recipe, row: Record<string, string>): Float3
   }
   return x;
 }
+
+/**
+ * Network input `index` back in its column's own units, for axis labels: a numeric input
+ * unscaled (v·scale + shift, the inverse of {@link scaledInput}), a one-hot input's share of
+ * its level as it is.
+ */
+export function rawInput(recipe: Recipe, index: number): (value: number) => number {
+  let at = 0;
+  for (const column of recipe.columns) {
+    at += inputWidth(column);
+    if (index < at) return column.kind === 'numeric' ? (v) => v * column.scale + column.shift : (v) => v;
+  }
+  return (v) => v;
+}
