@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { StudySpec, TrialRecord } from '../../src/core/study/types';
 import { openStore, type RunStore } from '../../src/runtime/store';
+import type { BackendPreference } from '../../src/runtime/backend-types';
 import { StudyRunner } from '../../src/runtime/study-runner';
 
 const DB = 'tunelab-study-test';
@@ -45,14 +46,17 @@ function expectAllComplete(trials: TrialRecord[]) {
 }
 
 describe('studies', () => {
-  test('a 12-trial study with 3 workers completes on webgpu and keeps every trial', async () => {
-    const store = await studies();
-    const record = await store.createStudy(spec);
-    const backends: string[] = [];
-    await new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {}, onBackend: (b) => backends.push(b.name) }).run();
-    expect(backends).toEqual(['webgpu', 'webgpu', 'webgpu']);
-    expectAllComplete(await store.listTrials(record.id));
-    expect((await store.getStudy(record.id))!.status).toBe('complete');
+  test('a 12-trial study allowed 3 workers trains as one population in one worker on webgpu, split among 3 on the cpu, and keeps every trial', async () => {
+    const cases: [BackendPreference, string[]][] = [['webgpu', ['webgpu']], ['cpu', ['cpu', 'cpu', 'cpu']]];
+    for (const [preference, workers] of cases) {
+      const store = await studies();
+      const record = await store.createStudy(spec);
+      const backends: string[] = [];
+      await new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {}, onBackend: (b) => backends.push(b.name) }, preference).run();
+      expect(backends).toEqual(workers);
+      expectAllComplete(await store.listTrials(record.id));
+      expect((await store.getStudy(record.id))!.status).toBe('complete');
+    }
   });
 
   test('a cross-validated study gives each trial the mean over its folds and their spread', async () => {
@@ -73,10 +77,11 @@ describe('studies', () => {
     const record = await store.createStudy({ ...spec, workers: 2 });
     let first: StudyRunner;
     // Cut off as soon as some trials are done: like closing the tab, running trials stay 'running'.
+    // On the cpu the trials split into two groups, which finish at different times.
     first = new StudyRunner(store, record, {
       onTrials: (trials) => trials.some((t) => t.state === 'complete') && first.cancel(),
       onStatus: () => {},
-    });
+    }, 'cpu');
     await first.run();
     const cut = await store.listTrials(record.id);
     expect(cut.some((t) => t.state === 'complete')).toBe(true);
