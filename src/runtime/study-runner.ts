@@ -4,7 +4,7 @@ import { validateExperiment } from '../core/spec/schema';
 import { crossValidatedResult, groupCompatible, minimizedValue, samplerHistory } from '../core/study/schedule';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
 import { networkIO, parameterShapes } from '../core/model/network';
-import { memberBytes, membersThatFit, stepValues } from '../core/train/population-memory';
+import { memberBytes, membersPerState, membersThatFit, stepValues } from '../core/train/population-memory';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
 import { tensorWorker } from './tensor-worker';
@@ -176,7 +176,7 @@ export class StudyRunner {
       const working = stepValues(base.training.batchSize, hiddenUnits, io.outputs, parameters);
       const perMember = memberBytes(data.train.n + data.val.n, io, parameters, working);
       const deviceGb = (navigator as { deviceMemory?: number }).deviceMemory ?? ASSUMED_DEVICE_GB;
-      return membersThatFit(perMember, (deviceGb * 2 ** 30 * MEMORY_SHARE) / workers, MAX_GROUP);
+      return Math.min(membersThatFit(perMember, (deviceGb * 2 ** 30 * MEMORY_SHARE) / workers, MAX_GROUP), membersPerState(parameters, working));
     } catch {
       return MAX_GROUP;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { memberBytes, membersThatFit, stepValues } from '../../src/core/train/population-memory';
+import { memberBytes, membersPerState, membersThatFit, stepValues } from '../../src/core/train/population-memory';
 
 describe('population size by memory', () => {
   test('a member holds its copy of the rows, five copies of its parameters and two of a step\'s working values, in float32', () => {
@@ -18,5 +18,14 @@ describe('population size by memory', () => {
 
   test('at least one member, even when one alone is over the budget', () => {
     expect(membersThatFit(10 ** 12, 10 ** 9, 64)).toBe(1);
+  });
+
+  test('a population\'s fused state fits one 128 MB buffer: full batches of a wide network make small populations', () => {
+    // 2-8-1 with batch 32: 64 members and far more fit.
+    expect(membersPerState(33, stepValues(32, 8, 1, 33))).toBeGreaterThan(64);
+    // 8 layers of 64 units on 100 inputs (~36,000 parameters) with full batches of 5,000 rows:
+    // 5,000 × (3 × 512 + 1) working values, ~31 MB a member, so 4 in a buffer.
+    const parameters = 101 * 64 + 7 * 65 * 64 + 65;
+    expect(membersPerState(parameters, stepValues(5000, 512, 1, parameters))).toBe(4);
   });
 });

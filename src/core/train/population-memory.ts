@@ -1,3 +1,4 @@
+import { MAX_STATE_BYTES } from './fused/fused-step';
 import type { NetworkIO } from '../model/network';
 
 /**
@@ -23,6 +24,16 @@ export function memberBytes(trainRows: number, io: NetworkIO, parameters: number
  */
 export function stepValues(batch: number, hiddenUnits: number, outputs: number, parameters: number): number {
   return batch * (3 * hiddenUnits + outputs) + parameters;
+}
+
+/**
+ * Members whose fused training state fits one buffer ({@link MAX_STATE_BYTES}): each holds its
+ * parameters with up to two optimizer slots, the step's `working` values, and its two sums. A
+ * larger population would train with batched tensor operations instead, which on WebGPU let a
+ * diverging member's infinities reach the others.
+ */
+export function membersPerState(parameters: number, working: number): number {
+  return Math.max(1, Math.floor(MAX_STATE_BYTES / (4 * (3 * parameters + working + 2))));
 }
 
 /** How many members of `perMember` bytes fit in `budget` bytes: at least one, at most `upTo`. */

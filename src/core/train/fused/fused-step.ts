@@ -12,7 +12,7 @@ const FUSED_EVALUATE = 'TunelabFusedEvaluate';
 export const FUSED_BACKENDS = ['cpu', 'webgpu'] as const;
 
 /** The largest state a fused step keeps in one buffer: WebGPU's default storage-binding limit. */
-const MAX_STATE_BYTES = 128 * 1024 * 1024;
+export const MAX_STATE_BYTES = 128 * 1024 * 1024;
 
 /** What the kernels read from tfjs backends, typed here rather than importing the backends. */
 interface CpuBackend {
