@@ -1,4 +1,4 @@
-import { deleteDB } from 'idb';
+import { deleteDB, openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { loadDataset } from '../../src/runtime/datasets';
 import { importCsvFile } from '../../src/runtime/import-client';
@@ -115,6 +115,28 @@ describe('the dataset library', () => {
     // The next write is tried again, and fits.
     expect(await store.put(big.dataset)).toEqual({ ok: true });
     expect((await store.list()).map((s) => s.name).sort()).toEqual(['people', 'small']);
+  });
+
+  test('a table larger than one IndexedDB value holds (136 MB) is saved in parts, read back whole and deleted with its parts; a table saved in one record still reads', async () => {
+    const store = await openStore();
+    const rows = 8_500_000;
+    const columns = [0, 1].map((c) => ({ name: `c${c}`, kind: 'number' as const, values: Float64Array.from({ length: rows }, (_, i) => i * (c + 1)) }));
+    const big = { id: 'big', name: 'big', source: 'file' as const, createdAt: 1, bytes: 0, profiles: [], table: { rows, columns } };
+    expect(await store.put(big)).toEqual({ ok: true });
+    const back = await store.get('big');
+    expect(back?.table.rows).toBe(rows);
+    const values = back!.table.columns.map((c) => (c.kind === 'number' ? c.values : new Float64Array()));
+    expect([values[0][0], values[0][rows - 1], values[1][4_194_304], values[1][rows - 1]]).toEqual([0, rows - 1, 2 * 4_194_304, 2 * (rows - 1)]);
+    expect(await store.delete('big')).toEqual({ ok: true });
+    const db = await openDB(DB_NAME);
+    expect(await db.count('datasets')).toBe(0);
+
+    // Saved as one record, before tables were kept in parts.
+    const old = { rows: 2, columns: [{ name: 'x', kind: 'number' as const, values: new Float64Array([1, 2]) }] };
+    await db.put('datasets', { id: 'meta:old', summary: { id: 'old', name: 'old', source: 'file', createdAt: 1, bytes: 0, profiles: [], rows: 2, columns: 1 } });
+    await db.put('datasets', { id: 'table:old', table: old });
+    db.close();
+    expect((await store.get('old'))?.table).toEqual(old);
   });
 
   test('rename, export as CSV, delete; a missing id is not in the library; built-ins load offline from the bundle', async () => {

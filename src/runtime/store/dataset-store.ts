@@ -3,6 +3,7 @@ import { tableCsvParts } from '../../core/data/table/format';
 import type { StoredDataset, Table } from '../../core/data/table/types';
 import { DB_NAME } from './run-store';
 import { DB_VERSION, migrate, type TunelabDB } from './schema';
+import { joinTable, splitTable, type TableHead, type TablePart } from './table-parts';
 
 /** A library entry without its table: what the list shows, read without loading any column. */
 export interface DatasetSummary extends Omit<StoredDataset, 'table'> {
@@ -11,11 +12,17 @@ export interface DatasetSummary extends Omit<StoredDataset, 'table'> {
 }
 
 /**
- * The records of the `datasets` object store. A dataset is two records, written and deleted in
- * one transaction: its summary under "meta:<id>", so that listing the library reads no table,
- * and its table under "table:<id>".
+ * The records of the `datasets` object store. A dataset's records are written and deleted in one
+ * transaction: its summary under "meta:<id>", so that listing the library reads no table; its
+ * table's head under "table:<id>"; and the table's cells in parts under "part:<id>:<n>", since
+ * one IndexedDB value cannot hold a large table (see table-parts). Tables saved before parts
+ * are one record, `table`, under "table:<id>", and are read as they are.
  */
-export type DatasetRecord = { id: string; summary: DatasetSummary } | { id: string; table: Table };
+export type DatasetRecord =
+  | { id: string; summary: DatasetSummary }
+  | { id: string; head: TableHead }
+  | { id: string; part: TablePart }
+  | { id: string; table: Table };
 
 /** Whether a write was saved, and if not, why, in a sentence for the user. */
 export type WriteOutcome = { ok: true } | { ok: false; message: string };
@@ -24,6 +31,15 @@ export type WriteOutcome = { ok: true } | { ok: false; message: string };
 const MAX_NAME = 120;
 const META = 'meta:';
 const TABLE = 'table:';
+const PART = 'part:';
+
+/** The key range of a dataset's parts. */
+const partsOf = (id: string) => IDBKeyRange.bound(`${PART}${id}:`, `${PART}${id}:\uffff`);
+/** A part's key: its number zero-padded, so that keys sort as the parts go. */
+const partKey = (id: string, k: number) => `${PART}${id}:${String(k).padStart(6, '0')}`;
+
+/** The `datasets` store inside a readwrite transaction. */
+type DatasetObjectStore = IDBPObjectStore<TunelabDB, ['datasets'], 'datasets', 'readwrite'>;
 
 /** How much this site stores in the browser, and how much more it may, in bytes. */
 export interface StorageInfo {
@@ -63,17 +79,22 @@ export class DatasetStore {
   /** One dataset with its table, or undefined when the library has none with that id. */
   async get(id: string): Promise<StoredDataset | undefined> {
     const tx = this.db.transaction('datasets');
-    const [meta, table] = await Promise.all([tx.store.get(META + id), tx.store.get(TABLE + id), tx.done]);
-    if (!meta || !table || !('summary' in meta) || !('table' in table)) return undefined;
+    const [meta, table, parts] = await Promise.all([tx.store.get(META + id), tx.store.get(TABLE + id), tx.store.getAll(partsOf(id)), tx.done]);
+    if (!meta || !table || !('summary' in meta)) return undefined;
     const { rows: _rows, columns: _columns, ...rest } = meta.summary;
-    return { ...rest, table: table.table };
+    if ('table' in table) return { ...rest, table: table.table };
+    if (!('head' in table)) return undefined;
+    return { ...rest, table: joinTable(table.head, parts.flatMap((r) => ('part' in r ? [r.part] : []))) };
   }
 
-  /** Saves a dataset (new, or replacing the one with its id): summary and table in one transaction. */
+  /** Saves a dataset (new, or replacing the one with its id): summary, table head and parts in one transaction. */
   put(dataset: StoredDataset): Promise<WriteOutcome> {
+    const { head, parts } = splitTable(dataset.table);
     return this.write(dataset.name, [
+      (store) => store.delete(partsOf(dataset.id)),
       (store) => store.put({ id: META + dataset.id, summary: summaryOf(dataset) }),
-      (store) => store.put({ id: TABLE + dataset.id, table: dataset.table }),
+      (store) => store.put({ id: TABLE + dataset.id, head }),
+      ...parts.map((part, k) => (store: DatasetObjectStore) => store.put({ id: partKey(dataset.id, k), part })),
     ]);
   }
 
@@ -98,7 +119,7 @@ export class DatasetStore {
 
   /** Deletes a dataset, summary and table together. */
   delete(id: string): Promise<WriteOutcome> {
-    return this.write('The dataset', [(store) => store.delete(META + id), (store) => store.delete(TABLE + id)]);
+    return this.write('The dataset', [(store) => store.delete(META + id), (store) => store.delete(TABLE + id), (store) => store.delete(partsOf(id))]);
   }
 
   /** A dataset written as CSV (see tableCsvParts), or undefined when it is not in the library. */
@@ -116,7 +137,7 @@ export class DatasetStore {
    * Runs `requests` in one readwrite transaction. Any failure, thrown at once or reported by the
    * transaction (QuotaExceededError arrives as an abort), aborts it, so nothing of it is kept.
    */
-  private async write(name: string, requests: ((store: IDBPObjectStore<TunelabDB, ['datasets'], 'datasets', 'readwrite'>) => Promise<unknown>)[]): Promise<WriteOutcome> {
+  private async write(name: string, requests: ((store: DatasetObjectStore) => Promise<unknown>)[]): Promise<WriteOutcome> {
     const tx = this.db.transaction('datasets', 'readwrite');
     // Every request made is awaited, even when a later one throws, so none rejects unheard.
     const pending: Promise<unknown>[] = [tx.done];
