@@ -348,9 +348,17 @@ export function fusedEvaluateShader(plan: FusedPlan, threads: number): string {
   }`;
 }
 
+/** Shader keys by plan: a step asks for its key thousands of times a second. */
+const planKeys = new WeakMap<FusedPlan, string>();
+
 /** The key of a plan's shaders in tfjs' pipeline cache. */
 function planKey(plan: FusedPlan): string {
-  return JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, plan.members, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.clipNorm]);
+  let key = planKeys.get(plan);
+  if (key === undefined) {
+    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, plan.members, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.clipNorm]);
+    planKeys.set(plan, key);
+  }
+  return key;
 }
 
 /**
