@@ -1,29 +1,14 @@
 import { deleteDB } from 'idb';
 import { afterEach, beforeEach, expect, test } from 'vitest';
-import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
-import type { StudySpec } from '../../src/core/study/types';
 import { openStore, type RunStore } from '../../src/runtime/store';
 import { StudyRunner } from '../../src/runtime/study-runner';
+import { xorStudy } from '../support/xor-study';
 
 const DB = 'tunelab-study-crash-test';
-const spec: StudySpec = {
-  version: 1,
-  name: 'crash',
-  base: {
-    ...structuredClone(DEFAULT_EXPERIMENT),
-    data: { kind: 'xor', n: 60, noise: 0, trainRatio: 0.5, seed: 1 },
-    model: { features: ['x1', 'x2'], hidden: [{ units: 4, activation: 'tanh' }], l1: 0, l2: 0, dropout: 0 },
-    optimizer: { kind: 'momentum', lr: 0.1 },
-    training: { batchSize: 15, epochs: 2, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
-  },
+const spec = xorStudy({
+  name: 'crash', points: 60, batchSize: 15, epochs: 2, nTrials: 6, workers: 2, seed: 3,
   space: { 'optimizer.lr': { type: 'float', low: 0.001, high: 0.5, log: true } },
-  sampler: { kind: 'random' },
-  pruner: { kind: 'none' },
-  objective: { metric: 'valLoss', direction: 'minimize' },
-  nTrials: 6,
-  workers: 2,
-  seed: 3,
-};
+});
 
 const RealWorker = globalThis.Worker;
 let store: RunStore | null = null;

@@ -1,30 +1,16 @@
 import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
-import type { StudySpec, TrialRecord } from '../../src/core/study/types';
+import type { TrialRecord } from '../../src/core/study/types';
 import { openStore, type RunStore } from '../../src/runtime/store';
 import type { BackendPreference } from '../../src/runtime/backend-types';
 import { StudyRunner } from '../../src/runtime/study-runner';
+import { xorStudy } from '../support/xor-study';
 
 const DB = 'tunelab-study-test';
-const spec: StudySpec = {
-  version: 1,
-  name: 'test',
-  base: {
-    ...structuredClone(DEFAULT_EXPERIMENT),
-    data: { kind: 'xor', n: 80, noise: 0, trainRatio: 0.5, seed: 1 },
-    model: { features: ['x1', 'x2'], hidden: [{ units: 4, activation: 'tanh' }], l1: 0, l2: 0, dropout: 0 },
-    optimizer: { kind: 'momentum', lr: 0.1 },
-    training: { batchSize: 20, epochs: 3, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
-  },
+const spec = xorStudy({
+  name: 'test', points: 80, batchSize: 20, epochs: 3, nTrials: 12, workers: 3, seed: 4,
   space: { 'optimizer.lr': { type: 'float', low: 0.001, high: 0.5, log: true }, 'optimizer.momentum': { type: 'float', low: 0, high: 0.95 } },
-  sampler: { kind: 'random' },
-  pruner: { kind: 'none' },
-  objective: { metric: 'valLoss', direction: 'minimize' },
-  nTrials: 12,
-  workers: 3,
-  seed: 4,
-};
+});
 
 const opened: RunStore[] = [];
 beforeEach(() => deleteDB(DB));
