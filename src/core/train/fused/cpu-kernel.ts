@@ -1,5 +1,4 @@
-import type { FusedPlan, StepWindow } from './plan';
-import { HYPER_COLUMNS } from './plan';
+import { HYPER_COLUMNS, RULE_HYPER_SOURCES, type FusedPlan, type StepWindow } from './plan';
 import { hyperRegister, runRule, RULE_HYPERS } from '../../optim/compiled-rule';
 import { KERNEL_ACTIVATIONS, NUMBER_MATH } from './scalar-math';
 
@@ -186,9 +185,9 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
       const factor = Math.min(1, plan.clipNorm / (Math.sqrt(squares) + 1e-6));
       for (let k = 0; k < plan.params; k++) grad[k] *= factor;
     }
-    RULE_HYPERS.forEach((name, k) => {
-      const at = name === 'biasCorrection1' || name === 'biasCorrection2' ? a.corrections[p * 2 + k - 10] : a.hypers[hy + column(name)];
-      r[hyperRegister(slots, name)] = name === 'lr' ? at * w.lrFactor : at;
+    RULE_HYPER_SOURCES.forEach((source, k) => {
+      const at = 'table' in source ? a.hypers[hy + source.table] : a.corrections[p * 2 + source.correction];
+      r[hyperRegister(slots, RULE_HYPERS[k])] = RULE_HYPERS[k] === 'lr' ? at * w.lrFactor : at;
     });
     for (let k = 0; k < plan.params; k++) {
       r[0] = s[base + k];

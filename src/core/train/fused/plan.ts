@@ -1,6 +1,6 @@
 import type { LossKind } from '../../model/loss';
 import type { Activation } from '../../model/types';
-import type { CompiledRule } from '../../optim/compiled-rule';
+import { RULE_HYPERS, type CompiledRule } from '../../optim/compiled-rule';
 
 /**
  * The hyperparameter table's columns, one row per member: the rule's constants (its
@@ -13,6 +13,15 @@ export const HYPER_COLUMNS = [
 
 /** One of {@link HYPER_COLUMNS}. */
 export type HyperColumn = (typeof HYPER_COLUMNS)[number];
+
+/**
+ * Where a fused step reads each of the compiled rule's hyperparameters ({@link RULE_HYPERS}, in
+ * order): a column of the member's row of the hyperparameter table, or, for the bias
+ * corrections, a column of its row of the step's corrections [P, 2].
+ */
+export const RULE_HYPER_SOURCES: ({ table: number } | { correction: number })[] = RULE_HYPERS.map((name) =>
+  name === 'biasCorrection1' ? { correction: 0 } : name === 'biasCorrection2' ? { correction: 1 } : { table: HYPER_COLUMNS.indexOf(name) },
+);
 
 /**
  * What a fused training step computes, fixed for a population: the network, the loss, the

@@ -1,5 +1,5 @@
 import { hyperRegister, RULE_HYPERS, RULE_OPS } from '../../optim/compiled-rule';
-import { HYPER_COLUMNS, type FusedPlan } from './plan';
+import { HYPER_COLUMNS, RULE_HYPER_SOURCES, type FusedPlan } from './plan';
 import { KERNEL_ACTIVATIONS, WGSL_MATH, wgslFloat } from './scalar-math';
 
 /**
@@ -174,8 +174,9 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
     ${plan.clipNorm > 0 ? `var total = 0.0f;
     for (var q = 0; q < ${threads}; q++) { total += clip[q]; }
     factor = min(1.0f, ${wgslFloat(plan.clipNorm)} / (sqrt(total) + 1e-6f));` : ''}`);
-  const registers = RULE_HYPERS.map((name, k) => {
-    const value = name === 'biasCorrection1' || name === 'biasCorrection2' ? `C[p * 2 + ${k - RULE_HYPERS.indexOf('biasCorrection1')}]` : hy(name);
+  const registers = RULE_HYPER_SOURCES.map((source, k) => {
+    const name = RULE_HYPERS[k];
+    const value = 'table' in source ? `H[p * ${HYPER_COLUMNS.length} + ${source.table}]` : `C[p * 2 + ${source.correction}]`;
     return `let r${hyperRegister(slots, name)} = ${value}${name === 'lr' ? ' * uniforms.lrFactor' : ''};`;
   });
   const symbols = ['+', '-', '*', '/'];
