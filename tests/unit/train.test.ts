@@ -1,7 +1,7 @@
 import type { DataSpec } from '../../src/core/data/types';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test, vi } from 'vitest';
 import { RunController } from '../../src/core/train/controller';
 import { runTraining } from '../../src/core/train/run';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
@@ -89,14 +89,15 @@ describe('training', () => {
       gridSize: 8,
       onProgress: (p) => progress.push({ epoch: p.epoch, batch: p.batchInEpoch, status: p.status }),
     });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(progress).toEqual([{ epoch: 0, batch: 0, status: 'paused' }]);
+    // Waits for each paused state rather than sleeping, so a busy machine cannot fail it.
+    const pausedAt = (epoch: number, batch: number) =>
+      vi.waitFor(() => expect(progress.at(-1)).toEqual({ epoch, batch, status: 'paused' }), { timeout: 20_000 });
+    await pausedAt(0, 0);
+    expect(progress).toHaveLength(1);
     controller.step('batch');
-    await new Promise((r) => setTimeout(r, 50));
-    expect(progress.at(-1)).toEqual({ epoch: 0, batch: 1, status: 'paused' });
+    await pausedAt(0, 1);
     controller.step('epoch');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(progress.at(-1)).toEqual({ epoch: 1, batch: 0, status: 'paused' });
+    await pausedAt(1, 0);
     controller.cancel();
     const outcome = await done;
     expect(outcome.status).toBe('cancelled');
