@@ -57,6 +57,14 @@ export const listValue: ValueCodec<string[]> = {
 
 /** A hash longer than this is not a link tunelab wrote: it is refused before any parsing. */
 const MAX_HASH_LENGTH = 4096;
+/** What a link past its length limit is told. */
+const TOO_LONG = 'The link is too long to be one of tunelab\'s.';
+/**
+ * The longest link to a table experiment: its `table=` part carries the preprocessing of every
+ * column, so it may be far longer than a generated set's, but a longer one is refused before it
+ * is parsed (a 20 MB value would otherwise freeze the page while being read).
+ */
+const MAX_TABLE_LINK_LENGTH = 1 << 20;
 /** Ignored items quoted in a notice; the rest are counted. */
 const MAX_NOTICE_ITEMS = 5;
 
@@ -152,7 +160,7 @@ export function createHashCodec<T>(rows: HashRow[], defaults: T, validate: (inpu
     decode(hash) {
       const text = hash.replace(/^#/, '');
       const query = text.includes('?') ? text.slice(text.indexOf('?') + 1) : text;
-      if (query.length > MAX_HASH_LENGTH) return fallback(['The link is too long to be one of tunelab\'s.']);
+      if (query.length > MAX_HASH_LENGTH) return fallback([TOO_LONG]);
       const ignored: string[] = [];
       const given = readParams(query, ignored);
       const draft = structuredClone(defaults);
@@ -278,6 +286,9 @@ export function encodeExperiment(spec: ExperimentSpec): string {
  */
 export function decodeExperiment(hash: string): { spec: ExperimentSpec; notice?: string } {
   const query = hash.includes('?') ? hash.slice(hash.indexOf('?') + 1) : hash.replace(/^#/, '');
+  if (query.length > MAX_TABLE_LINK_LENGTH) {
+    return { spec: structuredClone(DEFAULT_EXPERIMENT), notice: `The link's settings could not be used, so the defaults are shown. ${TOO_LONG}` };
+  }
   const table = query.split('&').find((piece) => piece.startsWith('table='));
   if (!table) return experimentCodec.decode(hash);
   const data = jsonValue.parse(unescape(table.slice('table='.length)) ?? '');

@@ -1,5 +1,5 @@
 import type { DataSpec } from '../../src/core/data/types';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { ACTIVATIONS, FEATURES, type FeatureId } from '../../src/core/model/types';
 import { OPTIMIZER_KINDS } from '../../src/core/optim/types';
 import { DATASET_KINDS } from '../../src/core/data/types';
@@ -154,6 +154,15 @@ describe('decodeExperiment', () => {
 
   test('a hash too long to be a link of ours gives the defaults', () => {
     const { spec, notice } = decodeExperiment(`#data=xor&x=${'a'.repeat(5000)}`);
+    expect(spec).toEqual(DEFAULT_EXPERIMENT);
+    expect(notice).toBe("The link's settings could not be used, so the defaults are shown. The link is too long to be one of tunelab's.");
+  });
+
+  test('a table link of 20 MB is refused before its table is read', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    const { spec, notice } = decodeExperiment(`#/train?table=${encodeURIComponent(JSON.stringify({ kind: 'table', pad: 'x'.repeat(20 << 20) }))}`);
+    expect(parse).not.toHaveBeenCalled();
+    parse.mockRestore();
     expect(spec).toEqual(DEFAULT_EXPERIMENT);
     expect(notice).toBe("The link's settings could not be used, so the defaults are shown. The link is too long to be one of tunelab's.");
   });
