@@ -184,6 +184,18 @@ describe('prepareTable: specs the table cannot satisfy', () => {
     expect(() => prepareTable(table, { ...classSpec, target: 'y', features: ['x'] })).toThrow('“y” has 300 different values: too many classes');
   });
 
+  test('values near 1e154 standardize without overflow; unscaled, they are refused with the column named', async () => {
+    const table = await tableOf('x,t\n1e154,1\n2e154,2\n3e154,3\n');
+    const prepared = prepareTable(table, spec({ features: ['x'] }));
+    const [x] = prepared.recipe.columns;
+    expect(x).toMatchObject({ shift: 2e154 });
+    expect((x as { scale: number }).scale / 1e154).toBeCloseTo(Math.sqrt(2 / 3), 12);
+    expect(rowsOf(prepared.train).map((row) => row[0])).toEqual([f(-Math.sqrt(1.5)), 0, f(Math.sqrt(1.5))]);
+    expect(() => prepareTable(table, spec({ features: ['x'], scaling: 'none' }))).toThrow(/“x” has values too large to train on \(such as [123].00e\+154\)/);
+    const target = await tableOf('x,t\n1,1e300\n2,-1e300\n3,1\n');
+    expect(prepareTable(target, spec({ features: ['x'] })).recipe.target).toMatchObject({ kind: 'value' });
+  });
+
   test('too few rows for the split', async () => {
     const table = await tableOf('x,y\n1,2\n2,3\n3,5\n');
     const problem = checkPreprocess(table, { ...spec(), target: 'y', features: ['x'], split: { train: 0.8, val: 0.1, test: 0.1 } });

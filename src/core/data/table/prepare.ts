@@ -72,6 +72,9 @@ function encodeRows(features: TableColumn[], recipe: Recipe, target: TableColumn
     const source = features[c];
     if (column.kind === 'numeric' && source.kind === 'number') {
       rows.forEach((r, i) => (x[i * width + offset] = scaledInput(column, source.values[r])));
+      rows.forEach((r, i) => {
+        if (!Number.isFinite(x[i * width + offset])) throw new Error(tooLarge(column.name, source.values[r]));
+      });
     } else if (column.kind === 'categorical' && source.kind === 'text') {
       // Table code → position among the recipe's levels (−1: a level training never saw).
       const slot = source.levels.map((level) => column.levels.indexOf(level));
@@ -85,7 +88,11 @@ function encodeRows(features: TableColumn[], recipe: Recipe, target: TableColumn
   });
   if (recipe.target.kind === 'value') {
     const { mean, std } = recipe.target;
-    rows.forEach((r, i) => (y[i] = ((target as Extract<TableColumn, { kind: 'number' }>).values[r] - mean) / std));
+    const values = (target as Extract<TableColumn, { kind: 'number' }>).values;
+    rows.forEach((r, i) => {
+      y[i] = (values[r] - mean) / std;
+      if (!Number.isFinite(y[i])) throw new Error(tooLarge(target.name, values[r]));
+    });
   } else {
     const index = new Map(recipe.target.classes.map((name, k) => [name, k]));
     rows.forEach((r, i) => (y[i] = index.get(cellText(target, r)!)!));
@@ -99,11 +106,28 @@ function numbersOf(column: TableColumn, rows: number[]): number[] {
   return rows.map((r) => column.values[r]).filter((v) => !Number.isNaN(v));
 }
 
-/** Mean and population standard deviation; a constant column gets std 1, so scaling leaves it at 0. */
+/** The user's message for a value that training in single precision cannot hold, even scaled. */
+function tooLarge(name: string, value: number): string {
+  return `“${name}” has values too large to train on (such as ${value.toPrecision(3)}): single precision holds up to about 3.4e38 after scaling; standardize the column, or rescale it before importing.`;
+}
+
+/**
+ * Mean and population standard deviation; a constant column gets std 1, so scaling leaves it at 0.
+ * Values near the edge of the double range (1e154 and beyond) overflow the sum of squares, so
+ * those columns are measured again in units of their largest magnitude.
+ */
 function meanStd(values: number[]): { mean: number; std: number } {
-  const mean = values.reduce((s, v) => s + v, 0) / values.length;
-  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
-  return { mean, std: variance > 0 ? Math.sqrt(variance) : 1 };
+  const direct = moments(values, 1);
+  if (Number.isFinite(direct.variance) && Number.isFinite(direct.mean)) return { mean: direct.mean, std: direct.variance > 0 ? Math.sqrt(direct.variance) : 1 };
+  const unit = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  const scaled = moments(values, unit);
+  return { mean: scaled.mean * unit, std: scaled.variance > 0 ? Math.sqrt(scaled.variance) * unit : 1 };
+}
+
+/** Mean and population variance of values / unit. */
+function moments(values: number[], unit: number): { mean: number; variance: number } {
+  const mean = values.reduce((s, v) => s + v / unit, 0) / values.length;
+  return { mean, variance: values.reduce((s, v) => s + (v / unit - mean) ** 2, 0) / values.length };
 }
 
 function median(values: number[]): number {
