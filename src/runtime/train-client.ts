@@ -5,11 +5,13 @@ import type { StepUnit } from '../core/train/controller';
 import type { RunOutcome, RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
 import type { TrainWorkerApi } from '../workers/train.worker';
+import type { Heartbeat } from '../workers/tensor.worker';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
 import { problemOfData } from '../core/train/training-data';
 import { ioOfShapes } from '../core/model/network';
+import { watchWorker, WorkerDied, type HeartbeatOptions, type WorkerWatch } from './worker-watch';
 
 /** What the screen hears from a run: progress snapshots, the backend, and the record as saved. */
 export interface RunListener {
@@ -24,10 +26,15 @@ export interface RunListener {
  */
 export class TrainClient {
   private worker: Worker | null = null;
-  private api: Comlink.Remote<TrainWorkerApi> | null = null;
+  private api: Comlink.Remote<TrainWorkerApi & Heartbeat> | null = null;
+  private watch: WorkerWatch | null = null;
   private backend: { preference: BackendPreference; info: BackendInfo } | null = null;
 
-  constructor(private readonly store: RunStore) {}
+  /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
+  constructor(
+    private readonly store: RunStore,
+    private readonly heartbeat?: HeartbeatOptions,
+  ) {}
 
   /** Trains `spec` in the worker, saving the run as it goes; resolves with the final record. */
   async run(
@@ -37,8 +44,9 @@ export class TrainClient {
     listener: RunListener = {},
   ): Promise<RunRecord> {
     const api = this.connect();
+    const dead = this.watch!.dead;
     if (this.backend?.preference !== preference) {
-      this.backend = { preference, info: await api.prepare(preference) };
+      this.backend = { preference, info: await Promise.race([api.prepare(preference), dead]) };
     }
     const backend = this.backend.info;
     listener.onBackend?.(backend);
@@ -46,18 +54,23 @@ export class TrainClient {
     listener.onSaved?.(record);
     let outcome: RunOutcome & { recipe?: Recipe };
     try {
-      outcome = await api.train(
-        spec,
-        options,
-        Comlink.proxy((p: RunProgress) => listener.onProgress?.(p)),
-        Comlink.proxy((m: EpochMetrics) => void this.store.appendEpochs(record.id, [m])),
-      );
+      outcome = await Promise.race([
+        api.train(
+          spec,
+          options,
+          Comlink.proxy((p: RunProgress) => listener.onProgress?.(p)),
+          Comlink.proxy((m: EpochMetrics) => void this.store.appendEpochs(record.id, [m])),
+        ),
+        dead,
+      ]);
     } catch (error) {
       // A crashed worker cannot be trusted with the next run.
       this.reset();
+      const died = error instanceof WorkerDied;
+      // A dead worker's run keeps its finished epochs as an interrupted run, as a reload would.
       const failed = await this.store.finishRun(record.id, {
-        status: 'cancelled',
-        message: `The training worker failed: ${error instanceof Error ? error.message : String(error)}`,
+        status: died ? 'interrupted' : 'cancelled',
+        message: `The training worker ${died ? 'stopped' : 'failed'}: ${error instanceof Error ? error.message : String(error)}`,
       });
       if (failed) listener.onSaved?.(failed);
       throw error;
@@ -120,6 +133,8 @@ export class TrainClient {
 
   /** Stops the worker for good (the page is leaving). */
   reset(): void {
+    this.watch?.stop();
+    this.watch = null;
     this.api?.[Comlink.releaseProxy]();
     this.worker?.terminate();
     this.worker = null;
@@ -127,10 +142,13 @@ export class TrainClient {
     this.backend = null;
   }
 
-  private connect(): Comlink.Remote<TrainWorkerApi> {
+  private connect(): Comlink.Remote<TrainWorkerApi & Heartbeat> {
     if (!this.api) {
-      this.worker = tensorWorker('train');
-      this.api = Comlink.wrap<TrainWorkerApi>(this.worker);
+      const worker = tensorWorker('train');
+      const api = Comlink.wrap<TrainWorkerApi & Heartbeat>(worker);
+      this.worker = worker;
+      this.api = api;
+      this.watch = watchWorker(worker, () => api.ping(), this.heartbeat);
     }
     return this.api;
   }

@@ -13,6 +13,12 @@ const ROLES = { train: trainApi, landscape: landscapeApi, study: studyApi };
 /** A name this worker answers to, given as `new Worker(url, { name })`. */
 export type TensorWorkerRole = keyof typeof ROLES;
 
+/** What every role answers besides its adapter: a heartbeat for runtime/worker-watch. */
+export interface Heartbeat {
+  ping(): boolean;
+}
+const heartbeat: Heartbeat = { ping: () => true };
+
 const role = self.name;
 if (!Object.hasOwn(ROLES, role)) throw new Error(`tensor.worker was started as “${role}”, not as one of ${Object.keys(ROLES).join(', ')}`);
-Comlink.expose(ROLES[role as TensorWorkerRole]);
+Comlink.expose({ ...ROLES[role as TensorWorkerRole], ...heartbeat });

@@ -12,6 +12,7 @@ import type { BackendInfo, BackendPreference } from '../../runtime/backend-types
 import type { RunRecord, RunStore } from '../../runtime/store';
 import { loadExperimentData } from '../../runtime/experiment-data';
 import { TrainClient } from '../../runtime/train-client';
+import { WorkerDied } from '../../runtime/worker-watch';
 
 /**
  * The inputs a table's picture starts with: the first two numeric columns, which spread the
@@ -315,7 +316,7 @@ export class TrainState {
       }
     } catch (error) {
       if (mine()) {
-        this.status = 'cancelled';
+        this.status = error instanceof WorkerDied ? 'interrupted' : 'cancelled';
         this.message = `Training stopped: ${error instanceof Error ? error.message : String(error)}`;
       }
     }
