@@ -42,13 +42,14 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
-/** A regret as the table prints it: four significant digits. */
+/** A regret as the table prints it: three significant digits. */
 const show = (x: number) => (x === 0 ? '0' : x.toPrecision(3));
 
 /** Our samplers of the table. */
 const SAMPLERS: [string, SamplerSpec][] = [
   ['tpe (default)', { kind: 'tpe' }],
-  ['tpe univariate', { kind: 'tpe', multivariate: false }],
+  ['tpe univariate', { kind: 'tpe', multivariate: false, byChoice: false }],
+  ['tpe joint', { kind: 'tpe', multivariate: true, byChoice: false }],
   ['random', { kind: 'random' }],
 ];
 
@@ -71,10 +72,11 @@ export function main(args: string[] = []): void {
       const runs = seeds.map((seed) => run(fn, spec, seed));
       return CHECKPOINTS.map((_, i) => median(runs.map((r) => r[i])));
     });
-    const optuna = OPTUNA[fn.name];
-    const cells = [...ours, optuna?.tpe ?? [NaN, NaN], optuna?.random ?? [NaN, NaN]];
+    const optuna = OPTUNA[fn.name] ?? { tpe: [NaN, NaN], random: [NaN, NaN] };
+    const random = ours[SAMPLERS.findIndex(([l]) => l === 'random')];
+    const cells = [...ours, optuna.tpe, optuna.random];
     rows.push([fn.name, ...cells.flatMap((c, s) => c.map((x, i) => {
-      const lost = s === 0 && referenceSeeds && (x > cells[3][i] || x >= Math.min(cells[2][i], cells[4][i]));
+      const lost = s === 0 && referenceSeeds && (x > optuna.tpe[i] || x >= Math.min(random[i], optuna.random[i]));
       if (lost) losses.push(`${fn.name} @${CHECKPOINTS[i]}`);
       return Number.isNaN(x) ? '—' : show(x) + (lost ? ' ✗' : '');
     }))]);
@@ -82,5 +84,7 @@ export function main(args: string[] = []): void {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   console.log(`Median best regret over seeds ${first}-${last}, ${TRIALS} trials (lower is better); Optuna ${reference.optuna} over seeds ${reference.seeds.join('-')}\n`);
   for (const r of rows) console.log(r.map((cell, c) => (c < 1 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '));
+  console.log('\ntpe univariate is Optuna 3.1\'s default TPESampler; tpe joint, every unconditional parameter in one estimator, was the default before.');
+  console.log('The default\'s rules were chosen on seeds 1000-1019 (--seeds=1000-1019), not on the seeds 0-19 reported.');
   if (referenceSeeds) console.log(losses.length ? `\n✗: the default above Optuna's TPE or not below both randoms: ${losses.join(', ')}` : '\nThe default is at most Optuna\'s TPE and below both randoms in every cell.');
 }
