@@ -185,10 +185,10 @@ describe('tpe', () => {
     expect(new Set(byChoice.map((p) => p.opt)).size).toBe(2);
     for (const p of byChoice) expect(nearOwn(p)).toBe(true);
     // Optuna's univariate TPE takes x from the best trials of both: some land at the other's best.
-    expect(asks({ kind: 'tpe', byChoice: false }).filter((p) => !nearOwn(p)).length).toBeGreaterThan(0);
+    expect(asks({ kind: 'tpe', multivariate: false, byChoice: false }).filter((p) => !nearOwn(p)).length).toBeGreaterThan(0);
   });
 
-  test('the default models jointly where every parameter is numeric, by choice with categoricals, and as Optuna with conditions', () => {
+  test('the default models jointly where every parameter is numeric, numbers jointly by choice with categoricals, and as Optuna with conditions', () => {
     const numeric: SearchSpace = { a: { type: 'float', low: 0, high: 1 }, b: { type: 'int', low: 1, high: 9 } };
     const withChoice: SearchSpace = { ...numeric, c: { type: 'categorical', choices: ['x', 'y', 'z'] } };
     const f = (p: Params) => (p.a as number) + (p.b as number) / 10 + (p.c === 'x' ? 0 : 0.3) + ((p.momentum as number | undefined) ?? 0);
@@ -199,7 +199,7 @@ describe('tpe', () => {
       expect(next({ kind: 'tpe' })).not.toEqual(next(other));
     };
     same(numeric, { kind: 'tpe', multivariate: true, byChoice: false }, { kind: 'tpe', multivariate: false });
-    same(withChoice, { kind: 'tpe', multivariate: false, byChoice: true }, { kind: 'tpe', multivariate: false, byChoice: false });
+    same(withChoice, { kind: 'tpe', multivariate: true, byChoice: true }, { kind: 'tpe', multivariate: true, byChoice: false });
     same(space, { kind: 'tpe', multivariate: false, byChoice: false }, { kind: 'tpe', multivariate: false, byChoice: true });
   });
 
