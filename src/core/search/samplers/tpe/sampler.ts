@@ -91,10 +91,10 @@ function sameChoices(trials: LoggedTrial[], chosen: Params): Split | null {
  * l(x)/g(x), g(x) fitted to the other trials. Which parameters are modelled together depends
  * on the space (see `multivariate` and `byChoice`): jointly where all are numeric; choices
  * first, then the numbers jointly from the trials of those choices, where some are
- * categorical; each on its own, as Optuna, where some are conditional. A conditional parameter learns only from
- * trials where it was present. Trial k draws from the
- * generator of (seed, k), and the sampler's state is its log of trials, so one rebuilt from a
- * history suggests what the original would next.
+ * categorical; each on its own, as Optuna, where some are conditional. A conditional
+ * parameter learns only from trials where it was present. Trial k draws from the generator of
+ * (seed, k), and the sampler's state is its log of trials, so one rebuilt from a history
+ * suggests what the original would next.
  *
  * @example
  * const tpe = tpeSampler({ x: { type: 'float', low: -5, high: 5 } }, 42);
