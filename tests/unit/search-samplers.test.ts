@@ -146,6 +146,63 @@ describe('tpe', () => {
     estimator.logPdf([5, 25, 77, 99].map((x) => ({ x }))).forEach((v, i) => expect(v).toBeCloseTo(expected([5, 25, 77, 99][i]), 10));
   });
 
+  test('a categorical kernel keeps its choice and spreads the prior weight over every choice, as Optuna 3.1', () => {
+    // Observations a, a, b and the prior, each weighing 1/4 (prior weight 1): an observation's
+    // row is (1 + 1/4 on its choice, 1/4 on the others) / 1.75, the prior's 1/3 each, so
+    // P(a) = (5/7 + 5/7 + 1/7 + 1/3) / 4 = 10/21, P(b) = 1/3, P(c) = 4/21. With prior weight 2
+    // the weights are 1/5, 1/5, 1/5, 2/5 and a row is (1.5, 0.5, 0.5) / 2.5: P(a) = 0.41333…,
+    // P(c) = 0.25333…. optuna 3.1.0's _ParzenEstimator.log_pdf gives the same numbers.
+    const pdf = (priorWeight: number) =>
+      new ParzenEstimator({ c: { type: 'categorical', choices: ['a', 'b', 'c'] } }, [{ c: 'a' }, { c: 'a' }, { c: 'b' }], {
+        priorWeight,
+        considerMagicClip: true,
+        considerEndpoints: false,
+        multivariate: false,
+      })
+        .logPdf([{ c: 'a' }, { c: 'b' }, { c: 'c' }])
+        .map(Math.exp);
+    pdf(1).forEach((p, i) => expect(p).toBeCloseTo([10 / 21, 1 / 3, 4 / 21][i], 12));
+    pdf(2).forEach((p, i) => expect(p).toBeCloseTo([0.41333333333333333, 1 / 3, 0.25333333333333335][i], 12));
+  });
+
+  test('by choice, a number is modelled from the trials of the chosen choice once five of them finished', () => {
+    // Two optimizers, equally good, whose best x differ: a at 2, b at 8. The two best trials
+    // (γ(20) = 2) are b at 8.5 and a at 1.5, so the univariate l(x) has a bump at each.
+    const choices: SearchSpace = { opt: { type: 'categorical', choices: ['a', 'b'] }, x: { type: 'float', low: 0, high: 10 } };
+    const best = (opt: Params[string]) => (opt === 'a' ? 2 : 8);
+    const f = (p: Params) => ((p.x as number) - best(p.opt)) ** 2 / 10;
+    const trial = (opt: string, x: number) => ({ params: { opt, x }, value: f({ opt, x }) });
+    const history = [
+      trial('b', 8.5),
+      trial('a', 1.5),
+      ...[0, 3.2, 4, 5, 6, 7, 9, 10].map((x) => trial('a', x)),
+      ...[0, 1, 3, 4, 5, 6.6, 9.6, 10].map((x) => trial('b', x)),
+    ];
+    const asks = (spec: SamplerSpec) => Array.from({ length: 12 }, (_, seed) => createSampler(spec, choices, seed, history).ask()!);
+    const nearOwn = (p: Params) => Math.abs((p.x as number) - best(p.opt)) < 1.5;
+    // By choice, each choice's x comes from its own trials, near its own best.
+    const byChoice = asks({ kind: 'tpe' });
+    expect(new Set(byChoice.map((p) => p.opt)).size).toBe(2);
+    for (const p of byChoice) expect(nearOwn(p)).toBe(true);
+    // Optuna's univariate TPE takes x from the best trials of both: some land at the other's best.
+    expect(asks({ kind: 'tpe', multivariate: false, byChoice: false }).filter((p) => !nearOwn(p)).length).toBeGreaterThan(0);
+  });
+
+  test('the default models jointly where every parameter is numeric, numbers jointly by choice with categoricals, and as Optuna with conditions', () => {
+    const numeric: SearchSpace = { a: { type: 'float', low: 0, high: 1 }, b: { type: 'int', low: 1, high: 9 } };
+    const withChoice: SearchSpace = { ...numeric, c: { type: 'categorical', choices: ['x', 'y', 'z'] } };
+    const f = (p: Params) => (p.a as number) + (p.b as number) / 10 + (p.c === 'x' ? 0 : 0.3) + ((p.momentum as number | undefined) ?? 0);
+    const same = (s: SearchSpace, explicit: SamplerSpec, other: SamplerSpec) => {
+      const history = runSequential({ kind: 'random' }, 3, 30, f, s);
+      const next = (spec: SamplerSpec) => createSampler(spec, s, 4, history).askBatch(4);
+      expect(next({ kind: 'tpe' })).toEqual(next(explicit));
+      expect(next({ kind: 'tpe' })).not.toEqual(next(other));
+    };
+    same(numeric, { kind: 'tpe', multivariate: true, byChoice: false }, { kind: 'tpe', multivariate: false });
+    same(withChoice, { kind: 'tpe', multivariate: true, byChoice: true }, { kind: 'tpe', multivariate: true, byChoice: false });
+    same(space, { kind: 'tpe', multivariate: false, byChoice: false }, { kind: 'tpe', multivariate: false, byChoice: true });
+  });
+
   test("Optuna's default gamma and weights", () => {
     expect([1, 10, 11, 100, 250, 251, 1000].map(defaultGamma)).toEqual([1, 1, 2, 10, 25, 25, 25]);
     expect(defaultWeights(3)).toEqual([1, 1, 1]);
