@@ -47,18 +47,19 @@ const api = {
       const sweep = await lrSweep(spec, control);
       const resolved = resolveSurface(spec.surface);
       if (!resolved.ok) throw new Error(resolved.error.message);
-      const starts = new Float32Array(2 * sweep.lrs.length);
+      const starts = new Float64Array(2 * sweep.lrs.length);
       for (let r = 0; r < sweep.lrs.length; r++) starts.set(spec.start, 2 * r);
       const runs = await descend({
         surface: resolved.surface,
         optimizer: spec.optimizer,
         starts,
         steps: spec.steps,
-        lrs: Float32Array.from(sweep.lrs),
+        lrs: Float64Array.from(sweep.lrs),
         recordPath: true,
         control,
       });
-      return Comlink.transfer({ sweep, values: runs.pathValues!, path: runs.path! }, [runs.pathValues!.buffer, runs.path!.buffer]);
+      const [values, path] = [Float32Array.from(runs.pathValues!), Float32Array.from(runs.path!)];
+      return Comlink.transfer({ sweep, values, path }, [values.buffer, path.buffer]);
     }),
   surfaceGrid: async (surface: SurfaceInput, size: number, domain?: Domain) => {
     const grid = await surfaceGrid(surface, size, domain);
