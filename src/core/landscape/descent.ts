@@ -6,6 +6,7 @@ import type { FormulaNode } from './formula';
 import { compileSurface, type SurfaceCode } from './surface-code';
 import type { Domain, Surface } from './surfaces';
 import { CompiledRun } from './wasm-descent';
+import { WebGPURun } from './webgpu-descent';
 
 /** Lets a caller (a worker) follow a long run and stop it. */
 export interface RunControl {
@@ -91,9 +92,10 @@ export function surfaceCode(ast: FormulaNode): SurfaceCode {
 const YIELD_AFTER_MS = 30;
 
 /**
- * Runs `steps` optimizer steps from every start: a surface with a formula tree runs compiled
- * (f, its exact gradient and the optimizer's compiled rule, in double precision: see
- * `wasm-descent`); a surface given only as a tensor function runs as tensor operations.
+ * Runs `steps` optimizer steps from every start. A surface with a formula tree runs compiled:
+ * f, its exact gradient and the optimizer's compiled rule, on WebGPU as one WGSL kernel (see
+ * `webgpu-descent`), elsewhere as WebAssembly in double precision (see `wasm-descent`). A
+ * surface given only as a tensor function runs as tensor operations.
  */
 export async function descend(request: DescentRequest): Promise<DescentResult> {
   const { surface, steps, starts, lrs } = request;
@@ -101,27 +103,41 @@ export async function descend(request: DescentRequest): Promise<DescentResult> {
   const n = starts.length / 2;
   if (!Number.isInteger(n) || n === 0) throw new RangeError('starts must hold at least one (x, y) pair');
   if (lrs && lrs.length !== n) throw new RangeError(`expected ${n} learning rates, got ${lrs.length}`);
-  return surface.ast ? descendCompiled(request, surfaceCode(surface.ast)) : descendWithTensors(request);
+  if (!surface.ast) return descendWithTensors(request);
+  const spec = { ...request, surface: surfaceCode(surface.ast), recordPath: request.recordPath ?? false };
+  return descendCompiled(tf.getBackend() === 'webgpu' ? new WebGPURun(spec) : new CompiledRun(spec), request);
 }
 
-async function descendCompiled(request: DescentRequest, code: SurfaceCode): Promise<DescentResult> {
-  const { optimizer, starts, steps, lrs, recordPath = false, control } = request;
-  const run = new CompiledRun({ surface: code, optimizer, starts, steps, lrs, recordPath });
-  let yielded = performance.now();
-  while (run.stepsDone < steps) {
-    run.advance(STEPS_PER_CHUNK);
-    if (run.stepsDone < steps && control) {
-      control.signal?.throwIfAborted();
-      control.onProgress?.(run.stepsDone);
-      if (performance.now() - yielded > YIELD_AFTER_MS) {
-        await yieldToEventLoop();
-        yielded = performance.now();
+/** A compiled batch of starts on one engine: advanced chunk by chunk, read once. */
+interface Run {
+  readonly stepsDone: number;
+  advance(count: number): void;
+  finish(): DescentResult | Promise<DescentResult>;
+  dispose?(): void;
+}
+
+async function descendCompiled(run: Run, { steps, control }: DescentRequest): Promise<DescentResult> {
+  try {
+    let yielded = performance.now();
+    while (run.stepsDone < steps) {
+      run.advance(STEPS_PER_CHUNK);
+      if (run.stepsDone < steps && control) {
+        control.signal?.throwIfAborted();
+        control.onProgress?.(run.stepsDone);
+        if (performance.now() - yielded > YIELD_AFTER_MS) {
+          await yieldToEventLoop();
+          yielded = performance.now();
+        }
       }
     }
+    const result = await run.finish();
+    // A device's queued chunks cannot be stopped: a cancel during the read still rejects.
+    control?.signal?.throwIfAborted();
+    control?.onProgress?.(steps);
+    return result;
+  } finally {
+    run.dispose?.();
   }
-  const result = run.finish();
-  control?.onProgress?.(steps);
-  return result;
 }
 
 /**
