@@ -36,9 +36,9 @@ const api = {
   serialOurs: timeSerialOurs,
   /** W2 (d): the plain-JavaScript per-example network. */
   plainJs: timePlainJs,
-  /** W3: the basin map. */
+  /** W3: the basin map against the hand-written loop. */
   basinMap: timeBasinMap,
-  /** W4: the learning-rate sweep. */
+  /** W4: the learning-rate sweep against the hand-written loop. */
   lrSweep: timeLrSweep,
 
   /** Tensors alive in this worker: after every workload it should be back where it started. */

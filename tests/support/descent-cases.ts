@@ -9,10 +9,10 @@ import { descend, type DescentResult } from '../../src/core/landscape/descent';
 import { OPTIMIZER_KINDS, type OptimizerSpec } from '../../src/core/optim/types';
 
 /** The engine under test and its reference, each a tf backend and whether the surface runs compiled. */
-const ENGINES = {
+const ENGINES: Record<'cpu' | 'webgpu', Record<'engine' | 'reference', [backend: string, compiled: boolean]>> = {
   cpu: { engine: ['cpu', true], reference: ['cpu', false] },
   webgpu: { engine: ['webgpu', true], reference: ['cpu', true] },
-} as const;
+};
 
 function formula(text: string): Surface {
   const r = resolveSurface(text);

@@ -1,5 +1,5 @@
 import type { OptimizerSpec } from '../optim/types';
-import { descend, hasDiverged, type RunControl } from './descent';
+import { descend, hasDiverged, type DescentResult, type RunControl } from './descent';
 import { resolveSurface, type SurfaceSpec } from './surface-spec';
 import type { Domain, Surface } from './surfaces';
 
@@ -108,7 +108,8 @@ export function gridStart(size: number, domain: Domain, i: number, j: number): [
   return [x0 + ((i + 0.5) * (x1 - x0)) / size, y0 + ((j + 0.5) * (y1 - y0)) / size];
 }
 
-function gridStarts(size: number, domain: Domain): Float64Array {
+/** The starts of a size × size grid over `domain`, interleaved x, y, in the layout of {@link BasinMap.labels}. */
+export function gridStarts(size: number, domain: Domain): Float64Array {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`grid size must be a whole number ≥ 1, got ${size}`);
   const starts = new Float64Array(2 * size * size);
   for (let j = 0; j < size; j++) {
@@ -171,20 +172,27 @@ function median(values: Float64Array): number {
 
 /**
  * Starts the optimizer from every cell of a grid at once and labels each start with the
- * minimum it reached: ending within `tolerance.distance` of it with a gradient below
- * `tolerance.gradient`. Starts that become non-finite or end more than
- * {@link DIVERGENCE_WIDTHS} domain widths outside the domain are {@link DIVERGED}.
+ * minimum it reached (see {@link labelBasins}).
  */
 export async function basinMap(spec: BasinMapSpec, control?: RunControl): Promise<BasinMap> {
   const surface = toSurface(spec.surface);
   const domain = spec.grid.domain ?? surface.domain;
   const size = spec.grid.size;
-  const starts = gridStarts(size, domain);
-  const distance =
-    spec.tolerance?.distance ?? 0.01 * Math.max(domain.x[1] - domain.x[0], domain.y[1] - domain.y[0]);
-  const end = await descend({ surface, optimizer: spec.optimizer, starts, steps: spec.steps, control });
-  const gradientTolerance = spec.tolerance?.gradient ?? 0.01 * median(end.startGradientNorms);
+  const end = await descend({ surface, optimizer: spec.optimizer, starts: gridStarts(size, domain), steps: spec.steps, control });
+  return labelBasins(surface, { size, domain }, end, spec.tolerance);
+}
 
+/** Where a grid's starts ended: what {@link labelBasins} reads, as `descend` returns it. */
+export type GridEnds = Pick<DescentResult, 'points' | 'values' | 'gradientNorms' | 'startGradientNorms'>;
+
+/**
+ * Labels each start of a grid with the minimum it reached: ending within `tolerance.distance`
+ * of it with a gradient below `tolerance.gradient`. Starts that became non-finite or ended
+ * more than {@link DIVERGENCE_WIDTHS} domain widths outside the domain are {@link DIVERGED}.
+ */
+export function labelBasins(surface: Surface, { size, domain }: { size: number; domain: Domain }, end: GridEnds, tolerance?: BasinTolerance): BasinMap {
+  const distance = tolerance?.distance ?? 0.01 * Math.max(domain.x[1] - domain.x[0], domain.y[1] - domain.y[0]);
+  const gradientTolerance = tolerance?.gradient ?? 0.01 * median(end.startGradientNorms);
   const labels = new Int16Array(size * size);
   const counts = surface.minima.map(() => 0);
   let diverged = 0;
