@@ -1,3 +1,6 @@
+import { compileRule, RULE_HYPERS, type CompiledRule } from '../optim/compiled-rule';
+import { resolveHypers } from '../optim/defaults';
+import type { OptimizerSpec } from '../optim/types';
 import { FORMULA_CONSTANTS, type FormulaNode } from './formula';
 
 /**
@@ -287,4 +290,32 @@ export function evaluateSurfaceCode(surface: SurfaceCode, x: number, y: number):
   const c = surface.code;
   for (let k = 0; k < c.length; k += 4) r[c[k + 3]] = NUMBER_OPS[SURFACE_OPS[c[k]]](r[c[k + 1]], r[c[k + 2]]);
   return [r[surface.value], r[surface.dx], r[surface.dy]];
+}
+
+/** What a compiled run needs, on either engine (WebAssembly, WGSL). */
+export interface CompiledRunSpec {
+  surface: SurfaceCode;
+  optimizer: OptimizerSpec;
+  /** Start points, interleaved x0, y0, x1, y1, … */
+  starts: ArrayLike<number>;
+  steps: number;
+  /** One learning rate per start, replacing `optimizer.lr`. */
+  lrs?: ArrayLike<number>;
+  recordPath: boolean;
+}
+
+/**
+ * The optimizer of a run as the compiled engines take it: the rule, compiled with its branches;
+ * its hyperparameters in {@link RULE_HYPERS} order (the bias corrections 1); and torch.optim's
+ * bias corrections 1 − β1^t, 1 − β2^t for t = 1 … steps, computed in double precision.
+ */
+export function ruleInputs(optimizer: OptimizerSpec, steps: number): { rule: CompiledRule; lr: number; hypers: Float64Array; corrections: Float64Array } {
+  const h = resolveHypers(optimizer);
+  const rule = compileRule(optimizer.kind, { usesWeightDecay: h.weightDecay !== 0, usesMomentum: h.momentum !== 0 });
+  const values: Record<(typeof RULE_HYPERS)[number], number> = {
+    ...h, oneMinusAlpha: 1 - h.alpha, oneMinusBeta1: 1 - h.beta1, oneMinusBeta2: 1 - h.beta2, biasCorrection1: 1, biasCorrection2: 1,
+  };
+  const corrections = new Float64Array(2 * steps);
+  for (let k = 0; k < steps; k++) corrections.set([1 - h.beta1 ** (k + 1), 1 - h.beta2 ** (k + 1)], 2 * k);
+  return { rule, lr: h.lr, hypers: Float64Array.from(RULE_HYPERS, (name) => values[name]), corrections };
 }

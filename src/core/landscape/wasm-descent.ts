@@ -1,7 +1,5 @@
-import { compileRule, RULE_HYPERS, RULE_OPS, hyperRegister, type CompiledRule } from '../optim/compiled-rule';
-import { resolveHypers } from '../optim/defaults';
-import type { OptimizerSpec } from '../optim/types';
-import { BINARY_SURFACE_OPS, instructionsFor, SURFACE_OPS, X_REGISTER, Y_REGISTER, type SurfaceCode } from './surface-code';
+import { RULE_HYPERS, RULE_OPS, hyperRegister, type CompiledRule } from '../optim/compiled-rule';
+import { BINARY_SURFACE_OPS, instructionsFor, ruleInputs, SURFACE_OPS, X_REGISTER, Y_REGISTER, type CompiledRunSpec, type SurfaceCode } from './surface-code';
 import { F64, I32, OP, SIMD, V128, VOID, f64Const, functionType, memoryAccess, name, section, signed, simd, unsigned, vector, vectorAccess } from './wasm-bytes';
 
 /**
@@ -225,18 +223,6 @@ function instanceFor(surface: SurfaceCode, rule: CompiledRule): DescentExports {
   return new WebAssembly.Instance(module, { m: math }).exports as unknown as DescentExports;
 }
 
-/** What one compiled run needs; see {@link CompiledRun}. */
-export interface CompiledRunSpec {
-  surface: SurfaceCode;
-  optimizer: OptimizerSpec;
-  /** Start points, interleaved x0, y0, x1, y1, … */
-  starts: ArrayLike<number>;
-  steps: number;
-  /** One learning rate per start, replacing `optimizer.lr`. */
-  lrs?: ArrayLike<number>;
-  recordPath: boolean;
-}
-
 /** Pairs of starts per call of the emitted function: later calls run the optimized tier of the code. */
 const PAIRS_PER_CALL = 256;
 
@@ -255,35 +241,26 @@ export class CompiledRun {
   private done = 0;
 
   constructor(private readonly spec: CompiledRunSpec) {
-    const h = resolveHypers(spec.optimizer);
-    const rule = compileRule(spec.optimizer.kind, { usesWeightDecay: h.weightDecay !== 0, usesMomentum: h.momentum !== 0 });
+    const { rule, lr, hypers, corrections } = ruleInputs(spec.optimizer, spec.steps);
     this.exports = instanceFor(spec.surface, rule);
     this.layout = recordLayout(rule);
     const n = (this.n = spec.starts.length / 2);
     const pairs = (this.pairs = Math.ceil(n / 2));
-    const corrections = HYPER_BYTES;
-    this.records = corrections + 16 * spec.steps;
+    this.records = HYPER_BYTES + 16 * spec.steps;
     this.path = this.records + FIELD * this.layout.width * pairs;
     const end = this.path + (spec.recordPath ? 3 * FIELD * (spec.steps + 1) * pairs : 0);
     const memory = this.exports.memory;
     if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
     const f = new Float64Array(memory.buffer);
-    const values: Record<(typeof RULE_HYPERS)[number], number> = {
-      ...h, oneMinusAlpha: 1 - h.alpha, oneMinusBeta1: 1 - h.beta1, oneMinusBeta2: 1 - h.beta2, biasCorrection1: 1, biasCorrection2: 1,
-    };
-    RULE_HYPERS.forEach((name, k) => (f[k] = values[name]));
-    // torch.optim's 1 − β^t, in double precision, for t = 1 … steps.
-    for (let k = 0; k < spec.steps; k++) {
-      f[corrections / 8 + 2 * k] = 1 - h.beta1 ** (k + 1);
-      f[corrections / 8 + 2 * k + 1] = 1 - h.beta2 ** (k + 1);
-    }
+    f.set(hypers);
+    f.set(corrections, HYPER_BYTES / 8);
     const base = this.records / 8;
     f.fill(0, base, base + 2 * this.layout.width * pairs);
     for (let i = 0; i < 2 * pairs; i++) {
       const from = Math.min(i, n - 1);
       f[this.at(i, this.layout.x)] = spec.starts[2 * from];
       f[this.at(i, this.layout.y)] = spec.starts[2 * from + 1];
-      f[this.at(i, this.layout.lr)] = spec.lrs ? spec.lrs[from] : h.lr;
+      f[this.at(i, this.layout.lr)] = spec.lrs ? spec.lrs[from] : lr;
     }
   }
 

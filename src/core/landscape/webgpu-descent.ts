@@ -1,9 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { compileRule, hyperRegister, RULE_HYPERS, ruleStatements, type CompiledRule } from '../optim/compiled-rule';
-import { resolveHypers } from '../optim/defaults';
-import type { OptimizerSpec } from '../optim/types';
+import { hyperRegister, RULE_HYPERS, ruleStatements, type CompiledRule } from '../optim/compiled-rule';
 import { wgslFloat } from '../train/fused/scalar-math';
-import { instructionsFor, SURFACE_OPS, X_REGISTER, Y_REGISTER, type SurfaceCode } from './surface-code';
+import { instructionsFor, ruleInputs, SURFACE_OPS, X_REGISTER, Y_REGISTER, type CompiledRunSpec, type SurfaceCode } from './surface-code';
 
 /**
  * The landscape lab's runs on WebGPU: the surface's code and the optimizer's compiled rule
@@ -168,16 +166,6 @@ function registerKernel(): void {
   });
 }
 
-/** What {@link WebGPURun} runs: as for the cpu's compiled run. */
-export interface WebGPURunSpec {
-  surface: SurfaceCode;
-  optimizer: OptimizerSpec;
-  starts: ArrayLike<number>;
-  steps: number;
-  lrs?: ArrayLike<number>;
-  recordPath: boolean;
-}
-
 /**
  * One batch of starts on WebGPU, advanced with {@link WebGPURun.advance} and read once with
  * {@link WebGPURun.finish}; {@link WebGPURun.dispose} frees its tensors (also after an abort).
@@ -189,27 +177,24 @@ export class WebGPURun {
   private readonly inputs: tf.Tensor[];
   private done = 0;
 
-  constructor(private readonly spec: WebGPURunSpec) {
+  constructor(private readonly spec: CompiledRunSpec) {
     registerKernel();
-    const h = resolveHypers(spec.optimizer);
-    this.rule = compileRule(spec.optimizer.kind, { usesWeightDecay: h.weightDecay !== 0, usesMomentum: h.momentum !== 0 });
+    const { rule, lr, hypers, corrections } = ruleInputs(spec.optimizer, spec.steps);
+    this.rule = rule;
     const n = (this.n = spec.starts.length / 2);
-    const W = stateWidth(this.rule);
+    const W = stateWidth(rule);
     const state = new Float32Array(W * n);
     for (let i = 0; i < n; i++) state.set([spec.starts[2 * i], spec.starts[2 * i + 1]], i * W);
-    const values: Record<(typeof RULE_HYPERS)[number], number> = {
-      ...h, oneMinusAlpha: 1 - h.alpha, oneMinusBeta1: 1 - h.beta1, oneMinusBeta2: 1 - h.beta2, biasCorrection1: 1, biasCorrection2: 1,
-    };
-    const corrections = new Float32Array(2 * Math.max(1, spec.steps)).fill(1);
-    for (let k = 0; k < spec.steps; k++) corrections.set([1 - h.beta1 ** (k + 1), 1 - h.beta2 ** (k + 1)], 2 * k);
     this.state = tf.tensor1d(state);
     this.inputs = [
-      tf.tensor1d(spec.lrs ? Float32Array.from(spec.lrs) : new Float32Array(n).fill(h.lr)),
-      tf.tensor1d(Float32Array.from(RULE_HYPERS, (name) => values[name])),
-      tf.tensor1d(corrections),
+      tf.tensor1d(spec.lrs ? Float32Array.from(spec.lrs) : new Float32Array(n).fill(lr)),
+      tf.tensor1d(Float32Array.from(hypers)),
+      // A shader input is never empty.
+      tf.tensor1d(corrections.length ? Float32Array.from(corrections) : new Float32Array(2)),
     ];
   }
 
+  /** Steps dispatched so far. */
   get stepsDone(): number {
     return this.done;
   }
@@ -248,6 +233,7 @@ export class WebGPURun {
     return { ...result, path, pathValues };
   }
 
+  /** Frees the run's tensors. */
   dispose(): void {
     this.state.dispose();
     this.inputs.forEach((t) => t.dispose());
