@@ -83,7 +83,8 @@ async function main(): Promise<void> {
     const serialFit = await part('W2 serial model.fit', () => api.serialFit(epochs, all, budgets.serialFit));
     const pool = await part('W2 pool', () => timePool(epochs, budgets.pool));
     const plainJs = await part('W2 plain JS', () => api.plainJs(epochs, budgets.plainJs));
-    measurements.study = { population, serialFit, pool, plainJs };
+    const batchedJs = await part('W2 batched plain JS', () => api.batchedJs(epochs));
+    measurements.study = { population, serialFit, pool, plainJs, batchedJs };
   }
   if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap());
   if (wanted('W4')) measurements.lrSweep = await part('W4', () => api.lrSweep());

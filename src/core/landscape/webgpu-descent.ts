@@ -69,7 +69,7 @@ export function descentShader(surface: SurfaceCode, rule: CompiledRule, recordPa
   const point = (names: number[]) => names.map((register) => `let ${s(register)} = ${register === X_REGISTER ? 'x' : 'y'};`);
   const constants = surface.constants.map(([register, value]) => `let ${s(register)} = ${Number.isFinite(value) ? wgslFloat(value) : `${value > 0 ? '' : '-'}bitcast<f32>(0x7f800000u)`};`);
   const path = (step: string, value: string) =>
-    recordPath ? `let q = ${W} * uniforms.count + ((${step}) * uniforms.count + i) * 3;
+    recordPath ? `let q = ${W} * uniforms.starts + ((${step}) * uniforms.starts + i) * 3;
       result[q] = x; result[q + 1] = y; result[q + 2] = ${value};` : '';
   return `
   fn stableTanh(v: f32) -> f32 {
@@ -79,7 +79,7 @@ export function descentShader(surface: SurfaceCode, rule: CompiledRule, recordPa
 
   fn main(index: i32) {
     let i = index;
-    if (i >= uniforms.count) { return; }
+    if (i >= uniforms.starts) { return; }
     let row = i * ${W};
     var x = P[row];
     var y = P[row + 1];
@@ -88,7 +88,7 @@ export function descentShader(surface: SurfaceCode, rule: CompiledRule, recordPa
     ${constants.join('\n    ')}
     ${hypers.join('\n    ')}
     let ${r(hyperRegister(slots, 'lr'))} = L[i];
-    for (var k = uniforms.from; k < uniforms.to; k++) {
+    for (var k = uniforms.firstStep; k < uniforms.endStep; k++) {
       ${point([X_REGISTER, Y_REGISTER]).join(' ')}
       ${statements(gradient).join('\n      ')}
       if (k == 0) { startNorm = sqrt(${s(surface.dx)} * ${s(surface.dx)} + ${s(surface.dy)} * ${s(surface.dy)}); }
@@ -106,7 +106,7 @@ export function descentShader(surface: SurfaceCode, rule: CompiledRule, recordPa
     result[row + ${W - 3}] = ${s(surface.value)};
     result[row + ${W - 2}] = sqrt(${s(surface.dx)} * ${s(surface.dx)} + ${s(surface.dy)} * ${s(surface.dy)});
     result[row + ${W - 1}] = startNorm;
-    if (uniforms.to == uniforms.steps) {
+    if (uniforms.endStep == uniforms.steps) {
       ${path('uniforms.steps', s(surface.value))}
     }
   }`;
@@ -155,7 +155,8 @@ function registerKernel(): void {
         dispatchLayout: { x: [0] },
         dispatch: [Math.ceil(count / THREADS), 1, 1] as [number, number, number],
         workgroupSize: [THREADS, 1, 1] as [number, number, number],
-        uniforms: 'count : i32, from : i32, to : i32, steps : i32,',
+        // `from` is a reserved word of WGSL.
+        uniforms: 'starts : i32, firstStep : i32, endStep : i32, steps : i32,',
         getUserCode: () => descentShader(surface, rule, recordPath),
       };
       const order = ['state', 'lrs', 'hypers', 'corrections'].map((name) => inputs[name] as tf.TensorInfo);
