@@ -125,11 +125,11 @@ export function benchRows(info: BackendInfo, m: Measurements): Row[] {
   const landscape = (workload: string, what: string, r: AgainstHand, target?: number) =>
     row({
       workload,
-      ours: `batched ${fixed(r.ours, 3)} s`,
-      baseline: `hand-written loop ${fixed(r.hand, 3)} s`,
+      ours: `batched ${fixed(1000 * r.ours, r.ours < 0.01 ? 3 : 1)} ms`,
+      baseline: `hand-written loop ${fixed(1000 * r.hand, r.hand < 0.01 ? 3 : 1)} ms`,
       ratio: r.hand / r.ours,
       target,
-      note: `both whole, fastest of 3 in turns; ${what} differing: ${r.disagreements} of ${r.total}${r.disagreements ? ' (DISAGREE)' : ''}; ${r.detail}`,
+      note: `both whole, fastest of 3 in turns${r.times > 1 ? ` (each sample ${r.times} runs, per run)` : ''}; ${what} differing: ${r.disagreements} of ${r.total}${r.disagreements ? ' (DISAGREE)' : ''}; ${r.detail}`,
     });
   return [
     ...(m.oneTrial ? w1(m.oneTrial) : []),

@@ -304,6 +304,9 @@ export interface CompiledRunSpec {
   recordPath: boolean;
 }
 
+/** Compiled rules by kind and branches: one object each, so that the engines' caches recognise it. */
+const compiledRules = new Map<string, CompiledRule>();
+
 /**
  * The optimizer of a run as the compiled engines take it: the rule, compiled with its branches;
  * its hyperparameters in {@link RULE_HYPERS} order (the bias corrections 1); and torch.optim's
@@ -311,7 +314,10 @@ export interface CompiledRunSpec {
  */
 export function ruleInputs(optimizer: OptimizerSpec, steps: number): { rule: CompiledRule; lr: number; hypers: Float64Array; corrections: Float64Array } {
   const h = resolveHypers(optimizer);
-  const rule = compileRule(optimizer.kind, { usesWeightDecay: h.weightDecay !== 0, usesMomentum: h.momentum !== 0 });
+  const flags = { usesWeightDecay: h.weightDecay !== 0, usesMomentum: h.momentum !== 0 };
+  const key = `${optimizer.kind} ${flags.usesWeightDecay} ${flags.usesMomentum}`;
+  let rule = compiledRules.get(key);
+  if (!rule) compiledRules.set(key, (rule = compileRule(optimizer.kind, flags)));
   const values: Record<(typeof RULE_HYPERS)[number], number> = {
     ...h, oneMinusAlpha: 1 - h.alpha, oneMinusBeta1: 1 - h.beta1, oneMinusBeta2: 1 - h.beta2, biasCorrection1: 1, biasCorrection2: 1,
   };

@@ -97,6 +97,20 @@ function fromFormula({ expression, ...surface }: SurfaceDefinition): Surface {
  * RangeError for κ < 1 or a non-finite angle (specs are validated before they get here).
  */
 export function bowl({ condition, rotation }: BowlOptions): BowlSurface {
+  const key = `${condition} ${rotation}`;
+  let surface = bowls.get(key);
+  if (!surface) {
+    surface = makeBowl({ condition, rotation });
+    // Bowls by shape: one tree per shape, so that its compiled code is made once.
+    if (bowls.size >= 64) bowls.delete(bowls.keys().next().value!);
+    bowls.set(key, surface);
+  }
+  return surface;
+}
+
+const bowls = new Map<string, BowlSurface>();
+
+function makeBowl({ condition, rotation }: BowlOptions): BowlSurface {
   if (!(condition >= 1 && Number.isFinite(condition))) {
     throw new RangeError(`The condition number must be a finite number ≥ 1, got ${condition}`);
   }

@@ -202,26 +202,46 @@ function emitModule(surface: SurfaceCode, rule: CompiledRule): Uint8Array<ArrayB
 }
 
 /**
- * Modules by surface and rule: a drag of a slider reruns the same code with new numbers, and
- * the engine's optimized tier of a module serves all its instances.
+ * A module and its idle instances, by surface and rule: a drag of a slider reruns the same code
+ * with new numbers, the engine's optimized tier of a module serves all its instances, and an
+ * instance's memory, once grown, serves the next run.
  */
-const modules = new Map<string, WebAssembly.Module>();
+interface Compiled {
+  module: WebAssembly.Module;
+  idle: DescentExports[];
+}
+const modules = new Map<string, Compiled>();
 /** Most modules kept. */
 const MAX_MODULES = 16;
+/** The cache key of a surface and a rule, made once per pair of objects. */
+const keys = new WeakMap<SurfaceCode, WeakMap<CompiledRule, string>>();
 
-/** A fresh instance (its own memory: runs may interleave) of the module of `surface` and `rule`. */
-function instanceFor(surface: SurfaceCode, rule: CompiledRule): DescentExports {
-  const key = JSON.stringify([surface.constants, Array.from(surface.code), surface.value, surface.dx, surface.dy, Array.from(rule.code), rule.theta, rule.nextSlots]);
-  let module = modules.get(key);
-  if (module) modules.delete(key);
+function compiledFor(surface: SurfaceCode, rule: CompiledRule): Compiled {
+  let byRule = keys.get(surface);
+  if (!byRule) keys.set(surface, (byRule = new WeakMap()));
+  let key = byRule.get(rule);
+  if (key === undefined) {
+    key = JSON.stringify([surface.constants, Array.from(surface.code), surface.value, surface.dx, surface.dy, Array.from(rule.code), rule.theta, rule.nextSlots]);
+    byRule.set(rule, key);
+  }
+  let compiled = modules.get(key);
+  if (compiled) modules.delete(key);
   else {
-    module = new WebAssembly.Module(emitModule(surface, rule));
+    compiled = { module: new WebAssembly.Module(emitModule(surface, rule)), idle: [] };
     if (modules.size >= MAX_MODULES) modules.delete(modules.keys().next().value!);
   }
-  modules.set(key, module);
-  const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
-  return new WebAssembly.Instance(module, { m: math }).exports as unknown as DescentExports;
+  modules.set(key, compiled);
+  return compiled;
 }
+
+/** An instance of the module of `surface` and `rule` for one run (runs may interleave: each has its own memory). */
+function instanceOf(compiled: Compiled): DescentExports {
+  const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
+  return compiled.idle.pop() ?? (new WebAssembly.Instance(compiled.module, { m: math }).exports as unknown as DescentExports);
+}
+
+/** Largest memory an idle instance keeps: enough for a 512 × 512 Adam map without its path. */
+const KEPT_MEMORY = 32 * 1024 * 1024;
 
 /** Pairs of starts per call of the emitted function: later calls run the optimized tier of the code. */
 const PAIRS_PER_CALL = 256;
@@ -234,6 +254,7 @@ const PAIRS_PER_CALL = 256;
 export class CompiledRun {
   readonly n: number;
   private readonly pairs: number;
+  private readonly compiled: Compiled;
   private readonly exports: DescentExports;
   private readonly layout: ReturnType<typeof recordLayout>;
   private readonly records: number;
@@ -242,7 +263,8 @@ export class CompiledRun {
 
   constructor(private readonly spec: CompiledRunSpec) {
     const { rule, lr, hypers, corrections } = ruleInputs(spec.optimizer, spec.steps);
-    this.exports = instanceFor(spec.surface, rule);
+    this.compiled = compiledFor(spec.surface, rule);
+    this.exports = instanceOf(this.compiled);
     this.layout = recordLayout(rule);
     const n = (this.n = spec.starts.length / 2);
     const pairs = (this.pairs = Math.ceil(n / 2));
@@ -308,6 +330,11 @@ export class CompiledRun {
       }
     }
     return { ...result, path, pathValues };
+  }
+
+  /** Gives the instance back for the next run of the same code (a large memory is let go). */
+  dispose(): void {
+    if (this.exports.memory.buffer.byteLength <= KEPT_MEMORY) this.compiled.idle.push(this.exports);
   }
 
   /** Index in the f64 view of memory of start i's lane of a record field. */
