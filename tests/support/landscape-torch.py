@@ -71,10 +71,9 @@ CASES = [
     ('formula', 'log(1 + x^2) + cosh(0.5*y) + sqrt(x^2 + y^2 + 1) + x*y/(2 + sin(x)) + tanh(x - y)^3 + 2^(0.1*x) + abs(y + 5)^1.5 - min(x, 3) + max(y, -4)', {'kind': 'rmsprop', 'lr': 0.02, 'alpha': 0.9, 'weightDecay': 0.01}, [1.5, -2], 100),
 ]
 
-print(json.dumps({
-    'torch': torch.__version__,
-    'cases': [
-        dict(zip(['surface', 'expression', 'optimizer', 'start', 'steps'], case), **dict(zip(['points', 'values'], path(*case[1:]))))
-        for case in CASES
-    ],
-}, indent=1))
+cases = [
+    dict(zip(['surface', 'expression', 'optimizer', 'start', 'steps'], case), **dict(zip(['points', 'values'], path(*case[1:]))))
+    for case in CASES
+]
+# One case a line: the file stays readable in a diff.
+print('{"torch": %s, "cases": [\n%s\n]}' % (json.dumps(torch.__version__), ',\n'.join(json.dumps(c) for c in cases)))
