@@ -309,8 +309,9 @@ const compiledRules = new Map<string, CompiledRule>();
 
 /**
  * The optimizer of a run as the compiled engines take it: the rule, compiled with its branches;
- * its hyperparameters in {@link RULE_HYPERS} order (the bias corrections 1); and torch.optim's
- * bias corrections 1 − β1^t, 1 − β2^t for t = 1 … steps, computed in double precision.
+ * its hyperparameters in {@link RULE_HYPERS} order (the bias corrections 1); and, for a rule
+ * that reads them, torch.optim's bias corrections 1 − β1^t, 1 − β2^t for t = 1 … steps,
+ * computed in double precision.
  */
 export function ruleInputs(optimizer: OptimizerSpec, steps: number): { rule: CompiledRule; lr: number; hypers: Float64Array; corrections: Float64Array } {
   const h = resolveHypers(optimizer);
@@ -322,6 +323,10 @@ export function ruleInputs(optimizer: OptimizerSpec, steps: number): { rule: Com
     ...h, oneMinusAlpha: 1 - h.alpha, oneMinusBeta1: 1 - h.beta1, oneMinusBeta2: 1 - h.beta2, biasCorrection1: 1, biasCorrection2: 1,
   };
   const corrections = new Float64Array(2 * steps);
-  for (let k = 0; k < steps; k++) corrections.set([1 - h.beta1 ** (k + 1), 1 - h.beta2 ** (k + 1)], 2 * k);
+  // Only a rule that reads them needs them (the table then stays 0: a sweep of SGD is a fraction of a millisecond).
+  for (let k = 0; rule.biasCorrected && k < steps; k++) {
+    corrections[2 * k] = 1 - h.beta1 ** (k + 1);
+    corrections[2 * k + 1] = 1 - h.beta2 ** (k + 1);
+  }
   return { rule, lr: h.lr, hypers: Float64Array.from(RULE_HYPERS, (name) => values[name]), corrections };
 }

@@ -310,7 +310,11 @@ export class CompiledRun {
       this.exports.finish(this.records + FIELD * layout.width * first, Math.min(PAIRS_PER_CALL, pairs - first), path, pairs, steps);
     }
     const f = new Float64Array(this.exports.memory.buffer);
-    const column = (field: number) => Float64Array.from({ length: n }, (_, i) => f[this.at(i, field)]);
+    const column = (field: number) => {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = f[this.at(i, field)];
+      return values;
+    };
     const points = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
       points[2 * i] = f[this.at(i, layout.x)];
