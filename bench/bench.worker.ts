@@ -9,7 +9,8 @@ import { trainWithFit } from './workloads/model-fit';
 import { trainOurs, warmUpOurs } from './workloads/our-training';
 import { FULL_EPOCHS } from './workloads/sizes';
 import { spiralData, spiralSpec } from './workloads/spiral';
-import { timePlainJs, timePopulation, timeSerialFit, timeSerialOurs } from './workloads/study';
+import { timeBatchedJs, timePlainJs, timePopulation, timeSerialFit, timeSerialOurs, trainBatchedPeer } from './workloads/study';
+import { seconds } from './workloads/timing';
 
 const api = {
   /** Selects the backend; the answer says which one really runs. */
@@ -25,7 +26,13 @@ const api = {
     const ours = await trainOurs([spec], data, budget);
     await trainWithFit({ ...spec, training: { ...spec.training, epochs: 1 } }, data);
     const fit = await trainWithFit(spec, data, budget);
-    return { ours, fit };
+    // The batched plain-JavaScript peer at one member, the same epochs as ours, after a one-epoch warm-up.
+    const adam = { kind: 'adam' as const, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+    trainBatchedPeer(data, adam, spec.seed, 1);
+    const begin = seconds();
+    const peerLoss = trainBatchedPeer(data, adam, spec.seed, ours.epochs);
+    const peer = { epochs: ours.epochs, steps: ours.steps, seconds: seconds() - begin, finalTrainLoss: [peerLoss] };
+    return { ours, fit, peer };
   },
 
   /** W2 (a): the 64 trials as one population. */
@@ -36,9 +43,11 @@ const api = {
   serialOurs: timeSerialOurs,
   /** W2 (d): the plain-JavaScript per-example network. */
   plainJs: timePlainJs,
-  /** W3: the basin map. */
+  /** W2 (e): the batched plain-JavaScript peer. */
+  batchedJs: timeBatchedJs,
+  /** W3: the basin map against the hand-written loop. */
   basinMap: timeBasinMap,
-  /** W4: the learning-rate sweep. */
+  /** W4: the learning-rate sweep against the hand-written loop. */
   lrSweep: timeLrSweep,
 
   /** Tensors alive in this worker: after every workload it should be back where it started. */

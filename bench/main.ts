@@ -26,7 +26,7 @@ export interface BenchResults {
  * start) and the rest is extrapolated: keeps all three backends within about ten minutes on
  * two cores with software WebGPU. On a real GPU most parts finish their full work first.
  */
-const BUDGETS = { oneTrial: 15, population: 40, serialFit: 15, pool: 15, plainJs: 10, basinSingles: 15, sweepSingles: 10 };
+const BUDGETS = { oneTrial: 15, population: 40, serialFit: 15, pool: 15, plainJs: 10 };
 
 /** Workers of the pool in W2 (c). */
 const POOL_SIZE = 2;
@@ -83,12 +83,13 @@ async function main(): Promise<void> {
     const serialFit = await part('W2 serial model.fit', () => api.serialFit(epochs, all, budgets.serialFit));
     const pool = await part('W2 pool', () => timePool(epochs, budgets.pool));
     const plainJs = await part('W2 plain JS', () => api.plainJs(epochs, budgets.plainJs));
-    measurements.study = { population, serialFit, pool, plainJs };
+    const batchedJs = await part('W2 batched plain JS', () => api.batchedJs(epochs));
+    measurements.study = { population, serialFit, pool, plainJs, batchedJs };
   }
-  if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap(budgets.basinSingles));
-  if (wanted('W4')) measurements.lrSweep = await part('W4', () => api.lrSweep(budgets.sweepSingles));
+  if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap());
+  if (wanted('W4')) measurements.lrSweep = await part('W4', () => api.lrSweep());
   worker.terminate();
-  page.__benchResults = { backend: info, budgets, rows: benchRows(info.name, measurements), measurements, tensors };
+  page.__benchResults = { backend: info, budgets, rows: benchRows(info, measurements), measurements, tensors };
   say('done');
 }
 

@@ -130,27 +130,32 @@ export function updateWeights(network: Network, lr: number, momentum: number): v
   }
 }
 
-/** Mean binary cross-entropy of the network on `examples` (probabilities clipped as Keras does). */
+/** Binary cross-entropy of one prediction `p` against `label` (probabilities clipped as Keras does). */
+function crossEntropy(p: number, label: number): number {
+  const q = Math.min(1 - 1e-7, Math.max(1e-7, p));
+  return -(label * Math.log(q) + (1 - label) * Math.log(1 - q));
+}
+
+/** Mean binary cross-entropy of the network on `examples`. */
 export function meanLoss(network: Network, examples: Example[]): number {
   let sum = 0;
-  for (const { inputs, label } of examples) {
-    const p = Math.min(1 - 1e-7, Math.max(1e-7, forwardProp(network, inputs)));
-    sum -= label * Math.log(p) + (1 - label) * Math.log(1 - p);
-  }
+  for (const { inputs, label } of examples) sum += crossEntropy(forwardProp(network, inputs), label);
   return sum / examples.length;
 }
 
 /**
- * One epoch as the playground's `oneStep` does it: every training example in order, an update
- * after each `batchSize` examples, then the training and test losses the screen would show.
- * Returns the training loss.
+ * One epoch of the playground's `oneStep` doing exactly the work of tunelab's epoch: every
+ * training example in order, its loss added to the epoch's running mean as it passes, an update
+ * after each `batchSize` examples, then one pass over the validation examples. Returns the
+ * training loss (the running mean).
  */
 export function trainEpoch(network: Network, train: Example[], test: Example[], batchSize: number, lr: number, momentum: number): number {
+  let sum = 0;
   train.forEach((example, i) => {
-    forwardProp(network, example.inputs);
+    sum += crossEntropy(forwardProp(network, example.inputs), example.label);
     backProp(network, example.label);
     if ((i + 1) % batchSize === 0 || i === train.length - 1) updateWeights(network, lr, momentum);
   });
   meanLoss(network, test);
-  return meanLoss(network, train);
+  return sum / train.length;
 }

@@ -1,6 +1,7 @@
 // W2: the 64 trials of an 8 × 8 grid of learning rates and momenta, trained four ways.
+import { BatchedNetwork, type PeerOptimizer } from '../baselines/batched-nn';
 import { buildNetwork, trainEpoch, type Example } from '../baselines/playground-nn';
-import type { Dataset } from '../../src/core/data';
+import type { Dataset, SplitDataset } from '../../src/core/data';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { createRng } from '../../src/core/random/prng';
 import { trainWithFit } from './model-fit';
@@ -68,4 +69,35 @@ export function timePlainJs(epochs: number, budget: number): Promise<Timed> {
   };
   trial(0);
   return repeatWithin(TRIALS, budget, trial);
+}
+
+/** What the batched plain-JavaScript peer did: every trial whole, and its final training losses. */
+export interface PeerRun extends Timed {
+  epochs: number;
+  finalTrainLoss: number[];
+}
+
+/** Trains one network of the peer for `epochs` on `data`: its final training loss. */
+export function trainBatchedPeer(data: SplitDataset, optimizer: PeerOptimizer, seed: number, epochs: number): number {
+  const network = new BatchedNetwork([2, ...HIDDEN_UNITS, 1], seed, optimizer, BATCH_SIZE);
+  let loss = NaN;
+  for (let e = 0; e < epochs; e++) {
+    loss = network.trainEpoch(data.train.x, data.train.y, data.train.n);
+    network.meanLoss(data.val.x, data.val.y, data.val.n);
+  }
+  return loss;
+}
+
+/** (e) All 64 trials, one after the other, with the batched plain-JavaScript peer: the whole work. */
+export function timeBatchedJs(epochs: number): PeerRun {
+  const grid = studyGrid(epochs);
+  const data = spiralData(grid[0]);
+  const run = (t: number) => {
+    const { lr, momentum = 0 } = grid[t].optimizer;
+    return trainBatchedPeer(data, { kind: 'momentum', lr, momentum }, grid[t].seed, epochs);
+  };
+  run(0);
+  const start = seconds();
+  const finalTrainLoss = grid.map((_, t) => run(t));
+  return { count: TRIALS, seconds: seconds() - start, epochs, finalTrainLoss };
 }

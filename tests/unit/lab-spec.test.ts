@@ -29,6 +29,8 @@ describe('validateLab', () => {
     expect(errorsOf(lab({ focus: 3 }))).toEqual([{ path: 'focus', message: 'The optimizer in focus must be a whole number from 0 to 2 (got 3).' }]);
     expect(errorsOf(lab({ view: 'map' as LabSpec['view'] }))).toEqual([{ path: 'view', message: 'The view must be one of paths, basins, sweep (got "map").' }]);
     expect(errorsOf(lab({ optimizers: [] }))).toEqual([{ path: 'optimizers', message: 'The lab compares 1 to 6 optimizers (got 0).' }]);
+    expect(errorsOf(lab({ grid: 100 }))).toEqual([{ path: 'grid', message: "The basin map's starts per side must be one of 64, 128, 256, 512 (got 100)." }]);
+    expect(errorsOf(lab({ rates: 2048 }))).toEqual([{ path: 'rates', message: "The sweep's number of learning rates must be one of 64, 128, 256, 512, 1024 (got 2048)." }]);
   });
 
   test('refuses a formula with the position of its error', () => {
@@ -86,9 +88,11 @@ describe('the lab link', () => {
       view: 'sweep',
       focus: 1,
       curves: [0.001, 0.3],
+      grid: 512,
+      rates: 1024,
     });
     expect(encodeLab(own)).toBe(
-      '#/lab?surface=(x%5E2%20%2B%20y%20-%2011)%5E2%20%2B%20sin(x*y)&opt=rmsprop:0.01:m_0.5:a_0.9,adamw:0.003:wd_0.1&start=-0.1,1e-7&steps=777&view=sweep&focus=1&curves=0.001,0.3',
+      '#/lab?surface=(x%5E2%20%2B%20y%20-%2011)%5E2%20%2B%20sin(x*y)&opt=rmsprop:0.01:m_0.5:a_0.9,adamw:0.003:wd_0.1&start=-0.1,1e-7&steps=777&view=sweep&focus=1&curves=0.001,0.3&grid=512&rates=1024',
     );
     for (const spec of [own, saddle, ...LESSONS.map((l) => l.setup)]) expect(decodeLab(encodeLab(spec))).toEqual({ spec });
   });

@@ -63,10 +63,12 @@ describe('sweep regimes on the bowl, from the engine', () => {
     const start: [number, number] = [-1.5, 1.5];
     const lrs = logSpace(SWEEP_RANGE);
     const sweep = await lrSweep({ surface, optimizer: { kind: 'sgd', lr: 0.1 }, start, steps: 100, lrs });
-    const starts = new Float32Array(2 * lrs.length);
+    const starts = new Float64Array(2 * lrs.length);
     for (let r = 0; r < lrs.length; r++) starts.set(start, 2 * r);
-    const end = await descend({ surface, optimizer: { kind: 'sgd', lr: 0.1 }, starts, steps: 100, lrs: Float32Array.from(lrs), recordPath: true });
-    const regions = classifySweep({ lrs, diverged: sweep.diverged, steps: 100, values: end.pathValues!, path: end.path! });
+    const end = await descend({ surface, optimizer: { kind: 'sgd', lr: 0.1 }, starts, steps: 100, lrs: Float64Array.from(lrs), recordPath: true });
+    // As the worker sends them to the page.
+    const [values, path] = [Float32Array.from(end.pathValues!), Float32Array.from(end.path!)];
+    const regions = classifySweep({ lrs, diverged: sweep.diverged, steps: 100, values, path });
 
     expect(regions.filter((r) => r === 'diverging').length).toBe(lrs.filter((lr) => lr > 0.2).length);
     expect(lrs[regions.indexOf('diverging')]).toBe(sweep.threshold);

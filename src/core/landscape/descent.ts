@@ -2,7 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../autodiff';
 import { Optimizer, resolveHypers } from '../optim';
 import type { OptimizerSpec } from '../optim/types';
+import type { FormulaNode } from './formula';
+import { compileSurface, type SurfaceCode } from './surface-code';
 import type { Domain, Surface } from './surfaces';
+import { CompiledRun } from './wasm-descent';
+import { WebGPURun } from './webgpu-descent';
 
 /** Lets a caller (a worker) follow a long run and stop it. */
 export interface RunControl {
@@ -26,29 +30,32 @@ export interface DescentRequest {
   surface: Surface;
   optimizer: OptimizerSpec;
   /** Start points, interleaved x0, y0, x1, y1, … */
-  starts: Float32Array;
+  starts: Float64Array;
   steps: number;
   /** One learning rate per start, replacing `optimizer.lr` (an lr sweep). */
-  lrs?: Float32Array;
+  lrs?: Float64Array;
   /** Keep every point visited (trajectories), not only the last. */
   recordPath?: boolean;
   control?: RunControl;
 }
 
-/** Where the starts ended, read back from the device once at the end. */
+/**
+ * Where the starts ended, read back once at the end: in double precision where the surface
+ * was compiled and run on the cpu, else the device's float32 values.
+ */
 export interface DescentResult {
   /** Final points, interleaved like the starts. */
-  points: Float32Array;
+  points: Float64Array;
   /** f at each final point. */
-  values: Float32Array;
+  values: Float64Array;
   /** ‖∇f‖ at each final point. */
-  gradientNorms: Float32Array;
+  gradientNorms: Float64Array;
   /** ‖∇f‖ at each start: the scale against which a final gradient counts as small. */
-  startGradientNorms: Float32Array;
+  startGradientNorms: Float64Array;
   /** With `recordPath`: step-major points, (steps + 1) × starts × 2, the starts first. */
-  path?: Float32Array;
+  path?: Float64Array;
   /** With `recordPath`: f at each point of `path`, (steps + 1) × starts. */
-  pathValues?: Float32Array;
+  pathValues?: Float64Array;
 }
 
 /** f at each row of points [N, 2], as [N]. */
@@ -71,23 +78,81 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/** Compiled surfaces by formula tree: a surface is compiled once however often it runs. */
+const compiled = new WeakMap<FormulaNode, SurfaceCode>();
+
+/** The compiled code of a formula tree; see {@link compileSurface}. */
+export function surfaceCode(ast: FormulaNode): SurfaceCode {
+  let code = compiled.get(ast);
+  if (!code) compiled.set(ast, (code = compileSurface(ast)));
+  return code;
+}
+
+/** Longest the compiled path computes without letting the worker read its messages (a cancel). */
+const YIELD_AFTER_MS = 30;
+
+/**
+ * Runs `steps` optimizer steps from every start. A surface with a formula tree runs compiled:
+ * f, its exact gradient and the optimizer's compiled rule, on WebGPU as one WGSL kernel (see
+ * `webgpu-descent`), elsewhere as WebAssembly in double precision (see `wasm-descent`). A
+ * surface given only as a tensor function runs as tensor operations.
+ */
+export async function descend(request: DescentRequest): Promise<DescentResult> {
+  const { surface, steps, starts, lrs } = request;
+  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a whole number ≥ 0, got ${steps}`);
+  const n = starts.length / 2;
+  if (!Number.isInteger(n) || n === 0) throw new RangeError('starts must hold at least one (x, y) pair');
+  if (lrs && lrs.length !== n) throw new RangeError(`expected ${n} learning rates, got ${lrs.length}`);
+  if (!surface.ast) return descendWithTensors(request);
+  const spec = { ...request, surface: surfaceCode(surface.ast), recordPath: request.recordPath ?? false };
+  return descendCompiled(tf.getBackend() === 'webgpu' ? new WebGPURun(spec) : new CompiledRun(spec), request);
+}
+
+/** A compiled batch of starts on one engine: advanced chunk by chunk, read once. */
+interface Run {
+  readonly stepsDone: number;
+  advance(count: number): void;
+  finish(): DescentResult | Promise<DescentResult>;
+  dispose?(): void;
+}
+
+async function descendCompiled(run: Run, { steps, control }: DescentRequest): Promise<DescentResult> {
+  try {
+    let yielded = performance.now();
+    while (run.stepsDone < steps) {
+      run.advance(STEPS_PER_CHUNK);
+      if (run.stepsDone < steps && control) {
+        control.signal?.throwIfAborted();
+        control.onProgress?.(run.stepsDone);
+        if (performance.now() - yielded > YIELD_AFTER_MS) {
+          await yieldToEventLoop();
+          yielded = performance.now();
+        }
+      }
+    }
+    const result = await run.finish();
+    // A device's queued chunks cannot be stopped: a cancel during the read still rejects.
+    control?.signal?.throwIfAborted();
+    control?.onProgress?.(steps);
+    return result;
+  } finally {
+    run.dispose?.();
+  }
+}
+
 /**
  * Runs `steps` optimizer steps from every start at once: the starts are one Variable [N, 2],
  * the gradient of Σ f(points) gives each row its own gradient, and one {@link Optimizer}
  * keeps a state per row (a per-start lr is a tensor [N, 1] that broadcasts). Nothing is read
  * from the device until the end; every tensor is freed, also on abort or error.
  */
-export async function descend(request: DescentRequest): Promise<DescentResult> {
+async function descendWithTensors(request: DescentRequest): Promise<DescentResult> {
   const { surface, optimizer: spec, starts, steps, lrs, recordPath = false, control } = request;
-  if (!Number.isInteger(steps) || steps < 0) throw new RangeError(`steps must be a whole number ≥ 0, got ${steps}`);
   const n = starts.length / 2;
-  if (!Number.isInteger(n) || n === 0) throw new RangeError('starts must hold at least one (x, y) pair');
-  if (lrs && lrs.length !== n) throw new RangeError(`expected ${n} learning rates, got ${lrs.length}`);
-
-  const initial = tf.tensor2d(starts, [n, 2]);
+  const initial = tf.tensor2d(Float32Array.from(starts), [n, 2]);
   const points = tf.variable(initial);
   initial.dispose();
-  const lrTensor = lrs ? tf.tensor2d(lrs, [n, 1]) : null;
+  const lrTensor = lrs ? tf.tensor2d(Float32Array.from(lrs), [n, 1]) : null;
   const optimizer = lrTensor
     ? new Optimizer(spec.kind, { ...resolveHypers(spec), lr: lrTensor })
     : Optimizer.fromSpec(spec);
@@ -138,13 +203,13 @@ export async function descend(request: DescentRequest): Promise<DescentResult> {
     const [table, path, pathValues] = (await Promise.all(readable.map((t) => t.data()))) as Float32Array[];
     control?.onProgress?.(steps);
 
-    const column = (c: number) => Float32Array.from({ length: n }, (_, i) => table[5 * i + c]);
+    const column = (c: number) => Float64Array.from({ length: n }, (_, i) => table[5 * i + c]);
     return {
-      points: Float32Array.from({ length: 2 * n }, (_, k) => table[5 * (k >> 1) + (k & 1)]),
+      points: Float64Array.from({ length: 2 * n }, (_, k) => table[5 * (k >> 1) + (k & 1)]),
       values: column(2),
       gradientNorms: column(3),
       startGradientNorms: column(4),
-      ...(recordPath ? { path, pathValues } : {}),
+      ...(recordPath ? { path: Float64Array.from(path), pathValues: Float64Array.from(pathValues) } : {}),
     };
   } finally {
     startNorms?.dispose();

@@ -1,6 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerSpec } from '../optim/types';
-import { descend, hasDiverged, valuesAt, type RunControl } from './descent';
+import { descend, hasDiverged, type DescentResult, type RunControl } from './descent';
 import { resolveSurface, type SurfaceSpec } from './surface-spec';
 import type { Domain, Surface } from './surfaces';
 
@@ -85,7 +84,7 @@ export async function trajectory(spec: TrajectorySpec, control?: RunControl): Pr
   const { path, pathValues } = await descend({
     surface: toSurface(spec.surface),
     optimizer: spec.optimizer,
-    starts: Float32Array.from(spec.start),
+    starts: Float64Array.from(spec.start),
     steps: spec.steps,
     recordPath: true,
     control,
@@ -109,9 +108,10 @@ export function gridStart(size: number, domain: Domain, i: number, j: number): [
   return [x0 + ((i + 0.5) * (x1 - x0)) / size, y0 + ((j + 0.5) * (y1 - y0)) / size];
 }
 
-function gridStarts(size: number, domain: Domain): Float32Array {
+/** The starts of a size × size grid over `domain`, interleaved x, y, in the layout of {@link BasinMap.labels}. */
+export function gridStarts(size: number, domain: Domain): Float64Array {
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`grid size must be a whole number ≥ 1, got ${size}`);
-  const starts = new Float32Array(2 * size * size);
+  const starts = new Float64Array(2 * size * size);
   for (let j = 0; j < size; j++) {
     for (let i = 0; i < size; i++) starts.set(gridStart(size, domain, i, j), 2 * (j * size + i));
   }
@@ -161,7 +161,7 @@ export interface BasinMap {
   shareGlobal: number;
 }
 
-function median(values: Float32Array): number {
+function median(values: Float64Array): number {
   const finite = Array.from(values)
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
@@ -172,20 +172,27 @@ function median(values: Float32Array): number {
 
 /**
  * Starts the optimizer from every cell of a grid at once and labels each start with the
- * minimum it reached: ending within `tolerance.distance` of it with a gradient below
- * `tolerance.gradient`. Starts that become non-finite or end more than
- * {@link DIVERGENCE_WIDTHS} domain widths outside the domain are {@link DIVERGED}.
+ * minimum it reached (see {@link labelBasins}).
  */
 export async function basinMap(spec: BasinMapSpec, control?: RunControl): Promise<BasinMap> {
   const surface = toSurface(spec.surface);
   const domain = spec.grid.domain ?? surface.domain;
   const size = spec.grid.size;
-  const starts = gridStarts(size, domain);
-  const distance =
-    spec.tolerance?.distance ?? 0.01 * Math.max(domain.x[1] - domain.x[0], domain.y[1] - domain.y[0]);
-  const end = await descend({ surface, optimizer: spec.optimizer, starts, steps: spec.steps, control });
-  const gradientTolerance = spec.tolerance?.gradient ?? 0.01 * median(end.startGradientNorms);
+  const end = await descend({ surface, optimizer: spec.optimizer, starts: gridStarts(size, domain), steps: spec.steps, control });
+  return labelBasins(surface, { size, domain }, end, spec.tolerance);
+}
 
+/** Where a grid's starts ended: what {@link labelBasins} reads, as `descend` returns it. */
+export type GridEnds = Pick<DescentResult, 'points' | 'values' | 'gradientNorms' | 'startGradientNorms'>;
+
+/**
+ * Labels each start of a grid with the minimum it reached: ending within `tolerance.distance`
+ * of it with a gradient below `tolerance.gradient`. Starts that became non-finite or ended
+ * more than {@link DIVERGENCE_WIDTHS} domain widths outside the domain are {@link DIVERGED}.
+ */
+export function labelBasins(surface: Surface, { size, domain }: { size: number; domain: Domain }, end: GridEnds, tolerance?: BasinTolerance): BasinMap {
+  const distance = tolerance?.distance ?? 0.01 * Math.max(domain.x[1] - domain.x[0], domain.y[1] - domain.y[0]);
+  const gradientTolerance = tolerance?.gradient ?? 0.01 * median(end.startGradientNorms);
   const labels = new Int16Array(size * size);
   const counts = surface.minima.map(() => 0);
   let diverged = 0;
@@ -267,14 +274,14 @@ export async function lrSweep(spec: LrSweepSpec, control?: RunControl): Promise<
   if (lrs.length === 0 || lrs.some((lr) => !(lr > 0 && Number.isFinite(lr)))) {
     throw new RangeError('lrs must be one or more finite numbers > 0');
   }
-  const starts = new Float32Array(2 * lrs.length);
+  const starts = new Float64Array(2 * lrs.length);
   for (let r = 0; r < lrs.length; r++) starts.set(spec.start, 2 * r);
   const end = await descend({
     surface,
     optimizer: spec.optimizer,
     starts,
     steps: spec.steps,
-    lrs: Float32Array.from(lrs),
+    lrs: Float64Array.from(lrs),
     control,
   });
   const diverged = lrs.map((_, r) =>
@@ -300,15 +307,10 @@ export function stabilityBound(surface: SurfaceInput): number | undefined {
 
 /**
  * f on a size × size grid of cell centres, in the layout of {@link BasinMap.labels}: the
- * heights a heat map or contour plot of the surface draws. One batch, read once.
+ * heights a heat map or contour plot of the surface draws. One batch, no step taken.
  */
 export async function surfaceGrid(surface: SurfaceInput, size: number, domain?: Domain): Promise<Float32Array> {
   const resolved = toSurface(surface);
-  const starts = gridStarts(size, domain ?? resolved.domain);
-  const values = tf.tidy(() => valuesAt(resolved, tf.tensor2d(starts, [size * size, 2])));
-  try {
-    return (await values.data()) as Float32Array;
-  } finally {
-    values.dispose();
-  }
+  const { values } = await descend({ surface: resolved, optimizer: { kind: 'sgd', lr: 1 }, starts: gridStarts(size, domain ?? resolved.domain), steps: 0 });
+  return Float32Array.from(values);
 }

@@ -21,11 +21,22 @@ export const MAX_LAB_STEPS = 2000;
 /** The colour of the k-th optimizer of the lab, the same in every view. */
 export const LAB_COLORS = ['#e8453c', '#2e9bf0', '#f5b400', '#39b54a', '#b24bf3', '#ff7f0e'];
 
-/** Starts per side of a basin map: 128 × 128 starts, one batch. */
+/** Starts per side of a basin map the lab offers: 64 × 64 to 512 × 512 starts, one batch. */
+export const BASIN_SIZES = [64, 128, 256, 512] as const;
+
+/** Starts per side of a basin map when the setup names none: 128 × 128. */
 export const BASIN_GRID = 128;
 
-/** The learning rates of a sweep: 64 of them, log-spaced from 1e-4 to 10, one batch. */
+/** How many learning rates a sweep may run, one batch. */
+export const SWEEP_COUNTS = [64, 128, 256, 512, 1024] as const;
+
+/** The learning rates of a sweep: 64 of them (or the setup's `rates`), log-spaced from 1e-4 to 10. */
 export const SWEEP_RANGE = { low: 1e-4, high: 10, count: 64 } as const;
+
+/** The learning rates of a setup's sweep. */
+export function sweepRange(spec: LabSpec) {
+  return { ...SWEEP_RANGE, count: spec.rates };
+}
 
 /**
  * A setup of the landscape lab as data: what a link encodes and a lesson presets. The surface
@@ -47,6 +58,10 @@ export interface LabSpec {
   focus: number;
   /** Learning rates whose loss curves the sweep overlays; empty: one per region, chosen by the lab. */
   curves: number[];
+  /** Starts per side of a basin map, one of {@link BASIN_SIZES}. */
+  grid: number;
+  /** Learning rates of a sweep, one of {@link SWEEP_COUNTS}. */
+  rates: number;
   /** The lesson the setup came from, if any (its text is shown). */
   lesson: string;
 }
@@ -66,6 +81,8 @@ export const DEFAULT_LAB: LabSpec = {
   view: 'paths',
   focus: 0,
   curves: [],
+  grid: BASIN_GRID,
+  rates: SWEEP_RANGE.count,
   lesson: '',
 };
 
@@ -165,6 +182,11 @@ export function validateLab(input: unknown): ValidationResult<LabSpec> {
   if (!Array.isArray(curves) || curves.length > MAX_SWEEP_CURVES || !curves.every((v) => isNumber(v) && v > 0 && v <= 10)) {
     err('curves', `The sweep's curves must be up to ${MAX_SWEEP_CURVES} learning rates, each greater than 0 and at most 10.`);
   }
+  const oneOf = (key: string, label: string, allowed: readonly number[]) => {
+    if (!allowed.includes(s[key] as number)) err(key, `${label} must be one of ${allowed.join(', ')} (got ${show(s[key])}).`);
+  };
+  oneOf('grid', 'The basin map\'s starts per side', BASIN_SIZES);
+  oneOf('rates', 'The sweep\'s number of learning rates', SWEEP_COUNTS);
   if (typeof s.lesson !== 'string' || !LESSON_ID.test(s.lesson)) err('lesson', `The lesson must be a lesson's name (got ${show(s.lesson)}).`);
   if (errors.length) return { ok: false, errors };
   return {
@@ -179,6 +201,8 @@ export function validateLab(input: unknown): ValidationResult<LabSpec> {
       view: s.view as LabView,
       focus: s.focus as number,
       curves: [...(curves as number[])],
+      grid: s.grid as number,
+      rates: s.rates as number,
       lesson: s.lesson as string,
     },
   };

@@ -83,6 +83,7 @@ function formulaSurface({ formula, domain = DEFAULT_FORMULA_DOMAIN, minima = [] 
       minima,
       saddles: [],
       fn: compileToTf(parsed.ast),
+      ast: parsed.ast,
       citation: '',
     },
   };

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
-import '../autodiff';
+import type * as tf from '@tensorflow/tfjs-core';
+import { compileToTf, parseFormula, type FormulaNode } from './formula';
 
 /** The rectangle of the plane a surface is shown on and started from. */
 export interface Domain {
@@ -39,6 +39,12 @@ export interface Surface {
   saddles: SurfacePoint[];
   /** f evaluated element-wise on tensors of equal (or broadcasting) shape; differentiable by tf.grad. */
   fn(x: tf.Tensor, y: tf.Tensor): tf.Tensor;
+  /**
+   * f's formula tree, from which the lab compiles f and its exact gradient (see
+   * `compileSurface`); absent for a surface given only as a tensor function, which runs
+   * operation by operation.
+   */
+  ast?: FormulaNode;
   /** Where the definition comes from. */
   citation: string;
   /**
@@ -71,6 +77,19 @@ const VLSE =
 const JAMIL_YANG =
   "Jamil, M. & Yang, X.-S. (2013). A literature survey of benchmark functions for global optimisation problems. Int. J. Mathematical Modelling and Numerical Optimisation 4(2), 150–194";
 
+/** A surface's definition: everything but f's tree and tensor function, which come from `expression`. */
+type SurfaceDefinition = Omit<Surface, 'fn' | 'ast'> & {
+  /** f in the formula syntax of `parseFormula`: the one definition every path compiles. */
+  expression: string;
+};
+
+/** A surface from its formula: the tree, and the tensor function for the operation-by-operation path. */
+function fromFormula({ expression, ...surface }: SurfaceDefinition): Surface {
+  const parsed = parseFormula(expression);
+  if (!parsed.ok) throw new Error(`${surface.id}: ${parsed.error.message}`);
+  return { ...surface, ast: parsed.ast, fn: compileToTf(parsed.ast) };
+}
+
 /**
  * The quadratic bowl 0.5·(a·u² + b·v²) with a = κ, b = 1, where (u, v) are (x, y) rotated by
  * −θ: u = x·cos θ + y·sin θ, v = −x·sin θ + y·cos θ. Its Hessian has eigenvalues κ and 1
@@ -78,6 +97,20 @@ const JAMIL_YANG =
  * RangeError for κ < 1 or a non-finite angle (specs are validated before they get here).
  */
 export function bowl({ condition, rotation }: BowlOptions): BowlSurface {
+  const key = `${condition} ${rotation}`;
+  let surface = bowls.get(key);
+  if (!surface) {
+    surface = makeBowl({ condition, rotation });
+    // Bowls by shape: one tree per shape, so that its compiled code is made once.
+    if (bowls.size >= 64) bowls.delete(bowls.keys().next().value!);
+    bowls.set(key, surface);
+  }
+  return surface;
+}
+
+const bowls = new Map<string, BowlSurface>();
+
+function makeBowl({ condition, rotation }: BowlOptions): BowlSurface {
   if (!(condition >= 1 && Number.isFinite(condition))) {
     throw new RangeError(`The condition number must be a finite number ≥ 1, got ${condition}`);
   }
@@ -86,51 +119,46 @@ export function bowl({ condition, rotation }: BowlOptions): BowlSurface {
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);
   return {
-    id: 'bowl',
-    name: 'Quadratic bowl',
-    formula: `0.5·(κu² + v²), u = x·cos θ + y·sin θ, v = −x·sin θ + y·cos θ (κ = ${condition}, θ = ${rotation}°)`,
-    domain: { x: [-2, 2], y: [-2, 2] },
-    minima: [{ x: 0, y: 0, value: 0, kind: 'global' }],
-    saddles: [],
-    fn: (x, y) => {
-      const u = tf.add(tf.mul(x, cos), tf.mul(y, sin));
-      const v = tf.sub(tf.mul(y, cos), tf.mul(x, sin));
-      return tf.mul(0.5, tf.add(tf.mul(condition, tf.square(u)), tf.square(v)));
-    },
-    citation:
-      'Nocedal, J. & Wright, S. J. (2006). Numerical Optimization, 2nd ed., §3.3 (steepest descent on quadratics). Springer; Goh, G. (2017). Why Momentum Really Works. Distill',
+    ...fromFormula({
+      id: 'bowl',
+      name: 'Quadratic bowl',
+      formula: `0.5·(κu² + v²), u = x·cos θ + y·sin θ, v = −x·sin θ + y·cos θ (κ = ${condition}, θ = ${rotation}°)`,
+      expression: `0.5*(${condition}*(x*${cos} + y*${sin})^2 + (y*${cos} - x*${sin})^2)`,
+      domain: { x: [-2, 2], y: [-2, 2] },
+      minima: [{ x: 0, y: 0, value: 0, kind: 'global' }],
+      saddles: [],
+      citation:
+        'Nocedal, J. & Wright, S. J. (2006). Numerical Optimization, 2nd ed., §3.3 (steepest descent on quadratics). Springer; Goh, G. (2017). Why Momentum Really Works. Distill',
+    }),
     condition,
     rotation,
     L: condition,
   };
 }
 
-const rosenbrock: Surface = {
+const rosenbrock = fromFormula({
   id: 'rosenbrock',
   name: 'Rosenbrock',
   formula: '(1 − x)² + 100(y − x²)²',
   domain: { x: [-2, 2], y: [-1, 3] },
   minima: [{ x: 1, y: 1, value: 0, kind: 'global' }],
   saddles: [],
-  fn: (x, y) => tf.add(tf.square(tf.sub(1, x)), tf.mul(100, tf.square(tf.sub(y, tf.square(x))))),
+  expression: '(1 - x)^2 + 100*(y - x^2)^2',
   citation: `Rosenbrock, H. H. (1960). An automatic method for finding the greatest or least value of a function. The Computer Journal 3(3), 175–184; ${VLSE}`,
-};
+});
 
-const beale: Surface = {
+const beale = fromFormula({
   id: 'beale',
   name: 'Beale',
   formula: '(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²',
   domain: { x: [-4.5, 4.5], y: [-4.5, 4.5] },
   minima: [{ x: 3, y: 0.5, value: 0, kind: 'global' }],
   saddles: [],
-  fn: (x, y) => {
-    const term = (c: number, yPower: tf.Tensor) => tf.square(tf.add(tf.sub(c, x), tf.mul(x, yPower)));
-    return tf.add(tf.add(term(1.5, y), term(2.25, tf.square(y))), term(2.625, tf.pow(y, 3)));
-  },
+  expression: '(1.5 - x + x*y)^2 + (2.25 - x + x*y^2)^2 + (2.625 - x + x*y^3)^2',
   citation: `Beale, E. M. L. (1958). On an iterative method for finding a local minimum of a function of more than one variable. Technical Report 25, Statistical Techniques Research Group, Princeton University; ${VLSE}`,
-};
+});
 
-const himmelblau: Surface = {
+const himmelblau = fromFormula({
   id: 'himmelblau',
   name: 'Himmelblau',
   formula: '(x² + y − 11)² + (x + y² − 7)²',
@@ -142,12 +170,11 @@ const himmelblau: Surface = {
     { x: 3.58442834033, y: -1.84812652696, value: 0, kind: 'global' },
   ],
   saddles: [],
-  fn: (x, y) =>
-    tf.add(tf.square(tf.sub(tf.add(tf.square(x), y), 11)), tf.square(tf.sub(tf.add(x, tf.square(y)), 7))),
+  expression: '(x^2 + y - 11)^2 + (x + y^2 - 7)^2',
   citation: `Himmelblau, D. M. (1972). Applied Nonlinear Programming. McGraw-Hill; ${JAMIL_YANG}`,
-};
+});
 
-const sixHumpCamel: Surface = {
+const sixHumpCamel = fromFormula({
   id: 'six-hump-camel',
   name: 'Six-hump camel',
   formula: '(4 − 2.1x² + x⁴/3)x² + xy + (−4 + 4y²)y²',
@@ -161,21 +188,16 @@ const sixHumpCamel: Surface = {
     { x: 1.60710475292, y: 0.568651454884, value: 2.10425031031, kind: 'local' },
   ],
   saddles: [],
-  fn: (x, y) => {
-    const x2 = tf.square(x);
-    const y2 = tf.square(y);
-    const xFactor = tf.add(tf.sub(4, tf.mul(2.1, x2)), tf.div(tf.square(x2), 3));
-    return tf.add(tf.add(tf.mul(xFactor, x2), tf.mul(x, y)), tf.mul(tf.sub(tf.mul(4, y2), 4), y2));
-  },
+  expression: '(4 - 2.1*x^2 + x^4/3)*x^2 + x*y + (-4 + 4*y^2)*y^2',
   citation: `Dixon, L. C. W. & Szegő, G. P. (1978). The global optimization problem: an introduction. In Towards Global Optimisation 2, 1–15. North-Holland; ${VLSE}`,
-};
+});
 
 /** Rastrigin's eight local minima around the origin sit at ±r on each axis. */
 const RASTRIGIN_R = 0.994958637652;
 const RASTRIGIN_AXIS_VALUE = 0.994959057093;
 const RASTRIGIN_DIAGONAL_VALUE = 1.98991811419;
 
-const rastrigin: Surface = {
+const rastrigin = fromFormula({
   id: 'rastrigin',
   name: 'Rastrigin',
   formula: '20 + x² − 10·cos(2πx) + y² − 10·cos(2πy)',
@@ -196,38 +218,28 @@ const rastrigin: Surface = {
     ].map(([x, y]) => ({ x, y, value: RASTRIGIN_DIAGONAL_VALUE, kind: 'local' as const })),
   ],
   saddles: [],
-  fn: (x, y) => {
-    const term = (t: tf.Tensor) => tf.sub(tf.square(t), tf.mul(10, tf.cos(tf.mul(2 * Math.PI, t))));
-    return tf.add(20, tf.add(term(x), term(y)));
-  },
+  expression: '20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)',
   citation: `Rastrigin, L. A. (1974). Systems of Extremal Control. Nauka, Moscow; ${VLSE}`,
-};
+});
 
-/** Below this, Ackley's √ is taken of the floor instead, so the cone's tip gets gradient 0 rather than NaN. */
-const ACKLEY_RADIUS_FLOOR = 1e-30;
-
-const ackley: Surface = {
+const ackley = fromFormula({
   id: 'ackley',
   name: 'Ackley',
   formula: '−20·exp(−0.2·√(0.5(x² + y²))) − exp(0.5(cos 2πx + cos 2πy)) + e + 20',
   domain: { x: [-5, 5], y: [-5, 5] },
-  // The origin is the tip of a cone: 0 is a subgradient there, and fn returns it.
+  // The origin is the tip of a cone: 0 is a subgradient there. Below 1e-30 the √ is taken of
+  // that floor instead, so the tip gets gradient 0 rather than NaN.
   minima: [{ x: 0, y: 0, value: 0, kind: 'global' }],
   saddles: [],
-  fn: (x, y) => {
-    const meanSquare = tf.mul(0.5, tf.add(tf.square(x), tf.square(y)));
-    const radius = tf.sqrt(tf.maximum(meanSquare, ACKLEY_RADIUS_FLOOR));
-    const meanCos = tf.mul(0.5, tf.add(tf.cos(tf.mul(2 * Math.PI, x)), tf.cos(tf.mul(2 * Math.PI, y))));
-    return tf.add(tf.sub(tf.mul(-20, tf.exp(tf.mul(-0.2, radius))), tf.exp(meanCos)), Math.E + 20);
-  },
+  expression: '-20*exp(-0.2*sqrt(max(0.5*(x^2 + y^2), 1e-30))) - exp(0.5*(cos(2*pi*x) + cos(2*pi*y))) + e + 20',
   citation: `Ackley, D. H. (1987). A Connectionist Machine for Genetic Hillclimbing. Kluwer; ${VLSE}`,
-};
+});
 
 /** The 1-D Styblinski–Tang term has minima at these two roots of 4t³ − 32t + 5 = 0. */
 const ST_LOW = -2.90353402777;
 const ST_HIGH = 2.74680277099;
 
-const styblinskiTang: Surface = {
+const styblinskiTang = fromFormula({
   id: 'styblinski-tang',
   name: 'Styblinski–Tang',
   formula: '0.5·(x⁴ − 16x² + 5x + y⁴ − 16y² + 5y)',
@@ -239,26 +251,23 @@ const styblinskiTang: Surface = {
     { x: ST_HIGH, y: ST_HIGH, value: -50.0588933106, kind: 'local' },
   ],
   saddles: [],
-  fn: (x, y) => {
-    const term = (t: tf.Tensor) => tf.add(tf.sub(tf.pow(t, 4), tf.mul(16, tf.square(t))), tf.mul(5, t));
-    return tf.mul(0.5, tf.add(term(x), term(y)));
-  },
+  expression: '0.5*(x^4 - 16*x^2 + 5*x + y^4 - 16*y^2 + 5*y)',
   citation: `Styblinski, M. A. & Tang, T.-S. (1990). Experiments in nonconvex optimization: stochastic approximation with function smoothing and simulated annealing. Neural Networks 3(4), 467–483; ${VLSE}`,
-};
+});
 
-const saddle: Surface = {
+const saddle = fromFormula({
   id: 'saddle',
   name: 'Saddle',
   formula: 'x² − y²',
   domain: { x: [-2, 2], y: [-2, 2] },
   minima: [],
   saddles: [{ x: 0, y: 0, value: 0 }],
-  fn: (x, y) => tf.sub(tf.square(x), tf.square(y)),
+  expression: 'x^2 - y^2',
   citation:
     'Dauphin, Y. et al. (2014). Identifying and attacking the saddle point problem in high-dimensional non-convex optimization. NeurIPS 27',
-};
+});
 
-const goldsteinPrice: Surface = {
+const goldsteinPrice = fromFormula({
   id: 'goldstein-price',
   name: 'Goldstein–Price',
   formula:
@@ -271,22 +280,9 @@ const goldsteinPrice: Surface = {
     { x: 1.2, y: 0.8, value: 840, kind: 'local' },
   ],
   saddles: [],
-  fn: (x, y) => {
-    // c + a·x + b·y + d·x² + e·xy + f·y², the quadratic factor of each bracket.
-    const quadratic = (c: number, a: number, b: number, d: number, e: number, f: number) =>
-      [tf.mul(a, x), tf.mul(b, y), tf.mul(d, tf.square(x)), tf.mul(e, tf.mul(x, y)), tf.mul(f, tf.square(y))].reduce(
-        (total: tf.Tensor, term) => tf.add(total, term),
-        tf.scalar(c),
-      );
-    const first = tf.add(1, tf.mul(tf.square(tf.add(tf.add(x, y), 1)), quadratic(19, -14, -14, 3, 6, 3)));
-    const second = tf.add(
-      30,
-      tf.mul(tf.square(tf.sub(tf.mul(2, x), tf.mul(3, y))), quadratic(18, -32, 48, 12, -36, 27)),
-    );
-    return tf.mul(first, second);
-  },
+  expression: '(1 + (x + y + 1)^2*(19 - 14*x + 3*x^2 - 14*y + 6*x*y + 3*y^2))*(30 + (2*x - 3*y)^2*(18 - 32*x + 12*x^2 + 48*y - 36*x*y + 27*y^2))',
   citation: `Goldstein, A. A. & Price, J. F. (1971). On descent from local minima. Mathematics of Computation 25(115), 569–574; ${VLSE}`,
-};
+});
 
 /** Identifiers of the built-in surfaces, in the order the lab lists them. */
 export const BUILT_IN_SURFACE_IDS = [

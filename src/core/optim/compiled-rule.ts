@@ -87,3 +87,18 @@ export function runRule(rule: CompiledRule, r: Float64Array): void {
     }
   }
 }
+
+/**
+ * A compiled rule as shader statements, one `let` per instruction: `name(k)` names register k
+ * (the caller declares the input registers under those names first).
+ */
+export function ruleStatements(rule: CompiledRule, name: (register: number) => string): string[] {
+  const symbols = ['+', '-', '*', '/'];
+  const statements: string[] = [];
+  for (let k = 0; k < rule.code.length; k += 4) {
+    const [op, a, b, out] = rule.code.subarray(k, k + 4);
+    const expr = op < 4 ? `${name(a)} ${symbols[op]} ${name(b)}` : RULE_OPS[op] === 'sqrt' ? `sqrt(${name(a)})` : `${name(a)} * ${name(a)}`;
+    statements.push(`let ${name(out)} = ${expr};`);
+  }
+  return statements;
+}

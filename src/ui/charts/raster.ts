@@ -3,7 +3,7 @@
  * (row-major, row 0 at the top), scaled smoothly or as blocks. Colours come from `rgba(i)`.
  */
 export function paintCells(
-  ctx: CanvasRenderingContext2D,
+  ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
   cols: number,
   rows: number,
   rgba: (i: number) => readonly number[],

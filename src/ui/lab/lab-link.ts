@@ -19,6 +19,8 @@ const LAB_ROWS: HashRow[] = [
   { name: 'view', path: 'view', type: textValue },
   { name: 'focus', path: 'focus', type: numberValue },
   { name: 'curves', path: 'curves', type: numberListValue as ValueCodec<unknown> },
+  { name: 'grid', path: 'grid', type: numberValue },
+  { name: 'rates', path: 'rates', type: numberValue },
 ];
 
 /** The setup a link's missing settings come from: its lesson's, or the lab's defaults. */

@@ -1,5 +1,5 @@
 import { logSpace, resolveSurface, type BasinMap, type Surface, type Trajectory } from '../../core/landscape';
-import { BASIN_GRID, labSurface, SWEEP_RANGE, validateLab, type LabSpec } from '../../core/landscape/lab-spec';
+import { labSurface, sweepRange, validateLab, type LabSpec } from '../../core/landscape/lab-spec';
 import { findLesson } from '../../core/landscape/lessons';
 import type { BackendInfo } from '../../runtime/backend-types';
 import { CancelledError, LandscapeClient } from '../../runtime/landscape-client';
@@ -79,6 +79,9 @@ export class LabState {
   private done = { grid: '', paths: '', basins: '', sweep: '' };
   private frame = 0;
   private lastFrame = 0;
+  /** The computations that follow a dragged control, one at a time; `again` when the setup moved on meanwhile. */
+  private live: Promise<void> | null = null;
+  private again = false;
 
   constructor(hash: string) {
     this.spec = this.read(hash);
@@ -125,6 +128,32 @@ export class LabState {
     this.writeHash();
     void this.compute();
     return true;
+  }
+
+  /**
+   * Applies a control's value while it moves (a slider being dragged): the paths and the view
+   * are recomputed as fast as the worker goes, one computation at a time, each result replacing
+   * the previous one only when it is ready. The link is written when the control is let go,
+   * by {@link edit}. Invalid values are ignored.
+   */
+  drag(change: (draft: LabSpec) => void): void {
+    const draft = $state.snapshot(this.spec) as LabSpec;
+    change(draft);
+    draft.lesson = '';
+    const result = validateLab(draft);
+    if (!result.ok) return;
+    this.spec = result.spec;
+    if (this.live) {
+      this.again = true;
+      return;
+    }
+    this.live = (async () => {
+      do {
+        this.again = false;
+        await this.compute(true);
+      } while (this.again);
+      this.live = null;
+    })();
   }
 
   /** Opens a lesson: its setup, its text, its link. */
@@ -189,15 +218,19 @@ export class LabState {
     history.replaceState(history.state, '', encodeLab(this.spec));
   }
 
-  /** Computes what the current view needs and is not yet computed for this setup, in the worker. */
-  private async compute(): Promise<void> {
+  /**
+   * Computes what the current view needs and is not yet computed for this setup, in the worker.
+   * `live` (a control being dragged): what was drawn stays until its replacement is ready, and
+   * the paths are shown whole at once.
+   */
+  private async compute(live = false): Promise<void> {
     const spec = $state.snapshot(this.spec) as LabSpec;
     const surface = labSurface(spec);
     const keys = {
       grid: JSON.stringify(surface),
       paths: JSON.stringify([surface, spec.optimizers, spec.start, spec.steps]),
-      basins: JSON.stringify([surface, spec.optimizers, spec.steps]),
-      sweep: JSON.stringify([surface, spec.optimizers, spec.start, spec.steps]),
+      basins: JSON.stringify([surface, spec.optimizers, spec.steps, spec.grid]),
+      sweep: JSON.stringify([surface, spec.optimizers, spec.start, spec.steps, spec.rates]),
     };
     try {
       if (keys.grid !== this.done.grid) {
@@ -206,8 +239,10 @@ export class LabState {
         this.done.grid = keys.grid;
       }
       if (keys.paths !== this.done.paths) {
-        this.pause();
-        this.paths = [];
+        if (!live) {
+          this.pause();
+          this.paths = [];
+        }
         this.progress = { label: 'Computing the paths', done: 0, total: spec.steps };
         const paths = await this.client.trajectories(
           spec.optimizers.map((optimizer) => ({ surface, optimizer, start: spec.start, steps: spec.steps })),
@@ -215,27 +250,30 @@ export class LabState {
         );
         this.paths = paths;
         this.done.paths = keys.paths;
-        this.shown = 0;
-        this.play();
+        if (live) this.showAll();
+        else {
+          this.shown = 0;
+          this.play();
+        }
       }
       if (spec.view === 'basins' && keys.basins !== this.done.basins) {
-        this.basins = spec.optimizers.map(() => null);
+        if (!live) this.basins = spec.optimizers.map(() => null);
         // The optimizer in focus first: its map is the one drawn.
         const order = spec.optimizers.map((_, k) => k).sort((a, b) => (a === spec.focus ? -1 : b === spec.focus ? 1 : a - b));
         for (const [n, k] of order.entries()) {
-          const label = `Basin map ${n + 1} of ${order.length} (${BASIN_GRID}×${BASIN_GRID} starts)`;
+          const label = `Basin map ${n + 1} of ${order.length} (${spec.grid}×${spec.grid} starts)`;
           this.progress = { label, done: 0, total: spec.steps };
           const map = await this.client.basinMap(
-            { surface, optimizer: spec.optimizers[k], grid: { size: BASIN_GRID }, steps: spec.steps },
+            { surface, optimizer: spec.optimizers[k], grid: { size: spec.grid }, steps: spec.steps },
             (done) => (this.progress = { label, done, total: spec.steps }),
           );
-          this.basins = this.basins.map((b, i) => (i === k ? map : b));
+          this.basins = spec.optimizers.map((_, i) => (i === k ? map : (this.basins[i] ?? null)));
         }
         this.done.basins = keys.basins;
       }
       if (spec.view === 'sweep' && keys.sweep !== this.done.sweep) {
-        this.sweeps = spec.optimizers.map(() => null);
-        const lrs = logSpace(SWEEP_RANGE);
+        if (!live) this.sweeps = spec.optimizers.map(() => null);
+        const lrs = logSpace(sweepRange(spec));
         for (const [k, optimizer] of spec.optimizers.entries()) {
           const label = `Sweep ${k + 1} of ${spec.optimizers.length} (${lrs.length} learning rates)`;
           this.progress = { label, done: 0, total: 2 * spec.steps };
@@ -247,7 +285,7 @@ export class LabState {
           });
           const runs: SweepRuns = { lrs: sweep.lrs, diverged: sweep.diverged, steps: spec.steps, values, path };
           const result: OptimizerSweep = { runs, threshold: sweep.threshold, regions: classifySweep(runs) };
-          this.sweeps = this.sweeps.map((s, i) => (i === k ? result : s));
+          this.sweeps = spec.optimizers.map((_, i) => (i === k ? result : (this.sweeps[i] ?? null)));
         }
         this.done.sweep = keys.sweep;
       }

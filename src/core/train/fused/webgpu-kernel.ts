@@ -1,4 +1,4 @@
-import { hyperRegister, RULE_HYPERS, RULE_OPS } from '../../optim/compiled-rule';
+import { hyperRegister, RULE_HYPERS, ruleStatements } from '../../optim/compiled-rule';
 import { HYPER_COLUMNS, RULE_HYPER_SOURCES, type FusedPlan } from './plan';
 import { KERNEL_ACTIVATIONS, WGSL_MATH, wgslFloat } from './scalar-math';
 
@@ -179,14 +179,7 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
     const value = 'table' in source ? `H[p * ${HYPER_COLUMNS.length} + ${source.table}]` : `C[p * 2 + ${source.correction}]`;
     return `let r${hyperRegister(slots, name)} = ${value}${name === 'lr' ? ' * uniforms.lrFactor' : ''};`;
   });
-  const symbols = ['+', '-', '*', '/'];
-  const code: string[] = [];
-  for (let k = 0; k < rule.code.length; k += 4) {
-    const [op, a, b, out] = rule.code.subarray(k, k + 4);
-    const name = RULE_OPS[op];
-    const expr = op < 4 ? `r${a} ${symbols[op]} r${b}` : name === 'sqrt' ? `sqrt(r${a})` : `r${a} * r${a}`;
-    code.push(`let r${out} = ${expr};`);
-  }
+  const code = ruleStatements(rule, (register) => `r${register}`);
   lines.push(`
     ${registers.join('\n    ')}
     for (var k = tid; k < ${plan.params}; k += ${threads}) {

@@ -1,0 +1,99 @@
+/**
+ * The few pieces of the WebAssembly binary format (https://webassembly.github.io/spec/core/binary/)
+ * that the lab's compiled surfaces need: numbers, names, sections and the opcodes they use.
+ * Code is built as bytes and handed to `WebAssembly.Module`; no text is ever run.
+ */
+
+/** Opcodes used by the emitted functions. */
+export const OP = {
+  block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, call: 0x10,
+  localGet: 0x20, localSet: 0x21, localTee: 0x22,
+  f64Load: 0x2b, f64Store: 0x39,
+  i32Const: 0x41, f64Const: 0x44,
+  i32Eqz: 0x45, i32Eq: 0x46, i32GeS: 0x4e, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c,
+  f64Abs: 0x99, f64Neg: 0x9a, f64Sqrt: 0x9f, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
+  f64ConvertI32S: 0xb7,
+  /** The prefix of the SIMD operations in {@link SIMD}. */
+  simd: 0xfd,
+} as const;
+
+/** SIMD operations (after {@link OP.simd}, as an unsigned LEB128 number), on two f64 lanes. */
+export const SIMD = {
+  load: 0x00, store: 0x0b, splat: 0x14, extractLane: 0x21, replaceLane: 0x22,
+  lt: 0x49, gt: 0x4a, and: 0x4e,
+  abs: 0xec, neg: 0xed, sqrt: 0xef, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, min: 0xf4, max: 0xf5,
+} as const;
+
+/** A SIMD instruction and its lane, if it takes one. */
+export function simd(op: number, lane?: number): number[] {
+  return [OP.simd, ...unsigned(op), ...(lane === undefined ? [] : [lane])];
+}
+
+/** v128.load or v128.store at the address on the stack plus `offset` bytes (16-byte aligned). */
+export function vectorAccess(op: typeof SIMD.load | typeof SIMD.store, offset: number): number[] {
+  return [OP.simd, ...unsigned(op), 4, ...unsigned(offset)];
+}
+
+/** Value types. */
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const V128 = 0x7b;
+/** The block type of a block that yields nothing. */
+export const VOID = 0x40;
+
+/** An unsigned LEB128 number. */
+export function unsigned(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** A signed LEB128 number (for i32.const). */
+export function signed(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    const done = (n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0);
+    out.push(done ? byte : byte | 0x80);
+    if (done) return out;
+  }
+}
+
+/** f64.const x. */
+export function f64Const(x: number): number[] {
+  const bytes = new Uint8Array(new Float64Array([x]).buffer);
+  return [OP.f64Const, ...bytes];
+}
+
+/** A vector: its length, then its items. */
+export function vector(items: number[][]): number[] {
+  return [...unsigned(items.length), ...items.flat()];
+}
+
+/** A name: its UTF-8 bytes as a vector. */
+export function name(text: string): number[] {
+  const bytes = Array.from(new TextEncoder().encode(text));
+  return [...unsigned(bytes.length), ...bytes];
+}
+
+/** A section: its id, its size, its content. */
+export function section(id: number, content: number[]): number[] {
+  return [id, ...unsigned(content.length), ...content];
+}
+
+/** A function type (params) → (results). */
+export function functionType(params: number[], results: number[]): number[] {
+  return [0x60, ...vector(params.map((t) => [t])), ...vector(results.map((t) => [t]))];
+}
+
+/** f64.load or f64.store at the address on the stack plus `offset` bytes (8-byte aligned). */
+export function memoryAccess(op: typeof OP.f64Load | typeof OP.f64Store, offset: number): number[] {
+  return [op, 3, ...unsigned(offset)];
+}
