@@ -1,3 +1,4 @@
+import { quoteCell } from '../data/table/cells';
 import type { Objective, TrialRecord } from './types';
 
 /** A number, or a category's index, for a parameter's value on an axis. */
@@ -110,15 +111,13 @@ export function intermediateCurves(trials: TrialRecord[], objective: Objective):
 
 /**
  * The trials as CSV: number, state, value (and value_std, the standard deviation over the
- * folds, when cross-validated), then every parameter; values quoted where needed.
+ * folds, when cross-validated), then every parameter; values quoted where needed and
+ * neutralized against formulas (a categorical choice "=cmd()" is written "'=cmd()").
  */
 export function trialsCsv(trials: TrialRecord[]): string {
   const names = parameterNames(trials);
   const std = trials.some((t) => t.valueStd !== undefined);
-  const cell = (v: unknown) => {
-    const s = v === undefined || v === null ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  const cell = (v: unknown) => quoteCell(v === undefined || v === null ? '' : String(v));
   const rows = trials.map((t) => [t.number, t.state, t.value, ...(std ? [t.valueStd] : []), ...names.map((n) => t.params[n])].map(cell).join(','));
   return [['number', 'state', 'value', ...(std ? ['value_std'] : []), ...names].map(cell).join(','), ...rows].join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
 import type { ExperimentSpec } from '../../core/spec/experiment';
+import { studyReadiness } from '../../core/study/readiness';
 import type { StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
 import type { BackendInfo, BackendName } from '../../runtime/backend-types';
 import type { StudyStore } from '../../runtime/store';
@@ -75,6 +76,11 @@ export class StudyState {
 
   /** Creates the study from the draft and runs it. */
   async start(): Promise<void> {
+    const { blocker } = studyReadiness(this.draft);
+    if (blocker) {
+      this.error = blocker;
+      return;
+    }
     const record = await this.store.createStudy($state.snapshot(this.draft) as StudySpec);
     await this.refresh();
     await this.run(record);
