@@ -4,7 +4,8 @@ import { applyParams, validateSpace } from '../../src/core/search';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import { trialsCsv } from '../../src/core/study/plots';
 import { GRID_CAP, studyReadiness } from '../../src/core/study/readiness';
-import type { TrialRecord } from '../../src/core/study/types';
+import type { StudyRecord, StudySpec, TrialRecord } from '../../src/core/study/types';
+import { isStudyRecord, isTrialRecord } from '../../src/runtime/store/study-check';
 
 describe('parameter paths through the prototype', () => {
   test.each(['__proto__.x', 'constructor.prototype.polluted', 'optimizer.__proto__', 'prototype'])('%s is refused by the space schema, by its field', (name) => {
@@ -69,5 +70,48 @@ describe('study readiness', () => {
     expect(studyReadiness({ ...base, space: ranges(8) }).combinations).toBe(390_625);
     expect(studyReadiness({ ...base, space: ranges(8) }).blocker).toMatch(/^Grid search would run 390,625 combinations/);
     expect(GRID_CAP).toBe(100_000);
+  });
+});
+
+describe('study records read back from IndexedDB', () => {
+  const spec: StudySpec = {
+    version: 1,
+    name: 'Learning rate',
+    base: DEFAULT_EXPERIMENT,
+    space: { 'optimizer.lr': { type: 'float', low: 1e-3, high: 1, log: true } },
+    sampler: { kind: 'tpe' },
+    pruner: { kind: 'median' },
+    objective: { metric: 'valLoss', direction: 'minimize' },
+    nTrials: 24,
+    workers: 2,
+    seed: 1,
+  };
+  const study: StudyRecord = { id: 's1', createdAt: 1, spec, status: 'paused' };
+  const trial: TrialRecord = { studyId: 's1', number: 3, params: { 'optimizer.lr': 0.01 }, spec: DEFAULT_EXPERIMENT, state: 'complete', value: 0.25, epochs: [{ epoch: 1, trainLoss: 0.3, valLoss: NaN, trainMetric: 0.9, valMetric: 0.8 }] };
+
+  test('a study and a trial as written pass, settings added later included', () => {
+    expect(isStudyRecord(structuredClone(study))).toBe(true);
+    expect(isStudyRecord({ ...study, spec: { ...spec, sampler: { kind: 'grid', resolution: 4 }, folds: 3 } })).toBe(true);
+    expect(isTrialRecord(structuredClone(trial))).toBe(true);
+  });
+
+  test.each([
+    ['a space through __proto__', { ...study, spec: { ...spec, space: JSON.parse('{"__proto__.x": {"type": "float", "low": 0, "high": 1}}') } }],
+    ['a step of −1', { ...study, spec: { ...spec, space: { 'optimizer.lr': { type: 'float', low: 0, high: 1, step: -1 } } } }],
+    ['an unknown sampler', { ...study, spec: { ...spec, sampler: { kind: 'annealing' } } }],
+    ['an experiment that does not validate', { ...study, spec: { ...spec, base: { ...DEFAULT_EXPERIMENT, optimizer: { kind: 'adam', lr: -1 } } } }],
+    ['no trial count', { ...study, spec: { ...spec, nTrials: undefined } }],
+    ['an unknown status', { ...study, status: 'exploded' }],
+  ])('a study with %s fails', (_, record) => {
+    expect(isStudyRecord(record)).toBe(false);
+  });
+
+  test.each([
+    ['a parameter that is an object', { ...trial, params: { 'optimizer.lr': { toString: 1 } } }],
+    ['an unknown state', { ...trial, state: 'lost' }],
+    ['a negative number', { ...trial, number: -1 }],
+    ['an epoch without its loss', { ...trial, epochs: [{ epoch: 1 }] }],
+  ])('a trial with %s fails', (_, record) => {
+    expect(isTrialRecord(record)).toBe(false);
   });
 });

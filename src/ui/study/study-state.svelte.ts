@@ -3,8 +3,12 @@ import { studyReadiness } from '../../core/study/readiness';
 import type { StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
 import type { BackendInfo, BackendName } from '../../runtime/backend-types';
 import type { StudyStore } from '../../runtime/store';
-import { StudyRunner } from '../../runtime/study-runner';
+import { lockedIds } from '../../runtime/locks';
+import { StudyRunner, StudyRunningElsewhere } from '../../runtime/study-runner';
 import { defaultWorkers, likelyBackend, workerCap, type WorkerCap } from '../../runtime/worker-cap';
+
+/** How often the screen looks for studies that other tabs run (ms). */
+const ELSEWHERE_POLL = 1500;
 
 /** Logical cores of this device, as the browser tells them (2 when it does not). */
 const CORES = globalThis.navigator?.hardwareConcurrency ?? 2;
@@ -21,6 +25,8 @@ export class StudyState {
   status = $state<StudyRecord['status'] | null>(null);
   backend = $state<BackendInfo | null>(null);
   error = $state<string | null>(null);
+  /** Ids of the studies another tab is running now: shown so, and offered no Resume here. */
+  elsewhere = $state.raw<ReadonlySet<string>>(new Set());
   /** The backend the worker cap is for: the one the last study ran on here, or the one likely to run. */
   capBackend = $state<BackendName>('webgpu');
   /** The most workers that make sense on {@link capBackend}, and why. */
@@ -49,6 +55,7 @@ export class StudyState {
       folds: 1,
     };
     void this.refresh();
+    setInterval(() => void this.watchOtherTabs(), ELSEWHERE_POLL);
     void likelyBackend().then((name) => this.setCapBackend(name));
   }
 
@@ -110,7 +117,7 @@ export class StudyState {
     try {
       await runner.run();
     } catch (error) {
-      this.error = `The study stopped: ${error instanceof Error ? error.message : String(error)}`;
+      this.error = error instanceof StudyRunningElsewhere ? error.message : `The study stopped: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       this.runner = null;
       await this.refresh();
@@ -141,6 +148,21 @@ export class StudyState {
   }
 
   private async refresh(): Promise<void> {
-    this.studies = await this.store.listStudies();
+    const [studies, locked] = await Promise.all([this.store.listStudies(), lockedIds('study')]);
+    this.studies = studies;
+    this.elsewhere = this.othersOf(locked);
+  }
+
+  /** The locked studies less the one this page runs. */
+  private othersOf(locked: Set<string>): Set<string> {
+    if (this.runner && this.open) locked.delete(this.open.id);
+    return locked;
+  }
+
+  /** Re-reads the list when a study starts or stops running in another tab. */
+  private async watchOtherTabs(): Promise<void> {
+    const now = this.othersOf(await lockedIds('study'));
+    const same = now.size === this.elsewhere.size && [...now].every((id) => this.elsewhere.has(id));
+    if (!same) await this.refresh();
   }
 }
