@@ -48,9 +48,10 @@ export interface ParamAxis {
 /**
  * The axes of the completed trials: one per parameter, in {@link parameterNames} order. A
  * parameter is on a log axis when its search space says so (`logScale`), or, without one, when
- * its values span two decades or more.
+ * its values span two decades or more. A categorical axis lists every choice the space offers
+ * (`choices`), tried or not, so that each is labelled; without them, the values seen, sorted.
  */
-export function parameterAxes(trials: TrialRecord[], logScale?: (name: string) => boolean): ParamAxis[] {
+export function parameterAxes(trials: TrialRecord[], logScale?: (name: string) => boolean, choices?: (name: string) => readonly unknown[] | undefined): ParamAxis[] {
   const done = completed(trials);
   return parameterNames(done).map((name) => {
     const raw = done.map((t) => t.params[name]);
@@ -60,7 +61,9 @@ export function parameterAxes(trials: TrialRecord[], logScale?: (name: string) =
       const log = logScale ? logScale(name) : present.length > 1 && present.every((v) => v > 0) && Math.max(...present) / Math.min(...present) >= 100;
       return { name, values, log };
     }
-    const categories = [...new Set(raw.filter((v) => v !== undefined).map(String))].sort();
+    // Every choice of the space, in its order, then any value seen that it no longer lists.
+    const listed = (choices?.(name) ?? []).map(String);
+    const categories = [...new Set([...listed, ...raw.filter((v) => v !== undefined).map(String).sort()])];
     return { name, values: raw.map((v) => (v === undefined ? undefined : categories.indexOf(String(v)))), categories, log: false };
   });
 }
