@@ -10,6 +10,9 @@ afterAll(async () => {
   await site?.close();
 });
 
+/** A small momentum experiment, as a training-screen link. */
+const XOR = 'data=xor&n=100&noise=0&split=0.5&dataSeed=1&features=x1,x2&hidden=4:tanh&l1=0&l2=0&dropout=0&opt=momentum&lr=0.1&batch=10&epochs=10&clip=0&patience=0&schedule=constant&seed=1';
+
 /** Types into a field of the study editor and commits it, as leaving the field does. */
 async function type(page: Page, label: string, text: string) {
   await page.getByLabel(label, { exact: true }).fill(text);
@@ -36,7 +39,9 @@ function savedRunStatuses(page: Page): Promise<string[]> {
 
 test('the study editor answers a bad step, a million-point step and an eight-range grid with a message, and stays responsive', async () => {
   const { page, errors } = await site.newPage();
-  await page.goto(`${site.url}#/study`);
+  // Momentum SGD: the study proposes its learning rate and momentum.
+  await page.goto(`${site.url}#/train?${XOR}`);
+  await page.getByRole('link', { name: 'Study' }).click();
   await page.getByLabel('Search').selectOption('grid');
 
   // A step of −1: the message by the field, and Run disabled saying why.
@@ -79,12 +84,10 @@ test('the study editor answers a bad step, a million-point step and an eight-ran
 test('two tabs: a study and a run live in one are left alone by the other, and offered again once it closes', async () => {
   const context = await site.browser.newContext({ viewport: { width: 1440, height: 1000 } });
   const first = await context.newPage();
-  // A long run, paused: it is live (its tab holds it) but costs nothing.
-  await first.goto(`${site.url}#/train?data=xor&n=100&noise=0&split=0.5&dataSeed=1&features=x1,x2&hidden=4:tanh&l1=0&l2=0&dropout=0&opt=momentum&lr=0.1&batch=10&epochs=100000&clip=0&patience=0&schedule=constant&seed=1`);
-  await first.getByRole('button', { name: 'Play' }).click();
-  await expect.poll(() => first.getAttribute('[data-testid=status]', 'data-status'), { timeout: 60_000 }).toBe('running');
-  await first.getByRole('button', { name: 'Pause' }).click();
-  await expect.poll(() => first.getAttribute('[data-testid=status]', 'data-status'), { timeout: 30_000 }).toBe('paused');
+  // A run stepped by one epoch waits, paused: it is live (its tab holds it) but costs nothing.
+  await first.goto(`${site.url}#/train?${XOR}`);
+  await first.getByRole('button', { name: 'Step one epoch' }).click();
+  await expect.poll(() => first.getAttribute('[data-testid=status]', 'data-status'), { timeout: 60_000 }).toBe('paused');
   // A long study, paused once it runs.
   await first.getByRole('link', { name: 'Study' }).click();
   await type(first, 'Trials', '500');

@@ -52,6 +52,8 @@ export class StudyState {
   sources = $state.raw<StudySource[]>([]);
   /** The index in {@link sources} of the experiment the draft starts from. */
   source = $state(0);
+  /** The studies ticked for comparison, with their trials, in the order ticked. */
+  compared = $state.raw<{ study: StudyRecord; trials: TrialRecord[] }[]>([]);
   /** The name the user typed; until then the name follows what varies. */
   typedName = $state<string | null>(null);
   private runner: StudyRunner | null = null;
@@ -102,6 +104,16 @@ export class StudyState {
     this.capBackend = name;
     if (!this.workersTouched) this.draft.workers = defaultWorkers(name, CORES);
     else this.draft.workers = Math.min(this.draft.workers, this.cap.max);
+  }
+
+  /** Ticks or unticks a study for comparing its optimization history with others. */
+  async toggleCompared(record: StudyRecord): Promise<void> {
+    if (this.compared.some((c) => c.study.id === record.id)) {
+      this.compared = this.compared.filter((c) => c.study.id !== record.id);
+      return;
+    }
+    const trials = await this.store.listTrials(record.id);
+    this.compared = [...this.compared, { study: record, trials }];
   }
 
   /** The study's name: the one typed, else what it varies ('Learning rate and β₁'). */
@@ -222,6 +234,7 @@ export class StudyState {
   /** Deletes a saved study and its trials. */
   async remove(id: string): Promise<void> {
     await this.store.deleteStudy(id);
+    this.compared = this.compared.filter((c) => c.study.id !== id);
     if (this.open?.id === id) {
       this.open = null;
       this.trials = [];
