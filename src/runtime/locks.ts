@@ -5,8 +5,8 @@
  * plain http from another host), every lock is granted and one tab works as before.
  */
 
-/** Gives a held lock back. */
-export type Release = () => void;
+/** Gives a held lock back; resolves once other tabs can take it. */
+export type Release = () => Promise<void>;
 
 const RUN = 'tunelab:run:';
 const STUDY = 'tunelab:study:';
@@ -26,13 +26,19 @@ function lockManager(): LockManager | undefined {
  */
 export function tryLock(name: string): Promise<Release | null> {
   const locks = lockManager();
-  if (!locks) return Promise.resolve(() => {});
+  if (!locks) return Promise.resolve(async () => {});
   return new Promise((resolve, reject) => {
-    locks
+    // Settles once the lock is let go (or was never had).
+    const settled: Promise<unknown> = locks
       .request(name, { ifAvailable: true }, (lock) => {
         if (!lock) return resolve(null);
         // The lock is held until this promise settles, which the release does.
-        return new Promise<void>((release) => resolve(release));
+        return new Promise<void>((release) =>
+          resolve(async () => {
+            release();
+            await settled;
+          }),
+        );
       })
       .catch(reject);
   });

@@ -85,7 +85,7 @@ export class StudyRunner {
     try {
       await this.runLocked();
     } finally {
-      release();
+      await release();
     }
   }
 

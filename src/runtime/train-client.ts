@@ -49,7 +49,7 @@ export class TrainClient {
     try {
       return await this.train(api, record, spec, options, listener);
     } finally {
-      release?.();
+      await release?.();
     }
   }
 

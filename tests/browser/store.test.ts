@@ -102,7 +102,7 @@ describe('the run store in IndexedDB', () => {
     await next.markInterrupted(await lockedIds('run'));
     expect((await next.getRun(live.id))?.status).toBe('running');
     expect((await next.getRun(left.id))?.status).toBe('interrupted');
-    release!();
+    await release!();
     await next.markInterrupted(await lockedIds('run'));
     expect((await next.getRun(live.id))?.status).toBe('interrupted');
   });
