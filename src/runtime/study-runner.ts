@@ -10,6 +10,7 @@ import type { StudyWorkerApi } from '../workers/study.worker';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import { loadExperimentData } from './experiment-data';
+import { studyLock, tryLock } from './locks';
 import type { StudyStore } from './store';
 
 /** What the study screen hears while a study runs. */
@@ -17,6 +18,13 @@ export interface StudyListener {
   onTrials(trials: TrialRecord[]): void;
   onStatus(status: StudyRecord['status'], message?: string): void;
   onBackend?(info: BackendInfo): void;
+}
+
+/** The study is being run by another tab, which holds its lock. */
+export class StudyRunningElsewhere extends Error {
+  constructor() {
+    super('This study is running in another tab; resume it here once it stops there.');
+  }
 }
 
 /** A worker that stopped with an uncaught error, as told by its `error` event. */
@@ -66,8 +74,22 @@ export class StudyRunner {
     private readonly preference: BackendPreference = 'auto',
   ) {}
 
-  /** Runs (or resumes) the study until every trial has finished, it is cancelled, or fails. */
+  /**
+   * Runs (or resumes) the study until every trial has finished, it is cancelled, or fails;
+   * throws {@link StudyRunningElsewhere} when another tab runs it. One writer at a time: the
+   * study's lock is held from before its running trials are re-queued until the end.
+   */
   async run(): Promise<void> {
+    const release = await tryLock(studyLock(this.study.id));
+    if (!release) throw new StudyRunningElsewhere();
+    try {
+      await this.runLocked();
+    } finally {
+      await release();
+    }
+  }
+
+  private async runLocked(): Promise<void> {
     const { spec } = this.study;
     this.trials = await this.store.listTrials(this.study.id);
     for (const t of this.trials) {

@@ -6,6 +6,7 @@ import type { RunOutcome, RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
 import type { TrainWorkerApi } from '../workers/train.worker';
 import type { Heartbeat } from '../workers/tensor.worker';
+import { runLock, tryLock } from './locks';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
@@ -51,6 +52,24 @@ export class TrainClient {
     const backend = this.backend.info;
     listener.onBackend?.(backend);
     const record = await this.store.createRun(spec, backend);
+    // Held while the run trains, so that another tab starting up leaves it running.
+    const release = await tryLock(runLock(record.id));
+    try {
+      return await this.train(api, dead, record, spec, options, listener);
+    } finally {
+      await release?.();
+    }
+  }
+
+  /** Trains a created run to its end, or until the worker dies (`dead` rejects). */
+  private async train(
+    api: Comlink.Remote<TrainWorkerApi>,
+    dead: Promise<never>,
+    record: RunRecord,
+    spec: ExperimentSpec,
+    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
+    listener: RunListener,
+  ): Promise<RunRecord> {
     listener.onSaved?.(record);
     let outcome: RunOutcome & { recipe?: Recipe };
     try {

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { loadDataset } from '../../src/runtime/datasets';
 import { importCsvFile } from '../../src/runtime/import-client';
 import { openDatasetStore, type DatasetStore } from '../../src/runtime/store/dataset-store';
-import { DB_NAME } from '../../src/runtime/store/run-store';
+import { DB_NAME } from '../../src/runtime/store/schema';
 
 const opened: DatasetStore[] = [];
 async function openStore(): Promise<DatasetStore> {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { EpochMetrics } from '../../src/core/train/types';
 import type { BackendInfo } from '../../src/runtime/backend-types';
+import { lockedIds, runLock, tryLock } from '../../src/runtime/locks';
 import { DB_VERSION, MIGRATIONS, openStore as open, type RunStore } from '../../src/runtime/store';
 
 const DB = 'tunelab-test';
@@ -88,6 +89,38 @@ describe('the run store in IndexedDB', () => {
     expect(await next.getRun(running.id)).toMatchObject({ status: 'interrupted', epochs: [epoch(1), epoch(2)] });
     expect(await next.getRun(paused.id)).toMatchObject({ status: 'interrupted', epochs: [epoch(1)] });
     expect(await next.getRun(done.id)).toMatchObject({ status: 'diverged', divergedAt: 1 });
+  });
+
+  test('start-up leaves alone the runs another tab holds the lock of, and interrupts them once it is let go', async () => {
+    const { store } = await openStore();
+    const live = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
+    const left = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
+    const release = await tryLock(runLock(live.id));
+    expect(release).not.toBeNull();
+    expect(await tryLock(runLock(live.id))).toBeNull();
+    const next = (await openStore()).store;
+    await next.markInterrupted(await lockedIds('run'));
+    expect((await next.getRun(live.id))?.status).toBe('running');
+    expect((await next.getRun(left.id))?.status).toBe('interrupted');
+    await release!();
+    await next.markInterrupted(await lockedIds('run'));
+    expect((await next.getRun(live.id))?.status).toBe('interrupted');
+  });
+
+  test('studies and trials that do not read back are skipped; the others are listed', async () => {
+    const { studies } = await openStore();
+    const good = await studies.createStudy({
+      version: 1, name: 'lr', base: DEFAULT_EXPERIMENT, space: { 'optimizer.lr': { type: 'float', low: 0.001, high: 1, log: true } },
+      sampler: { kind: 'random' }, pruner: { kind: 'none' }, objective: { metric: 'valLoss', direction: 'minimize' }, nTrials: 2, workers: 1, seed: 1,
+    });
+    await studies.putTrial({ studyId: good.id, number: 0, params: { 'optimizer.lr': 0.01 }, spec: DEFAULT_EXPERIMENT, state: 'complete', value: 0.5, epochs: [] });
+    const raw = await openDB(DB);
+    await raw.put('studies', { ...good, id: 'polluted', spec: { ...good.spec, space: { '__proto__.x': { type: 'float', low: 0, high: 1 } } } });
+    await raw.put('trials', { studyId: good.id, number: 1, params: { 'optimizer.lr': { evil: true } }, spec: DEFAULT_EXPERIMENT, state: 'complete', epochs: [] });
+    raw.close();
+    expect((await studies.listStudies()).map((s) => s.id)).toEqual([good.id]);
+    expect(await studies.getStudy('polluted')).toBeUndefined();
+    expect((await studies.listTrials(good.id)).map((t) => t.number)).toEqual([0]);
   });
 
   test('a full disk stops saving with a message, throws nothing, and loses nothing already saved', async () => {

@@ -1,7 +1,8 @@
 import { FEATURES, type Activation, type FeatureId } from '../model/types';
 import type { OptimizerKind } from '../optim/types';
 import type { ExperimentSpec } from '../spec/experiment';
-import type { Params } from './space';
+import { show } from '../spec/schema';
+import { safePath, unsafeMessage, type Params } from './space';
 
 type Setter = (spec: ExperimentSpec, value: Params[string]) => void;
 
@@ -36,8 +37,13 @@ const FIRST = ['optimizer.kind', 'model.layers'];
  *
  * @example
  * applyParams(base, { 'optimizer.lr': 0.1, 'model.layers': 2, 'model.units': 8 });
+ *
+ * Throws for a name through __proto__, constructor or prototype, which would change every
+ * object rather than this experiment (validateSpace refuses such names first).
  */
 export function applyParams(base: ExperimentSpec, params: Params): ExperimentSpec {
+  const unsafe = Object.keys(params).filter((name) => !safePath(name));
+  if (unsafe.length) throw new Error(unsafeMessage(unsafe.map((n) => show(n)).join(', ')));
   const spec = structuredClone(base);
   const names = Object.keys(params).sort((a, b) => Number(FIRST.includes(b)) - Number(FIRST.includes(a)));
   for (const name of names) {

@@ -19,7 +19,8 @@ import { tpeSampler, type TpeOptions } from './samplers/tpe/sampler';
 import type { SearchSpace } from './space';
 
 export { applyParams } from './apply';
-export { gridPoints, gridSize, gridValues, validateSpace, type Choice, type Condition, type ParamDef, type Params, type SearchSpace } from './space';
+export { gridIndex, gridIndexOf, gridPointAt, gridPoints, gridSize, gridValueAt, gridValueCount, gridValues, type GridIndex } from './grid';
+export { validateSpace, type Choice, type Condition, type ParamDef, type Params, type SearchSpace } from './space';
 export type { Observation, Sampler } from './samplers/sampler';
 export type { Direction, Pruner, PrunerTrial } from './pruners/pruner';
 export type { AshaOptions, GeneticOptions, MedianOptions, TpeOptions };

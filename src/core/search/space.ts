@@ -50,54 +50,6 @@ export function orderedNames(space: SearchSpace): string[] {
   return done;
 }
 
-/**
- * The grid points of one parameter: every choice, every integer (by step), or `resolution`
- * evenly spaced floats (log-spaced when log), both ends included.
- */
-export function gridValues(def: ParamDef, resolution: number): Choice[] {
-  if (def.type === 'categorical') return [...def.choices];
-  if (def.step) {
-    const out: number[] = [];
-    for (let v = def.low; v <= def.high + 1e-9 * Math.abs(def.step); v += def.step) out.push(Number(v.toPrecision(12)));
-    return out;
-  }
-  if (def.type === 'int' && def.high - def.low + 1 <= resolution) {
-    return Array.from({ length: def.high - def.low + 1 }, (_, i) => def.low + i);
-  }
-  const n = Math.max(1, resolution);
-  const at = (t: number) => (def.log ? Math.exp(Math.log(def.low) + t * (Math.log(def.high) - Math.log(def.low))) : def.low + t * (def.high - def.low));
-  // The ends exactly: exp(log(x)) is not always x.
-  const values = Array.from({ length: n }, (_, i) => (i === 0 ? def.low : i === n - 1 ? def.high : at(i / (n - 1))));
-  return def.type === 'int' ? [...new Set(values.map(Math.round))] : values;
-}
-
-/** Every combination of grid values, conditional parameters present only where their condition holds. */
-export function gridPoints(space: SearchSpace, resolution: number): Params[] {
-  let points: Params[] = [{}];
-  for (const name of orderedNames(space)) {
-    const def = space[name];
-    const values = gridValues(def, resolution);
-    points = points.flatMap((p) => (applies(def, p) ? values.map((v) => ({ ...p, [name]: v })) : [p]));
-  }
-  return points;
-}
-
-/**
- * How many trials a grid search of the space at `resolution` runs, counted without listing
- * them (a large space would not fit in memory): only the parameters that conditions look at
- * are enumerated; every other parameter multiplies the count where it applies.
- */
-export function gridSize(space: SearchSpace, resolution: number): number {
-  const watched = new Set(Object.values(space).flatMap((d) => (d.condition ? [d.condition.param] : [])));
-  const parents = Object.fromEntries(Object.entries(space).filter(([name]) => watched.has(name)));
-  const leaves = Object.entries(space).filter(([name]) => !watched.has(name));
-  const sizes = new Map(leaves.map(([name, def]) => [name, gridValues(def, resolution).length]));
-  return gridPoints(parents, resolution).reduce(
-    (total, p) => total + leaves.reduce((product, [name, def]) => product * (applies(def, p) ? sizes.get(name)! : 1), 1),
-    0,
-  );
-}
-
 const finite = (label: string) =>
   v.pipe(
     v.number((i) => `${label} must be a number (got ${show(i.input)}).`),
@@ -175,6 +127,22 @@ function rangeErrors(space: SearchSpace): FieldError[] {
   return errors;
 }
 
+/**
+ * Path segments that would reach an object's prototype rather than a setting of the
+ * experiment; a parameter named through one is refused here and by applyParams.
+ */
+export const UNSAFE_SEGMENTS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/** Whether a parameter's dotted path stays inside the experiment's own settings. */
+export function safePath(name: string): boolean {
+  return !name.split('.').some((segment) => UNSAFE_SEGMENTS.includes(segment));
+}
+
+/** The message for parameter names that fail {@link safePath}. */
+export function unsafeMessage(names: string): string {
+  return `A parameter's name may not pass through ${UNSAFE_SEGMENTS.join(', ')} (got ${names}).`;
+}
+
 const spaceSchema = v.record(
   v.pipe(v.string(), v.minLength(1, 'A parameter needs a name.')),
   paramSchema,
@@ -221,6 +189,9 @@ function conditionErrors(space: SearchSpace): FieldError[] {
 export function validateSpace(input: unknown): ValidationResult<SearchSpace> {
   // Valibot's record takes a list for an object; a space never is one.
   if (Array.isArray(input)) return { ok: false, errors: [{ path: '', message: `The search space must be an object of parameters (got ${show(input)}).` }] };
+  // Before the schema, whose record silently drops a key named __proto__ or prototype.
+  const unsafe = input && typeof input === 'object' ? Object.keys(input).filter((name) => !safePath(name)) : [];
+  if (unsafe.length) return { ok: false, errors: unsafe.map((name) => ({ path: name, message: unsafeMessage(show(name)) })) };
   const result = v.safeParse(spaceSchema, input);
   if (!result.success) {
     const errors = new Map<string, string>();

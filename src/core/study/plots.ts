@@ -1,3 +1,4 @@
+import { quoteCell } from '../data/table/cells';
 import type { Objective, TrialRecord } from './types';
 
 /** A number, or a category's index, for a parameter's value on an axis. */
@@ -47,9 +48,10 @@ export interface ParamAxis {
 /**
  * The axes of the completed trials: one per parameter, in {@link parameterNames} order. A
  * parameter is on a log axis when its search space says so (`logScale`), or, without one, when
- * its values span two decades or more.
+ * its values span two decades or more. A categorical axis lists every choice the space offers
+ * (`choices`), tried or not, so that each is labelled; without them, the values seen, sorted.
  */
-export function parameterAxes(trials: TrialRecord[], logScale?: (name: string) => boolean): ParamAxis[] {
+export function parameterAxes(trials: TrialRecord[], logScale?: (name: string) => boolean, choices?: (name: string) => readonly unknown[] | undefined): ParamAxis[] {
   const done = completed(trials);
   return parameterNames(done).map((name) => {
     const raw = done.map((t) => t.params[name]);
@@ -59,7 +61,9 @@ export function parameterAxes(trials: TrialRecord[], logScale?: (name: string) =
       const log = logScale ? logScale(name) : present.length > 1 && present.every((v) => v > 0) && Math.max(...present) / Math.min(...present) >= 100;
       return { name, values, log };
     }
-    const categories = [...new Set(raw.filter((v) => v !== undefined).map(String))].sort();
+    // Every choice of the space, in its order, then any value seen that it no longer lists.
+    const listed = (choices?.(name) ?? []).map(String);
+    const categories = [...new Set([...listed, ...raw.filter((v) => v !== undefined).map(String).sort()])];
     return { name, values: raw.map((v) => (v === undefined ? undefined : categories.indexOf(String(v)))), categories, log: false };
   });
 }
@@ -110,15 +114,13 @@ export function intermediateCurves(trials: TrialRecord[], objective: Objective):
 
 /**
  * The trials as CSV: number, state, value (and value_std, the standard deviation over the
- * folds, when cross-validated), then every parameter; values quoted where needed.
+ * folds, when cross-validated), then every parameter; values quoted where needed and
+ * neutralized against formulas (a categorical choice "=cmd()" is written "'=cmd()").
  */
 export function trialsCsv(trials: TrialRecord[]): string {
   const names = parameterNames(trials);
   const std = trials.some((t) => t.valueStd !== undefined);
-  const cell = (v: unknown) => {
-    const s = v === undefined || v === null ? '' : String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
+  const cell = (v: unknown) => quoteCell(v === undefined || v === null ? '' : String(v));
   const rows = trials.map((t) => [t.number, t.state, t.value, ...(std ? [t.valueStd] : []), ...names.map((n) => t.params[n])].map(cell).join(','));
   return [['number', 'state', 'value', ...(std ? ['value_std'] : []), ...names].map(cell).join(','), ...rows].join('\n') + '\n';
 }

@@ -1,28 +1,10 @@
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import { tableCsvParts } from '../../core/data/table/format';
 import type { StoredDataset, Table } from '../../core/data/table/types';
-import { DB_NAME } from './run-store';
-import { DB_VERSION, migrate, type TunelabDB } from './schema';
-import { joinTable, splitTable, type TableHead, type TablePart } from './table-parts';
+import { DB_NAME, DB_VERSION, migrate, type DatasetRecord, type DatasetSummary, type TunelabDB } from './schema';
+import { joinTable, splitTable } from './table-parts';
 
-/** A library entry without its table: what the list shows, read without loading any column. */
-export interface DatasetSummary extends Omit<StoredDataset, 'table'> {
-  rows: number;
-  columns: number;
-}
-
-/**
- * The records of the `datasets` object store. A dataset's records are written and deleted in one
- * transaction: its summary under "meta:<id>", so that listing the library reads no table; its
- * table's head under "table:<id>"; and the table's cells in parts under "part:<id>:<n>", since
- * one IndexedDB value cannot hold a large table (see table-parts). Tables saved before parts
- * are one record, `table`, under "table:<id>", and are read as they are.
- */
-export type DatasetRecord =
-  | { id: string; summary: DatasetSummary }
-  | { id: string; head: TableHead }
-  | { id: string; part: TablePart }
-  | { id: string; table: Table };
+export type { DatasetRecord, DatasetSummary } from './schema';
 
 /** Whether a write was saved, and if not, why, in a sentence for the user. */
 export type WriteOutcome = { ok: true } | { ok: false; message: string };

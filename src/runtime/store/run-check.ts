@@ -9,9 +9,12 @@ const RUN_STATUSES: Record<RunStatus, true> = {
   running: true, paused: true, complete: true, 'early-stopped': true, diverged: true, cancelled: true, interrupted: true,
 };
 
-// Losses of a diverged epoch are NaN or ±Infinity, which v.number() refuses.
-const anyNumber = v.custom<number>((x) => typeof x === 'number');
-const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** Any number, NaN and ±Infinity included: losses of a diverged epoch are such, and v.number() refuses them. */
+export const anyNumber = v.custom<number>((x) => typeof x === 'number');
+/** A whole number from 0. */
+export const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+/** One epoch's metrics, as runs and trials store them. */
+export const epochSchema = v.object({ epoch: count, trainLoss: anyNumber, valLoss: anyNumber, trainMetric: anyNumber, valMetric: anyNumber });
 
 /** Whether each weight array holds as many numbers as its shape says, where both are saved. */
 function weightsFitShapes(r: { weights?: Float32Array[]; weightShapes?: number[][] }): boolean {
@@ -37,9 +40,7 @@ const runRecordSchema = v.pipe(v.object({
   status: v.picklist(Object.keys(RUN_STATUSES) as RunStatus[]),
   divergedAt: v.optional(count),
   message: v.optional(v.string()),
-  epochs: v.array(
-    v.object({ epoch: count, trainLoss: anyNumber, valLoss: anyNumber, trainMetric: anyNumber, valMetric: anyNumber }),
-  ),
+  epochs: v.array(epochSchema),
   weights: v.optional(v.array(v.instance(Float32Array))),
   weightShapes: v.optional(v.array(v.array(count))),
   // The prediction form reads a recipe's columns and inputs; the rest is what prepareTable wrote.

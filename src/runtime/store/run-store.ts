@@ -1,11 +1,10 @@
-import { openDB, type IDBPDatabase } from 'idb';
+import type { IDBPDatabase } from 'idb';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo } from '../backend-types';
-import { WriteGuard } from './guard';
+import type { WriteGuard } from './guard';
 import { isRunRecord } from './run-check';
-import { DB_VERSION, migrate, type RunRecord, type TunelabDB } from './schema';
-import { IdbStudyStore, MemoryStudyStore, type StudyStore } from './study-store';
+import type { RunRecord, TunelabDB } from './schema';
 
 /** What finishing a run may record. */
 export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'recipe' | 'evaluation'>;
@@ -35,8 +34,11 @@ export interface RunStore {
   listRuns(): Promise<RunRecord[]>;
   /** Deletes a run; tried even when saving has stopped, since it frees space. */
   deleteRun(id: string): Promise<void>;
-  /** At start-up: runs a previous page left running or paused become 'interrupted', with their metrics. */
-  markInterrupted(): Promise<void>;
+  /**
+   * At start-up: runs a previous page left running or paused become 'interrupted', with their
+   * metrics; runs in `live` (those whose lock another open tab holds) are left as they are.
+   */
+  markInterrupted(live?: ReadonlySet<string>): Promise<void>;
   /** Closes the database connection (tests, and a page that is leaving). */
   close(): void;
 }
@@ -106,11 +108,11 @@ export class IdbRunStore implements RunStore {
     await this.guard.release(() => this.db.delete('runs', id));
   }
 
-  async markInterrupted(): Promise<void> {
+  async markInterrupted(live: ReadonlySet<string> = new Set()): Promise<void> {
     await this.guard.write(async () => {
       const tx = this.db.transaction('runs', 'readwrite');
       for await (const cursor of tx.store) {
-        if (UNFINISHED.includes(cursor.value.status)) {
+        if (UNFINISHED.includes(cursor.value.status) && !live.has(cursor.value.id)) {
           await cursor.update({ ...cursor.value, status: 'interrupted', updatedAt: Date.now() });
         }
       }
@@ -193,8 +195,8 @@ export class MemoryRunStore implements RunStore {
     this.runs.delete(id);
   }
 
-  async markInterrupted(): Promise<void> {
-    for (const r of this.runs.values()) if (UNFINISHED.includes(r.status)) r.status = 'interrupted';
+  async markInterrupted(live: ReadonlySet<string> = new Set()): Promise<void> {
+    for (const r of this.runs.values()) if (UNFINISHED.includes(r.status) && !live.has(r.id)) r.status = 'interrupted';
   }
 
   close(): void {}
@@ -206,79 +208,5 @@ export class MemoryRunStore implements RunStore {
     edit(r);
     r.updatedAt = Date.now();
     return structuredClone(r);
-  }
-}
-
-/** The database name; tests pass their own. */
-export const DB_NAME = 'tunelab';
-
-/** The stores a page works with, and whether what they keep outlives the page. */
-export interface OpenedStore {
-  store: RunStore;
-  studies: StudyStore;
-  /** False when IndexedDB could not be opened and the stores keep everything in memory. */
-  persistent: boolean;
-  /** Why nothing is being saved, for the user, when `persistent` is false. */
-  problem?: string;
-}
-
-/** Another tab keeps an older version of the database open and does not let it upgrade. */
-const BLOCKED = Symbol('blocked');
-
-/** The user's sentence for an open that failed. */
-function describeOpenError(error: unknown): string {
-  if (error === BLOCKED) {
-    return 'Runs are not being saved: tunelab is open in another tab with an older version; close that tab and reload this one.';
-  }
-  if ((error as DOMException)?.name === 'VersionError') {
-    return 'Runs are not being saved: a newer version of tunelab has upgraded the saved data; reload the page to get it.';
-  }
-  const reason = error instanceof Error ? error.message : String(error);
-  return `Runs are not being saved: storage could not be opened (${reason}).`;
-}
-
-/**
- * Opens the store: IndexedDB when it works, upgraded through MIGRATIONS, else an in-memory
- * store whose `problem` says that runs are not being saved (private mode, IndexedDB blocked by
- * an older tab, an open error). Never throws.
- *
- * @example
- * const { store, problem } = await openStore();
- * await store.markInterrupted();
- * if (problem) showBanner(problem);
- * store.onProblem(showBanner);
- */
-export async function openStore(name = DB_NAME): Promise<OpenedStore> {
-  const guard = new WriteGuard();
-  // An upgrade that an older tab blocks waits until that tab closes; the page goes on in memory
-  // meanwhile, and the connection that opens late is closed.
-  let wasBlocked = false;
-  let onBlocked!: () => void;
-  const blockedByOldTab = new Promise<never>((_, reject) => {
-    onBlocked = () => {
-      wasBlocked = true;
-      reject(BLOCKED);
-    };
-  });
-  try {
-    if (typeof indexedDB === 'undefined') throw new Error('this browser offers no IndexedDB');
-    const opening = openDB<TunelabDB>(name, DB_VERSION, {
-      upgrade: migrate,
-      blocked: onBlocked,
-      // A newer tunelab in another tab wants to upgrade: let it, and stop saving here.
-      blocking(_current, _blocked, event) {
-        (event.target as IDBDatabase).close();
-        guard.stop('tunelab was updated in another tab: this tab no longer saves runs; reload it to go on saving.');
-      },
-      terminated() {
-        guard.stop('The browser closed the saved-runs database: new progress is not being saved; reload the page.');
-      },
-    });
-    opening.then((db) => wasBlocked && db.close(), () => {});
-    const db = await Promise.race([opening, blockedByOldTab]);
-    return { store: new IdbRunStore(db, guard), studies: new IdbStudyStore(db, guard), persistent: true };
-  } catch (error) {
-    const problem = describeOpenError(error);
-    return { store: new MemoryRunStore(problem), studies: new MemoryStudyStore(), persistent: false, problem };
   }
 }

@@ -1,11 +1,34 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { Recipe } from '../../core/data/table/types';
+import type { Recipe, StoredDataset, Table } from '../../core/data/table/types';
 import type { Evaluation } from '../../core/model/evaluation';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo } from '../backend-types';
-import type { DatasetRecord } from './dataset-store';
 import type { StudyRecord, TrialRecord } from '../../core/study/types';
+import type { TableHead, TablePart } from './table-parts';
+
+/** The database name; tests pass their own. */
+export const DB_NAME = 'tunelab';
+
+/** A library entry without its table: what the list shows, read without loading any column. */
+export interface DatasetSummary extends Omit<StoredDataset, 'table'> {
+  rows: number;
+  columns: number;
+}
+
+/**
+ * The records of the `datasets` object store. A dataset's records are written and deleted in one
+ * transaction: its summary under "meta:<id>", so that listing the library reads no table; its
+ * table's head under "table:<id>"; and the table's cells in parts under "part:<id>:<n>", since
+ * one IndexedDB value cannot hold a large table (see table-parts). Tables saved before parts
+ * are one record, `table`, under "table:<id>", and are read as they are.
+ */
+export type DatasetRecord =
+  | { id: string; summary: DatasetSummary }
+  | { id: string; head: TableHead }
+  | { id: string; part: TablePart }
+  | { id: string; table: Table };
+
 
 /** One training run as saved: its spec, where it ran, how it went, and its final weights. */
 export interface RunRecord {

@@ -2,9 +2,11 @@ import type { IDBPDatabase } from 'idb';
 import type { StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
 import type { WriteGuard } from './guard';
 import type { TunelabDB } from './schema';
+import { isStudyRecord, isTrialRecord } from './study-check';
 
 /**
- * The saved studies and their trials. Every finished trial is written when it finishes and a
+ * The saved studies and their trials. Records read back are checked; one that fails the check
+ * is skipped with a console warning. Every finished trial is written when it finishes and a
  * running trial's epochs as they end, so a reload loses at most the epoch in flight.
  */
 export interface StudyStore {
@@ -19,6 +21,15 @@ export interface StudyStore {
   listTrials(studyId: string): Promise<TrialRecord[]>;
   /** Deletes a study with all its trials, in one transaction. */
   deleteStudy(id: string): Promise<void>;
+}
+
+/** The records that pass `check`; a console warning names each one skipped. */
+function passing<T>(records: unknown[], check: (r: unknown) => r is T, what: string): T[] {
+  return records.filter((r): r is T => {
+    if (check(r)) return true;
+    console.warn(`tunelab: skipped a saved ${what} that does not read back`, (r as { id?: unknown; number?: unknown } | undefined)?.id ?? (r as { number?: unknown })?.number);
+    return false;
+  });
 }
 
 function newStudy(spec: StudySpec): StudyRecord {
@@ -38,12 +49,13 @@ export class IdbStudyStore implements StudyStore {
     return study;
   }
 
-  getStudy(id: string): Promise<StudyRecord | undefined> {
-    return this.db.get('studies', id);
+  async getStudy(id: string): Promise<StudyRecord | undefined> {
+    const study = await this.db.get('studies', id);
+    return study === undefined ? undefined : passing([study], isStudyRecord, 'study')[0];
   }
 
   async listStudies(): Promise<StudyRecord[]> {
-    return (await this.db.getAllFromIndex('studies', 'createdAt')).reverse();
+    return passing((await this.db.getAllFromIndex('studies', 'createdAt')).reverse(), isStudyRecord, 'study');
   }
 
   async setStatus(id: string, status: StudyRecord['status']): Promise<void> {
@@ -60,7 +72,7 @@ export class IdbStudyStore implements StudyStore {
   }
 
   async listTrials(studyId: string): Promise<TrialRecord[]> {
-    const trials = await this.db.getAllFromIndex('trials', 'studyId', studyId);
+    const trials = passing(await this.db.getAllFromIndex('trials', 'studyId', studyId), isTrialRecord, 'trial');
     return trials.sort((a, b) => a.number - b.number);
   }
 

@@ -7,7 +7,7 @@ import type { TableDataSpec } from '../../core/data/types';
 import { loadDataset } from '../../runtime/datasets';
 import { importCsvFile } from '../../runtime/import-client';
 import { keepData, openDatasetStore, storageInfo, type DatasetStore, type DatasetSummary, type StorageInfo } from '../../runtime/store/dataset-store';
-import { DB_NAME } from '../../runtime/store/run-store';
+import { DB_NAME } from '../../runtime/store/schema';
 
 /** Said beside an import whose bytes were not UTF-8 and were read as Windows-1252. */
 const WINDOWS_1252_NOTE =

@@ -1,9 +1,28 @@
 import type { ExperimentSpec } from '../../core/spec/experiment';
+import { studyReadiness } from '../../core/study/readiness';
 import type { StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
 import type { BackendInfo, BackendName } from '../../runtime/backend-types';
-import type { StudyStore } from '../../runtime/store';
-import { StudyRunner } from '../../runtime/study-runner';
+import type { RunStore, StudyStore } from '../../runtime/store';
+import { defaultSpace, experimentSummary, studyName } from '../../core/study/defaults';
+import { SPACE_ROWS } from './space-rows';
+import { lockedIds } from '../../runtime/locks';
+import { StudyRunner, StudyRunningElsewhere } from '../../runtime/study-runner';
 import { defaultWorkers, likelyBackend, workerCap, type WorkerCap } from '../../runtime/worker-cap';
+
+/** How many saved runs the form offers to start from. */
+const RECENT_RUNS = 5;
+
+/** An experiment a study may start from, as the form offers it. */
+export interface StudySource {
+  label: string;
+  spec: ExperimentSpec;
+}
+
+/** The editor's label of a parameter, for a study's name. */
+const labelOf = (name: string) => SPACE_ROWS.find((r) => r.name === name)?.label ?? name;
+
+/** How often the screen looks for studies that other tabs run (ms). */
+const ELSEWHERE_POLL = 1500;
 
 /** Logical cores of this device, as the browser tells them (2 when it does not). */
 const CORES = globalThis.navigator?.hardwareConcurrency ?? 2;
@@ -20,25 +39,42 @@ export class StudyState {
   status = $state<StudyRecord['status'] | null>(null);
   backend = $state<BackendInfo | null>(null);
   error = $state<string | null>(null);
+  /** Ids of the studies another tab is running now: shown so, and offered no Resume here. */
+  elsewhere = $state.raw<ReadonlySet<string>>(new Set());
   /** The backend the worker cap is for: the one the last study ran on here, or the one likely to run. */
   capBackend = $state<BackendName>('webgpu');
   /** The most workers that make sense on {@link capBackend}, and why. */
   readonly cap: WorkerCap = $derived(workerCap(this.capBackend, CORES));
+  /**
+   * The experiments a study may start from: the last trained first (the default), then other
+   * recent runs, then the training screen's experiment as it is now.
+   */
+  sources = $state.raw<StudySource[]>([]);
+  /** The index in {@link sources} of the experiment the draft starts from. */
+  source = $state(0);
+  /** The studies ticked for comparison, with their trials, in the order ticked. */
+  compared = $state.raw<{ study: StudyRecord; trials: TrialRecord[] }[]>([]);
+  /** The name the user typed; until then the name follows what varies. */
+  typedName = $state<string | null>(null);
   private runner: StudyRunner | null = null;
   private workersTouched = false;
+  private current: ExperimentSpec;
+  private recent: StudySource[] = [];
+  /** Whether the user picked a source; until then the draft follows the default. */
+  private picked = false;
 
   constructor(
     private readonly store: StudyStore,
     base: ExperimentSpec,
+    private readonly runs?: Pick<RunStore, 'listRuns'>,
   ) {
+    this.current = base;
+    this.sources = this.sourceList();
     this.draft = {
       version: 1,
-      name: 'Learning rate and momentum',
-      base: { ...base, optimizer: { kind: 'momentum', lr: 0.01 }, training: { ...base.training, epochs: 20 } },
-      space: {
-        'optimizer.lr': { type: 'float', low: 1e-3, high: 1, log: true },
-        'optimizer.momentum': { type: 'float', low: 0, high: 0.99 },
-      },
+      name: '',
+      base,
+      space: defaultSpace(base),
       sampler: { kind: 'random' },
       pruner: { kind: 'median' },
       objective: { metric: 'valLoss', direction: 'minimize' },
@@ -48,6 +84,8 @@ export class StudyState {
       folds: 1,
     };
     void this.refresh();
+    void this.loadRecentRuns();
+    setInterval(() => void this.watchOtherTabs(), ELSEWHERE_POLL);
     void likelyBackend().then((name) => this.setCapBackend(name));
   }
 
@@ -68,6 +106,70 @@ export class StudyState {
     else this.draft.workers = Math.min(this.draft.workers, this.cap.max);
   }
 
+  /** Ticks or unticks a study for comparing its optimization history with others. */
+  async toggleCompared(record: StudyRecord): Promise<void> {
+    if (this.compared.some((c) => c.study.id === record.id)) {
+      this.compared = this.compared.filter((c) => c.study.id !== record.id);
+      return;
+    }
+    const trials = await this.store.listTrials(record.id);
+    this.compared = [...this.compared, { study: record, trials }];
+  }
+
+  /** The study's name: the one typed, else what it varies ('Learning rate and β₁'). */
+  get name(): string {
+    return this.typedName ?? studyName(this.draft.space as never, labelOf);
+  }
+
+  /** The user picks source `index` to start from. */
+  pickSource(index: number): void {
+    this.picked = true;
+    this.chooseSource(index);
+  }
+
+  /** Starts the draft from source `index`: its experiment, and the space that fits it. */
+  private chooseSource(index: number): void {
+    const chosen = this.sources[index];
+    if (!chosen) return;
+    this.source = index;
+    this.draft.base = structuredClone(chosen.spec);
+    this.draft.space = defaultSpace(chosen.spec);
+  }
+
+  /**
+   * The screen opens with the training screen's experiment as it is now: offered as a source,
+   * and followed if it is the one picked; runs trained since are offered too.
+   */
+  setCurrent(spec: ExperimentSpec): void {
+    const following = this.picked && this.sources[this.source]?.spec === this.current;
+    this.current = spec;
+    this.sources = this.sourceList();
+    if (following) this.chooseSource(this.sources.length - 1);
+    void this.loadRecentRuns();
+  }
+
+  private sourceList(): StudySource[] {
+    return [...this.recent, { label: `The training screen: ${experimentSummary(this.current)}`, spec: this.current }];
+  }
+
+  /**
+   * Offers the recent runs; until the user picks, starts from the default (the last trained,
+   * else the training screen's), leaving the space alone when that default has not changed.
+   */
+  private async loadRecentRuns(): Promise<void> {
+    const runs = (await this.runs?.listRuns()) ?? [];
+    const trained = runs.filter((r) => r.epochs.length > 0).slice(0, RECENT_RUNS);
+    this.recent = trained.map((r, i) => ({
+      label: `${i === 0 ? 'Last trained' : new Date(r.createdAt).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' })}: ${experimentSummary(r.spec)}`,
+      spec: r.spec,
+    }));
+    this.sources = this.sourceList();
+    if (this.picked) return;
+    const fallback = this.recent.length ? 0 : this.sources.length - 1;
+    if (JSON.stringify(this.sources[fallback].spec) !== JSON.stringify($state.snapshot(this.draft.base))) this.chooseSource(fallback);
+    else this.source = fallback;
+  }
+
   /** Whether a study is running in this page. */
   get running(): boolean {
     return this.runner !== null;
@@ -75,7 +177,12 @@ export class StudyState {
 
   /** Creates the study from the draft and runs it. */
   async start(): Promise<void> {
-    const record = await this.store.createStudy($state.snapshot(this.draft) as StudySpec);
+    const { blocker } = studyReadiness(this.draft);
+    if (blocker) {
+      this.error = blocker;
+      return;
+    }
+    const record = await this.store.createStudy({ ...($state.snapshot(this.draft) as StudySpec), name: this.name });
     await this.refresh();
     await this.run(record);
   }
@@ -104,7 +211,7 @@ export class StudyState {
     try {
       await runner.run();
     } catch (error) {
-      this.error = `The study stopped: ${error instanceof Error ? error.message : String(error)}`;
+      this.error = error instanceof StudyRunningElsewhere ? error.message : `The study stopped: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       this.runner = null;
       await this.refresh();
@@ -127,6 +234,7 @@ export class StudyState {
   /** Deletes a saved study and its trials. */
   async remove(id: string): Promise<void> {
     await this.store.deleteStudy(id);
+    this.compared = this.compared.filter((c) => c.study.id !== id);
     if (this.open?.id === id) {
       this.open = null;
       this.trials = [];
@@ -135,6 +243,21 @@ export class StudyState {
   }
 
   private async refresh(): Promise<void> {
-    this.studies = await this.store.listStudies();
+    const [studies, locked] = await Promise.all([this.store.listStudies(), lockedIds('study')]);
+    this.studies = studies;
+    this.elsewhere = this.othersOf(locked);
+  }
+
+  /** The locked studies less the one this page runs. */
+  private othersOf(locked: Set<string>): Set<string> {
+    if (this.runner && this.open) locked.delete(this.open.id);
+    return locked;
+  }
+
+  /** Re-reads the list when a study starts or stops running in another tab. */
+  private async watchOtherTabs(): Promise<void> {
+    const now = this.othersOf(await lockedIds('study'));
+    const same = now.size === this.elsewhere.size && [...now].every((id) => this.elsewhere.has(id));
+    if (!same) await this.refresh();
   }
 }

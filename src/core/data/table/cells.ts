@@ -30,8 +30,22 @@ export function parseNumber(cell: string, decimalComma = false): number {
   return NaN;
 }
 
-/** How a cell is written in CSV: quoted when it holds the delimiter, a quote, a line break or edge spaces. */
-export function quoteCell(cell: string, delimiter = ','): string {
+/**
+ * A cell a spreadsheet would run as a formula (text beginning with =, +, -, @, a tab or a
+ * carriage return) with a single quote before it, as OWASP advises against CSV injection, so
+ * that opening an export never runs what a CSV header or a parameter value smuggled in.
+ * Numbers are kept as they are: "-1.5" is a value, not a formula.
+ */
+export function neutralizeCell(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) && !Number.isFinite(parseNumber(cell)) ? `'${cell}` : cell;
+}
+
+/**
+ * How a cell is written in CSV: neutralized against formulas (see {@link neutralizeCell}), then
+ * quoted when it holds the delimiter, a quote, a line break or edge spaces.
+ */
+export function quoteCell(text: string, delimiter = ','): string {
+  const cell = neutralizeCell(text);
   if (cell.includes(delimiter) || /["\r\n]/.test(cell) || cell !== cell.trim()) return `"${cell.replaceAll('"', '""')}"`;
   return cell;
 }
