@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import reference from '../support/multi-objective-reference.json';
 import { crowdingDistance, dominates, hypervolume, minimizedPoint, nonDominatedSort, paretoFront, selectElite } from '../../src/core/search/multi';
 
 describe('Pareto dominance and non-dominated sorting', () => {
@@ -54,5 +55,14 @@ describe('hypervolume', () => {
   });
   test('four objectives are refused with a sentence', () => {
     expect(() => hypervolume([[0, 0, 0, 0]], [1, 1, 1, 1])).toThrow(/two or three objectives/);
+  });
+});
+
+describe('against Optuna 3.1 (tests/support/multi-objective-reference.py)', () => {
+  const cases = reference.cases.map((c) => ({ ...c, points: c.values.map((v) => minimizedPoint(v, c.directions as ('minimize' | 'maximize')[])) }));
+  test.each(cases.map((c, i) => [i, c] as const))('case %i: the same fronts, elite and hypervolume', (_, c) => {
+    expect(nonDominatedSort(c.points)).toEqual(c.fronts);
+    if (c.elite) expect(selectElite(c.points, c.eliteSize!).sort((a, b) => a - b)).toEqual(c.elite);
+    expect(hypervolume(c.points, c.reference)).toBeCloseTo(c.hypervolume, 10);
   });
 });
