@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, test } from 'vitest';
 import { generatedSplit } from '../../src/core/data/split';
-import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import { DEFAULT_DATA, DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import { measureCost } from '../../src/core/study/inference-time';
 import { isMultiObjective, objectiveValues, parameterCount, studyObjectives, studySearch, validateObjectives } from '../../src/core/study/objectives';
 import { hypervolumeHistory, paretoPanels, paretoTrials } from '../../src/core/study/pareto';
@@ -80,7 +80,7 @@ describe('a study search', () => {
 
 describe('what a trial costs', () => {
   test('parameter count, and inference time as the median pass over the rows, tensors freed', async () => {
-    const data = generatedSplit(DEFAULT_EXPERIMENT.data);
+    const data = generatedSplit(DEFAULT_DATA);
     expect(await measureCost(DEFAULT_EXPERIMENT, data, false)).toEqual({ paramCount: 25 });
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;

@@ -1,5 +1,7 @@
 import type { ExperimentSpec } from '../../core/spec/experiment';
-import type { StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
+import { MULTI_OBJECTIVE_SAMPLER_KINDS } from '../../core/search';
+import { validateObjectives } from '../../core/study/objectives';
+import type { StudyObjective, StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
 import type { BackendInfo, BackendName } from '../../runtime/backend-types';
 import type { StudyStore } from '../../runtime/store';
 import { StudyRunner } from '../../runtime/study-runner';
@@ -66,6 +68,27 @@ export class StudyState {
     this.capBackend = name;
     if (!this.workersTouched) this.draft.workers = defaultWorkers(name, CORES);
     else this.draft.workers = Math.min(this.draft.workers, this.cap.max);
+  }
+
+  /**
+   * Weighs several objectives (a list of two or three), or one again (undefined); returns the
+   * message for the objectives field, null when the list is valid. Several objectives are
+   * searched by NSGA-II (or random search) and not pruned; the validation number among them,
+   * or the validation loss, stays what each epoch is judged by.
+   */
+  setObjectives(objectives: StudyObjective[] | undefined): string | null {
+    if (!objectives) {
+      delete this.draft.objectives;
+      if (!(['random', 'grid', 'tpe', 'genetic'] as string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'random' };
+      return null;
+    }
+    this.draft.objectives = objectives;
+    if (!(MULTI_OBJECTIVE_SAMPLER_KINDS as readonly string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'nsga2' };
+    this.draft.pruner = { kind: 'none' };
+    const validation = objectives.find((o) => o.metric === 'valLoss' || o.metric === 'valMetric');
+    this.draft.objective = validation ? { metric: validation.metric as 'valLoss' | 'valMetric', direction: validation.direction } : { metric: 'valLoss', direction: 'minimize' };
+    const checked = validateObjectives(objectives);
+    return checked.ok ? null : checked.errors.map((e) => e.message).join(' ');
   }
 
   /** Whether a study is running in this page. */
