@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { PENGUINS } from '../support/penguins-table';
 import { openSite, type Site } from './harness';
 
 let site: Site;
@@ -8,21 +9,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
 });
-
-const PENGUINS = {
-  kind: 'table',
-  dataset: 'builtin:penguins',
-  name: 'Palmer penguins',
-  preprocess: {
-    target: 'Species',
-    task: 'multiclass',
-    features: ['Island', 'Bill length (mm)', 'Bill depth (mm)', 'Flipper length (mm)', 'Body mass (g)', 'Sex'],
-    missing: 'mean',
-    scaling: 'standardize',
-    split: { train: 0.7, val: 0.15, test: 0.15 },
-    seed: 1,
-  },
-};
 
 test('a newcomer weighs accuracy against size on the penguins, reads the Pareto front and opens a Pareto-optimal trial', async () => {
   const { page, errors } = await site.newPage();
