@@ -82,8 +82,9 @@ export class StudyState {
       if (!(['random', 'grid', 'tpe', 'genetic'] as string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'random' };
       return null;
     }
+    // Turning several objectives on proposes NSGA-II; random search stays a choice for comparison.
+    if (!this.draft.objectives || !(MULTI_OBJECTIVE_SAMPLER_KINDS as readonly string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'nsga2' };
     this.draft.objectives = objectives;
-    if (!(MULTI_OBJECTIVE_SAMPLER_KINDS as readonly string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'nsga2' };
     this.draft.pruner = { kind: 'none' };
     const validation = objectives.find((o) => o.metric === 'valLoss' || o.metric === 'valMetric');
     this.draft.objective = validation ? { metric: validation.metric as 'valLoss' | 'valMetric', direction: validation.direction } : { metric: 'valLoss', direction: 'minimize' };
