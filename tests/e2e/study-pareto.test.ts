@@ -43,7 +43,7 @@ test('a newcomer weighs accuracy against size on the penguins, reads the Pareto 
 
   // Every trial finished (a learning rate near 1 may diverge: such a trial is off the plot).
   const counts = () => page.textContent('[data-testid=trial-counts]').then((text) => Object.fromEntries([...text!.matchAll(/(\d+) (\w+)/g)].map((m) => [m[2], Number(m[1])])));
-  await expect.poll(async () => { const c = await counts(); return !c.running && !c.waiting && Object.values(c).reduce((a, b) => a + b, 0); }, { timeout: 170_000, interval: 1000 }).toBe(12);
+  await expect.poll(async () => { const c = await counts(); return !c.running && !c.waiting && Object.values(c).reduce((a, b) => a + b, 0); }, { timeout: 150_000, interval: 1000 }).toBe(12);
   const complete = (await counts()).complete;
   const front = page.getByTestId('pareto-point');
   expect(await front.count()).toBeGreaterThan(0);
@@ -67,7 +67,10 @@ test('a newcomer weighs accuracy against size on the penguins, reads the Pareto 
   const smallest = list.map((text) => ({ text, size: Number(/parameter count (\d+)/.exec(text)![1]) })).sort((a, b) => a.size - b.size)[0];
   const units = (smallest.size - 3) / perUnit;
   const number = /Open trial (\d+)/.exec(smallest.text)![1];
-  await page.getByRole('link', { name: `Open trial ${number}`, exact: true }).first().click();
+  // The trial's point on the plot and its entry in the list open the same experiment.
+  const listed = page.getByTestId('pareto-trials').getByRole('link', { name: `Open trial ${number}`, exact: true });
+  expect(await page.locator(`svg a[aria-label="Open trial ${number}"]`).first().getAttribute('href')).toBe(await listed.getAttribute('href'));
+  await listed.click();
   await expect.poll(() => page.url()).toContain('#/train?');
   await expect.poll(() => page.locator('.layer .units span').first().textContent()).toBe(String(units));
   await page.screenshot({ path: 'test-results/e2e-study-pareto-open.png' });
