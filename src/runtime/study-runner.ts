@@ -1,9 +1,10 @@
 import * as Comlink from 'comlink';
-import { applyParams, createPruner, createSampler, type Params, type Pruner, type Sampler } from '../core/search';
+import { applyParams, createPruner, type Params, type Pruner } from '../core/search';
 import { validateExperiment } from '../core/spec/schema';
-import { crossValidatedResult, groupCompatible, minimizedValue, samplerHistory } from '../core/study/schedule';
+import { isMultiObjective, needsCost, objectiveValues, parameterCount, studyObjectives, studySearch, type StudySearch } from '../core/study/objectives';
+import { crossValidatedResult, groupCompatible, minimizedValue } from '../core/study/schedule';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
-import { networkIO, parameterShapes } from '../core/model/network';
+import { networkIO } from '../core/model/network';
 import { memberBytes, membersPerState, membersThatFit, stepValues } from '../core/train/population-memory';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
@@ -99,8 +100,9 @@ export class StudyRunner {
         await this.store.putTrial(t);
       }
     }
-    const sampler = createSampler(spec.sampler as never, spec.space as never, spec.seed, samplerHistory(this.trials, spec.objective) as never);
-    const pruner = spec.pruner.kind === 'none' ? null : createPruner(spec.pruner as never);
+    const sampler = studySearch(spec, this.trials);
+    // As in Optuna, trials of several objectives are not pruned: no one intermediate value judges them.
+    const pruner = spec.pruner.kind === 'none' || isMultiObjective(spec) ? null : createPruner(spec.pruner as never);
     this.fitting = await this.memoryCap();
     await this.store.setStatus(this.study.id, 'running');
     this.listener.onStatus('running');
@@ -131,8 +133,8 @@ export class StudyRunner {
         const wanted = Math.max(0, Math.min(remaining, this.groupSize(share) - waiting.length));
         if (wanted > 0 && !exhausted) {
           const asked = sampler.askBatch(wanted);
-          if (asked.length < wanted) exhausted = true;
-          for (const params of asked) await this.addTrial(params, sampler);
+          if (asked.length < wanted && !sampler.generational) exhausted = true;
+          for (const { params, generation } of asked) await this.addTrial(params, sampler, generation);
           waiting = this.trials.filter((t) => t.state === 'waiting');
         }
         if (waiting.length === 0) {
@@ -177,6 +179,7 @@ export class StudyRunner {
 
   /** How many trials one worker takes at a time: large for grid and random, small for samplers that learn from every result. */
   private groupSize(share: number): number {
+    // NSGA-II learns too, but from whole generations: one generation is one population.
     const learns = ['tpe', 'genetic'].includes(this.study.spec.sampler.kind);
     return Math.max(1, Math.min(MAX_GROUP, this.fitting, learns ? Math.min(8, share) : share));
   }
@@ -192,7 +195,7 @@ export class StudyRunner {
     try {
       const { data } = await loadExperimentData(base);
       const io = networkIO(base.data.kind === 'table' ? data.train.dims : base.model.features.length, data.train.classes);
-      const parameters = parameterShapes(base.model, io).reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
+      const parameters = parameterCount(base, io);
       // Folds train on training and validation rows together.
       const hiddenUnits = base.model.hidden.reduce((n, layer) => n + layer.units, 0);
       const working = stepValues(base.training.batchSize, hiddenUnits, io.outputs, parameters);
@@ -204,7 +207,7 @@ export class StudyRunner {
     }
   }
 
-  private async addTrial(params: Params, sampler: Sampler): Promise<void> {
+  private async addTrial(params: Params, sampler: StudySearch, generation?: number): Promise<void> {
     const spec = applyParams(this.study.spec.base, params);
     const valid = validateExperiment(spec);
     const trial: TrialRecord = {
@@ -215,13 +218,14 @@ export class StudyRunner {
       state: valid.ok ? 'waiting' : 'failed',
       epochs: [],
       message: valid.ok ? undefined : valid.errors.map((e) => e.message).join(' '),
+      ...(generation === undefined ? {} : { generation }),
     };
     this.trials.push(trial);
-    if (!valid.ok) sampler.tell(params, null);
+    if (!valid.ok) sampler.tell(trial);
     await this.store.putTrial(trial);
   }
 
-  private async train(slot: Slot, group: TrialRecord[], sampler: Sampler, pruner: Pruner | null): Promise<void> {
+  private async train(slot: Slot, group: TrialRecord[], sampler: StudySearch, pruner: Pruner | null): Promise<void> {
     slot.busy = true;
     const { spec } = this.study;
     const { objective } = spec;
@@ -242,12 +246,17 @@ export class StudyRunner {
     };
     try {
       const outcome = await Promise.race([slot.api.run(group.map((t) => t.spec), { k: spec.folds ?? 1, seed: spec.seed }, Comlink.proxy(onEpoch)), slot.crashed]);
+      const objectives = studyObjectives(spec);
+      const costly = needsCost(objectives);
+      // A group shares one architecture, so one measurement serves all its members.
+      const cost = isMultiObjective(spec) && (costly.paramCount || costly.inferenceTime) ? await Promise.race([slot.api.measure(group[0].spec, costly.inferenceTime), slot.crashed]) : undefined;
       for (const [p, t] of group.entries()) {
         const members = outcome.folds.map((fold) => fold[p]);
         if (outcome.cancelled && members.some((m) => m.status === 'training')) continue;
         const { state, value, valueStd } = crossValidatedResult(members, objective);
-        Object.assign(t, { state, value, valueStd, finishedAt: Date.now() });
-        sampler.tell(t.params as Params, value === undefined ? null : objective.direction === 'minimize' ? value : -value);
+        const values = isMultiObjective(spec) && state === 'complete' ? objectiveValues(members, objectives, cost) : undefined;
+        Object.assign(t, { state, value, valueStd, finishedAt: Date.now() }, values ? { values } : {});
+        sampler.tell(t);
       }
     } catch (error) {
       // The group's trials fail and the study goes on; a crashed worker is replaced, one whose
@@ -256,7 +265,7 @@ export class StudyRunner {
       const message = `${crash ? 'The worker crashed' : 'Training failed'}: ${error instanceof Error ? error.message : String(error)}`;
       for (const t of group) {
         Object.assign(t, { state: 'failed', finishedAt: Date.now(), message });
-        sampler.tell(t.params as Params, null);
+        sampler.tell(t);
       }
       if (crash) await this.replace(slot);
     }

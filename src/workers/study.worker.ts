@@ -4,6 +4,8 @@
 import * as Comlink from 'comlink';
 import type { ExperimentSpec } from '../core/spec/experiment';
 import { trainCrossValidated, type CrossValidationOutcome } from '../core/study/cross-validate';
+import { measureCost } from '../core/study/inference-time';
+import type { TrialCost } from '../core/study/objectives';
 import type { EpochMetrics } from '../core/train/types';
 import { selectBackend } from '../runtime/backend';
 import { loadExperimentData } from '../runtime/experiment-data';
@@ -31,6 +33,14 @@ const api = {
     // A table comes from the library in IndexedDB (its loading code is in the training screen's worker script anyway).
     const data = specs[0].data.kind === 'table' ? (await loadExperimentData(specs[0])).data : undefined;
     return trainCrossValidated(specs, folds, { data, onEpoch, cancelled: () => cancelled });
+  },
+
+  /**
+   * What a trial's network costs, for studies that weigh size or speed: its parameter count
+   * and, with `time`, its inference time per row on this worker's backend (see measureCost).
+   */
+  async measure(spec: ExperimentSpec, time: boolean): Promise<TrialCost> {
+    return measureCost(spec, (await loadExperimentData(spec)).data, time);
   },
 
   /** Stops the running group before its next batch. */

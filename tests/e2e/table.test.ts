@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { PENGUINS } from '../support/penguins-table';
 import { openSite, type Site } from './harness';
 
 let site: Site;
@@ -11,21 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
 });
-
-const PENGUINS = {
-  kind: 'table',
-  dataset: 'builtin:penguins',
-  name: 'Palmer penguins',
-  preprocess: {
-    target: 'Species',
-    task: 'multiclass',
-    features: ['Island', 'Bill length (mm)', 'Bill depth (mm)', 'Flipper length (mm)', 'Body mass (g)', 'Sex'],
-    missing: 'mean',
-    scaling: 'standardize',
-    split: { train: 0.7, val: 0.15, test: 0.15 },
-    seed: 1,
-  },
-};
 
 const GENTOO = { Island: 'Biscoe', 'Bill length (mm)': '47.5', 'Bill depth (mm)': '14.6', 'Flipper length (mm)': '217', 'Body mass (g)': '5200', Sex: 'MALE' };
 

@@ -13,6 +13,8 @@ import { medianPruner, type MedianOptions } from './pruners/median';
 import { maximizing, type Direction, type Pruner } from './pruners/pruner';
 import { geneticSampler, type GeneticOptions } from './samplers/genetic';
 import { gridSampler } from './samplers/grid';
+import { randomMultiObjectiveSampler, type MultiObjectiveObservation, type MultiObjectiveSampler } from './samplers/multi-objective';
+import { nsga2Sampler, type Nsga2Options } from './samplers/nsga2';
 import { randomSampler } from './samplers/random';
 import type { Observation, Sampler } from './samplers/sampler';
 import { tpeSampler, type TpeOptions } from './samplers/tpe/sampler';
@@ -24,6 +26,8 @@ export { validateSpace, type Choice, type Condition, type ParamDef, type Params,
 export type { Observation, Sampler } from './samplers/sampler';
 export type { Direction, Pruner, PrunerTrial } from './pruners/pruner';
 export type { AshaOptions, GeneticOptions, MedianOptions, TpeOptions };
+export type { AskedTrial, MultiObjectiveObservation, MultiObjectiveSampler } from './samplers/multi-objective';
+export type { Nsga2Options };
 
 /** The search strategies available. */
 export const SAMPLER_KINDS = ['random', 'grid', 'tpe', 'genetic'] as const;
@@ -34,6 +38,12 @@ export type SamplerSpec =
   | { kind: 'grid'; resolution?: number }
   | ({ kind: 'tpe' } & TpeOptions)
   | ({ kind: 'genetic' } & GeneticOptions);
+
+/** The search strategies available to studies of several objectives. */
+export const MULTI_OBJECTIVE_SAMPLER_KINDS = ['nsga2', 'random'] as const;
+
+/** A search strategy for several objectives as data (random counts generations of `populationSize`, 50 by default). */
+export type MultiObjectiveSamplerSpec = ({ kind: 'nsga2' } & Nsga2Options) | { kind: 'random'; populationSize?: number };
 
 /** A pruner as data. */
 export type PrunerSpec = ({ kind: 'median' } & MedianOptions) | ({ kind: 'asha' } & AshaOptions);
@@ -59,6 +69,22 @@ export function createSampler(spec: SamplerSpec, space: SearchSpace, seed: numbe
       return geneticSampler(space, seed, spec, history);
     default:
       throw new Error(`Unknown search strategy "${(spec as { kind: string }).kind}"`);
+  }
+}
+
+/**
+ * A sampler for several objectives (values to minimize), reproducible from the seed and
+ * resumable from the trials asked so far, in order, with their generations, as
+ * {@link createSampler} is.
+ */
+export function createMultiObjectiveSampler(spec: MultiObjectiveSamplerSpec, space: SearchSpace, seed: number, history: MultiObjectiveObservation[] = []): MultiObjectiveSampler {
+  switch (spec.kind) {
+    case 'nsga2':
+      return nsga2Sampler(space, seed, spec, history);
+    case 'random':
+      return randomMultiObjectiveSampler(space, seed, spec.populationSize, history);
+    default:
+      throw new Error(`"${(spec as { kind: string }).kind}" does not search several objectives; choose NSGA-II or random.`);
   }
 }
 

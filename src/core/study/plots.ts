@@ -1,5 +1,5 @@
 import { quoteCell } from '../data/table/cells';
-import type { Objective, TrialRecord } from './types';
+import type { Objective, StudyObjective, TrialRecord } from './types';
 
 /** A number, or a category's index, for a parameter's value on an axis. */
 function numeric(value: unknown): number | undefined {
@@ -114,15 +114,19 @@ export function intermediateCurves(trials: TrialRecord[], objective: Objective):
 
 /**
  * The trials as CSV: number, state, value (and value_std, the standard deviation over the
- * folds, when cross-validated), then every parameter; values quoted where needed and
- * neutralized against formulas (a categorical choice "=cmd()" is written "'=cmd()").
+ * folds, when cross-validated), then, for a study of several objectives, its generation and
+ * a column per objective (named by its metric), then every parameter; values quoted where needed
+ * and neutralized against formulas (a categorical choice "=cmd()" is written "'=cmd()").
  */
-export function trialsCsv(trials: TrialRecord[]): string {
+export function trialsCsv(trials: TrialRecord[], objectives: StudyObjective[] = []): string {
   const names = parameterNames(trials);
   const std = trials.some((t) => t.valueStd !== undefined);
+  const multi = objectives.length > 1;
   const cell = (v: unknown) => quoteCell(v === undefined || v === null ? '' : String(v));
-  const rows = trials.map((t) => [t.number, t.state, t.value, ...(std ? [t.valueStd] : []), ...names.map((n) => t.params[n])].map(cell).join(','));
-  return [['number', 'state', 'value', ...(std ? ['value_std'] : []), ...names].map(cell).join(','), ...rows].join('\n') + '\n';
+  const extra = (t: TrialRecord) => (multi ? [t.generation, ...objectives.map((_, m) => t.values?.[m])] : []);
+  const extraNames = multi ? ['generation', ...objectives.map((o) => o.metric)] : [];
+  const rows = trials.map((t) => [t.number, t.state, t.value, ...(std ? [t.valueStd] : []), ...extra(t), ...names.map((n) => t.params[n])].map(cell).join(','));
+  return [['number', 'state', 'value', ...(std ? ['value_std'] : []), ...extraNames, ...names].map(cell).join(','), ...rows].join('\n') + '\n';
 }
 
 /** Points of a slice plot of `axis` (from {@link parameterAxes} of the same trials): the objective against the parameter, sorted by the parameter, trials without it left out. */

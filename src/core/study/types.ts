@@ -7,6 +7,19 @@ export interface Objective {
   direction: 'minimize' | 'maximize';
 }
 
+/** What a study of several objectives may weigh: a validation number, the network's size, its speed. */
+export type ObjectiveMetric = Objective['metric'] | 'paramCount' | 'inferenceTime';
+
+/**
+ * One objective of a study of several: the validation loss or metric (at the epoch `value`
+ * takes), the network's parameter count, or its measured inference time per row in
+ * milliseconds; and which way is better.
+ */
+export interface StudyObjective {
+  metric: ObjectiveMetric;
+  direction: 'minimize' | 'maximize';
+}
+
 /**
  * A study as data: the experiment it starts from, what varies and how, how to search and prune,
  * and how many trials; stored, exported and resumed as it is.
@@ -17,9 +30,15 @@ export interface StudySpec {
   base: ExperimentSpec;
   /** The search space (core/search's SearchSpace). */
   space: Record<string, unknown>;
-  sampler: { kind: 'grid' | 'random' | 'tpe' | 'genetic' } & Record<string, unknown>;
+  sampler: { kind: 'grid' | 'random' | 'tpe' | 'genetic' | 'nsga2' } & Record<string, unknown>;
   pruner: { kind: 'none' | 'median' | 'asha' } & Record<string, unknown>;
+  /** The validation number each epoch is judged by (pruning, intermediate values) and a trial's `value`. */
   objective: Objective;
+  /**
+   * Two or three objectives weighed together (a Pareto front), searched by NSGA-II or random
+   * search; absent in single-objective studies, as in every study stored before it existed.
+   */
+  objectives?: StudyObjective[];
   nTrials: number;
   workers: number;
   seed: number;
@@ -46,6 +65,10 @@ export interface TrialRecord {
   state: TrialState;
   /** The objective at the trial's end (its best epoch when early stopping restored one). */
   value?: number;
+  /** In a study of several objectives: each objective's value at the trial's end, in `objectives` order, in its own direction. */
+  values?: number[];
+  /** In a study of several objectives: the generation the sampler bred the trial in, from 0. */
+  generation?: number;
   /** With k-fold cross-validation: the standard deviation of `value` (the mean) over the folds. */
   valueStd?: number;
   /** Each finished epoch's metrics (with k folds, their mean over the folds), written as the trial trains. */

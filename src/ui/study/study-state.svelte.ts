@@ -1,6 +1,8 @@
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import { studyReadiness } from '../../core/study/readiness';
-import type { StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
+import { MULTI_OBJECTIVE_SAMPLER_KINDS } from '../../core/search';
+import { validateObjectives } from '../../core/study/objectives';
+import type { StudyObjective, StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
 import type { BackendInfo, BackendName } from '../../runtime/backend-types';
 import type { RunStore, StudyStore } from '../../runtime/store';
 import { defaultSpace, experimentSummary, studyName } from '../../core/study/defaults';
@@ -168,6 +170,28 @@ export class StudyState {
     const fallback = this.recent.length ? 0 : this.sources.length - 1;
     if (JSON.stringify(this.sources[fallback].spec) !== JSON.stringify($state.snapshot(this.draft.base))) this.chooseSource(fallback);
     else this.source = fallback;
+  }
+
+  /**
+   * Weighs several objectives (a list of two or three), or one again (undefined); returns the
+   * message for the objectives field, null when the list is valid. Several objectives are
+   * searched by NSGA-II (or random search) and not pruned; the validation number among them,
+   * or the validation loss, stays what each epoch is judged by.
+   */
+  setObjectives(objectives: StudyObjective[] | undefined): string | null {
+    if (!objectives) {
+      delete this.draft.objectives;
+      if (!(['random', 'grid', 'tpe', 'genetic'] as string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'random' };
+      return null;
+    }
+    // Turning several objectives on proposes NSGA-II; random search stays a choice for comparison.
+    if (!this.draft.objectives || !(MULTI_OBJECTIVE_SAMPLER_KINDS as readonly string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'nsga2' };
+    this.draft.objectives = objectives;
+    this.draft.pruner = { kind: 'none' };
+    const validation = objectives.find((o) => o.metric === 'valLoss' || o.metric === 'valMetric');
+    this.draft.objective = validation ? { metric: validation.metric as 'valLoss' | 'valMetric', direction: validation.direction } : { metric: 'valLoss', direction: 'minimize' };
+    const checked = validateObjectives(objectives);
+    return checked.ok ? null : checked.errors.map((e) => e.message).join(' ');
   }
 
   /** Whether a study is running in this page. */
