@@ -18,7 +18,7 @@ export interface StudySpec {
   /** The search space (core/search's SearchSpace). */
   space: Record<string, unknown>;
   sampler: { kind: 'grid' | 'random' | 'tpe' | 'genetic' } & Record<string, unknown>;
-  pruner: { kind: 'none' | 'median' | 'asha' } & Record<string, unknown>;
+  pruner: { kind: 'none' | 'median' | 'asha' | 'hyperband' } & Record<string, unknown>;
   objective: Objective;
   nTrials: number;
   workers: number;
