@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
-import { applyParams, createPruner, createSampler, type Params, type Pruner, type Sampler } from '../core/search';
+import { applyParams, createSampler, type Params, type PopulationPruner, type Sampler } from '../core/search';
 import { validateExperiment } from '../core/spec/schema';
+import { memberEpochCost, studyPruner, type EpochTiming } from '../core/study/pruning';
 import { crossValidatedResult, groupCompatible, minimizedValue, samplerHistory } from '../core/study/schedule';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
 import { networkIO, parameterShapes } from '../core/model/network';
@@ -78,7 +79,7 @@ export class StudyRunner {
       }
     }
     const sampler = createSampler(spec.sampler as never, spec.space as never, spec.seed, samplerHistory(this.trials, spec.objective) as never);
-    const pruner = spec.pruner.kind === 'none' ? null : createPruner(spec.pruner as never);
+    const pruner = studyPruner(spec);
     this.fitting = await this.memoryCap();
     await this.store.setStatus(this.study.id, 'running');
     this.listener.onStatus('running');
@@ -199,7 +200,7 @@ export class StudyRunner {
     await this.store.putTrial(trial);
   }
 
-  private async train(slot: Slot, group: TrialRecord[], sampler: Sampler, pruner: Pruner | null): Promise<void> {
+  private async train(slot: Slot, group: TrialRecord[], sampler: Sampler, pruner: PopulationPruner | null): Promise<void> {
     slot.busy = true;
     const { spec } = this.study;
     const { objective } = spec;
@@ -207,15 +208,24 @@ export class StudyRunner {
     for (const t of group) Object.assign(t, { state: 'running', startedAt: now, epochs: [] });
     await Promise.all(group.map((t) => this.store.putTrial(t)));
     this.publish();
+    // Each epoch's wall time, from the worker's answer to the next report: what one member-epoch costs.
+    const timings: EpochTiming[] = [];
+    let since = performance.now();
     const onEpoch = async (epoch: number, metrics: (EpochMetrics | null)[]) => {
-      const prune: number[] = [];
-      metrics.forEach((m, p) => {
-        if (!m) return;
-        group[p].epochs.push(m);
-        if (pruner && pruner.shouldPrune(group[p].number, epoch, minimizedValue(m, objective), this.prunerView())) prune.push(p);
-      });
+      const reported = group.flatMap((_, p) => (metrics[p] ? [p] : []));
+      timings.push({ members: reported.length, ms: performance.now() - since });
+      for (const p of reported) group[p].epochs.push(metrics[p]!);
+      // The members are judged together, every one's value at this epoch in view.
+      const members = reported.map((p) => ({ id: group[p].number, value: minimizedValue(metrics[p]!, objective) }));
+      const prune = pruner ? pruner.prune(epoch, members, this.prunerView()).map((k) => reported[k]) : [];
+      if (pruner) {
+        const cost = memberEpochCost(timings) ?? undefined;
+        for (const t of group) t.memberEpochMs = cost;
+      }
+      for (const p of prune) Object.assign(group[p], { state: 'pruned', prunedAt: epoch, finishedAt: Date.now() });
       await Promise.all(group.filter((_, p) => metrics[p]).map((t) => this.store.putTrial(t)));
       this.publish();
+      since = performance.now();
       return prune;
     };
     try {
@@ -224,7 +234,7 @@ export class StudyRunner {
         const members = outcome.folds.map((fold) => fold[p]);
         if (outcome.cancelled && members.some((m) => m.status === 'training')) continue;
         const { state, value, valueStd } = crossValidatedResult(members, objective);
-        Object.assign(t, { state, value, valueStd, finishedAt: Date.now() });
+        Object.assign(t, { state, value, valueStd, finishedAt: t.finishedAt ?? Date.now() });
         sampler.tell(t.params as Params, value === undefined ? null : objective.direction === 'minimize' ? value : -value);
       }
     } catch (error) {

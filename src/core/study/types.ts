@@ -51,6 +51,13 @@ export interface TrialRecord {
   /** Each finished epoch's metrics (with k folds, their mean over the folds), written as the trial trains. */
   epochs: EpochMetrics[];
   message?: string;
+  /** For a pruned trial: the epoch after which the pruner stopped it. */
+  prunedAt?: number;
+  /**
+   * With a pruner: the measured training time of one member for one epoch in the population
+   * that trained this trial (core/study/pruning's memberEpochCost), in ms, for the time pruning saved.
+   */
+  memberEpochMs?: number;
   startedAt?: number;
   finishedAt?: number;
 }
