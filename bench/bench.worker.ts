@@ -9,7 +9,7 @@ import { trainWithFit } from './workloads/model-fit';
 import { trainOurs, warmUpOurs } from './workloads/our-training';
 import { FULL_EPOCHS } from './workloads/sizes';
 import { spiralData, spiralSpec } from './workloads/spiral';
-import { timePlainJs, timePopulation, timeSerialFit, timeSerialOurs } from './workloads/study';
+import { timePlainJs, timePopulation, timePruning, timeSerialFit, timeSerialOurs } from './workloads/study';
 
 const api = {
   /** Selects the backend; the answer says which one really runs. */
@@ -36,6 +36,8 @@ const api = {
   serialOurs: timeSerialOurs,
   /** W2 (d): the plain-JavaScript per-example network. */
   plainJs: timePlainJs,
+  /** W2 with successive halving against no pruning. */
+  pruning: timePruning,
   /** W3: the basin map. */
   basinMap: timeBasinMap,
   /** W4: the learning-rate sweep. */

@@ -3,6 +3,7 @@
 import type { BackendName } from '../src/runtime/backend-types';
 import type { BatchedVsSingle } from './workloads/landscape';
 import type { TrainingTime } from './workloads/our-training';
+import type { PrunedStudy } from './workloads/study';
 import { BATCH_SIZE, FULL_EPOCHS, TRIALS } from './workloads/sizes';
 import type { Timed } from './workloads/timing';
 
@@ -16,6 +17,8 @@ export interface Measurements {
     pool: Timed[];
     plainJs: Timed;
   };
+  /** W2 as one population with successive halving and without pruning, same trials and seeds. */
+  pruning?: { none: PrunedStudy; asha: PrunedStudy };
   basinMap?: BatchedVsSingle;
   lrSweep?: BatchedVsSingle;
 }
@@ -85,6 +88,17 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
   ];
   };
 
+  const pruning = ({ none, asha }: NonNullable<Measurements['pruning']>) => {
+    const way = (name: string, r: PrunedStudy) => `${name} ${fixed(r.seconds, 2)} s, ${perMinute(r.seconds / TRIALS)}, best val loss ${fixed(r.best, 4)}`;
+    return row({
+      workload: `W2 64-trial study, ${FULL_EPOCHS} epochs, ASHA`,
+      ours: way('ASHA', asha),
+      baseline: way('no pruning', none),
+      ratio: none.seconds / asha.seconds,
+      note: `ASHA (min resource 1, η = 4) pruned ${asha.pruned} of ${TRIALS}, trained ${asha.memberEpochs} of ${none.memberEpochs} member-epochs; median of 3 runs each, same seeds`,
+    });
+  };
+
   const landscape = (workload: string, what: string, r: BatchedVsSingle, target?: number) => {
     const single = (r.single.seconds / r.single.count) * r.total;
     return row({
@@ -99,6 +113,7 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
   return [
     ...(m.oneTrial ? [w1(m.oneTrial.ours, m.oneTrial.fit)] : []),
     ...(m.study ? w2(m.study) : []),
+    ...(m.pruning ? [pruning(m.pruning)] : []),
     ...(m.basinMap ? [landscape('W3 basin map 128×128, 300 Adam steps', 'start', m.basinMap, 50)] : []),
     ...(m.lrSweep ? [landscape('W4 lr sweep, 64 rates × 300 steps', 'rate', m.lrSweep)] : []),
   ];

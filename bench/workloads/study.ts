@@ -3,6 +3,9 @@ import { buildNetwork, trainEpoch, type Example } from '../baselines/playground-
 import type { Dataset } from '../../src/core/data';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { createRng } from '../../src/core/random/prng';
+import { createPopulationPruner, type PopulationPruner, type PrunerTrial } from '../../src/core/search';
+import { trialResult } from '../../src/core/study/schedule';
+import { trainPopulation } from '../../src/core/train/population-run';
 import { trainWithFit } from './model-fit';
 import { trainOurs, warmUpOurs, type TrainingTime } from './our-training';
 import { BATCH_SIZE, HIDDEN_UNITS, TRIALS } from './sizes';
@@ -68,4 +71,60 @@ export function timePlainJs(epochs: number, budget: number): Promise<Timed> {
   };
   trial(0);
   return repeatWithin(TRIALS, budget, trial);
+}
+
+/** A W2 study as one population, pruned or not: its wall time, best value and what it trained. */
+export interface PrunedStudy {
+  /** Median wall time over the repeats, seconds. */
+  seconds: number;
+  /** The best final validation loss over the trials that completed. */
+  best: number;
+  /** Trials pruned. */
+  pruned: number;
+  /** Member-epochs trained (64 × the epochs without pruning). */
+  memberEpochs: number;
+}
+
+/**
+ * One W2 study with `pruner` (none when null): the 64 trials as one population, every member
+ * judged at each epoch as the study runner judges them, timed from building the trainer to
+ * freeing it.
+ */
+async function prunedStudy(epochs: number, pruner: PopulationPruner | null): Promise<PrunedStudy> {
+  const grid = studyGrid(epochs);
+  const data = spiralData(grid[0]);
+  const trials: PrunerTrial[] = grid.map((_, id) => ({ id, state: 'running', intermediate: [] }));
+  let memberEpochs = 0;
+  const start = seconds();
+  const { members } = await trainPopulation(grid, {
+    data,
+    onEpoch: (epoch, metrics) => {
+      const reported = metrics.flatMap((m, p) => (m ? [p] : []));
+      memberEpochs += reported.length;
+      reported.forEach((p) => trials[p].intermediate.push(metrics[p]!.valLoss));
+      const prune = pruner?.prune(epoch, reported.map((p) => ({ id: p, value: metrics[p]!.valLoss })), trials).map((k) => reported[k]) ?? [];
+      prune.forEach((p) => (trials[p].state = 'pruned'));
+      return prune;
+    },
+  });
+  const elapsed = seconds() - start;
+  const values = members.map((m) => trialResult(m, { metric: 'valLoss', direction: 'minimize' }).value ?? Infinity);
+  return { seconds: elapsed, best: Math.min(...values), pruned: members.filter((m) => m.status === 'pruned').length, memberEpochs };
+}
+
+/**
+ * W2 with asynchronous successive halving (Optuna's defaults: minimum resource 1, η = 4)
+ * against no pruning, the same 64 trials and seeds, each run `repeats` times in turn after a
+ * warm-up of both; the median time of each.
+ */
+export async function timePruning(epochs: number, repeats = 3): Promise<{ none: PrunedStudy; asha: PrunedStudy }> {
+  const asha = () => createPopulationPruner({ kind: 'asha', minResource: 1, reductionFactor: 4 });
+  await prunedStudy(epochs, null);
+  await prunedStudy(epochs, asha());
+  const runs: { none: PrunedStudy; asha: PrunedStudy }[] = [];
+  for (let k = 0; k < repeats; k++) runs.push({ none: await prunedStudy(epochs, null), asha: await prunedStudy(epochs, asha()) });
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  // The trials, seeds and values are the same in every repeat; the times vary.
+  const summary = (way: 'none' | 'asha'): PrunedStudy => ({ ...runs[0][way], seconds: median(runs.map((r) => r[way].seconds)) });
+  return { none: summary('none'), asha: summary('asha') };
 }
