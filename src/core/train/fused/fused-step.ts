@@ -88,6 +88,7 @@ function registerKernels(): void {
       const gpu = backend as WebGPUBackend;
       return gpu.runWebGPUProgram(fusedStepProgram(plan, workgroupThreads(gpu.adapterInfo?.architecture)), order.map((name) => inputs[name] as tf.TensorInfo), 'float32', [
         { type: 'int32', data: [start] }, { type: 'int32', data: [rows] }, { type: 'int32', data: [fresh] }, { type: 'float32', data: [lrFactor] },
+        { type: 'int32', data: [plan.members] },
       ]);
     },
   });
