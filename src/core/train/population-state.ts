@@ -16,7 +16,7 @@ function perMember(values: number[], shape: number[]): number | tf.Tensor {
 }
 
 /** The batched-operations path's per-member tensors, made for the members in the population. */
-interface Operations {
+export interface BatchedOperations {
   optimizer: Optimizer;
   /** Each member's learning rate, [P, 1, 1], zero for members that no longer train. */
   lr: tf.Variable;
@@ -45,11 +45,11 @@ export class PopulationState {
   /** The fused path's state and step, or null. */
   readonly fused: FusedStep | null;
   /** The batched-operations path's optimizer, rates and sums, or null when steps are fused. */
-  operations: Operations | null;
+  private ops: BatchedOperations | null;
   /** The member (index into the specs) each row holds, in order. */
-  rows: number[];
+  private members: number[];
   /** Each row's weights at its best validation loss, when early stopping is on. */
-  best: tf.Tensor[] | null = null;
+  private best: tf.Tensor[] | null = null;
   /** Whether any member uses L1 or L2. */
   readonly penalties: boolean;
   /** True when the fused state has stepped since the network's variables were last written. */
@@ -77,7 +77,7 @@ export class PopulationState {
     fused: boolean,
   ) {
     const first = specs[0];
-    this.rows = specs.map((_, p) => p);
+    this.members = specs.map((_, p) => p);
     this.hypers = specs.map((s) => resolveHypers(s.optimizer));
     this.net = new NetworkParams(first.model, io, initial);
     this.penalties = specs.some((s) => s.model.l1 > 0 || s.model.l2 > 0);
@@ -90,12 +90,22 @@ export class PopulationState {
     });
     const width = fused ? fusedWidth(plan, tf.getBackend()) : null;
     this.fused = width === null ? null : new FusedStep(plan, width, initial, specs.map((s, p) => hyperRow(hypers[p], s)));
-    this.operations = this.fused ? null : this.makeOperations();
+    this.ops = this.fused ? null : this.makeOperations();
+  }
+
+  /** The member (index into the specs) each row holds, in order. */
+  get rows(): readonly number[] {
+    return this.members;
+  }
+
+  /** The batched-operations path's optimizer, rates and sums, or null when steps are fused. */
+  get operations(): BatchedOperations | null {
+    return this.ops;
   }
 
   /** Members in the population. */
   get size(): number {
-    return this.rows.length;
+    return this.members.length;
   }
 
   /**
@@ -122,7 +132,7 @@ export class PopulationState {
   private stepOperations(x: tf.Tensor, t: tf.Tensor, { start, rows: size, lrFactor }: StepWindow, masks: Float32Array[] | undefined): void {
     const P = this.size;
     const { training, model } = this.specs[0];
-    const { optimizer, sums, penaltyRates: rates } = this.operations!;
+    const { optimizer, sums, penaltyRates: rates } = this.ops!;
     const net = this.net;
     const inputs = net.io.inputs + 1;
     const width = this.kind === 'multiclass' ? net.io.outputs : 1;
@@ -167,13 +177,13 @@ export class PopulationState {
 
   /** The row of member p, or −1 when it left the population. */
   rowOf(p: number): number {
-    return this.rows.indexOf(p);
+    return this.members.indexOf(p);
   }
 
   /** Each row's learning rate from now on (zero for a member that no longer trains). */
   setLearningRates(lr: number[]): void {
     if (this.fused) this.fused.setLearningRates(lr);
-    else tf.tidy(() => this.operations!.lr.assign(tf.tensor(lr, [this.size, 1, 1])));
+    else tf.tidy(() => this.ops!.lr.assign(tf.tensor(lr, [this.size, 1, 1])));
   }
 
   /** Keeps a copy of the weights of the rows whose validation loss just improved. */
@@ -207,10 +217,10 @@ export class PopulationState {
    * shrinks to the kept rows, and each kept member goes on exactly as it would have. Call it
    * between epochs (the batched path's sums start again from zero).
    */
-  keepRows(members: number[]): void {
+  keepRows(members: readonly number[]): void {
     const keep = members.map((p) => this.rowOf(p));
     this.syncNetwork();
-    this.rows.forEach((p, r) => {
+    this.members.forEach((p, r) => {
       if (keep.includes(r)) return;
       this.retired.set(p, this.net.variables.map((v) => tf.slice(v, [r, 0, 0], [1, -1, -1])));
     });
@@ -224,11 +234,11 @@ export class PopulationState {
       tf.dispose(this.best);
       this.best = best;
     }
-    this.rows = members.slice();
-    const before = this.operations;
+    this.members = members.slice();
+    const before = this.ops;
     if (before) {
-      this.operations = this.makeOperations();
-      this.operations.optimizer.adoptRows(before.optimizer, keep, shapes);
+      this.ops = this.makeOperations();
+      this.ops.optimizer.adoptRows(before.optimizer, keep, shapes);
       before.optimizer.dispose();
       tf.dispose(before.owned);
     }
@@ -249,22 +259,22 @@ export class PopulationState {
   dispose(): void {
     this.net.dispose();
     this.fused?.dispose();
-    if (this.operations) {
-      this.operations.optimizer.dispose();
-      tf.dispose(this.operations.owned);
+    if (this.ops) {
+      this.ops.optimizer.dispose();
+      tf.dispose(this.ops.owned);
     }
     this.best?.forEach((w) => w.dispose());
     this.retired.forEach((ws) => tf.dispose(ws));
     this.inverseSizes.forEach((t) => t.dispose());
   }
 
-  /** The batched path's optimizer, learning rates, L1/L2 rates and sums for the members in {@link rows}. */
-  private makeOperations(): Operations {
+  /** The batched path's optimizer, learning rates, L1/L2 rates and sums for the members in the population. */
+  private makeOperations(): BatchedOperations {
     const owned: tf.Tensor[] = [];
     const own = <T extends number | tf.Tensor>(v: T): T => (typeof v === 'number' ? v : (owned.push(v), v));
     const P = this.size;
-    const specs = this.rows.map((p) => this.specs[p]);
-    const hypers = this.rows.map((p) => this.hypers[p]);
+    const specs = this.members.map((p) => this.specs[p]);
+    const hypers = this.members.map((p) => this.hypers[p]);
     const columns = (key: keyof OptimizerHypers) => own(perMember(hypers.map((h) => h[key] as number), [P, 1, 1]));
     // A variable the optimizer reads at every step: freezing a member is one assign.
     const lr = own(tf.tidy(() => tf.variable(tf.tensor(hypers.map((h) => h.lr as number), [P, 1, 1]), false)));
