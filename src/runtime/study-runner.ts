@@ -243,7 +243,8 @@ export class StudyRunner {
       const crash = error instanceof WorkerCrash;
       const message = `${crash ? 'The worker crashed' : 'Training failed'}: ${error instanceof Error ? error.message : String(error)}`;
       for (const t of group) {
-        Object.assign(t, { state: 'failed', finishedAt: Date.now(), message });
+        // A trial pruned before the failure stays pruned.
+        if (t.state !== 'pruned') Object.assign(t, { state: 'failed', finishedAt: Date.now(), message });
         sampler.tell(t.params as Params, null);
       }
       if (crash) await this.replace(slot);
