@@ -36,7 +36,7 @@ const api = {
   serialOurs: timeSerialOurs,
   /** W2 (d): the plain-JavaScript per-example network. */
   plainJs: timePlainJs,
-  /** W2 with successive halving against no pruning. */
+  /** W2 with successive halving and with Hyperband against no pruning. */
   pruning: timePruning,
   /** W3: the basin map. */
   basinMap: timeBasinMap,

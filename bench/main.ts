@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     const pool = await part('W2 pool', () => timePool(epochs, budgets.pool));
     const plainJs = await part('W2 plain JS', () => api.plainJs(epochs, budgets.plainJs));
     measurements.study = { population, serialFit, pool, plainJs };
-    measurements.pruning = await part('W2 with ASHA', () => api.pruning(FULL_EPOCHS));
+    measurements.pruning = await part('W2 pruned', () => api.pruning(FULL_EPOCHS));
   }
   if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap(budgets.basinSingles));
   if (wanted('W4')) measurements.lrSweep = await part('W4', () => api.lrSweep(budgets.sweepSingles));

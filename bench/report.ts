@@ -3,7 +3,7 @@
 import type { BackendName } from '../src/runtime/backend-types';
 import type { BatchedVsSingle } from './workloads/landscape';
 import type { TrainingTime } from './workloads/our-training';
-import type { PrunedStudy } from './workloads/study';
+import type { PrunedStudy, W2Pruning } from './workloads/study';
 import { BATCH_SIZE, FULL_EPOCHS, TRIALS } from './workloads/sizes';
 import type { Timed } from './workloads/timing';
 
@@ -18,7 +18,7 @@ export interface Measurements {
     plainJs: Timed;
   };
   /** W2 as one population with successive halving and without pruning, same trials and seeds. */
-  pruning?: { none: PrunedStudy; asha: PrunedStudy };
+  pruning?: Record<W2Pruning | 'none', PrunedStudy>;
   basinMap?: BatchedVsSingle;
   lrSweep?: BatchedVsSingle;
 }
@@ -88,15 +88,17 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
   ];
   };
 
-  const pruning = ({ none, asha }: NonNullable<Measurements['pruning']>) => {
+  const pruning = (results: NonNullable<Measurements['pruning']>) => {
+    const { none } = results;
     const way = (name: string, r: PrunedStudy) => `${name} ${fixed(r.seconds, 2)} s, ${perMinute(r.seconds / TRIALS)}, best val loss ${fixed(r.best, 4)}`;
-    return row({
-      workload: `W2 64-trial study, ${FULL_EPOCHS} epochs, ASHA`,
-      ours: way('ASHA', asha),
+    const pruners = { asha: 'ASHA (min resource 1, η = 4)', hyperband: 'Hyperband (min resource 1, η = 3, 3 brackets)' } as const;
+    return (Object.keys(pruners) as W2Pruning[]).map((name) => row({
+      workload: `W2 64-trial study, ${FULL_EPOCHS} epochs, ${name === 'asha' ? 'ASHA' : 'Hyperband'}`,
+      ours: way(name === 'asha' ? 'ASHA' : 'Hyperband', results[name]),
       baseline: way('no pruning', none),
-      ratio: none.seconds / asha.seconds,
-      note: `ASHA (min resource 1, η = 4) pruned ${asha.pruned} of ${TRIALS}, trained ${asha.memberEpochs} of ${none.memberEpochs} member-epochs; median of 3 runs each, same seeds`,
-    });
+      ratio: none.seconds / results[name].seconds,
+      note: `${pruners[name]} pruned ${results[name].pruned} of ${TRIALS}, trained ${results[name].memberEpochs} of ${none.memberEpochs} member-epochs; median of 3 runs each, same seeds`,
+    }));
   };
 
   const landscape = (workload: string, what: string, r: BatchedVsSingle, target?: number) => {
@@ -113,7 +115,7 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
   return [
     ...(m.oneTrial ? [w1(m.oneTrial.ours, m.oneTrial.fit)] : []),
     ...(m.study ? w2(m.study) : []),
-    ...(m.pruning ? [pruning(m.pruning)] : []),
+    ...(m.pruning ? pruning(m.pruning) : []),
     ...(m.basinMap ? [landscape('W3 basin map 128×128, 300 Adam steps', 'start', m.basinMap, 50)] : []),
     ...(m.lrSweep ? [landscape('W4 lr sweep, 64 rates × 300 steps', 'rate', m.lrSweep)] : []),
   ];

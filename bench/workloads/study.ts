@@ -112,19 +112,35 @@ async function prunedStudy(epochs: number, pruner: PopulationPruner | null): Pro
   return { seconds: elapsed, best: Math.min(...values), pruned: members.filter((m) => m.status === 'pruned').length, memberEpochs };
 }
 
+/** The pruners W2 is timed with besides none: Optuna's defaults (Hyperband's brackets over W2's epochs). */
+const W2_PRUNERS = {
+  asha: { kind: 'asha', minResource: 1, reductionFactor: 4 },
+  hyperband: { kind: 'hyperband', minResource: 1, reductionFactor: 3, studyName: 'W2' },
+} as const;
+
+/** Which of W2's pruned ways. */
+export type W2Pruning = keyof typeof W2_PRUNERS;
+
 /**
- * W2 with asynchronous successive halving (Optuna's defaults: minimum resource 1, η = 4)
- * against no pruning, the same 64 trials and seeds, each run `repeats` times in turn after a
- * warm-up of both; the median time of each.
+ * W2 with asynchronous successive halving (Optuna's defaults: minimum resource 1, η = 4) and
+ * with Hyperband (η = 3, brackets over the 20 epochs), against no pruning, the same 64 trials
+ * and seeds, each run `repeats` times in turn after a warm-up of each; the median time of each.
  */
-export async function timePruning(epochs: number, repeats = 3): Promise<{ none: PrunedStudy; asha: PrunedStudy }> {
-  const asha = () => createPopulationPruner({ kind: 'asha', minResource: 1, reductionFactor: 4 });
-  await prunedStudy(epochs, null);
-  await prunedStudy(epochs, asha());
-  const runs: { none: PrunedStudy; asha: PrunedStudy }[] = [];
-  for (let k = 0; k < repeats; k++) runs.push({ none: await prunedStudy(epochs, null), asha: await prunedStudy(epochs, asha()) });
+export async function timePruning(epochs: number, repeats = 3): Promise<Record<W2Pruning | 'none', PrunedStudy>> {
+  const ways: Record<W2Pruning | 'none', () => PopulationPruner | null> = {
+    none: () => null,
+    asha: () => createPopulationPruner(W2_PRUNERS.asha),
+    hyperband: () => createPopulationPruner({ ...W2_PRUNERS.hyperband, maxResource: epochs }),
+  };
+  const names = Object.keys(ways) as (W2Pruning | 'none')[];
+  for (const name of names) await prunedStudy(epochs, ways[name]());
+  const runs: Record<string, PrunedStudy>[] = [];
+  for (let k = 0; k < repeats; k++) {
+    const run: Record<string, PrunedStudy> = {};
+    for (const name of names) run[name] = await prunedStudy(epochs, ways[name]());
+    runs.push(run);
+  }
   const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
   // The trials, seeds and values are the same in every repeat; the times vary.
-  const summary = (way: 'none' | 'asha'): PrunedStudy => ({ ...runs[0][way], seconds: median(runs.map((r) => r[way].seconds)) });
-  return { none: summary('none'), asha: summary('asha') };
+  return Object.fromEntries(names.map((name) => [name, { ...runs[0][name], seconds: median(runs.map((r) => r[name].seconds)) }])) as Record<W2Pruning | 'none', PrunedStudy>;
 }
