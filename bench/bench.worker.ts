@@ -9,7 +9,7 @@ import { trainWithFit } from './workloads/model-fit';
 import { trainOurs, warmUpOurs } from './workloads/our-training';
 import { FULL_EPOCHS } from './workloads/sizes';
 import { spiralData, spiralSpec } from './workloads/spiral';
-import { timeBatchedJs, timePlainJs, timePopulation, timeSerialFit, timeSerialOurs, trainBatchedPeer } from './workloads/study';
+import { timeBatchedJs, timePlainJs, timePopulation, timePruning, timeSerialFit, timeSerialOurs, trainBatchedPeer } from './workloads/study';
 import { seconds } from './workloads/timing';
 
 const api = {
@@ -45,6 +45,8 @@ const api = {
   plainJs: timePlainJs,
   /** W2 (e): the batched plain-JavaScript peer. */
   batchedJs: timeBatchedJs,
+  /** W2 with successive halving and with Hyperband against no pruning. */
+  pruning: timePruning,
   /** W3: the basin map against the hand-written loop. */
   basinMap: timeBasinMap,
   /** W4: the learning-rate sweep against the hand-written loop. */

@@ -85,6 +85,7 @@ async function main(): Promise<void> {
     const plainJs = await part('W2 plain JS', () => api.plainJs(epochs, budgets.plainJs));
     const batchedJs = await part('W2 batched plain JS', () => api.batchedJs(epochs));
     measurements.study = { population, serialFit, pool, plainJs, batchedJs };
+    measurements.pruning = await part('W2 pruned', () => api.pruning(FULL_EPOCHS));
   }
   if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap());
   if (wanted('W4')) measurements.lrSweep = await part('W4', () => api.lrSweep());

@@ -2,7 +2,7 @@
 // baseline did, how many times faster ours is, the target and whether it was met.
 import type { BackendInfo, BackendName } from '../src/runtime/backend-types';
 import type { AgainstHand } from './workloads/landscape';
-import type { PeerRun } from './workloads/study';
+import type { PeerRun, PrunedStudy, W2Pruning } from './workloads/study';
 import type { TrainingTime } from './workloads/our-training';
 import { BATCH_SIZE, FULL_EPOCHS, TRIALS } from './workloads/sizes';
 import type { Timed } from './workloads/timing';
@@ -18,6 +18,8 @@ export interface Measurements {
     plainJs: Timed;
     batchedJs: PeerRun;
   };
+  /** W2 as one population with successive halving and without pruning, same trials and seeds. */
+  pruning?: Record<W2Pruning | 'none', PrunedStudy>;
   basinMap?: AgainstHand;
   lrSweep?: AgainstHand;
 }
@@ -122,6 +124,19 @@ export function benchRows(info: BackendInfo, m: Measurements): Row[] {
   ];
   };
 
+  const pruning = (results: NonNullable<Measurements['pruning']>) => {
+    const { none } = results;
+    const way = (name: string, r: PrunedStudy) => `${name} ${fixed(r.seconds, 2)} s, ${perMinute(r.seconds / TRIALS)}, best val loss ${fixed(r.best, 4)}`;
+    const pruners = { asha: 'ASHA (min resource 1, η = 4)', hyperband: 'Hyperband (min resource 1, η = 3, 3 brackets)' } as const;
+    return (Object.keys(pruners) as W2Pruning[]).map((name) => row({
+      workload: `W2 64-trial study, ${FULL_EPOCHS} epochs, ${name === 'asha' ? 'ASHA' : 'Hyperband'}`,
+      ours: way(name === 'asha' ? 'ASHA' : 'Hyperband', results[name]),
+      baseline: way('no pruning', none),
+      ratio: none.seconds / results[name].seconds,
+      note: `${pruners[name]} pruned ${results[name].pruned} of ${TRIALS}, trained ${results[name].memberEpochs} of ${none.memberEpochs} member-epochs; median of 3 runs each, same seeds`,
+    }));
+  };
+
   const landscape = (workload: string, what: string, r: AgainstHand, target?: number) =>
     row({
       workload,
@@ -134,6 +149,7 @@ export function benchRows(info: BackendInfo, m: Measurements): Row[] {
   return [
     ...(m.oneTrial ? w1(m.oneTrial) : []),
     ...(m.study ? w2(m.study) : []),
+    ...(m.pruning ? pruning(m.pruning) : []),
     ...(m.basinMap ? [landscape('W3 basin map 128×128, 300 Adam steps', 'labels', m.basinMap, landscapeTarget(info, 10))] : []),
     ...(m.lrSweep ? [landscape('W4 lr sweep, 64 rates × 300 steps', 'final losses', m.lrSweep, landscapeTarget(info, 1))] : []),
   ];

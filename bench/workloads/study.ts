@@ -4,6 +4,9 @@ import { buildNetwork, trainEpoch, type Example } from '../baselines/playground-
 import type { Dataset, SplitDataset } from '../../src/core/data';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { createRng } from '../../src/core/random/prng';
+import { createPopulationPruner, type PopulationPruner, type PrunerTrial } from '../../src/core/search';
+import { trialResult } from '../../src/core/study/schedule';
+import { trainPopulation } from '../../src/core/train/population-run';
 import { trainWithFit } from './model-fit';
 import { trainOurs, warmUpOurs, type TrainingTime } from './our-training';
 import { BATCH_SIZE, HIDDEN_UNITS, TRIALS } from './sizes';
@@ -100,4 +103,76 @@ export function timeBatchedJs(epochs: number): PeerRun {
   const start = seconds();
   const finalTrainLoss = grid.map((_, t) => run(t));
   return { count: TRIALS, seconds: seconds() - start, epochs, finalTrainLoss };
+}
+
+/** A W2 study as one population, pruned or not: its wall time, best value and what it trained. */
+export interface PrunedStudy {
+  /** Median wall time over the repeats, seconds. */
+  seconds: number;
+  /** The best final validation loss over the trials that completed. */
+  best: number;
+  /** Trials pruned. */
+  pruned: number;
+  /** Member-epochs trained (64 × the epochs without pruning). */
+  memberEpochs: number;
+}
+
+/**
+ * One W2 study with `pruner` (none when null): the 64 trials as one population, every member
+ * judged at each epoch as the study runner judges them, timed from building the trainer to
+ * freeing it.
+ */
+async function prunedStudy(epochs: number, pruner: PopulationPruner | null): Promise<PrunedStudy> {
+  const grid = studyGrid(epochs);
+  const data = spiralData(grid[0]);
+  const trials: PrunerTrial[] = grid.map((_, id) => ({ id, state: 'running', intermediate: [] }));
+  let memberEpochs = 0;
+  const start = seconds();
+  const { members } = await trainPopulation(grid, {
+    data,
+    onEpoch: (epoch, metrics) => {
+      const reported = metrics.flatMap((m, p) => (m ? [p] : []));
+      memberEpochs += reported.length;
+      reported.forEach((p) => trials[p].intermediate.push(metrics[p]!.valLoss));
+      const prune = pruner?.prune(epoch, reported.map((p) => ({ id: p, value: metrics[p]!.valLoss })), trials).map((k) => reported[k]) ?? [];
+      prune.forEach((p) => (trials[p].state = 'pruned'));
+      return prune;
+    },
+  });
+  const elapsed = seconds() - start;
+  const values = members.map((m) => trialResult(m, { metric: 'valLoss', direction: 'minimize' }).value ?? Infinity);
+  return { seconds: elapsed, best: Math.min(...values), pruned: members.filter((m) => m.status === 'pruned').length, memberEpochs };
+}
+
+/** The pruners W2 is timed with besides none: Optuna's defaults (Hyperband's brackets over W2's epochs). */
+const W2_PRUNERS = {
+  asha: { kind: 'asha', minResource: 1, reductionFactor: 4 },
+  hyperband: { kind: 'hyperband', minResource: 1, reductionFactor: 3, studyName: 'W2' },
+} as const;
+
+/** Which of W2's pruned ways. */
+export type W2Pruning = keyof typeof W2_PRUNERS;
+
+/**
+ * W2 with asynchronous successive halving (Optuna's defaults: minimum resource 1, η = 4) and
+ * with Hyperband (η = 3, brackets over the 20 epochs), against no pruning, the same 64 trials
+ * and seeds, each run `repeats` times in turn after a warm-up of each; the median time of each.
+ */
+export async function timePruning(epochs: number, repeats = 3): Promise<Record<W2Pruning | 'none', PrunedStudy>> {
+  const ways: Record<W2Pruning | 'none', () => PopulationPruner | null> = {
+    none: () => null,
+    asha: () => createPopulationPruner(W2_PRUNERS.asha),
+    hyperband: () => createPopulationPruner({ ...W2_PRUNERS.hyperband, maxResource: epochs }),
+  };
+  const names = Object.keys(ways) as (W2Pruning | 'none')[];
+  for (const name of names) await prunedStudy(epochs, ways[name]());
+  const runs: Record<string, PrunedStudy>[] = [];
+  for (let k = 0; k < repeats; k++) {
+    const run: Record<string, PrunedStudy> = {};
+    for (const name of names) run[name] = await prunedStudy(epochs, ways[name]());
+    runs.push(run);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1];
+  // The trials, seeds and values are the same in every repeat; the times vary.
+  return Object.fromEntries(names.map((name) => [name, { ...runs[0][name], seconds: median(runs.map((r) => r[name].seconds)) }])) as Record<W2Pruning | 'none', PrunedStudy>;
 }

@@ -1,7 +1,8 @@
 import * as Comlink from 'comlink';
-import { applyParams, createPruner, type Params, type Pruner } from '../core/search';
+import { applyParams, type Params, type PopulationPruner } from '../core/search';
 import { validateExperiment } from '../core/spec/schema';
 import { isMultiObjective, needsCost, objectiveValues, parameterCount, studyObjectives, studySearch, type StudySearch } from '../core/study/objectives';
+import { memberEpochCost, studyPruner, type EpochTiming } from '../core/study/pruning';
 import { crossValidatedResult, groupCompatible, minimizedValue } from '../core/study/schedule';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
 import { networkIO } from '../core/model/network';
@@ -102,7 +103,7 @@ export class StudyRunner {
     }
     const sampler = studySearch(spec, this.trials);
     // As in Optuna, trials of several objectives are not pruned: no one intermediate value judges them.
-    const pruner = spec.pruner.kind === 'none' || isMultiObjective(spec) ? null : createPruner(spec.pruner as never);
+    const pruner = isMultiObjective(spec) ? null : studyPruner(spec);
     this.fitting = await this.memoryCap();
     await this.store.setStatus(this.study.id, 'running');
     this.listener.onStatus('running');
@@ -225,7 +226,7 @@ export class StudyRunner {
     await this.store.putTrial(trial);
   }
 
-  private async train(slot: Slot, group: TrialRecord[], sampler: StudySearch, pruner: Pruner | null): Promise<void> {
+  private async train(slot: Slot, group: TrialRecord[], sampler: StudySearch, pruner: PopulationPruner | null): Promise<void> {
     slot.busy = true;
     const { spec } = this.study;
     const { objective } = spec;
@@ -233,15 +234,24 @@ export class StudyRunner {
     for (const t of group) Object.assign(t, { state: 'running', startedAt: now, epochs: [] });
     await Promise.all(group.map((t) => this.store.putTrial(t)));
     this.publish();
+    // Each epoch's wall time, from the worker's answer to the next report: what one member-epoch costs.
+    const timings: EpochTiming[] = [];
+    let since = performance.now();
     const onEpoch = async (epoch: number, metrics: (EpochMetrics | null)[]) => {
-      const prune: number[] = [];
-      metrics.forEach((m, p) => {
-        if (!m) return;
-        group[p].epochs.push(m);
-        if (pruner && pruner.shouldPrune(group[p].number, epoch, minimizedValue(m, objective), this.prunerView())) prune.push(p);
-      });
+      const reported = group.flatMap((_, p) => (metrics[p] ? [p] : []));
+      timings.push({ members: reported.length, ms: performance.now() - since });
+      for (const p of reported) group[p].epochs.push(metrics[p]!);
+      // The members are judged together, every one's value at this epoch in view.
+      const members = reported.map((p) => ({ id: group[p].number, value: minimizedValue(metrics[p]!, objective) }));
+      const prune = pruner ? pruner.prune(epoch, members, this.prunerView()).map((k) => reported[k]) : [];
+      if (pruner) {
+        const cost = memberEpochCost(timings) ?? undefined;
+        for (const t of group) t.memberEpochMs = cost;
+      }
+      for (const p of prune) Object.assign(group[p], { state: 'pruned', prunedAt: epoch, finishedAt: Date.now() });
       await Promise.all(group.filter((_, p) => metrics[p]).map((t) => this.store.putTrial(t)));
       this.publish();
+      since = performance.now();
       return prune;
     };
     try {
@@ -255,7 +265,7 @@ export class StudyRunner {
         if (outcome.cancelled && members.some((m) => m.status === 'training')) continue;
         const { state, value, valueStd } = crossValidatedResult(members, objective);
         const values = isMultiObjective(spec) && state === 'complete' ? objectiveValues(members, objectives, cost) : undefined;
-        Object.assign(t, { state, value, valueStd, finishedAt: Date.now() }, values ? { values } : {});
+        Object.assign(t, { state, value, valueStd, finishedAt: t.finishedAt ?? Date.now() }, values ? { values } : {});
         sampler.tell(t);
       }
     } catch (error) {
@@ -264,7 +274,8 @@ export class StudyRunner {
       const crash = error instanceof WorkerCrash;
       const message = `${crash ? 'The worker crashed' : 'Training failed'}: ${error instanceof Error ? error.message : String(error)}`;
       for (const t of group) {
-        Object.assign(t, { state: 'failed', finishedAt: Date.now(), message });
+        // A trial pruned before the failure stays pruned.
+        if (t.state !== 'pruned') Object.assign(t, { state: 'failed', finishedAt: Date.now(), message });
         sampler.tell(t);
       }
       if (crash) await this.replace(slot);

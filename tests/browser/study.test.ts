@@ -45,6 +45,18 @@ describe('studies', () => {
     }
   });
 
+  test('a 24-trial study with the median pruner prunes inside its one population, each trial at the epoch it stopped', async () => {
+    const store = await studies();
+    const base = { ...spec.base, training: { ...spec.base.training, epochs: 6 } };
+    const record = await store.createStudy({ ...spec, base, nTrials: 24, workers: 1, pruner: { kind: 'median' } });
+    await new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {} }, 'cpu').run();
+    const trials = await store.listTrials(record.id);
+    // As tests/unit/study-pruning.test.ts finds for the same 24 trials: 12, 6 and 2 pruned after epochs 1, 2 and 3.
+    expect(trials.filter((t) => t.state === 'pruned').map((t) => t.prunedAt).sort()).toEqual([...Array(12).fill(1), ...Array(6).fill(2), 3, 3]);
+    trials.forEach((t) => expect(t.epochs).toHaveLength(t.state === 'pruned' ? t.prunedAt! : 6));
+    expect(trials.filter((t) => t.state === 'complete')).toHaveLength(4);
+  });
+
   test('a cross-validated study gives each trial the mean over its folds and their spread', async () => {
     const store = await studies();
     const record = await store.createStudy({ ...spec, nTrials: 4, workers: 1, folds: 3 });

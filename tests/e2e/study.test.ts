@@ -30,6 +30,8 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   // Two-fold cross-validation: each trial's value is a mean ± std over its folds.
   await page.getByLabel('Folds').fill('2');
   await page.getByLabel('Folds').dispatchEvent('change');
+  // Every trial to its end: the default median rule would prune some of the six against each other.
+  await page.getByLabel('Pruning').selectOption('none');
   await page.getByRole('button', { name: 'Run study' }).click();
 
   await expect.poll(() => page.textContent('[data-testid=trial-counts]'), { timeout: 150_000, interval: 1000 }).toBe('6 complete');

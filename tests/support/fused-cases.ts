@@ -49,10 +49,14 @@ function specFor(problem: keyof typeof DATA, change: (s: ExperimentSpec) => void
   return s;
 }
 
-/** Trains to the end on `backend`, fused or with batched operations, and returns every member's course and weights. */
-async function train(specs: ExperimentSpec[], data: SplitDataset, backend: string, fused: boolean) {
+/**
+ * Trains to the end on `backend`, fused or with batched operations, pruning members
+ * `prunes[e]` after epoch e, and returns every member's course and weights and the members in
+ * the population at each epoch.
+ */
+async function train(specs: ExperimentSpec[], data: SplitDataset, backend: string, fused: boolean, prunes: Record<number, number[]> = {}) {
   expect(await tf.setBackend(backend)).toBe(true);
-  return trainToEnd(new Trainer(specs, data, { fused }));
+  return trainToEnd(new Trainer(specs, data, { fused }), (t) => prunes[t.epoch]?.forEach((p) => t.prune(p)));
 }
 
 /**
@@ -121,6 +125,34 @@ export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
           }),
         );
         await expectSameTraining(backend, specs, DATA[problem]);
+      }
+    });
+
+    test('drops pruned members from the population: its steps compute for the others alone, which train on as they would have', async () => {
+      // Adam with one member's own β1 (per-member bias corrections), and momentum (one optimizer slot over all layers).
+      for (const kind of ['adam', 'momentum'] as const) {
+        const specs = [0.02, 0.05, 0.01, 0.03].map((lr, p) =>
+          specFor('binary', (s) => {
+            s.seed = p + 1;
+            s.optimizer = { kind, lr, beta1: p === 2 ? 0.8 : 0.9, momentum: 0.9 };
+            s.model.dropout = p === 2 ? 0.2 : 0;
+            s.training.epochs = 5;
+          }),
+        );
+        const prunes = { 1: [1, 3], 3: [0] };
+        const before = tf.memory().numTensors;
+        const dropping = await train(specs, DATA.binary(), backend, true, prunes);
+        const droppingOperations = await train(specs, DATA.binary(), 'cpu', false, prunes);
+        const everyone = await train(specs, DATA.binary(), 'cpu', false);
+        expect(tf.memory().numTensors).toBe(before);
+        for (const run of [dropping, droppingOperations]) {
+          expect(run.populations).toEqual([[0, 1, 2, 3], [0, 2], [0, 2], [2], [2]]);
+          expect(run.members.map((m) => [m.status, m.history.length])).toEqual([['pruned', 3], ['pruned', 1], ['complete', 5], ['pruned', 1]]);
+          run.members.forEach((m, p) => m.history.forEach((e, k) => {
+            for (const key of ['trainLoss', 'valLoss', 'trainMetric', 'valMetric'] as const) expectClose(e[key], everyone.members[p].history[k][key]);
+          }));
+          run.weights[2].forEach((w, k) => w.forEach((v, i) => expectClose(v, everyone.weights[2][k][i])));
+        }
       }
     });
 

@@ -7,6 +7,10 @@ export interface BiasCorrection {
   advance(t: number): tf.Tensor;
   /** Frees the running value of a tensor β; a second call does nothing. */
   dispose(): void;
+  /** The running value of a tensor β, null for a number β. */
+  readonly running: tf.Variable | null;
+  /** Takes `from`'s running value at `rows` of its first axis (a population kept those members). */
+  adoptRows(from: BiasCorrection, rows: tf.Tensor1D): void;
 }
 
 /**
@@ -16,9 +20,13 @@ export interface BiasCorrection {
  * three digits, the recursion keeps all seven. `oneMinusBeta` is the caller's 1 − β.
  */
 export function biasCorrection(beta: Hyper, oneMinusBeta: tf.Tensor): BiasCorrection {
-  if (typeof beta === 'number') return { advance: (t) => tf.scalar(1 - beta ** t), dispose: () => {} };
+  if (typeof beta === 'number') return { advance: (t) => tf.scalar(1 - beta ** t), dispose: () => {}, running: null, adoptRows: () => {} };
   const running = tf.tidy(() => tf.variable(tf.zerosLike(beta), false));
   return {
+    running,
+    adoptRows(from, rows) {
+      tf.tidy(() => running.assign(tf.gather(from.running!, rows)));
+    },
     advance() {
       running.assign(tf.add(oneMinusBeta, tf.mul(beta, running)));
       return running;

@@ -152,6 +152,33 @@ export class Optimizer {
   }
 
   /**
+   * Takes over `from`'s state for members `rows` of the parameters' first axis: its slots, its
+   * step count and its running bias corrections. This optimizer's hyperparameters are those of
+   * the kept members; `shapes` are the parameters' shapes in `from`. A population that dropped
+   * members goes on with a smaller optimizer, each survivor's update as before.
+   */
+  adoptRows(from: Optimizer, rows: number[], shapes: number[][]): void {
+    const index = tf.tensor1d(rows, 'int32');
+    const keep = (slot: tf.Tensor): tf.Tensor => {
+      if (!from.fused) return tf.gather(slot, index);
+      // One slot over every parameter, flattened one after another.
+      let offset = 0;
+      const parts = shapes.map((shape) => {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const part = tf.reshape(tf.slice(slot, [offset], [size]), shape);
+        offset += size;
+        return tf.reshape(tf.gather(part, index), [-1]);
+      });
+      return tf.concat(parts);
+    };
+    this.state = from.state.map((slots) => slots.map((slot) => tf.tidy(() => tf.variable(keep(slot), false))));
+    this.steps = from.steps;
+    this.fused = from.fused;
+    this.corrections?.forEach((c, k) => c.adoptRows(from.corrections![k], index));
+    index.dispose();
+  }
+
+  /**
    * A hyperparameter tensor as the rules should combine it with a parameter (or with all
    * parameters concatenated), `key` naming the shape: a scalar as it is, a one-element tensor
    * as a scalar, any other tensor made to the parameter's shape by `make` once and kept until

@@ -9,7 +9,9 @@
  * sampler.tell(params!, 0.27);             // the trial's objective, to minimize
  */
 import { ashaPruner, type AshaOptions } from './pruners/asha';
+import { hyperbandPruner, type HyperbandOptions } from './pruners/hyperband';
 import { medianPruner, type MedianOptions } from './pruners/median';
+import { populationPruner, type PopulationPruner } from './pruners/population';
 import { maximizing, type Direction, type Pruner } from './pruners/pruner';
 import { geneticSampler, type GeneticOptions } from './samplers/genetic';
 import { gridSampler } from './samplers/grid';
@@ -25,7 +27,8 @@ export { gridIndex, gridIndexOf, gridPointAt, gridPoints, gridSize, gridValueAt,
 export { validateSpace, type Choice, type Condition, type ParamDef, type Params, type SearchSpace } from './space';
 export type { Observation, Sampler } from './samplers/sampler';
 export type { Direction, Pruner, PrunerTrial } from './pruners/pruner';
-export type { AshaOptions, GeneticOptions, MedianOptions, TpeOptions };
+export type { PopulationMember, PopulationPruner } from './pruners/population';
+export type { AshaOptions, GeneticOptions, HyperbandOptions, MedianOptions, TpeOptions };
 export type { AskedTrial, MultiObjectiveObservation, MultiObjectiveSampler } from './samplers/multi-objective';
 export type { Nsga2Options };
 
@@ -46,7 +49,7 @@ export const MULTI_OBJECTIVE_SAMPLER_KINDS = ['nsga2', 'random'] as const;
 export type MultiObjectiveSamplerSpec = ({ kind: 'nsga2' } & Nsga2Options) | { kind: 'random'; populationSize?: number };
 
 /** A pruner as data. */
-export type PrunerSpec = ({ kind: 'median' } & MedianOptions) | ({ kind: 'asha' } & AshaOptions);
+export type PrunerSpec = ({ kind: 'median' } & MedianOptions) | ({ kind: 'asha' } & AshaOptions) | ({ kind: 'hyperband' } & HyperbandOptions);
 
 /** Default points per continuous range for grid search. */
 export const DEFAULT_GRID_RESOLUTION = 5;
@@ -93,6 +96,15 @@ export function createMultiObjectiveSampler(spec: MultiObjectiveSamplerSpec, spa
  * decide from the intermediate values passed in alone, so they keep no state across a reload.
  */
 export function createPruner(spec: PrunerSpec, direction: Direction = 'minimize'): Pruner {
-  const pruner = spec.kind === 'median' ? medianPruner(spec) : ashaPruner(spec);
+  const pruner = spec.kind === 'median' ? medianPruner(spec) : spec.kind === 'asha' ? ashaPruner(spec) : hyperbandPruner(spec);
   return direction === 'maximize' ? maximizing(pruner) : pruner;
+}
+
+/**
+ * The pruner of a spec for populations trained in lockstep (see {@link populationPruner}):
+ * successive halving and Hyperband as they are, the median rule with the other members at
+ * the same step counted as peers.
+ */
+export function createPopulationPruner(spec: PrunerSpec, direction: Direction = 'minimize'): PopulationPruner {
+  return populationPruner(createPruner(spec, direction), spec.kind === 'median');
 }

@@ -31,7 +31,7 @@ export interface StudySpec {
   /** The search space (core/search's SearchSpace). */
   space: Record<string, unknown>;
   sampler: { kind: 'grid' | 'random' | 'tpe' | 'genetic' | 'nsga2' } & Record<string, unknown>;
-  pruner: { kind: 'none' | 'median' | 'asha' } & Record<string, unknown>;
+  pruner: { kind: 'none' | 'median' | 'asha' | 'hyperband' } & Record<string, unknown>;
   /** The validation number each epoch is judged by (pruning, intermediate values) and a trial's `value`. */
   objective: Objective;
   /**
@@ -74,6 +74,13 @@ export interface TrialRecord {
   /** Each finished epoch's metrics (with k folds, their mean over the folds), written as the trial trains. */
   epochs: EpochMetrics[];
   message?: string;
+  /** For a pruned trial: the epoch after which the pruner stopped it. */
+  prunedAt?: number;
+  /**
+   * With a pruner: the measured training time of one member for one epoch in the population
+   * that trained this trial (core/study/pruning's memberEpochCost), in ms, for the time pruning saved.
+   */
+  memberEpochMs?: number;
   startedAt?: number;
   finishedAt?: number;
 }

@@ -2,20 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../autodiff';
 import { featurize } from '../data/features';
 import type { Dataset, SplitDataset } from '../data/types';
-import { classificationScores, regressionScores, type Evaluation } from '../model/evaluation';
-import { dataLoss, encodeTargets, lossKind, pointLosses, type LossKind } from '../model/loss';
-import { NetworkParams, initialParameters, networkIO, splitLayers, type ForwardTape, type NetworkIO } from '../model/network';
-import { decisionGridTensor, generatedFrame, sliceFrame, type PictureFrame } from '../model/predict';
-import { Optimizer } from '../optim/optimizer';
-import { clipByGlobalNorm } from '../optim/clip';
+import type { Evaluation } from '../model/evaluation';
+import { encodeTargets, lossKind, type LossKind } from '../model/loss';
+import { initialParameters, networkIO, type NetworkIO } from '../model/network';
+import { generatedFrame, sliceFrame, type PictureFrame } from '../model/predict';
 import { resolveHypers } from '../optim/defaults';
 import { lrFactor } from '../optim/schedule';
-import type { OptimizerHypers } from '../optim/types';
-import { compileRule } from '../optim/compiled-rule';
 import { createRng, type Rng } from '../random/prng';
 import type { ExperimentSpec } from '../spec/experiment';
-import { FusedStep, fusedWidth } from './fused/fused-step';
-import { fusedPlan, HYPER_COLUMNS } from './fused/plan';
+import { epochValues, rowEvaluation, rowSnapshot } from './population-evaluation';
+import { PopulationState } from './population-state';
+import { layOutEpoch } from './training-data';
 import type { EpochMetrics } from './types';
 
 /** Where a member of a population stands. */
@@ -73,11 +70,6 @@ export function incompatibility(a: ExperimentSpec, b: ExperimentSpec): string | 
   return null;
 }
 
-/** Per-member values as a tensor of shape `shape` ([P] padded with ones), or the number when all agree. */
-function perMember(values: number[], shape: number[]): number | tf.Tensor {
-  return values.every((v) => v === values[0]) ? values[0] : tf.tensor(values, shape);
-}
-
 /** How a Trainer steps. */
 export interface TrainerOptions {
   /**
@@ -94,7 +86,8 @@ export interface TrainerOptions {
  * masks, optimizer state and hyperparameters, each member's result the same as training it
  * alone. No `model.fit`: on the cpu and WebGPU backends each step is one fused kernel
  * ({@link FusedStep}), elsewhere a few batched operations; one read from the device per
- * epoch. A member that diverges, stops early or is pruned is frozen; the others go on.
+ * epoch. A member that diverges, stops early or is pruned is frozen, and at the next epoch
+ * dropped from the population (its weights kept), so the others' steps cost less.
  *
  * Seeded: every random draw of member p derives from `members[p].seed`.
  *
@@ -104,8 +97,6 @@ export interface TrainerOptions {
  * t.dispose();
  */
 export class Trainer {
-  /** The networks being trained. */
-  readonly net: NetworkParams;
   /** The widths of the networks' inputs and outputs, from the data. */
   readonly io: NetworkIO;
   /** What the decision picture shows; see {@link setPictureAxes}. */
@@ -117,12 +108,8 @@ export class Trainer {
   /** Each member's course. */
   readonly members: MemberState[];
 
-  /** The batched-operations path's optimizer, or null when steps are fused. */
-  private readonly optimizer: Optimizer | null;
-  /** The fused path's state and step, or null. */
-  private readonly fused: FusedStep | null;
-  /** True when the fused state has stepped since the network's variables were last written. */
-  private stale = false;
+  /** The members still in the population, on the device. */
+  private readonly state: PopulationState;
   private readonly owned: tf.Tensor[] = [];
   private readonly kind: LossKind;
   /** Training inputs [n, inputs] and encoded targets [n, K or 1], on the host: each epoch's order is laid out here. */
@@ -133,32 +120,21 @@ export class Trainer {
   private readonly valT: tf.Tensor;
   /** Σ(y − ȳ)² of the training and validation targets, for R². */
   private readonly totals: [number, number];
-  /**
-   * Per member and batch position, the sum over the epoch's batches so far of the loss and
-   * (classification) of the correct predictions, [1 or 2, P, B]: reduced and read once per epoch.
-   */
-  private readonly sums: tf.Variable | null;
   /** Examples seen since the epoch began. */
   private seen = 0;
-  /** Per layer, l1 and 2·l2 of every member on the weights and 0 on the bias row, [P, in + 1, out]; null without L1/L2. */
-  private readonly penaltyRates: [tf.Tensor, tf.Tensor][] | null;
-  /** 1/B by batch size. */
-  private readonly inverseSizes = new Map<number, tf.Scalar>();
   private readonly rngs: Rng[];
   private readonly batchSize: number;
+  /** Each member's learning rate before any schedule. */
   private readonly baseLr: number[];
-  /** Each member's learning rate, [P, 1, 1], zero for members that no longer train; null when steps are fused. */
-  private readonly lr: tf.Variable | null;
+  /** Whether member p's learning rate is zero in the population's state (it no longer trains). */
   private readonly frozen: boolean[];
   /**
    * This epoch's inputs with a column of ones and its encoded targets, as flat tensors laid
-   * out batch by batch, each batch's block [P, B, …] in one piece: a step slices one
-   * contiguous block, which on the cpu backend is a copy-free view.
+   * out batch by batch, each batch's block [P, B, …] in one piece (P the members in the
+   * population): a step slices one contiguous block, which on the cpu backend is a copy-free view.
    */
   private epochX: tf.Tensor | null = null;
   private epochT: tf.Tensor | null = null;
-  /** Each member's weights at its best validation loss, when early stopping is on. */
-  private best: tf.Tensor[] | null = null;
 
   constructor(
     readonly specs: ExperimentSpec[],
@@ -172,62 +148,32 @@ export class Trainer {
     const inputs = first.data.kind === 'table' ? data.train.dims : first.model.features.length;
     this.io = networkIO(inputs, data.train.classes);
     const initial = seeders.map((r) => initialParameters(first.model, this.io, r.fork()));
-    this.net = new NetworkParams(first.model, this.io, initial);
+    this.kind = lossKind(data.train.problem, this.io.outputs);
+    this.batchSize = Math.min(first.training.batchSize, data.train.n);
+    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
     this.members = specs.map(() => ({ status: 'training', history: [] }));
-
-    const P = specs.length;
-    const hypers = specs.map((s) => resolveHypers(s.optimizer));
-    const own = <T extends number | tf.Tensor>(v: T): T => (typeof v === 'number' ? v : (this.owned.push(v), v));
-    const columns = (key: keyof OptimizerHypers) => own(perMember(hypers.map((h) => h[key] as number), [P, 1, 1]));
-    this.baseLr = hypers.map((h) => h.lr as number);
     this.frozen = specs.map(() => false);
-    this.kind = lossKind(data.train.problem, this.io.outputs);
-    this.batchSize = Math.min(first.training.batchSize, data.train.n);
-    const plan = fusedPlan({
-      members: P, widths: this.net.widths, activations: first.model.hidden.map((l) => l.activation), kind: this.kind,
-      batch: this.batchSize, dropout: specs.some((s) => s.model.dropout > 0), penalties: specs.some((s) => s.model.l1 > 0 || s.model.l2 > 0),
-      clipNorm: first.training.clipNorm,
-      rule: compileRule(first.optimizer.kind, { usesWeightDecay: hypers.some((h) => h.weightDecay !== 0), usesMomentum: hypers.some((h) => h.momentum !== 0) }),
-    });
-    const stateWidth = options.fused === false ? null : fusedWidth(plan, tf.getBackend());
-    this.fused = stateWidth === null ? null : new FusedStep(plan, stateWidth, initial, specs.map((s, p) => hyperRow(hypers[p], s)));
-    if (this.fused) {
-      this.lr = null;
-      this.optimizer = null;
-    } else {
-      // A variable the optimizer reads at every step: freezing a member is one assign.
-      this.lr = own(tf.tidy(() => tf.variable(tf.tensor(this.baseLr, [P, 1, 1]), false)));
-      this.optimizer = new Optimizer(first.optimizer.kind, {
-        lr: this.lr, momentum: columns('momentum'), alpha: columns('alpha'), beta1: columns('beta1'),
-        beta2: columns('beta2'), eps: columns('eps'), weightDecay: columns('weightDecay'),
-      });
-    }
+    this.baseLr = specs.map((s) => resolveHypers(s.optimizer).lr as number);
     const classes = this.io.outputs;
     this.trainX = inputsOf(data.train, first);
     this.trainT = encodeTargets(this.kind, data.train.y, classes);
     const width = this.kind === 'multiclass' ? [classes] : [];
     const valInputs = inputsOf(data.val, first);
-    this.valX = own(tf.tensor3d(withOnes(valInputs, data.val.n, inputs), [1, data.val.n, inputs + 1]));
-    this.valT = own(tf.tensor(encodeTargets(this.kind, data.val.y, classes), [data.val.n, ...width]));
+    this.valX = this.own(tf.tensor3d(withOnes(valInputs, data.val.n, inputs), [1, data.val.n, inputs + 1]));
+    this.valT = this.own(tf.tensor(encodeTargets(this.kind, data.val.y, classes), [data.val.n, ...width]));
     this.totals = [sumOfSquares(data.train.y), sumOfSquares(data.val.y)];
-    this.sums = this.fused ? null : own(tf.tidy(() => tf.variable(tf.zeros([this.kind === 'regression' ? 1 : 2, P, this.batchSize]), false)));
-    this.penaltyRates = !this.fused && plan.penalties
-      ? this.net.widths.map(([i, o]) => {
-          const rate = (value: (s: ExperimentSpec) => number) => {
-            const values = new Float32Array(P * (i + 1) * o);
-            specs.forEach((s, p) => values.fill(value(s), p * (i + 1) * o, p * (i + 1) * o + i * o));
-            return own(tf.tensor3d(values, [P, i + 1, o]));
-          };
-          return [rate((s) => s.model.l1), rate((s) => 2 * s.model.l2)];
-        })
-      : null;
   }
 
-  /** Number of members. */
+  /** Number of members, in the population or not. */
   get size(): number {
     return this.specs.length;
+  }
+
+  /** The members (indices into the specs) still in the population, whose steps are computed. */
+  get population(): readonly number[] {
+    return this.state.rows;
   }
 
   /** Optimizer steps in one epoch (the last batch may be smaller). */
@@ -251,81 +197,31 @@ export class Trainer {
   }
 
   /**
-   * One optimizer step of every member on its next batch: a forward pass that keeps what the
-   * backward pass needs, the loss gradient in closed form, dW_b = [h, 1]ᵀ·dz per layer (no
-   * autodiff tape), the L1/L2 terms, clipping, and one optimizer update per layer. The batch's
-   * loss and correct predictions are added to each member's epoch sums on the device.
+   * One optimizer step of every member in the population on its next batch: a forward pass
+   * that keeps what the backward pass needs, the loss gradient in closed form, dW_b = [h, 1]ᵀ·dz
+   * per layer (no autodiff tape), the L1/L2 terms, clipping, and one optimizer update per
+   * layer. The batch's loss and correct predictions are added to each member's epoch sums on
+   * the device. An epoch's first step first drops the members that stopped training.
    */
   stepBatch(): void {
     if (this.atEpochEnd) throw new Error('endEpoch() is due before the next batch');
-    if (this.batchInEpoch === 0) this.shuffle();
-    const P = this.size;
+    if (this.batchInEpoch === 0) {
+      this.dropStopped();
+      this.shuffle();
+    }
     const start = this.batchInEpoch * this.batchSize;
     const size = Math.min(this.batchSize, this.train.n - start);
     const { training } = this.specs[0];
     const factor = lrFactor(training.schedule, this.epoch, training.epochs);
-    if (this.fused) {
-      const masks = this.dropoutMasks(size);
-      const packed = masks ? tf.tensor1d(concatenate(masks)) : null;
-      this.fused.step(this.epochX!, this.epochT!, { start, rows: size, fresh: this.batchInEpoch === 0 ? 1 : 0, lrFactor: factor }, packed);
-      packed?.dispose();
-      this.stale = true;
-    } else {
-      this.stepOperations(start, size, factor);
-    }
+    const window = { start, rows: size, fresh: this.batchInEpoch === 0 ? 1 : 0, lrFactor: factor };
+    this.state.step(this.epochX!, this.epochT!, window, this.dropoutMasks(size));
     this.seen += size;
     this.batchInEpoch++;
-  }
-
-  /** {@link stepBatch} as batched tensor operations. */
-  private stepOperations(start: number, size: number, factor: number): void {
-    const P = this.size;
-    const { training } = this.specs[0];
-    const inputs = this.io.inputs + 1;
-    const width = this.kind === 'multiclass' ? this.io.outputs : 1;
-    tf.tidy(() => {
-      const xb = tf.reshape(tf.slice(this.epochX!, [P * start * inputs], [P * size * inputs]), [P, size, inputs]);
-      const tb = tf.reshape(tf.slice(this.epochT!, [P * start * width], [P * size * width]), width > 1 ? [P, size, width] : [P, size]);
-      const dropout = this.dropoutMasks(size)?.map((mask, l) => tf.tensor3d(mask, [P, size, this.specs[0].model.hidden[l].units]));
-      const tape: ForwardTape = { inputs: [], z: [], a: [], weights: [], dropout };
-      const logits = this.net.forwardAugmented(xb, dropout, tape);
-      const { loss, correct, grad } = pointLosses(this.kind, logits, tb, this.inverseSize(size));
-      // Summed per point on the device and reduced once per epoch: a reduction per step costs
-      // more on a GPU than the add. The last, smaller batch is padded with zeros.
-      let points = correct ? tf.stack([loss, correct]) : tf.expandDims(loss, 0);
-      if (size < this.batchSize) points = tf.pad(points, [[0, 0], [0, 0], [0, this.batchSize - size]]);
-      this.sums!.assign(tf.add(this.sums!, points));
-      let grads = this.net.backward(tape, grad!);
-      const rates = this.penaltyRates;
-      if (rates) {
-        // ∂/∂W of l1·Σ|W| + l2·ΣW², biases excepted (their rates are zero): l1·sign(W) + 2·l2·W.
-        grads = grads.map((g, l) => {
-          const w = this.net.variables[l];
-          return tf.add(g, tf.add(tf.mul(rates[l][0], tf.sign(w)), tf.mul(rates[l][1], w)));
-        });
-      }
-      if (training.clipNorm > 0) grads = clipByGlobalNorm(grads, training.clipNorm, true);
-      this.optimizer!.step(this.net.variables, grads, factor);
-    });
-  }
-
-  /** Writes the fused state's parameters into the network's variables, when it has stepped since. */
-  private syncNetwork(): void {
-    if (!this.stale) return;
-    this.fused!.writeTo(this.net);
-    this.stale = false;
   }
 
   /** The training part's size. */
   private get train(): { n: number } {
     return this.data.train;
-  }
-
-  /** 1/B as a scalar tensor made once per batch size. */
-  private inverseSize(size: number): tf.Scalar {
-    let s = this.inverseSizes.get(size);
-    if (!s) this.inverseSizes.set(size, (s = tf.keep(tf.scalar(1 / size))));
-    return s;
   }
 
   /**
@@ -337,15 +233,19 @@ export class Trainer {
    * it (null for the others).
    */
   async endEpoch(): Promise<(EpochMetrics | null)[]> {
-    const values = await this.evaluate();
-    const P = this.size;
+    const values = await epochValues(this.state, {
+      kind: this.kind, valX: this.valX, valT: this.valT, nVal: this.data.val.n, seen: this.seen, totals: this.totals,
+    });
+    this.seen = 0;
+    const P = this.state.size;
     this.epoch++;
     this.batchInEpoch = 0;
     const improved: boolean[] = [];
     const result = this.members.map((member, p) => {
       improved.push(false);
       if (member.status !== 'training') return null;
-      const [trainLoss, trainMetric, valLoss, valMetric] = [0, 1, 2, 3].map((k) => values[k * P + p]);
+      const r = this.state.rowOf(p);
+      const [trainLoss, trainMetric, valLoss, valMetric] = [0, 1, 2, 3].map((k) => values[k * P + r]);
       const metrics: EpochMetrics = { epoch: this.epoch, trainLoss, valLoss, trainMetric, valMetric };
       member.history.push(metrics);
       const { patience, epochs } = this.specs[p].training;
@@ -364,12 +264,12 @@ export class Trainer {
       if (member.status === 'training' && this.epoch >= epochs) member.status = 'complete';
       return metrics;
     });
-    if (improved.some(Boolean)) this.keepBest(improved);
+    if (improved.some(Boolean)) this.state.keepBest(this.state.rows.map((p) => improved[p]));
     this.restoreAndFreeze();
     return result;
   }
 
-  /** Stops member p (a pruner's decision); its history so far is kept. */
+  /** Stops member p (a pruner's decision); its history so far is kept, and the population drops it at the next epoch. */
   prune(p: number): void {
     if (this.members[p].status !== 'training') return;
     this.members[p].status = 'pruned';
@@ -380,18 +280,8 @@ export class Trainer {
    * Member p's decision grid (when gridSize > 0) and parameters in one read from the device:
    * on a GPU every read waits for the queue, so the progress picture costs one wait, not seven.
    */
-  async snapshot(gridSize: number, p = 0): Promise<{ grid?: Float32Array; weights: Float32Array[] }> {
-    this.syncNetwork();
-    const packed = tf.tidy(() => {
-      const parts = this.net.variables.map((v) => tf.reshape(tf.slice(v, [p, 0, 0], [1, -1, -1]), [-1]));
-      if (gridSize > 0) parts.unshift(decisionGridTensor(this.net, this.problem, this.frame, gridSize, p));
-      return tf.concat(parts);
-    });
-    const flat = (await packed.data()) as Float32Array;
-    packed.dispose();
-    let offset = gridSize * gridSize;
-    const layers = this.net.widths.map(([i, o]) => flat.subarray(offset, (offset += (i + 1) * o)));
-    return { grid: gridSize > 0 ? flat.slice(0, gridSize * gridSize) : undefined, weights: splitLayers(this.net.widths, layers) };
+  snapshot(gridSize: number, p = 0): Promise<{ grid?: Float32Array; weights: Float32Array[] }> {
+    return rowSnapshot(this.state, this.rowIn(p), gridSize, this.problem, this.frame);
   }
 
   /**
@@ -409,40 +299,43 @@ export class Trainer {
   async evaluation(part: 'val' | 'test', p = 0): Promise<Evaluation> {
     const data = part === 'val' ? this.data.val : this.data.test;
     if (!data) throw new Error('This dataset has no test part');
-    this.syncNetwork();
+    const r = this.rowIn(p);
     const set = toDevice(data, this.specs[0], this.io);
-    const packed = tf.tidy(() => {
-      const logits = tf.slice(this.net.forward(set.x), [p], [1]);
-      const loss = dataLoss(this.problem, logits, set.y);
-      const out = logits.rank === 3 ? tf.cast(tf.argMax(logits, 2), 'float32') : this.problem === 'classification' ? tf.cast(tf.greater(logits, 0), 'float32') : logits;
-      return tf.concat([loss, tf.reshape(out, [-1])]);
-    });
-    const values = (await packed.data()) as Float32Array;
-    packed.dispose();
-    [set.x, set.y].forEach((t) => t.dispose());
-    const predicted = values.subarray(1);
-    const scores =
-      this.problem === 'classification'
-        ? classificationScores(data.y, predicted, Math.max(data.classes, 2))
-        : regressionScores(data.y, predicted, data.targetScale);
-    return { n: data.n, loss: values[0], ...scores };
+    try {
+      return await rowEvaluation(this.state, r, data, set);
+    } finally {
+      [set.x, set.y].forEach((t) => t.dispose());
+    }
   }
 
-  /** Member p's parameters, in parameterShapes order. */
-  async weights(p = 0): Promise<Float32Array[]> {
-    this.syncNetwork();
-    return (await this.net.read())[p];
+  /** Member p's parameters, in parameterShapes order, whether or not it is still in the population. */
+  weights(p = 0): Promise<Float32Array[]> {
+    return this.state.weightsOf(p);
   }
 
   /** Frees every tensor the trainer holds. */
   dispose(): void {
-    this.net.dispose();
-    this.optimizer?.dispose();
-    this.fused?.dispose();
+    this.state.dispose();
     this.owned.forEach((t) => t.dispose());
-    this.inverseSizes.forEach((t) => t.dispose());
     for (const t of [this.epochX, this.epochT]) t?.dispose();
-    this.best?.forEach((w) => w.dispose());
+  }
+
+  private own<T extends tf.Tensor>(t: T): T {
+    this.owned.push(t);
+    return t;
+  }
+
+  /** Member p's row in the population; a member already dropped has its weights alone ({@link weights}). */
+  private rowIn(p: number): number {
+    const r = this.state.rowOf(p);
+    if (r < 0) throw new Error(`Member ${p} left the population when it stopped training; only its weights are kept`);
+    return r;
+  }
+
+  /** Drops the members that no longer train from the population, so that the steps compute for the others alone. */
+  private dropStopped(): void {
+    const training = this.state.rows.filter((p) => this.members[p].status === 'training');
+    if (training.length < this.state.size) this.state.keepRows(training);
   }
 
   /**
@@ -451,25 +344,8 @@ export class Trainer {
    * targets [P, B, …], uploaded in one piece per epoch.
    */
   private shuffle(): void {
-    const n = this.train.n;
-    const P = this.size;
-    const f = this.io.inputs;
-    const w = this.kind === 'multiclass' ? this.io.outputs : 1;
-    const orders = this.rngs.map((rng) => rng.shuffle(Array.from({ length: n }, (_, i) => i)));
-    const x = new Float32Array(P * n * (f + 1));
-    const t = new Float32Array(P * n * w);
-    let row = 0;
-    for (let start = 0; start < n; start += this.batchSize) {
-      const end = Math.min(n, start + this.batchSize);
-      for (let p = 0; p < P; p++) {
-        for (let k = start; k < end; k++, row++) {
-          const i = orders[p][k];
-          x.set(this.trainX.subarray(i * f, (i + 1) * f), row * (f + 1));
-          x[row * (f + 1) + f] = 1;
-          t.set(this.trainT.subarray(i * w, (i + 1) * w), row * w);
-        }
-      }
-    }
+    const orders = this.state.rows.map((p) => this.rngs[p].shuffle(Array.from({ length: this.train.n }, (_, i) => i)));
+    const { x, t } = layOutEpoch(this.trainX, this.trainT, orders, this.batchSize, this.io.inputs);
     this.epochX?.dispose();
     this.epochT?.dispose();
     this.epochX = tf.tensor1d(x);
@@ -481,121 +357,38 @@ export class Trainer {
    * each member's drawn from its own PRNG; undefined when no member uses dropout.
    */
   private dropoutMasks(batch: number): Float32Array[] | undefined {
-    const rates = this.specs.map((s) => s.model.dropout);
-    if (rates.every((r) => r === 0)) return undefined;
-    const P = this.size;
+    // Masks as long as any member had dropout: the fused step's plan reads them.
+    if (this.specs.every((s) => s.model.dropout === 0)) return undefined;
+    const rows = this.state.rows;
+    const rates = rows.map((p) => this.specs[p].model.dropout);
+    const P = rows.length;
     return this.specs[0].model.hidden.map(({ units }) => {
       // Drawn on the host from each member's own stream and uploaded once for all members.
       const mask = new Float32Array(P * batch * units).fill(1);
-      rates.forEach((rate, p) => {
+      rates.forEach((rate, r) => {
         // No draw for a member without dropout: its random stream stays as when it trains alone.
         if (rate === 0) return;
-        const rng = createRng(this.rngs[p].fork());
+        const rng = createRng(this.rngs[rows[r]].fork());
         const keep = 1 / (1 - rate);
-        for (let k = p * batch * units; k < (p + 1) * batch * units; k++) mask[k] = rng.next() >= rate ? keep : 0;
+        for (let k = r * batch * units; k < (r + 1) * batch * units; k++) mask[k] = rng.next() >= rate ? keep : 0;
       });
       return mask;
     });
   }
 
-  /** Keeps a copy of the weights of the members whose validation loss just improved. */
-  private keepBest(improved: boolean[]): void {
-    this.syncNetwork();
-    const previous = this.best ?? undefined;
-    const mask = tf.tensor(improved.map(Number), [this.size, 1, 1]);
-    const weights = this.net.variables.map((v, k) =>
-      previous ? tf.tidy(() => tf.where(tf.cast(tf.broadcastTo(mask, v.shape), 'bool'), v, previous[k])) : tf.clone(v),
-    );
-    mask.dispose();
-    previous?.forEach((w) => w.dispose());
-    this.best = weights;
-  }
-
   /**
    * Gives early-stopped members back their best weights and sets the learning rate of every
-   * member that no longer trains to zero, so the shared step leaves them as they are.
+   * member that no longer trains to zero, so the shared step leaves them as they are until
+   * the population drops them.
    */
   private restoreAndFreeze(): void {
-    const newly = this.members.map((m, p) => m.status !== 'training' && !this.frozen[p]);
+    const rows = this.state.rows;
+    const newly = rows.map((p) => this.members[p].status !== 'training' && !this.frozen[p]);
     if (!newly.some(Boolean)) return;
-    const restore = this.members.map((m, p) => newly[p] && m.status === 'early-stopped');
-    const best = this.best;
-    if (best && restore.some(Boolean)) {
-      this.syncNetwork();
-      tf.tidy(() => {
-        const mask = tf.cast(tf.tensor(restore.map(Number), [this.size, 1, 1]), 'bool');
-        this.net.variables.forEach((v, k) => v.assign(tf.where(tf.broadcastTo(mask, v.shape), best[k], v)));
-      });
-      this.fused?.readFrom(this.net);
-    }
-    newly.forEach((n, p) => n && (this.frozen[p] = true));
-    const lr = this.baseLr.map((v, p) => (this.frozen[p] ? 0 : v));
-    if (this.fused) this.fused.setLearningRates(lr);
-    else tf.tidy(() => this.lr!.assign(tf.tensor(lr, [this.size, 1, 1])));
+    this.state.restoreBest(rows.map((p, r) => newly[r] && this.members[p].status === 'early-stopped'));
+    rows.forEach((p, r) => newly[r] && (this.frozen[p] = true));
+    this.state.setLearningRates(rows.map((p) => (this.frozen[p] ? 0 : this.baseLr[p])));
   }
-
-  /**
-   * [trainLoss…, trainMetric…, valLoss…, valMetric…] of every member: the epoch's sums turned
-   * into means, and the current weights on the validation part; one read. Resets the sums.
-   */
-  private async evaluate(): Promise<number[]> {
-    const P = this.size;
-    const nVal = this.data.val.n;
-    const classification = this.kind !== 'regression';
-    // at(k, p): member p's train loss sum (k = 0), train right (1), validation loss sum (2) and validation right (3).
-    let at: (k: number, p: number) => number;
-    if (this.fused) {
-      const packed = this.fused.evaluate(this.valX, this.valT, nVal);
-      const values = await packed.data();
-      packed.dispose();
-      at = (k, p) => values[p * 4 + k];
-    } else {
-      // A population is evaluated with overflowed members zeroed (see finiteLayers), their flags read too.
-      const guarded = P > 1;
-      const packed = tf.tidy(() => {
-        const safe = guarded ? this.net.finiteLayers() : null;
-        const { loss, correct } = pointLosses(this.kind, this.net.forwardAugmented(this.valX, undefined, undefined, safe?.layers), this.valT);
-        const rows = [...tf.unstack(tf.sum(this.sums!, 2)), tf.sum(loss, 1), ...(correct ? [tf.sum(correct, 1)] : [])];
-        return tf.concat([...rows, ...(safe ? [safe.finite] : [])]);
-      });
-      const values = await packed.data();
-      packed.dispose();
-      tf.tidy(() => this.sums!.assign(tf.zerosLike(this.sums!)));
-      // Rows as stacked: regression has no right-prediction rows.
-      const row = classification ? [0, 1, 2, 3] : [0, -1, 1, -1];
-      const finite = (p: number) => !guarded || values[(classification ? 4 : 2) * P + p] === 1;
-      at = (k, p) => (row[k] < 0 ? 0 : k === 2 && !finite(p) ? Infinity : values[row[k] * P + p]);
-    }
-    const seen = this.seen;
-    this.seen = 0;
-    const metric = (lossSum: number, correct: number, n: number, total: number) =>
-      classification ? correct / n : 1 - lossSum / Math.max(total, 1e-12);
-    const members = Array.from({ length: P }, (_, p) => p);
-    return [
-      ...members.map((p) => at(0, p) / seen),
-      ...members.map((p) => metric(at(0, p), at(1, p), seen, this.totals[0])),
-      ...members.map((p) => at(2, p) / nVal),
-      ...members.map((p) => metric(at(2, p), at(3, p), nVal, this.totals[1])),
-    ];
-  }
-}
-
-/** A member's row of the fused step's hyperparameter table, in double precision. */
-function hyperRow(h: OptimizerHypers, spec: ExperimentSpec): number[] {
-  const n = (key: keyof OptimizerHypers) => h[key] as number;
-  const values: Record<(typeof HYPER_COLUMNS)[number], number> = {
-    lr: n('lr'), momentum: n('momentum'), alpha: n('alpha'), beta1: n('beta1'), beta2: n('beta2'), eps: n('eps'),
-    weightDecay: n('weightDecay'), oneMinusAlpha: 1 - n('alpha'), oneMinusBeta1: 1 - n('beta1'), oneMinusBeta2: 1 - n('beta2'),
-    l1: spec.model.l1, twoL2: 2 * spec.model.l2,
-  };
-  return HYPER_COLUMNS.map((c) => values[c]);
-}
-
-/** Arrays one after another in one. */
-function concatenate(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
-  parts.reduce((offset, part) => (out.set(part, offset), offset + part.length), 0);
-  return out;
 }
 
 /** Rows [n, f] with a 1 appended to each, [n, f + 1]. */

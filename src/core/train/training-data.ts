@@ -19,3 +19,31 @@ export function problemOfData(data: ExperimentData): ProblemType {
   if (data.kind === 'table') return data.preprocess.task === 'regression' ? 'regression' : 'classification';
   return problemOf(data.kind);
 }
+
+/**
+ * An epoch's training examples laid out for the steps of a population: member r's examples in
+ * its own order `orders[r]`, batch after batch, each batch's block [P, B, inputs + 1] in one
+ * piece (a column of ones appended to the inputs `x` [n, inputs]) with its targets `t`
+ * [n, width] as [P, B, width].
+ */
+export function layOutEpoch(x: Float32Array, t: Float32Array, orders: number[][], batchSize: number, inputs: number): { x: Float32Array; t: Float32Array } {
+  const P = orders.length;
+  const n = orders[0]?.length ?? 0;
+  const f = inputs;
+  const w = n > 0 ? t.length / n : 1;
+  const outX = new Float32Array(P * n * (f + 1));
+  const outT = new Float32Array(P * n * w);
+  let row = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const end = Math.min(n, start + batchSize);
+    for (let r = 0; r < P; r++) {
+      for (let k = start; k < end; k++, row++) {
+        const i = orders[r][k];
+        outX.set(x.subarray(i * f, (i + 1) * f), row * (f + 1));
+        outX[row * (f + 1) + f] = 1;
+        outT.set(t.subarray(i * w, (i + 1) * w), row * w);
+      }
+    }
+  }
+  return { x: outX, t: outT };
+}

@@ -88,6 +88,7 @@ function registerKernels(): void {
       const gpu = backend as WebGPUBackend;
       return gpu.runWebGPUProgram(fusedStepProgram(plan, workgroupThreads(gpu.adapterInfo?.architecture)), order.map((name) => inputs[name] as tf.TensorInfo), 'float32', [
         { type: 'int32', data: [start] }, { type: 'int32', data: [rows] }, { type: 'int32', data: [fresh] }, { type: 'float32', data: [lrFactor] },
+        { type: 'int32', data: [plan.members] },
       ]);
     },
   });
@@ -115,18 +116,19 @@ export class FusedStep {
   private steps = 0;
 
   /**
-   * @param plan what is computed
+   * @param current what is computed, for every member at first
    * @param width the state's row width ({@link fusedWidth})
    * @param members each member's parameters, in `parameterShapes` order
    * @param columns each member's row of {@link HYPER_COLUMNS}
    */
   constructor(
-    readonly plan: FusedPlan,
+    private current: FusedPlan,
     private readonly width: number,
     members: Float32Array[][],
     private columns: number[][],
   ) {
     registerKernels();
+    const plan = current;
     const values = new Float32Array(plan.members * width);
     members.forEach((m, p) => {
       plan.widths.forEach(([i, o], l) => {
@@ -137,6 +139,11 @@ export class FusedStep {
     this.state = tf.tensor2d(values, [plan.members, width]);
     this.hypers = tf.tensor2d(columns.flat(), [plan.members, HYPER_COLUMNS.length]);
     this.corrections = tf.ones([plan.members, 2]);
+  }
+
+  /** What is computed, for the members kept ({@link keepRows}). */
+  get plan(): FusedPlan {
+    return this.current;
   }
 
   /**
@@ -196,6 +203,26 @@ export class FusedStep {
     this.columns = this.columns.map((row, p) => row.map((v, c) => (c === k ? lr[p] : v)));
     this.hypers.dispose();
     this.hypers = tf.tensor2d(this.columns.flat(), [this.plan.members, HYPER_COLUMNS.length]);
+  }
+
+  /**
+   * Keeps members `rows` (in this order) and frees the others' records: later steps and
+   * evaluations run for the kept members alone (one workgroup each on WebGPU, one pass each
+   * on the cpu), each as before.
+   */
+  keepRows(rows: number[]): void {
+    const index = tf.tensor1d(rows, 'int32');
+    const state = tf.gather(this.state, index) as tf.Tensor2D;
+    index.dispose();
+    this.state.dispose();
+    this.state = state;
+    this.columns = rows.map((r) => this.columns[r]);
+    this.current = { ...this.current, members: rows.length };
+    this.hypers.dispose();
+    this.hypers = tf.tensor2d(this.columns.flat(), [rows.length, HYPER_COLUMNS.length]);
+    // Bias-corrected rules remake their corrections at every step; the others keep ones.
+    this.corrections.dispose();
+    this.corrections = tf.ones([rows.length, 2]);
   }
 
   /** Frees the state and the hyperparameters. */

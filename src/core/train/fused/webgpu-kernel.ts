@@ -41,8 +41,12 @@ export function webgpuInputs(plan: FusedPlan): string[] {
   return ['S', 'X', 'T', 'H', 'C', ...(plan.dropout ? ['M'] : [])];
 }
 
-/** The uniforms the step passes, in this order: the batch's first row, its rows, fresh sums, the schedule's factor. */
-export const STEP_UNIFORMS = 'start : i32, rows : i32, fresh : i32, lrFactor : f32,';
+/**
+ * The uniforms the step passes, in this order: the batch's first row, its rows, fresh sums, the
+ * schedule's factor, and the members in the population, so that a population that drops
+ * members steps with the shaders it compiled.
+ */
+export const STEP_UNIFORMS = 'start : i32, rows : i32, fresh : i32, lrFactor : f32, members : i32,';
 
 /**
  * The WGSL of one fused training step, one workgroup per member: the same computation as
@@ -201,7 +205,7 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
   return `${shaderHead(plan, threads, `var<workgroup> clip: array<f32, ${threads}>;`)}
     let rows = uniforms.rows;
     let scr = base + ${plan.record};
-    let xRow = ${plan.members} * uniforms.start + p * rows;
+    let xRow = uniforms.members * uniforms.start + p * rows;
     ${lines.join('\n')}
   }`;
 }
@@ -234,7 +238,7 @@ function shaderHead(plan: FusedPlan, threads: number, declarations = ''): string
 /** Offset of hidden layer l's masks in the step's mask input. */
 function maskBase(plan: FusedPlan, l: number): string {
   const before = plan.widths.slice(0, l).reduce((sum, [, units]) => sum + units, 0);
-  return `${plan.members} * rows * ${before}`;
+  return `uniforms.members * rows * ${before}`;
 }
 
 /**
@@ -342,14 +346,18 @@ export function fusedEvaluateShader(plan: FusedPlan, threads: number): string {
   }`;
 }
 
-/** Shader keys by plan: a step asks for its key thousands of times a second. */
+/**
+ * Shader keys by plan: a step asks for its key thousands of times a second. The member count
+ * is no part of a key (the shaders read it from the dispatch and the uniforms): a population
+ * that drops members keeps its compiled shaders.
+ */
 const planKeys = new WeakMap<FusedPlan, string>();
 
 /** The key of a plan's shaders in tfjs' pipeline cache. */
 function planKey(plan: FusedPlan): string {
   let key = planKeys.get(plan);
   if (key === undefined) {
-    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, plan.members, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.clipNorm]);
+    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.clipNorm]);
     planKeys.set(plan, key);
   }
   return key;
