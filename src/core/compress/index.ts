@@ -1,0 +1,9 @@
+/**
+ * Making a trained network smaller and a small data set go further: pruning masks, quantization
+ * with PyTorch's MinMax observer conventions, the knowledge-distillation loss, and data
+ * augmentation (Gaussian jitter, mixup, SMOTE). Pure functions, checked against PyTorch.
+ */
+export { magnitudeMask, neuronMask, globalMagnitudeMasks, kernelMaskOfNeurons, applyMask, sparsity, pruneCount, checkAmount } from './prune';
+export { quantize, checkBits, levelRange, roundHalfEven, type Quantized, type QuantizeOptions } from './quantize';
+export { distillationLoss, type DistillOptions } from './distill';
+export { gaussianJitter, mixup, betaSample, smote, smoteNeighbours, type Mixed } from './augment';
