@@ -7,3 +7,4 @@ export { magnitudeMask, neuronMask, globalMagnitudeMasks, kernelMaskOfNeurons, a
 export { quantize, checkBits, levelRange, roundHalfEven, type Quantized, type QuantizeOptions } from './quantize';
 export { distillationLoss, type DistillOptions } from './distill';
 export { gaussianJitter, mixup, betaSample, smote, smoteNeighbours, type Mixed } from './augment';
+export { pruneMasks, iterativeAmount, masked, quantizeWeights, packedBytes, type PruneMethod, type PruneSettings, type QuantizeSettings, type QuantizedWeights } from './model';

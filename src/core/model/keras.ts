@@ -197,7 +197,7 @@ function readWeights(specs: unknown, data: unknown, layers: string[], shapes: nu
   let offset = 0;
   for (const spec of specs) {
     if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape)) throw new Error('The weights manifest has an entry without a name or shape.');
-    const quantization = readQuantization(spec);
+    const quantization = readQuantization(spec, spec.name);
     const size = (spec.shape as number[]).reduce((a, b) => a * b, 1);
     const bytes = size * BYTES_PER_VALUE[quantization?.dtype ?? 'float32'];
     if (offset + bytes > buffer.byteLength) throw new Error('The weights file is shorter than its manifest says.');
@@ -216,9 +216,9 @@ function readWeights(specs: unknown, data: unknown, layers: string[], shapes: nu
 }
 
 /** A manifest entry's storage: float32 plain or tf.io-quantized (uint8, uint16 with scale and min, float16). */
-function readQuantization(spec: Json & { name: string }): WeightQuantization | undefined {
+function readQuantization(spec: Json, name: string): WeightQuantization | undefined {
   const q = spec.quantization;
-  const plain = `Weight ${spec.name.slice(0, 60)} is neither float32 nor tf.io-quantized (uint8, uint16, float16); tunelab cannot read it.`;
+  const plain = `Weight ${name.slice(0, 60)} is neither float32 nor tf.io-quantized (uint8, uint16, float16); tunelab cannot read it.`;
   if (spec.dtype !== 'float32') throw new Error(plain);
   if (q === undefined) return undefined;
   if (!isObject(q)) throw new Error(plain);
