@@ -86,6 +86,13 @@ export interface TrainerOptions {
    * do (for comparisons: both give the same numbers within float32 rounding).
    */
   fused?: boolean;
+  /** Each member's starting parameters (in parameterShapes order), to fine-tune a trained network; else drawn from its seed. */
+  start?: Float32Array[][];
+  /**
+   * Each member's pruning masks (parameterShapes order, 1 keeps, 0 prunes): pruned parameters
+   * start at 0 and get no gradient, so they stay 0 through every step, fused or not.
+   */
+  masks?: Uint8Array[][];
 }
 
 /**
@@ -142,6 +149,8 @@ export class Trainer {
   private seen = 0;
   /** Per layer, l1 and 2·l2 of every member on the weights and 0 on the bias row, [P, in + 1, out]; null without L1/L2. */
   private readonly penaltyRates: [tf.Tensor, tf.Tensor][] | null;
+  /** Per layer, each member's pruning mask [P, in + 1, out] on the batched-operations path; null without pruning. */
+  private readonly keep: tf.Tensor[] | null;
   /** 1/B by batch size. */
   private readonly inverseSizes = new Map<number, tf.Scalar>();
   private readonly rngs: Rng[];
@@ -171,7 +180,9 @@ export class Trainer {
     const seeders = specs.map((s) => createRng(s.seed));
     const inputs = first.data.kind === 'table' ? data.train.dims : first.model.features.length;
     this.io = networkIO(inputs, data.train.classes);
-    const initial = seeders.map((r) => initialParameters(first.model, this.io, r.fork()));
+    const drawn = seeders.map((r) => initialParameters(first.model, this.io, r.fork()));
+    const masks = options.masks;
+    const initial = (options.start ?? drawn).map((member, p) => (masks ? member.map((w, k) => w.map((v, i) => (masks[p][k][i] ? v : 0))) : member));
     this.net = new NetworkParams(first.model, this.io, initial);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
@@ -188,11 +199,12 @@ export class Trainer {
     const plan = fusedPlan({
       members: P, widths: this.net.widths, activations: first.model.hidden.map((l) => l.activation), kind: this.kind,
       batch: this.batchSize, dropout: specs.some((s) => s.model.dropout > 0), penalties: specs.some((s) => s.model.l1 > 0 || s.model.l2 > 0),
-      clipNorm: first.training.clipNorm,
+      pruning: masks !== undefined, clipNorm: first.training.clipNorm,
       rule: compileRule(first.optimizer.kind, { usesWeightDecay: hypers.some((h) => h.weightDecay !== 0), usesMomentum: hypers.some((h) => h.momentum !== 0) }),
     });
     const stateWidth = options.fused === false ? null : fusedWidth(plan, tf.getBackend());
-    this.fused = stateWidth === null ? null : new FusedStep(plan, stateWidth, initial, specs.map((s, p) => hyperRow(hypers[p], s)));
+    const keep = masks && Float32Array.from(masks.flatMap((member) => member.flatMap((m) => Array.from(m))));
+    this.fused = stateWidth === null ? null : new FusedStep(plan, stateWidth, initial, specs.map((s, p) => hyperRow(hypers[p], s)), keep);
     if (this.fused) {
       this.lr = null;
       this.optimizer = null;
@@ -222,6 +234,9 @@ export class Trainer {
           };
           return [rate((s) => s.model.l1), rate((s) => 2 * s.model.l2)];
         })
+      : null;
+    this.keep = !this.fused && keep
+      ? this.net.widths.map(([i, o], l) => own(tf.tensor3d(Float32Array.from(masks!.flatMap((member) => [...member[2 * l], ...member[2 * l + 1]])), [P, i + 1, o])))
       : null;
   }
 
@@ -304,6 +319,8 @@ export class Trainer {
           return tf.add(g, tf.add(tf.mul(rates[l][0], tf.sign(w)), tf.mul(rates[l][1], w)));
         });
       }
+      const keep = this.keep;
+      if (keep) grads = grads.map((g, l) => tf.mul(g, keep[l]));
       if (training.clipNorm > 0) grads = clipByGlobalNorm(grads, training.clipNorm, true);
       this.optimizer!.step(this.net.variables, grads, factor);
     });
