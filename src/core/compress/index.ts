@@ -8,3 +8,4 @@ export { quantize, checkBits, levelRange, roundHalfEven, type Quantized, type Qu
 export { distillationLoss, type DistillOptions } from './distill';
 export { gaussianJitter, mixup, betaSample, smote, smoteNeighbours, type Mixed } from './augment';
 export { pruneMasks, iterativeAmount, masked, quantizeWeights, packedBytes, type PruneMethod, type PruneSettings, type QuantizeSettings, type QuantizedWeights } from './model';
+export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, softTargets, type OptimizeSettings, type PruneStage, type ModelScore, type OptimizeResult, type DistillSettings, type DistillResult } from './optimize';

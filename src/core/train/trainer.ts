@@ -93,6 +93,12 @@ export interface TrainerOptions {
    * start at 0 and get no gradient, so they stay 0 through every step, fused or not.
    */
   masks?: Uint8Array[][];
+  /**
+   * Soft training targets [n, K] of a multi-class problem in place of the one-hot labels (a
+   * teacher's softened outputs, for distillation): the cross-entropy −Σ t_k log softmax(z)_k
+   * and its gradient softmax(z) − t hold for any distribution t.
+   */
+  targets?: Float32Array;
 }
 
 /**
@@ -218,7 +224,10 @@ export class Trainer {
     }
     const classes = this.io.outputs;
     this.trainX = inputsOf(data.train, first);
-    this.trainT = encodeTargets(this.kind, data.train.y, classes);
+    if (options.targets && (this.kind !== 'multiclass' || options.targets.length !== data.train.n * classes)) {
+      throw new Error('Soft targets need a problem of three or more classes and one distribution per training row');
+    }
+    this.trainT = options.targets ?? encodeTargets(this.kind, data.train.y, classes);
     const width = this.kind === 'multiclass' ? [classes] : [];
     const valInputs = inputsOf(data.val, first);
     this.valX = own(tf.tensor3d(withOnes(valInputs, data.val.n, inputs), [1, data.val.n, inputs + 1]));

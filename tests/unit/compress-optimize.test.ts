@@ -1,0 +1,96 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { distill, iterativeAmount, optimizeModel, packedBytes, pruneMasks, softTargets } from '../../src/core/compress';
+import type { Dataset, SplitDataset } from '../../src/core/data/types';
+import { createRng } from '../../src/core/random/prng';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import type { ExperimentSpec } from '../../src/core/spec/experiment';
+import { runTraining } from '../../src/core/train/run';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Three Gaussian blobs in 4 dimensions, centred 3 apart. */
+function blobs(n: number, seed: number): Dataset {
+  const rng = createRng(seed);
+  const x = new Float32Array(n * 4);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === i % 3 ? 3 : 0) + rng.normal();
+  }
+  return { problem: 'classification', n, x, y, dims: 4, classes: 3 };
+}
+const split = (): SplitDataset => ({ train: blobs(150, 1), val: blobs(45, 2), test: blobs(60, 3) });
+const spec: ExperimentSpec = {
+  ...structuredClone(DEFAULT_EXPERIMENT),
+  data: { kind: 'table', dataset: 'blobs', name: 'blobs', preprocess: {
+    target: 'y', task: 'multiclass', features: ['a', 'b', 'c', 'd'], missing: 'mean', scaling: 'none', split: { train: 0.6, val: 0.2, test: 0.2 }, seed: 1 } },
+  model: { features: [], hidden: [{ units: 12, activation: 'relu' }, { units: 6, activation: 'relu' }], l1: 0, l2: 0, dropout: 0 },
+  optimizer: { kind: 'adam', lr: 0.03 },
+  training: { batchSize: 16, epochs: 10, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
+};
+
+describe('the optimize stage', () => {
+  test('each round prunes the same share of the survivors, ending at the amount', () => {
+    expect(iterativeAmount(0.8, 1, 1)).toBeCloseTo(0.8, 12);
+    expect(iterativeAmount(0.75, 1, 2)).toBeCloseTo(0.5, 12);
+    expect(iterativeAmount(0.75, 2, 2)).toBeCloseTo(0.75, 12);
+  });
+
+  test('a cut neuron loses its incoming weights, its bias and its outgoing weights', () => {
+    // 2 inputs → 3 hidden → 1 output; neuron 1 has the smallest incoming norm.
+    const weights = [new Float32Array([1, 0.1, 2, 1, 0.1, 2]), new Float32Array([5, 5, 5]), new Float32Array([1, 2, 3]), new Float32Array([1])];
+    const masks = pruneMasks(weights, [[2, 3], [3], [3, 1], [1]], { method: 'neurons', amount: 0.3 });
+    expect(masks.map((m) => Array.from(m))).toEqual([[1, 0, 1, 1, 0, 1], [1, 0, 1], [1, 0, 1], [1]]);
+  });
+
+  test('packed size: kept weights at their bits, a mask bit per weight, scales and zero points, float32 biases', () => {
+    const shapes = [[4, 2], [2]];
+    const masks = [Uint8Array.from([1, 0, 0, 0, 1, 1, 0, 0]), Uint8Array.from([1, 1])];
+    // 3 kept weights × 4 bits + 8 mask bits = 20 bits → 3 bytes; per neuron 2 × (4 + 1); biases 8.
+    expect(packedBytes(shapes, masks, { bits: 4, symmetric: false, perNeuron: true })).toBe(3 + 10 + 8);
+    expect(packedBytes(shapes, null, null)).toBe(40);
+  });
+
+  test('pruning with fine-tuning keeps pruned weights at 0 and the accuracy up; quantization leaves the levels', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const rounds: number[] = [];
+    const result = await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
+      prune: { method: 'layer', amount: 0.8, rounds: 2, fineTuneEpochs: 3 },
+      quantize: { bits: 4, symmetric: true, perNeuron: false },
+    }, (_, s) => rounds.push(s));
+    // Round 1 cuts 1 − √0.2 = 55.3 % of each kernel: round(26.5) + round(39.8) + round(9.95) = 77 of 48 + 72 + 18 weights.
+    expect(rounds[0]).toBeCloseTo(77 / 138, 12);
+    expect(rounds[1]).toBeCloseTo(Math.round(0.8 * 48) / 138 + Math.round(0.8 * 72) / 138 + Math.round(0.8 * 18) / 138, 12);
+    expect(result.after.sparsity).toBeCloseTo(0.8, 2);
+    result.weights.forEach((w, k) => w.forEach((v, i) => result.masks![k][i] === 0 && expect(v).toBe(0)));
+    // 4-bit symmetric per tensor: at most 16 distinct values per kernel.
+    trained.weightShapes.forEach((s, k) => s.length === 2 && expect(new Set(result.weights[k]).size).toBeLessThanOrEqual(16));
+    expect(result.before.evaluation.accuracy).toBeGreaterThan(0.9);
+    expect(result.after.evaluation.accuracy).toBeGreaterThan(0.85);
+    // Kept 10, 14 and 4 kernel weights at 4 bits with 48, 72 and 18 mask bits: 11 + 16 + 5 bytes, a
+    // scale and zero point each (3 × 5), and 21 float32 biases (84): 131 bytes against 636 dense.
+    expect([result.before.packedBytes, result.after.packedBytes]).toEqual([636, 131]);
+  });
+
+  test('soft targets mix the softened teacher with the labels', () => {
+    // Logits (0, ln 3): softmax (1/4, 3/4); at T = 2: (0, ln √3) → (1/(1+√3), √3/(1+√3)).
+    const t = softTargets(new Float32Array([0, Math.log(3)]), new Float32Array([0]), 2, 2, 0.5);
+    expect(t[0]).toBeCloseTo(0.5 / (1 + Math.sqrt(3)) + 0.5, 6);
+    expect(t[1]).toBeCloseTo((0.5 * Math.sqrt(3)) / (1 + Math.sqrt(3)), 6);
+  });
+
+  test('a distilled student trains as a population beside the student alone', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const result = await distill(spec, data, trained.weights, { hidden: [{ units: 6, activation: 'relu' }, { units: 3, activation: 'relu' }], temperature: 2, alpha: 0.7, epochs: 5, seeds: [1, 2] });
+    expect(result.alone).toHaveLength(2);
+    expect(result.distilled).toHaveLength(2);
+    for (const a of [...result.alone, ...result.distilled]) expect(a).toBeGreaterThan(0.6);
+    expect(result.distilled).not.toEqual(result.alone);
+  });
+});
