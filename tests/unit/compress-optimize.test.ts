@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { distill, iterativeAmount, optimizeModel, packedBytes, pruneMasks, softTargets } from '../../src/core/compress';
+import { distill, iterativeAmount, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { createRng } from '../../src/core/random/prng';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
@@ -92,5 +92,14 @@ describe('the optimize stage', () => {
     expect(result.distilled).toHaveLength(2);
     for (const a of [...result.alone, ...result.distilled]) expect(a).toBeGreaterThan(0.6);
     expect(result.distilled).not.toEqual(result.alone);
+  });
+});
+
+describe('weight histograms', () => {
+  test('counts values in equal bins and lists a quantizer\'s levels', () => {
+    const h = weightHistogram(new Float32Array([-1, -1, 0, 0, 0, 0.5, 1]), 4);
+    // Bins of width 0.5 from −1: [−1, −0.5) 2, [−0.5, 0) 0, [0, 0.5) 3, [0.5, 1] 2.
+    expect(h).toEqual({ min: -1, max: 1, counts: [2, 0, 3, 2], levels: [-1, 0, 0.5, 1] });
+    expect(weightHistogram(Float32Array.from({ length: 100 }, (_, i) => i), 2, 64).levels).toEqual([]);
   });
 });

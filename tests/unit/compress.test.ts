@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
-  distillationLoss, gaussianJitter, globalMagnitudeMasks, magnitudeMask, mixup, neuronMask, pruneCount, quantize, smote, smoteNeighbours,
+  DEFAULT_DISTILL, DEFAULT_OPTIMIZE, distillationLoss, gaussianJitter, globalMagnitudeMasks, magnitudeMask, mixup, neuronMask, pruneCount, quantize, smote, smoteNeighbours,
+  sourceProblem, teacherProblem, validateDistill, validateOptimize,
 } from '../../src/core/compress';
 import { createRng } from '../../src/core/random/prng';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 
 /** PyTorch's values, from tests/support/compress-reference.py. */
 const reference = JSON.parse(readFileSync(new URL('../support/compress-reference.json', import.meta.url), 'utf8')) as {
@@ -119,5 +121,24 @@ describe('augmentation', () => {
     const std = Math.sqrt(out.reduce((a, b) => a + (b - mean) ** 2, 0) / out.length);
     expect(Math.abs(mean - 3)).toBeLessThan(0.01);
     expect(Math.abs(std - 0.5)).toBeLessThan(0.01);
+  });
+});
+
+describe('optimize settings', () => {
+  test('bad amounts, bits and widths get a message at their field', () => {
+    const bad = { ...DEFAULT_OPTIMIZE, prune: { ...DEFAULT_OPTIMIZE.prune, amount: 1 }, quantize: { ...DEFAULT_OPTIMIZE.quantize, bits: 1 } };
+    expect(validateOptimize(bad)).toEqual({ ok: false, errors: [
+      { path: 'prune.amount', message: 'Amount to prune must be at least 0 and less than 1 (got 1).' },
+      { path: 'quantize.bits', message: 'Bits must be a whole number from 2 to 16 (got 1).' },
+    ] });
+    expect(validateOptimize(DEFAULT_OPTIMIZE)).toEqual({ ok: true, spec: DEFAULT_OPTIMIZE });
+    expect(validateDistill({ ...DEFAULT_DISTILL, temperature: 0 })).toEqual({ ok: false, errors: [{ path: 'temperature', message: 'Temperature T must be greater than 0 and at most 20 (got 0).' }] });
+  });
+
+  test('a run without weights, and a teacher of another task, are refused at their field', () => {
+    const student = { spec: structuredClone(DEFAULT_EXPERIMENT), weights: [new Float32Array(1)] };
+    expect(sourceProblem({ spec: student.spec })).toEqual({ path: 'run', message: 'This run has no saved weights: train it to its end (or import a model) first.' });
+    const other = { spec: { ...structuredClone(DEFAULT_EXPERIMENT), data: { ...DEFAULT_EXPERIMENT.data, kind: 'moons' as const } }, weights: [new Float32Array(1)] };
+    expect(teacherProblem(other, student)?.message).toBe(`The teacher learned another task (the moons set) than this run (the ${DEFAULT_EXPERIMENT.data.kind} set).`);
   });
 });
