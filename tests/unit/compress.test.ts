@@ -138,7 +138,7 @@ describe('optimize settings', () => {
   test('a run without weights, and a teacher of another task, are refused at their field', () => {
     const student = { spec: structuredClone(DEFAULT_EXPERIMENT), weights: [new Float32Array(1)] };
     expect(sourceProblem({ spec: student.spec })).toEqual({ path: 'run', message: 'This run has no saved weights: train it to its end (or import a model) first.' });
-    const other = { spec: { ...structuredClone(DEFAULT_EXPERIMENT), data: { ...DEFAULT_EXPERIMENT.data, kind: 'moons' as const } }, weights: [new Float32Array(1)] };
+    const other = { spec: { ...structuredClone(DEFAULT_EXPERIMENT), data: { kind: 'moons' as const, n: 200, noise: 0, trainRatio: 0.5, seed: 1 } }, weights: [new Float32Array(1)] };
     expect(teacherProblem(other, student)?.message).toBe(`The teacher learned another task (the moons set) than this run (the ${DEFAULT_EXPERIMENT.data.kind} set).`);
   });
 });

@@ -3,7 +3,7 @@
  * (W_0 [in, out], b_0 [out], W_1, b_1, …): which weights survive, the values that stand for
  * them, and what the result weighs.
  */
-import type { KnownLevels } from '../model/weight-encoding';
+import type { KnownLevels, WeightDtype } from '../model/weight-encoding';
 import { checkAmount, globalMagnitudeMasks, magnitudeMask, neuronMask } from './prune';
 import { quantize } from './quantize';
 
@@ -90,6 +90,17 @@ export function quantizeWeights(weights: Float32Array[], shapes: number[][], set
     return q.dequantized;
   });
   return { weights: out, known };
+}
+
+/**
+ * Each weight's storage in an exported file. A network quantized per tensor keeps its kernels'
+ * own levels (uint8 up to 256 of them, else uint16) and its float biases as float32, so the file
+ * computes exactly what the optimized network does; any other network stores every weight as
+ * `chosen`.
+ */
+export function exportDtypes(known: (KnownLevels | undefined)[], chosen: WeightDtype): WeightDtype[] {
+  if (!known.some(Boolean)) return known.map(() => chosen);
+  return known.map((k) => (k ? (Math.max(...k.q) - Math.min(...k.q) < 256 ? 'uint8' : 'uint16') : 'float32'));
 }
 
 /**

@@ -11,9 +11,9 @@ export interface WeightSpec {
   quantization?: WeightQuantization;
 }
 
-/** How the weight file stores the numbers: a dtype, and per weight the levels it is already quantized to, if any. */
+/** How the weight file stores the numbers: one dtype for all or one per weight, and per weight the levels it is already quantized to, if any. */
 export interface WeightFileOptions {
-  dtype: WeightDtype;
+  dtype: WeightDtype | WeightDtype[];
   known?: (KnownLevels | undefined)[];
 }
 
@@ -103,7 +103,7 @@ export function kerasArtifacts(
   });
   const last = model.hidden.length;
   layers.push(dense(last, io.outputs, output, last === 0 ? io.inputs : undefined));
-  const encoded = weights.map((w, k) => encodeWeight(w, file.dtype, file.known?.[k]));
+  const encoded = weights.map((w, k) => encodeWeight(w, Array.isArray(file.dtype) ? file.dtype[k] : file.dtype, file.known?.[k]));
   const weightSpecs: WeightSpec[] = shapes.map((shape, k) => ({
     name: `${layerName(Math.floor(k / 2))}/${k % 2 === 0 ? 'kernel' : 'bias'}`,
     shape,

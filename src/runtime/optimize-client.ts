@@ -1,0 +1,37 @@
+import * as Comlink from 'comlink';
+import { exportDtypes, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings } from '../core/compress';
+import type { WeightDtype } from '../core/model/weight-encoding';
+import type { TrainWorkerApi } from '../workers/train.worker';
+import { downloadModel } from './model-files';
+import type { RunRecord } from './store';
+import { tensorWorker } from './tensor-worker';
+
+/**
+ * The page's side of the optimize screen: one training worker, started on first use, that
+ * prunes, fine-tunes, quantizes and distills saved runs off the page.
+ */
+export class OptimizeClient {
+  private api: Comlink.Remote<TrainWorkerApi> | null = null;
+
+  private connect(): Comlink.Remote<TrainWorkerApi> {
+    this.api ??= Comlink.wrap<TrainWorkerApi>(tensorWorker('train'));
+    return this.api;
+  }
+
+  /** Optimizes a saved run's network; `onRound` hears each pruning round's sparsity. */
+  optimize(run: RunRecord, settings: OptimizeSettings, onRound: (round: number, sparsity: number) => void): Promise<OptimizeResult> {
+    if (!run.weights || !run.weightShapes) return Promise.reject(new Error('This run has no saved weights.'));
+    return this.connect().optimize(run.spec, run.weights, run.weightShapes, settings, Comlink.proxy(onRound));
+  }
+
+  /** Distills a saved teacher into a smaller student, beside the student trained alone. */
+  distill(teacher: RunRecord, settings: DistillSettings): Promise<DistillResult> {
+    if (!teacher.weights) return Promise.reject(new Error('The teacher has no saved weights.'));
+    return this.connect().distill(teacher.spec, teacher.weights, settings);
+  }
+}
+
+/** Downloads an optimized network as tf.io files, in `dtype` or, when quantized per tensor, exactly on its levels (see exportDtypes). */
+export function downloadOptimized(run: RunRecord, result: OptimizeResult, dtype: WeightDtype, name = 'tunelab-optimized'): Promise<void> {
+  return downloadModel({ ...run, weights: result.weights }, name, { dtype: exportDtypes(result.known, dtype), known: result.known });
+}
