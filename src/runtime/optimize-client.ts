@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
-import { exportDtypes, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings } from '../core/compress';
+import { exportDtypes } from '../core/compress/model';
+import type { DistillResult, DistillSettings, OptimizeResult, OptimizeSettings } from '../core/compress/optimize';
 import type { WeightDtype } from '../core/model/weight-encoding';
 import type { TrainWorkerApi } from '../workers/train.worker';
 import { downloadModel } from './model-files';
