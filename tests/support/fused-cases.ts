@@ -3,14 +3,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
 import { generatedSplit } from '../../src/core/data/split';
-import type { DataSpec, Dataset, SplitDataset } from '../../src/core/data/types';
+import type { DataSpec, SplitDataset } from '../../src/core/data/types';
 import { parameterShapes } from '../../src/core/model/network';
 import { ACTIVATIONS } from '../../src/core/model/types';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../../src/core/optim/types';
-import { createRng } from '../../src/core/random/prng';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { Trainer, type TrainerOptions } from '../../src/core/train/trainer';
+import { blobs } from './blobs';
 import { trainToEnd } from './train-to-end';
 
 const base: ExperimentSpec = {
@@ -21,22 +21,10 @@ const base: ExperimentSpec = {
   training: { batchSize: 16, epochs: 4, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
 };
 
-/** Three Gaussian blobs in 4 dimensions: a three-class table. */
-function blobs(n: number, seed: number): Dataset {
-  const rng = createRng(seed);
-  const x = new Float32Array(n * 4);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === i % 3 ? 2 : 0) + rng.normal();
-  }
-  return { problem: 'classification', n, x, y, dims: 4, classes: 3 };
-}
-
 const DATA = {
   binary: () => generatedSplit(base.data as DataSpec),
   regression: () => generatedSplit({ kind: 'multigauss', n: 100, noise: 5, trainRatio: 0.6, seed: 3 }),
-  multiclass: (): SplitDataset => ({ train: blobs(70, 1), val: blobs(30, 2) }),
+  multiclass: (): SplitDataset => ({ train: blobs(70, 1, 2), val: blobs(30, 2, 2) }),
 };
 
 function specFor(problem: keyof typeof DATA, change: (s: ExperimentSpec) => void): ExperimentSpec {

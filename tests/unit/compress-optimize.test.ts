@@ -2,28 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { distill, iterativeAmount, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
-import type { Dataset, SplitDataset } from '../../src/core/data/types';
-import { createRng } from '../../src/core/random/prng';
+import type { SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { runTraining } from '../../src/core/train/run';
+import { blobs } from '../support/blobs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-/** Three Gaussian blobs in 4 dimensions, centred 3 apart. */
-function blobs(n: number, seed: number): Dataset {
-  const rng = createRng(seed);
-  const x = new Float32Array(n * 4);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === i % 3 ? 3 : 0) + rng.normal();
-  }
-  return { problem: 'classification', n, x, y, dims: 4, classes: 3 };
-}
-const split = (): SplitDataset => ({ train: blobs(150, 1), val: blobs(45, 2), test: blobs(60, 3) });
+const split = (): SplitDataset => ({ train: blobs(150, 1, 3), val: blobs(45, 2, 3), test: blobs(60, 3, 3) });
 const spec: ExperimentSpec = {
   ...structuredClone(DEFAULT_EXPERIMENT),
   data: { kind: 'table', dataset: 'blobs', name: 'blobs', preprocess: {
