@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import { exportDtypes } from '../core/compress/model';
+import type { AugmentOutcome, AugmentSettings } from '../core/compress/augment-data';
 import type { DistillResult, DistillSettings, OptimizeResult, OptimizeSettings } from '../core/compress/optimize';
 import type { WeightDtype } from '../core/model/weight-encoding';
 import type { TrainWorkerApi } from '../workers/train.worker';
@@ -23,6 +24,11 @@ export class OptimizeClient {
   optimize(run: RunRecord, settings: OptimizeSettings, onRound: (round: number, sparsity: number) => void): Promise<OptimizeResult> {
     if (!run.weights || !run.weightShapes) return Promise.reject(new Error('This run has no saved weights.'));
     return this.connect().optimize(run.spec, run.weights, run.weightShapes, settings, Comlink.proxy(onRound));
+  }
+
+  /** Trains the run's network on a few plain rows and on the same rows augmented, for comparison. */
+  augment(run: RunRecord, settings: AugmentSettings): Promise<{ plain: AugmentOutcome; augmented: AugmentOutcome }> {
+    return this.connect().augment(run.spec, settings);
   }
 
   /** Distills a saved teacher into a smaller student, beside the student trained alone. */

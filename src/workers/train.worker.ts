@@ -12,7 +12,9 @@ import { NetworkParams, type NetworkIO } from '../core/model/network';
 import { decisionGrid, generatedFrame, predictTensor, sliceFrame } from '../core/model/predict';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadExperimentData } from '../runtime/experiment-data';
-import { distill, optimizeModel, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings } from '../core/compress';
+import {
+  compareAugmentation, distill, optimizeModel, type AugmentOutcome, type AugmentSettings, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings,
+} from '../core/compress';
 
 let controller: RunController | null = null;
 
@@ -106,6 +108,12 @@ const api = {
   async distill(teacher: ExperimentSpec, weights: Float32Array[], settings: DistillSettings): Promise<DistillResult> {
     const { data } = await loadExperimentData(teacher);
     return distill(teacher, data, weights, settings);
+  },
+
+  /** Trains a run's network from scratch on a few plain training rows and on the same rows augmented. */
+  async augment(spec: ExperimentSpec, settings: AugmentSettings): Promise<{ plain: AugmentOutcome; augmented: AugmentOutcome }> {
+    const { data } = await loadExperimentData(spec);
+    return compareAugmentation(spec, data, settings);
   },
 
   pause(): void {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { distill, iterativeAmount, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
-import type { SplitDataset } from '../../src/core/data/types';
+import { augmentTrain, compareAugmentation, distill, iterativeAmount, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
+import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { runTraining } from '../../src/core/train/run';
@@ -90,5 +90,30 @@ describe('weight histograms', () => {
     // Bins of width 0.5 from −1: [−1, −0.5) 2, [−0.5, 0) 0, [0, 0.5) 3, [0.5, 1] 2.
     expect(h).toEqual({ min: -1, max: 1, counts: [2, 0, 3, 2], levels: [-1, 0, 0.5, 1] });
     expect(weightHistogram(Float32Array.from({ length: 100 }, (_, i) => i), 2, 64).levels).toEqual([]);
+  });
+});
+
+describe('augmentation of the training rows', () => {
+  const none = { jitter: 0, copies: 0, mixupAlpha: 0, smote: false, trainRows: 0 };
+
+  test('SMOTE fills the smaller classes up to the largest; jitter adds copies; mixup mixes the labels', () => {
+    // 6 rows of class 0, 3 of class 1, 2 of class 2.
+    const y = new Float32Array([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2]);
+    const train: Dataset = { problem: 'classification', n: 11, dims: 2, classes: 3, x: Float32Array.from({ length: 22 }, (_, i) => Math.sin(i)), y };
+    const balanced = augmentTrain(train, { ...none, smote: true }, 1).train;
+    expect([0, 1, 2].map((c) => balanced.y.filter((v) => v === c).length)).toEqual([6, 6, 6]);
+    expect(Array.from(balanced.x.subarray(0, 22))).toEqual(Array.from(train.x));
+    const jittered = augmentTrain(train, { ...none, jitter: 0.1, copies: 2 }, 1).train;
+    expect(jittered.n).toBe(33);
+    expect(Array.from(jittered.y)).toEqual([...y, ...y, ...y]);
+    const mixed = augmentTrain(train, { ...none, mixupAlpha: 0.4 }, 1);
+    expect(mixed.targets).toHaveLength(33);
+    for (let i = 0; i < 11; i++) expect(mixed.targets![3 * i] + mixed.targets![3 * i + 1] + mixed.targets![3 * i + 2]).toBeCloseTo(1, 6);
+  });
+
+  test('the small-data comparison trains the network on the plain and the augmented rows', async () => {
+    const result = await compareAugmentation({ ...spec, training: { ...spec.training, epochs: 5 } }, split(), { ...none, jitter: 0.3, copies: 3, trainRows: 30 });
+    expect([result.plain.rows, result.augmented.rows]).toEqual([30, 120]);
+    for (const r of [result.plain, result.augmented]) expect(r.score).toBeGreaterThan(0.5);
   });
 });

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { WEIGHT_DTYPES, type WeightDtype } from '../model/weight-encoding';
 import { num, oneOf, section, validateWith, type FieldError, type ValidationResult } from '../spec/schema';
 import type { ExperimentSpec } from '../spec/experiment';
+import type { AugmentSettings } from './augment-data';
 import type { PruneMethod } from './model';
 import type { OptimizeSettings } from './optimize';
 
@@ -62,6 +63,22 @@ const distillSchema = section('Distillation', {
   epochs: num('Student epochs', { min: 1, max: 1000, integer: true }),
   seeds: num('Seeds', { min: 1, max: 10, integer: true }),
 });
+
+/** The small-data preset: 40 training rows, three jittered copies of each (σ = 0.3) and SMOTE. */
+export const DEFAULT_AUGMENT: AugmentSettings = { jitter: 0.3, copies: 3, mixupAlpha: 0, smote: true, trainRows: 40 };
+
+const augmentSchema = section('Augmentation', {
+  jitter: num('Jitter σ', { min: 0, max: 10 }),
+  copies: num('Jittered copies', { min: 0, max: 20, integer: true }),
+  mixupAlpha: num('mixup α', { min: 0, max: 10 }),
+  smote: v.boolean(),
+  trainRows: num('Training rows kept', { min: 0, integer: true }),
+});
+
+/** Checks augmentation settings: the settings, or a message per field. */
+export function validateAugment(input: unknown): ValidationResult<AugmentSettings> {
+  return validateWith(augmentSchema, input);
+}
 
 /** Checks optimize settings: the settings, or a message per field (e.g. 'prune.amount'). */
 export function validateOptimize(input: unknown): ValidationResult<OptimizeSpec> {

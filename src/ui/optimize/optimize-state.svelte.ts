@@ -1,9 +1,10 @@
 // The pure parts of core/compress by module: its index also carries the training engine, which
 // the page loads only in the worker.
 import { weightHistogram, type WeightHistogram } from '../../core/compress/histogram';
+import type { AugmentOutcome, AugmentSettings } from '../../core/compress/augment-data';
 import type { DistillResult, OptimizeResult } from '../../core/compress/optimize';
 import {
-  DEFAULT_DISTILL, DEFAULT_OPTIMIZE, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateDistill, validateOptimize,
+  DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
   type DistillSpec, type OptimizeSpec,
 } from '../../core/compress/spec';
 import type { FieldError } from '../../core/spec/schema';
@@ -35,7 +36,9 @@ export class OptimizeState {
   distillSpec = $state<DistillSpec>(structuredClone(DEFAULT_DISTILL));
   teacherId = $state<string | null>(null);
   errors = $state<Errors>({});
-  status = $state<'idle' | 'running' | 'distilling'>('idle');
+  augmentSpec = $state<AugmentSettings>(structuredClone(DEFAULT_AUGMENT));
+  augmented = $state.raw<{ plain: AugmentOutcome; augmented: AugmentOutcome } | null>(null);
+  status = $state<'idle' | 'running' | 'distilling' | 'augmenting'>('idle');
   /** Sparsity after each pruning round so far. */
   rounds = $state<number[]>([]);
   result = $state.raw<OptimizeResult | null>(null);
@@ -64,6 +67,7 @@ export class OptimizeState {
     this.result = null;
     this.histograms = [];
     this.distilled = null;
+    this.augmented = null;
     this.errors = {};
     const problem = sourceProblem(this.run);
     if (problem) this.errors = { [problem.path]: problem.message };
@@ -129,6 +133,25 @@ export class OptimizeState {
     });
     await this.refresh();
     return created.id;
+  }
+
+  /** Trains the run's network on a few plain and on the same rows augmented, after checking the settings. */
+  async augment(): Promise<void> {
+    const run = this.run;
+    const checked = validateAugment($state.snapshot(this.augmentSpec));
+    // Augmentation retrains from scratch: any run will do, with weights or not.
+    const problem = run ? null : sourceProblem(undefined);
+    this.errors = { ...(checked.ok ? {} : byPath(checked.errors, 'augment.')), ...(problem ? { [problem.path]: problem.message } : {}) };
+    if (!checked.ok || !run) return;
+    this.status = 'augmenting';
+    this.message = null;
+    try {
+      this.augmented = await this.client.augment(run, checked.spec);
+    } catch (error) {
+      this.message = `Augmentation failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.status = 'idle';
+    }
   }
 
   /** Trains the smaller student alone and distilled from the teacher, after checking both runs and the settings. */
