@@ -53,15 +53,16 @@ async function main() {
   const dense = await run({ prune: null, quantize: null });
   add('dense float32', dense.before);
   for (const amount of [0.5, 0.8, 0.9]) {
-    add(`pruned ${amount * 100} % (magnitude per layer, 3 rounds × 5 epochs)`, (await run({ prune: { method: 'layer', amount, rounds: 3, fineTuneEpochs: 5 }, quantize: null })).after);
-    add(`pruned ${amount * 100} % (global, one shot, 5 epochs)`, (await run({ prune: { method: 'global', amount, rounds: 1, fineTuneEpochs: 5 }, quantize: null })).after);
+    add(`pruned ${amount * 100} % (magnitude per layer, 3 rounds × 5 epochs)`, (await run({ prune: { method: 'layer', amount, rounds: 3, fineTuneEpochs: 5, rewind: false }, quantize: null })).after);
+    add(`pruned ${amount * 100} % (global, one shot, 5 epochs)`, (await run({ prune: { method: 'global', amount, rounds: 1, fineTuneEpochs: 5, rewind: false }, quantize: null })).after);
   }
+  add('pruned 80 %, survivors rewound to their initial values and retrained 15 epochs (lottery ticket)', (await run({ prune: { method: 'layer', amount: 0.8, rounds: 1, fineTuneEpochs: 15, rewind: true }, quantize: null })).after);
   for (const bits of [8, 4, 2]) {
     for (const perNeuron of [false, true]) {
       add(`${bits}-bit per ${perNeuron ? 'neuron' : 'tensor'} (asymmetric)`, (await run({ prune: null, quantize: { bits, symmetric: false, perNeuron } })).after);
     }
   }
-  add('pruned 80 % + 8-bit per tensor', (await run({ prune: { method: 'layer', amount: 0.8, rounds: 3, fineTuneEpochs: 5 }, quantize: { bits: 8, symmetric: false, perNeuron: false } })).after);
+  add('pruned 80 % + 8-bit per tensor', (await run({ prune: { method: 'layer', amount: 0.8, rounds: 3, fineTuneEpochs: 5, rewind: false }, quantize: { bits: 8, symmetric: false, perNeuron: false } })).after);
   const seeds = [1, 2, 3, 4, 5];
   const student = await distill(SPEC, data, trained.weights, { hidden: [{ units: 8, activation: 'relu' }, { units: 4, activation: 'relu' }], temperature: 2, alpha: 0.7, epochs: 15, seeds });
   const stats = (v: number[]) => {

@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, compareAugmentation, distill, iterativeAmount, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, compareAugmentation, distill, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
+import { initialParameters } from '../../src/core/model/network';
+import { createRng } from '../../src/core/random/prng';
 import { runTraining } from '../../src/core/train/run';
 import { blobs } from '../support/blobs';
 
@@ -49,7 +51,7 @@ describe('the optimize stage', () => {
     const trained = await runTraining(spec, { data });
     const rounds: number[] = [];
     const result = await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
-      prune: { method: 'layer', amount: 0.8, rounds: 2, fineTuneEpochs: 3 },
+      prune: { method: 'layer', amount: 0.8, rounds: 2, fineTuneEpochs: 3, rewind: false },
       quantize: { bits: 4, symmetric: true, perNeuron: false },
     }, (_, s) => rounds.push(s));
     // Round 1 cuts 1 − √0.2 = 55.3 % of each kernel: round(26.5) + round(39.8) + round(9.95) = 77 of 48 + 72 + 18 weights.
@@ -64,6 +66,17 @@ describe('the optimize stage', () => {
     // Kept 10, 14 and 4 kernel weights at 4 bits with 48, 72 and 18 mask bits: 11 + 16 + 5 bytes, a
     // scale and zero point each (3 × 5), and 21 float32 biases (84): 131 bytes against 636 dense.
     expect([result.before.packedBytes, result.after.packedBytes]).toEqual([636, 131]);
+  });
+
+  test('lottery-ticket rewinding puts the survivors back to the run\'s initial values', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const result = await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
+      prune: { method: 'global', amount: 0.5, rounds: 1, fineTuneEpochs: 0, rewind: true }, quantize: null,
+    });
+    const initial = initialParameters(spec.model, { inputs: 4, outputs: 3 }, createRng(spec.seed).fork());
+    expect(result.weights).toEqual(masked(initial, result.masks!));
+    expect(result.masks).toEqual(pruneMasks(trained.weights, trained.weightShapes, { method: 'global', amount: 0.5 }));
   });
 
   test('soft targets mix the softened teacher with the labels', () => {

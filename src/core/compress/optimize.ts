@@ -20,6 +20,12 @@ export interface PruneStage {
   /** 1 for one-shot; more prunes a share of the survivors each round, fine-tuning in between. */
   rounds: number;
   fineTuneEpochs: number;
+  /**
+   * Lottery-ticket rewinding (Frankle & Carbin 2019): after each cut the survivors go back to
+   * the run's initial values (drawn again from its seed) and retrain, rather than fine-tune
+   * from where they were.
+   */
+  rewind: boolean;
 }
 
 /** What the optimize stage does to a trained network: prune, quantize, or both (pruning first). */
@@ -81,15 +87,15 @@ export async function scoreModel(
 }
 
 /**
- * Fine-tunes weights for `epochs` with pruned weights held at 0: the run's own optimizer and
- * batch size, no early stopping.
+ * Trains for `epochs` with pruned weights held at 0, from `start` or (null) from the run's
+ * initial values drawn again from its seed: the run's own optimizer and batch size, no early
+ * stopping. With 0 epochs, the masked starting weights.
  */
-export async function fineTune(spec: ExperimentSpec, data: SplitDataset, weights: Float32Array[], masks: Uint8Array[], epochs: number): Promise<Float32Array[]> {
-  if (epochs < 1) return weights;
-  const tuned: ExperimentSpec = { ...spec, training: { ...spec.training, epochs, patience: 0 } };
-  const trainer = new Trainer([tuned], data, { start: [weights], masks: [masks] });
+export async function fineTune(spec: ExperimentSpec, data: SplitDataset, start: Float32Array[] | null, masks: Uint8Array[], epochs: number): Promise<Float32Array[]> {
+  const tuned: ExperimentSpec = { ...spec, training: { ...spec.training, epochs: Math.max(1, epochs), patience: 0 } };
+  const trainer = new Trainer([tuned], data, { start: start ? [start] : undefined, masks: [masks] });
   try {
-    while (!trainer.done) {
+    while (epochs > 0 && !trainer.done) {
       trainer.stepBatch();
       if (trainer.atEpochEnd) await trainer.endEpoch();
     }
@@ -119,7 +125,7 @@ export async function optimizeModel(
   if (prune) {
     for (let round = 1; round <= prune.rounds; round++) {
       masks = pruneMasks(current, shapes, { method: prune.method, amount: iterativeAmount(prune.amount, round, prune.rounds) });
-      current = await fineTune(spec, data, masked(current, masks), masks, prune.fineTuneEpochs);
+      current = await fineTune(spec, data, prune.rewind ? null : current, masks, prune.fineTuneEpochs);
       onRound?.(round, sparsity(kernelOnly(shapes, masks)));
     }
   }

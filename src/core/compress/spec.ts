@@ -15,7 +15,7 @@ export const PRUNE_METHODS: readonly PruneMethod[] = ['layer', 'global', 'neuron
 
 /** What the optimize screen does to a saved run's network, and how it exports the result. */
 export interface OptimizeSpec {
-  prune: { enabled: boolean; method: PruneMethod; amount: number; rounds: number; fineTuneEpochs: number };
+  prune: { enabled: boolean; method: PruneMethod; amount: number; rounds: number; fineTuneEpochs: number; rewind: boolean };
   quantize: { enabled: boolean; bits: number; perNeuron: boolean; symmetric: boolean };
   export: { dtype: WeightDtype };
 }
@@ -31,7 +31,7 @@ export interface DistillSpec {
 
 /** A starting point: 80 % magnitude pruning in 3 rounds of 5 epochs, 8-bit per tensor, exported as uint8. */
 export const DEFAULT_OPTIMIZE: OptimizeSpec = {
-  prune: { enabled: true, method: 'layer', amount: 0.8, rounds: 3, fineTuneEpochs: 5 },
+  prune: { enabled: true, method: 'layer', amount: 0.8, rounds: 3, fineTuneEpochs: 5, rewind: false },
   quantize: { enabled: true, bits: 8, perNeuron: false, symmetric: false },
   export: { dtype: 'uint8' },
 };
@@ -46,6 +46,7 @@ const optimizeSchema = section('The optimize settings', {
     amount: num('Amount to prune', { min: 0, max: 1, maxOpen: true }),
     rounds: num('Rounds', { min: 1, max: 20, integer: true }),
     fineTuneEpochs: num('Fine-tuning epochs', { min: 0, max: 500, integer: true }),
+    rewind: v.boolean(),
   }),
   quantize: section('Quantization', {
     enabled: v.boolean(),
@@ -94,7 +95,7 @@ export function validateDistill(input: unknown): ValidationResult<DistillSpec> {
 export function optimizeSettings(spec: OptimizeSpec): OptimizeSettings {
   const { prune, quantize } = spec;
   return {
-    prune: prune.enabled ? { method: prune.method, amount: prune.amount, rounds: prune.rounds, fineTuneEpochs: prune.fineTuneEpochs } : null,
+    prune: prune.enabled ? { method: prune.method, amount: prune.amount, rounds: prune.rounds, fineTuneEpochs: prune.fineTuneEpochs, rewind: prune.rewind } : null,
     quantize: quantize.enabled ? { bits: quantize.bits, perNeuron: quantize.perNeuron, symmetric: quantize.symmetric } : null,
   };
 }
