@@ -4,7 +4,6 @@ import type { AugmentOutcome, AugmentSettings } from '../core/compress/augment-d
 import type { DistillResult, DistillSettings, OptimizeResult, OptimizeSettings } from '../core/compress/optimize';
 import type { WeightDtype } from '../core/model/weight-encoding';
 import type { TrainWorkerApi } from '../workers/train.worker';
-import { downloadModel } from './model-files';
 import type { RunRecord } from './store';
 import { tensorWorker } from './tensor-worker';
 
@@ -39,6 +38,8 @@ export class OptimizeClient {
 }
 
 /** Downloads an optimized network as tf.io files, in `dtype` or, when quantized per tensor, exactly on its levels (see exportDtypes). */
-export function downloadOptimized(run: RunRecord, result: OptimizeResult, dtype: WeightDtype, name = 'tunelab-optimized'): Promise<void> {
+export async function downloadOptimized(run: RunRecord, result: OptimizeResult, dtype: WeightDtype, name = 'tunelab-optimized'): Promise<void> {
+  // Loaded when first used, as the training screen loads it: the page's first load goes without it.
+  const { downloadModel } = await import('./model-files');
   return downloadModel({ ...run, weights: result.weights }, name, { dtype: exportDtypes(result.known, dtype), known: result.known });
 }
