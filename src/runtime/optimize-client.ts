@@ -3,6 +3,7 @@ import { exportDtypes } from '../core/compress/model';
 import type { AugmentOutcome, AugmentSettings } from '../core/compress/augment-data';
 import type { DistillResult, DistillSettings, OptimizeResult, OptimizeSettings } from '../core/compress/optimize';
 import type { WeightDtype } from '../core/model/weight-encoding';
+import type { BackendPreference } from './backend-types';
 import type { TrainWorkerApi } from '../workers/train.worker';
 import type { RunRecord } from './store';
 import { tensorWorker } from './tensor-worker';
@@ -13,27 +14,34 @@ import { tensorWorker } from './tensor-worker';
  */
 export class OptimizeClient {
   private api: Comlink.Remote<TrainWorkerApi> | null = null;
+  private preference: BackendPreference | null = null;
 
-  private connect(): Comlink.Remote<TrainWorkerApi> {
+  /** The worker, on the backend the run asked for when it trained (the best available for an imported one). */
+  private async connect(run: RunRecord): Promise<Comlink.Remote<TrainWorkerApi>> {
     this.api ??= Comlink.wrap<TrainWorkerApi>(tensorWorker('train'));
+    const preference = run.backend?.requested ?? 'auto';
+    if (this.preference !== preference) {
+      await this.api.prepare(preference);
+      this.preference = preference;
+    }
     return this.api;
   }
 
   /** Optimizes a saved run's network; `onRound` hears each pruning round's sparsity. */
-  optimize(run: RunRecord, settings: OptimizeSettings, onRound: (round: number, sparsity: number) => void): Promise<OptimizeResult> {
-    if (!run.weights || !run.weightShapes) return Promise.reject(new Error('This run has no saved weights.'));
-    return this.connect().optimize(run.spec, run.weights, run.weightShapes, settings, Comlink.proxy(onRound));
+  async optimize(run: RunRecord, settings: OptimizeSettings, onRound: (round: number, sparsity: number) => void): Promise<OptimizeResult> {
+    if (!run.weights || !run.weightShapes) throw new Error('This run has no saved weights.');
+    return (await this.connect(run)).optimize(run.spec, run.weights, run.weightShapes, settings, Comlink.proxy(onRound));
   }
 
   /** Trains the run's network on a few plain rows and on the same rows augmented, for comparison. */
-  augment(run: RunRecord, settings: AugmentSettings): Promise<{ plain: AugmentOutcome; augmented: AugmentOutcome }> {
-    return this.connect().augment(run.spec, settings);
+  async augment(run: RunRecord, settings: AugmentSettings): Promise<{ plain: AugmentOutcome; augmented: AugmentOutcome }> {
+    return (await this.connect(run)).augment(run.spec, settings);
   }
 
   /** Distills a saved teacher into a smaller student, beside the student trained alone. */
-  distill(teacher: RunRecord, settings: DistillSettings): Promise<DistillResult> {
-    if (!teacher.weights) return Promise.reject(new Error('The teacher has no saved weights.'));
-    return this.connect().distill(teacher.spec, teacher.weights, settings);
+  async distill(teacher: RunRecord, settings: DistillSettings): Promise<DistillResult> {
+    if (!teacher.weights) throw new Error('The teacher has no saved weights.');
+    return (await this.connect(teacher)).distill(teacher.spec, teacher.weights, settings);
   }
 }
 

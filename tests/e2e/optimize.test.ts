@@ -19,6 +19,7 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await expect.poll(() => page.locator('[data-stage=data]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => page.getByTestId('evaluation').isVisible(), { timeout: 180_000 }).toBe(true);
+  console.log(`trained on ${await page.getByTestId('backend').textContent()}`);
 
   // The pipeline's last stage leads to the optimize screen.
   await page.locator('[data-stage=optimize] a').click();
@@ -42,9 +43,13 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
   await page.getByLabel('Bits (2 to 16)').fill('8');
   await page.getByLabel('Bits (2 to 16)').dispatchEvent('change');
+  const started = Date.now();
   await page.getByRole('button', { name: 'Optimize' }).click();
-  await expect.poll(() => page.getByTestId('optimize-results').isVisible(), { timeout: 180_000 }).toBe(true);
-  expect(await page.getByRole('alert').count()).toBe(0);
+  // The results, or what went wrong.
+  await expect.poll(() => page.locator('[data-testid=optimize-results], [role=alert]').count(), { timeout: 240_000 }).toBeGreaterThan(0);
+  console.log(`optimized in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await page.screenshot({ path: 'test-results/e2e-optimize.png', fullPage: true });
+  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
   const percent = async (id: string) => Number((await page.getByTestId(id).textContent())!.replace(' %', '')) / 100;
   const bytes = async (id: string) => Number((await page.getByTestId(id).textContent())!.replace(' B', ''));
   const [before, after, sparsity] = [await percent('accuracy-before'), await percent('accuracy-after'), await percent('sparsity-after')];
@@ -58,7 +63,6 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   expect(await bytes('size-after')).toBeLessThan(1292 / 4);
   expect(await page.getByTestId('weight-histogram').count()).toBe(3);
   expect(await page.getByTestId('rounds').textContent()).toMatch(/Rounds: [\d.]+ % → [\d.]+ % → 79\.\d %/);
-  await page.screenshot({ path: 'test-results/e2e-optimize.png', fullPage: true });
 
   // Export: model.json, its weights (kernels as uint8, biases float32) and the recipe.
   const downloads = await exportModelFiles(page, 'tunelab-optimized');
@@ -74,4 +78,4 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   expect(imported).toBe(saved);
   await page.screenshot({ path: 'test-results/e2e-optimize-imported.png', fullPage: true });
   expect(errors).toEqual([]);
-});
+}, 480_000);
