@@ -98,10 +98,10 @@ describe('the optimize stage', () => {
 });
 
 describe('weight histograms', () => {
-  test('counts values in equal bins and lists a quantizer\'s levels', () => {
-    const h = weightHistogram(new Float32Array([-1, -1, 0, 0, 0, 0.5, 1]), 4);
-    // Bins of width 0.5 from −1: [−1, −0.5) 2, [−0.5, 0) 0, [0, 0.5) 3, [0.5, 1] 2.
-    expect(h).toEqual({ min: -1, max: 1, counts: [2, 0, 3, 2], levels: [-1, 0, 0.5, 1] });
+  test('counts the non-zero values in equal bins, the zeros apart, and lists a quantizer\'s levels', () => {
+    const h = weightHistogram(new Float32Array([-1, -1, 0, 0, 0, 0.25, 0.5, 1]), 4);
+    // Bins of width 0.5 from −1: [−1, −0.5) 2, [−0.5, 0) 0, [0, 0.5) 1 besides the three zeros, [0.5, 1] 2.
+    expect(h).toEqual({ min: -1, max: 1, counts: [2, 0, 1, 2], zeros: 3, levels: [-1, 0, 0.25, 0.5, 1] });
     expect(weightHistogram(Float32Array.from({ length: 100 }, (_, i) => i), 2, 64).levels).toEqual([]);
   });
 });
