@@ -1,5 +1,5 @@
 import type { Recipe } from '../core/data/table/types';
-import { kerasArtifacts, readKerasArtifacts } from '../core/model/keras';
+import { kerasArtifacts, readKerasArtifacts, type WeightFileOptions } from '../core/model/keras';
 import { ioOfShapes, parameterShapes } from '../core/model/network';
 import type { ExperimentSpec } from '../core/spec/experiment';
 import { validateExperiment } from '../core/spec/schema';
@@ -30,14 +30,15 @@ function saveText(name: string, text: string): void {
  * `downloads://` handler (a Keras Sequential model that tf.loadLayersModel and
  * tensorflowjs_converter read), and for a table its recipe as `<name>.recipe.json`. The
  * experiment and recipe also ride in the model's metadata, so importing the model alone
- * restores them.
+ * restores them. `file` stores the weights smaller in tf.io's own quantized format (uint8,
+ * uint16 or float16), which tf.loadLayersModel reads unchanged.
  */
-export async function downloadModel(record: RunRecord, name = 'tunelab-model'): Promise<void> {
+export async function downloadModel(record: RunRecord, name = 'tunelab-model', file?: WeightFileOptions): Promise<void> {
   const shapes = record.weightShapes;
   if (!record.weights || !shapes) throw new Error('This run has no saved model to export.');
   const artifacts = kerasArtifacts(record.spec.model, ioOfShapes(shapes), problemOfData(record.spec.data), record.weights, {
     tunelab: { spec: record.spec, recipe: record.recipe },
-  });
+  }, file);
   const [handler] = (await tfIo()).getSaveHandlers(`downloads://${name}`);
   await handler.save!(artifacts as never);
   if (record.recipe) saveText(`${name}.recipe.json`, JSON.stringify(record.recipe, null, 2));

@@ -12,6 +12,9 @@ import { NetworkParams, type NetworkIO } from '../core/model/network';
 import { decisionGrid, generatedFrame, predictTensor, sliceFrame } from '../core/model/predict';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadExperimentData } from '../runtime/experiment-data';
+import {
+  compareAugmentation, distill, optimizeModel, type AugmentOutcome, type AugmentSettings, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings,
+} from '../core/compress';
 
 let controller: RunController | null = null;
 
@@ -87,6 +90,30 @@ const api = {
     } finally {
       net.dispose();
     }
+  },
+
+  /** Prunes (fine-tuning with the masks in the engine) and quantizes a saved network; both scores come back. */
+  async optimize(
+    spec: ExperimentSpec,
+    weights: Float32Array[],
+    shapes: number[][],
+    settings: OptimizeSettings,
+    onRound: (round: number, sparsity: number) => void,
+  ): Promise<OptimizeResult> {
+    const { data } = await loadExperimentData(spec);
+    return optimizeModel(spec, data, weights, shapes, settings, onRound);
+  },
+
+  /** Trains a smaller student alone and distilled from a saved teacher, each over several seeds as one population. */
+  async distill(teacher: ExperimentSpec, weights: Float32Array[], settings: DistillSettings): Promise<DistillResult> {
+    const { data } = await loadExperimentData(teacher);
+    return distill(teacher, data, weights, settings);
+  },
+
+  /** Trains a run's network from scratch on a few plain training rows and on the same rows augmented. */
+  async augment(spec: ExperimentSpec, settings: AugmentSettings): Promise<{ plain: AugmentOutcome; augmented: AugmentOutcome }> {
+    const { data } = await loadExperimentData(spec);
+    return compareAugmentation(spec, data, settings);
   },
 
   pause(): void {

@@ -1,9 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PENGUINS } from '../support/penguins-table';
 import { openSite, type Site } from './harness';
+import { PENGUINS_LINK, predictRow, exportModelFiles } from './table-steps';
 
 let site: Site;
 beforeAll(async () => {
@@ -15,21 +13,11 @@ afterAll(async () => {
 
 const GENTOO = { Island: 'Biscoe', 'Bill length (mm)': '47.5', 'Bill depth (mm)': '14.6', 'Flipper length (mm)': '217', 'Body mass (g)': '5200', Sex: 'MALE' };
 
-async function predictGentoo(page: import('playwright-core').Page) {
-  const form = page.getByTestId('predict-form');
-  for (const [name, value] of Object.entries(GENTOO)) {
-    const field = form.getByLabel(name, { exact: true });
-    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
-    else await field.fill(value);
-  }
-  await form.getByRole('button', { name: 'Predict' }).click();
-  await expect.poll(() => page.getByTestId('prediction').textContent(), { timeout: 30_000 }).toContain('Species: Gentoo');
-}
+const predictGentoo = (page: import('playwright-core').Page) => predictRow(page, GENTOO, 'Gentoo');
 
 test('a practitioner trains on the penguins, reads the confusion matrix, predicts a row, exports the model and loads it back, and tunes it in a study', async () => {
   const { page, errors } = await site.newPage();
-  const link = `#/train?table=${encodeURIComponent(JSON.stringify(PENGUINS))}&hidden=16:relu,8:relu&opt=adam&lr=0.03&batch=32&epochs=15&seed=1`;
-  await page.goto(`${site.url}${link}`);
+  await page.goto(`${site.url}${PENGUINS_LINK}`);
   await expect.poll(() => page.locator('[data-stage=data]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
   expect(await page.getByTestId('table-data').textContent()).toContain('Predicting Species (several classes) from 6 columns');
 
@@ -55,16 +43,7 @@ test('a practitioner trains on the penguins, reads the confusion matrix, predict
   await page.screenshot({ path: 'test-results/e2e-table.png', fullPage: true });
 
   // Export: model.json, its weights and the recipe, as three downloads.
-  const folder = mkdtempSync(join(tmpdir(), 'tunelab-model-'));
-  const downloads: string[] = [];
-  page.on('download', async (d) => {
-    const path = join(folder, d.suggestedFilename());
-    await d.saveAs(path);
-    downloads.push(path);
-  });
-  await page.getByRole('button', { name: 'Export model' }).click();
-  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(3);
-  expect(downloads.map((p) => p.slice(folder.length + 1)).sort()).toEqual(['tunelab-model.json', 'tunelab-model.recipe.json', 'tunelab-model.weights.bin']);
+  const downloads = await exportModelFiles(page, 'tunelab-model');
 
   // Load it back: a new run opens from the files and predicts the same.
   const before = await page.locator('[data-testid=run-history] li').count();

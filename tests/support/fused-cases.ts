@@ -3,13 +3,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
 import { generatedSplit } from '../../src/core/data/split';
-import type { DataSpec, Dataset, SplitDataset } from '../../src/core/data/types';
+import type { DataSpec, SplitDataset } from '../../src/core/data/types';
+import { parameterShapes } from '../../src/core/model/network';
 import { ACTIVATIONS } from '../../src/core/model/types';
 import { OPTIMIZER_KINDS, type OptimizerKind } from '../../src/core/optim/types';
-import { createRng } from '../../src/core/random/prng';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
-import { Trainer } from '../../src/core/train/trainer';
+import { Trainer, type TrainerOptions } from '../../src/core/train/trainer';
+import { blobs } from './blobs';
 import { trainToEnd } from './train-to-end';
 
 const base: ExperimentSpec = {
@@ -20,22 +21,10 @@ const base: ExperimentSpec = {
   training: { batchSize: 16, epochs: 4, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
 };
 
-/** Three Gaussian blobs in 4 dimensions: a three-class table. */
-function blobs(n: number, seed: number): Dataset {
-  const rng = createRng(seed);
-  const x = new Float32Array(n * 4);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    y[i] = i % 3;
-    for (let j = 0; j < 4; j++) x[i * 4 + j] = (j === i % 3 ? 2 : 0) + rng.normal();
-  }
-  return { problem: 'classification', n, x, y, dims: 4, classes: 3 };
-}
-
 const DATA = {
   binary: () => generatedSplit(base.data as DataSpec),
   regression: () => generatedSplit({ kind: 'multigauss', n: 100, noise: 5, trainRatio: 0.6, seed: 3 }),
-  multiclass: (): SplitDataset => ({ train: blobs(70, 1), val: blobs(30, 2) }),
+  multiclass: (): SplitDataset => ({ train: blobs(70, 1, 2), val: blobs(30, 2, 2) }),
 };
 
 function specFor(problem: keyof typeof DATA, change: (s: ExperimentSpec) => void): ExperimentSpec {
@@ -54,9 +43,9 @@ function specFor(problem: keyof typeof DATA, change: (s: ExperimentSpec) => void
  * `prunes[e]` after epoch e, and returns every member's course and weights and the members in
  * the population at each epoch.
  */
-async function train(specs: ExperimentSpec[], data: SplitDataset, backend: string, fused: boolean, prunes: Record<number, number[]> = {}) {
+async function train(specs: ExperimentSpec[], data: SplitDataset, backend: string, fused: boolean, prunes: Record<number, number[]> = {}, options: TrainerOptions = {}) {
   expect(await tf.setBackend(backend)).toBe(true);
-  return trainToEnd(new Trainer(specs, data, { fused }), (t) => prunes[t.epoch]?.forEach((p) => t.prune(p)));
+  return trainToEnd(new Trainer(specs, data, { ...options, fused }), (t) => prunes[t.epoch]?.forEach((p) => t.prune(p)));
 }
 
 /**
@@ -71,10 +60,10 @@ function expectClose(a: number, b: number) {
 }
 
 /** Checks that the fused step on `backend` agrees with the batched operations on the cpu: every member's curve, status and weights. */
-async function expectSameTraining(backend: string, specs: ExperimentSpec[], data: () => SplitDataset) {
+async function expectSameTraining(backend: string, specs: ExperimentSpec[], data: () => SplitDataset, options: TrainerOptions = {}) {
   const before = tf.memory().numTensors;
-  const fused = await train(specs, data(), backend, true);
-  const operations = await train(specs, data(), 'cpu', false);
+  const fused = await train(specs, data(), backend, true, {}, options);
+  const operations = await train(specs, data(), 'cpu', false, {}, options);
   expect(tf.memory().numTensors).toBe(before);
   fused.members.forEach((m, p) => {
     const other = operations.members[p];
@@ -87,7 +76,7 @@ async function expectSameTraining(backend: string, specs: ExperimentSpec[], data
     // A diverged member's weights are what overflowed, in float32 on one path and not on the other.
     if (m.status !== 'diverged') fused.weights[p].forEach((w, k) => w.forEach((v, i) => expectClose(v, operations.weights[p][k][i])));
   });
-  return fused.members.map((m) => m.status);
+  return { statuses: fused.members.map((m) => m.status), weights: fused.weights };
 }
 
 /**
@@ -156,6 +145,26 @@ export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
       }
     });
 
+    test('keeps each surviving member on its own pruning mask when others leave the population', async () => {
+      const specs = [1, 2, 3].map((seed) => specFor('multiclass', (s) => {
+        s.seed = seed;
+        s.training.epochs = 4;
+      }));
+      const shapes = parameterShapes(specs[0].model, { inputs: 4, outputs: 3 });
+      const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+      const start = [1, 2, 3].map((seed) => shapes.map((shape, k) => Float32Array.from({ length: size(shape) }, (_, i) => Math.cos(seed * 5 + k + i) * 0.5)));
+      const masks = [2, 3, 4].map((every) => shapes.map((shape, k) => Uint8Array.from({ length: size(shape) }, (_, i) => ((i + k) % every === 0 ? 0 : 1))));
+      const dropping = await train(specs, DATA.multiclass(), backend, true, { 1: [0] }, { start, masks });
+      const everyone = await train(specs, DATA.multiclass(), 'cpu', false, {}, { start, masks });
+      expect(dropping.populations).toEqual([[0, 1, 2], [1, 2], [1, 2], [1, 2]]);
+      for (const p of [1, 2]) {
+        dropping.weights[p].forEach((w, k) => w.forEach((v, i) => {
+          if (masks[p][k][i] === 0) expect(v).toBe(0);
+          expectClose(v, everyone.weights[p][k][i]);
+        }));
+      }
+    });
+
     test('stops members early, restores their best weights and freezes diverging ones as the batched operations do', async () => {
       const specs = [0.3, 0.02, 1e6].map((lr, p) =>
         specFor('binary', (s) => {
@@ -164,8 +173,29 @@ export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
           s.training = { ...s.training, epochs: 12, patience: 2 };
         }),
       );
-      const statuses = await expectSameTraining(backend, specs, DATA.binary);
+      const { statuses } = await expectSameTraining(backend, specs, DATA.binary);
       expect(statuses).toEqual(['early-stopped', 'complete', 'diverged']);
+    });
+
+    test.each(OPTIMIZER_KINDS)('fine-tunes pruned networks with %s as the batched operations do, pruned weights staying exactly 0', async (kind: OptimizerKind) => {
+      const specs = [1, 2].map((seed) =>
+        specFor('multiclass', (s) => {
+          s.seed = seed;
+          s.optimizer = { kind, lr: 0.02, momentum: 0.5, weightDecay: 0.01 };
+          s.model.l1 = seed === 1 ? 0.001 : 0;
+          s.model.l2 = 0.01;
+          s.training.clipNorm = 0.5;
+        }),
+      );
+      // A trained-looking start and a different mask per member: every third, or every second, parameter cut.
+      const shapes = parameterShapes(specs[0].model, { inputs: 4, outputs: 3 });
+      const start = [1, 2].map((seed) => shapes.map((shape, k) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed * 7 + k * 3 + i) * 0.6)));
+      const masks = [3, 2].map((every) => shapes.map((shape, k) => Uint8Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => ((i + k) % every === 0 ? 0 : 1))));
+      const { weights } = await expectSameTraining(backend, specs, DATA.multiclass, { start, masks });
+      weights.forEach((member, p) => member.forEach((w, k) => w.forEach((v, i) => {
+        if (masks[p][k][i] === 0) expect(v).toBe(0);
+        else expect(v).not.toBe(start[p][k][i]);
+      })));
     });
   });
 }

@@ -1,12 +1,20 @@
 import type { ProblemType } from '../data/types';
 import { parameterShapes, type NetworkIO } from './network';
 import { ACTIVATIONS, type Activation, type LayerSpec, type ModelSpec } from './types';
+import { BYTES_PER_VALUE, decodeWeight, encodeWeight, type KnownLevels, type WeightDtype, type WeightQuantization } from './weight-encoding';
 
-/** One weight in a tf.io weights manifest: its name, shape and type. */
+/** One weight in a tf.io weights manifest: its name, shape and type, and how it is stored when smaller than float32. */
 export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: 'float32';
+  quantization?: WeightQuantization;
+}
+
+/** How the weight file stores the numbers: one dtype for all or one per weight, and per weight the levels it is already quantized to, if any. */
+export interface WeightFileOptions {
+  dtype: WeightDtype | WeightDtype[];
+  known?: (KnownLevels | undefined)[];
 }
 
 /**
@@ -83,6 +91,7 @@ export function kerasArtifacts(
   problem: ProblemType,
   weights: Float32Array[],
   metadata?: Record<string, unknown>,
+  file: WeightFileOptions = { dtype: 'float32' },
 ): KerasArtifacts {
   const shapes = parameterShapes(model, io);
   if (weights.length !== shapes.length) throw new Error('The weights do not match the network');
@@ -94,17 +103,13 @@ export function kerasArtifacts(
   });
   const last = model.hidden.length;
   layers.push(dense(last, io.outputs, output, last === 0 ? io.inputs : undefined));
-  const weightSpecs = shapes.map((shape, k) => ({
+  const encoded = weights.map((w, k) => encodeWeight(w, Array.isArray(file.dtype) ? file.dtype[k] : file.dtype, file.known?.[k]));
+  const weightSpecs: WeightSpec[] = shapes.map((shape, k) => ({
     name: `${layerName(Math.floor(k / 2))}/${k % 2 === 0 ? 'kernel' : 'bias'}`,
     shape,
     dtype: 'float32' as const,
+    ...(encoded[k].quantization ? { quantization: encoded[k].quantization } : {}),
   }));
-  const bytes = new Float32Array(weights.reduce((n, w) => n + w.length, 0));
-  let offset = 0;
-  for (const w of weights) {
-    bytes.set(w, offset);
-    offset += w.length;
-  }
   return {
     modelTopology: {
       class_name: 'Sequential',
@@ -116,7 +121,7 @@ export function kerasArtifacts(
     generatedBy: 'tunelab',
     convertedBy: null,
     weightSpecs,
-    weightData: bytes.buffer,
+    weightData: concat(encoded.map((e) => e.bytes)),
     userDefinedMetadata: metadata,
   };
 }
@@ -192,11 +197,12 @@ function readWeights(specs: unknown, data: unknown, layers: string[], shapes: nu
   let offset = 0;
   for (const spec of specs) {
     if (!isObject(spec) || typeof spec.name !== 'string' || !Array.isArray(spec.shape)) throw new Error('The weights manifest has an entry without a name or shape.');
-    if (spec.dtype !== 'float32' || spec.quantization) throw new Error(`Weight ${spec.name.slice(0, 60)} is not plain float32; tunelab reads only float32 weights.`);
+    const quantization = readQuantization(spec, spec.name);
     const size = (spec.shape as number[]).reduce((a, b) => a * b, 1);
-    if (offset + size * 4 > buffer.byteLength) throw new Error('The weights file is shorter than its manifest says.');
-    found.set(spec.name, new Float32Array(buffer.slice(offset, offset + size * 4)));
-    offset += size * 4;
+    const bytes = size * BYTES_PER_VALUE[quantization?.dtype ?? 'float32'];
+    if (offset + bytes > buffer.byteLength) throw new Error('The weights file is shorter than its manifest says.');
+    found.set(spec.name, decodeWeight(buffer.slice(offset, offset + bytes), size, quantization));
+    offset += bytes;
   }
   return shapes.map((shape, k) => {
     const part = k % 2 === 0 ? 'kernel' : 'bias';
@@ -207,6 +213,18 @@ function readWeights(specs: unknown, data: unknown, layers: string[], shapes: nu
     if (values.length !== size) throw new Error(`${layers[k >> 1]}/${part} has ${values.length} numbers where the layers need ${size}.`);
     return values;
   });
+}
+
+/** A manifest entry's storage: float32 plain or tf.io-quantized (uint8, uint16 with scale and min, float16). */
+function readQuantization(spec: Json, name: string): WeightQuantization | undefined {
+  const q = spec.quantization;
+  const plain = `Weight ${name.slice(0, 60)} is neither float32 nor tf.io-quantized (uint8, uint16, float16); tunelab cannot read it.`;
+  if (spec.dtype !== 'float32') throw new Error(plain);
+  if (q === undefined) return undefined;
+  if (!isObject(q)) throw new Error(plain);
+  if (q.dtype === 'float16') return { dtype: 'float16' };
+  if ((q.dtype === 'uint8' || q.dtype === 'uint16') && typeof q.scale === 'number' && typeof q.min === 'number') return { dtype: q.dtype, scale: q.scale, min: q.min };
+  throw new Error(plain);
 }
 
 function concat(parts: ArrayBuffer[]): ArrayBuffer {

@@ -52,12 +52,13 @@ function inRange(x: number, r: Range): boolean {
 }
 
 /** A finite number field whose every failure (wrong type, NaN, ±Infinity, out of range) says the same sentence. */
-function num(label: string, range: Range) {
+export function num(label: string, range: Range) {
   const message = (issue: { input: unknown }) => `${label} must be ${describe(range)} (got ${show(issue.input)}).`;
   return v.pipe(v.number(message), v.check((x: number) => inRange(x, range), message));
 }
 
-function oneOf<const T extends readonly string[]>(label: string, options: T) {
+/** A field that takes one of a few strings, its message listing them. */
+export function oneOf<const T extends readonly string[]>(label: string, options: T) {
   return v.picklist(options, (issue) => `${label} must be one of ${options.join(', ')} (got ${show(issue.input)}).`);
 }
 
@@ -65,7 +66,7 @@ function oneOf<const T extends readonly string[]>(label: string, options: T) {
  * An object of known fields. Unknown fields are refused rather than dropped: a misspelt key
  * in an imported file would otherwise fall back to a default without a word.
  */
-function section<const E extends v.ObjectEntries>(label: string, entries: E) {
+export function section<const E extends v.ObjectEntries>(label: string, entries: E) {
   return v.strictObject(entries, (issue) => {
     const key = issue.path?.[0]?.key;
     if (issue.expected === 'never') return `${label} has an unknown setting ${show(key)}.`;
@@ -239,7 +240,12 @@ const experimentSchema = v.pipe(
  * // { ok: false, errors: [{ path: 'optimizer.lr', message: 'Learning rate must be greater than 0 and at most 10 (got -0.1).' }] }
  */
 export function validateExperiment(input: unknown): ValidationResult<ExperimentSpec> {
-  const result = v.safeParse(experimentSchema, input);
+  return validateWith(experimentSchema, input);
+}
+
+/** Checks `input` against a schema: the value as parsed, or the first message of each field's dot path. */
+export function validateWith<T>(schema: v.GenericSchema<unknown, T>, input: unknown): ValidationResult<T> {
+  const result = v.safeParse(schema, input);
   if (result.success) return { ok: true, spec: result.output };
   const errors = new Map<string, string>();
   for (const issue of result.issues) {

@@ -27,6 +27,8 @@ export interface BatchedOperations {
    * (classification) of the correct predictions, [1 or 2, P, B]: reduced and read once per epoch.
    */
   sums: tf.Variable;
+  /** Per layer, each member's pruning mask [P, in + 1, out]; null without pruning. */
+  keep: tf.Tensor[] | null;
   /** The tensors above, and the optimizer's hyperparameter tensors, freed with them. */
   owned: tf.Tensor[];
 }
@@ -67,6 +69,8 @@ export class PopulationState {
    * @param kind the loss
    * @param batchSize the largest batch
    * @param fused whether to step with a fused kernel where the backend has one
+   * @param masks every member's pruning masks (parameterShapes order, 1 keeps, 0 prunes): masked
+   *   parameters get no gradient, so those that start at 0 stay 0
    */
   constructor(
     readonly specs: ExperimentSpec[],
@@ -75,6 +79,7 @@ export class PopulationState {
     private readonly kind: LossKind,
     private readonly batchSize: number,
     fused: boolean,
+    private readonly masks?: Uint8Array[][],
   ) {
     const first = specs[0];
     this.members = specs.map((_, p) => p);
@@ -85,11 +90,12 @@ export class PopulationState {
     const plan = fusedPlan({
       members: specs.length, widths: this.net.widths, activations: first.model.hidden.map((l) => l.activation), kind,
       batch: batchSize, dropout: specs.some((s) => s.model.dropout > 0), penalties: this.penalties,
-      clipNorm: first.training.clipNorm,
+      pruning: masks !== undefined, clipNorm: first.training.clipNorm,
       rule: compileRule(first.optimizer.kind, { usesWeightDecay: hypers.some((h) => h.weightDecay !== 0), usesMomentum: hypers.some((h) => h.momentum !== 0) }),
     });
     const width = fused ? fusedWidth(plan, tf.getBackend()) : null;
-    this.fused = width === null ? null : new FusedStep(plan, width, initial, specs.map((s, p) => hyperRow(hypers[p], s)));
+    const keep = masks && Float32Array.from(masks.flatMap((member) => member.flatMap((m) => Array.from(m))));
+    this.fused = width === null ? null : new FusedStep(plan, width, initial, specs.map((s, p) => hyperRow(hypers[p], s)), keep);
     this.ops = this.fused ? null : this.makeOperations();
   }
 
@@ -132,7 +138,7 @@ export class PopulationState {
   private stepOperations(x: tf.Tensor, t: tf.Tensor, { start, rows: size, lrFactor }: StepWindow, masks: Float32Array[] | undefined): void {
     const P = this.size;
     const { training, model } = this.specs[0];
-    const { optimizer, sums, penaltyRates: rates } = this.ops!;
+    const { optimizer, sums, penaltyRates: rates, keep } = this.ops!;
     const net = this.net;
     const inputs = net.io.inputs + 1;
     const width = this.kind === 'multiclass' ? net.io.outputs : 1;
@@ -156,6 +162,7 @@ export class PopulationState {
           return tf.add(g, tf.add(tf.mul(rates[l][0], tf.sign(w)), tf.mul(rates[l][1], w)));
         });
       }
+      if (keep) grads = grads.map((g, l) => tf.mul(g, keep[l]));
       if (training.clipNorm > 0) grads = clipByGlobalNorm(grads, training.clipNorm, true);
       optimizer.step(net.variables, grads, lrFactor);
     });
@@ -293,7 +300,11 @@ export class PopulationState {
           return [rate((s) => s.model.l1), rate((s) => 2 * s.model.l2)];
         })
       : null;
-    return { optimizer, lr, penaltyRates, sums, owned };
+    const masks = this.masks && this.members.map((p) => this.masks![p]);
+    const keep = masks
+      ? this.net.widths.map(([i, o], l) => own(tf.tensor3d(Float32Array.from(masks.flatMap((member) => [...member[2 * l], ...member[2 * l + 1]])), [P, i + 1, o])))
+      : null;
+    return { optimizer, lr, penaltyRates, sums, keep, owned };
   }
 }
 

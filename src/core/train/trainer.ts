@@ -78,6 +78,19 @@ export interface TrainerOptions {
    * do (for comparisons: both give the same numbers within float32 rounding).
    */
   fused?: boolean;
+  /** Each member's starting parameters (in parameterShapes order), to fine-tune a trained network; else drawn from its seed. */
+  start?: Float32Array[][];
+  /**
+   * Each member's pruning masks (parameterShapes order, 1 keeps, 0 prunes): pruned parameters
+   * start at 0 and get no gradient, so they stay 0 through every step, fused or not.
+   */
+  masks?: Uint8Array[][];
+  /**
+   * Soft training targets [n, K] of a multi-class problem in place of the one-hot labels (a
+   * teacher's softened outputs, for distillation): the cross-entropy −Σ t_k log softmax(z)_k
+   * and its gradient softmax(z) − t hold for any distribution t.
+   */
+  targets?: Float32Array;
 }
 
 /**
@@ -147,10 +160,12 @@ export class Trainer {
     const seeders = specs.map((s) => createRng(s.seed));
     const inputs = first.data.kind === 'table' ? data.train.dims : first.model.features.length;
     this.io = networkIO(inputs, data.train.classes);
-    const initial = seeders.map((r) => initialParameters(first.model, this.io, r.fork()));
+    const drawn = seeders.map((r) => initialParameters(first.model, this.io, r.fork()));
+    const masks = options.masks;
+    const initial = (options.start ?? drawn).map((member, p) => (masks ? member.map((w, k) => w.map((v, i) => (masks[p][k][i] ? v : 0))) : member));
     this.kind = lossKind(data.train.problem, this.io.outputs);
     this.batchSize = Math.min(first.training.batchSize, data.train.n);
-    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false);
+    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
     this.members = specs.map(() => ({ status: 'training', history: [] }));
@@ -158,7 +173,10 @@ export class Trainer {
     this.baseLr = specs.map((s) => resolveHypers(s.optimizer).lr as number);
     const classes = this.io.outputs;
     this.trainX = inputsOf(data.train, first);
-    this.trainT = encodeTargets(this.kind, data.train.y, classes);
+    if (options.targets && (this.kind !== 'multiclass' || options.targets.length !== data.train.n * classes)) {
+      throw new Error('Soft targets need a problem of three or more classes and one distribution per training row');
+    }
+    this.trainT = options.targets ?? encodeTargets(this.kind, data.train.y, classes);
     const width = this.kind === 'multiclass' ? [classes] : [];
     const valInputs = inputsOf(data.val, first);
     this.valX = this.own(tf.tensor3d(withOnes(valInputs, data.val.n, inputs), [1, data.val.n, inputs + 1]));

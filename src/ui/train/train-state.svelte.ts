@@ -336,4 +336,11 @@ export class TrainState {
   private async refreshRuns(): Promise<void> {
     this.runs = await this.store.listRuns();
   }
+
+  /** Opens a run another screen saved (an optimized network), reading the saved runs again first. */
+  async openSaved(id: string): Promise<void> {
+    await this.refreshRuns();
+    const record = this.runs.find((r) => r.id === id);
+    if (record) this.open(record);
+  }
 }

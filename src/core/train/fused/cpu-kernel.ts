@@ -15,6 +15,8 @@ export interface StepArrays {
   corrections: Float32Array;
   /** Each hidden layer's keep masks [P, rows, units], one after another; null without dropout. */
   masks: Float32Array | null;
+  /** Each member's weight masks [P, params] when the plan prunes; null otherwise. */
+  keep: Float32Array | null;
 }
 
 /** A member's working values: each layer's input, pre-activation, activation and dL/dz, [B, width], the gradient, the rule's registers. */
@@ -179,6 +181,7 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
         }
       });
     }
+    if (a.keep) for (let k = 0; k < plan.params; k++) grad[k] *= a.keep[p * plan.params + k];
     if (plan.clipNorm > 0) {
       let squares = 0;
       for (let k = 0; k < plan.params; k++) squares += grad[k] * grad[k];

@@ -53,7 +53,7 @@ function registerKernels(): void {
       const { plan, width, ...window } = attrs as unknown as StepAttrs;
       const state = cpuFusedStep(plan, {
         state: values('state'), width, x: values('x'), t: values('t'), hypers: values('hypers'),
-        corrections: values('corrections'), masks: inputs.masks ? values('masks') : null,
+        corrections: values('corrections'), masks: inputs.masks ? values('masks') : null, keep: inputs.keep ? values('keep') : null,
       }, window);
       return (backend as CpuBackend).makeTensorInfo([plan.members, width], 'float32', state);
     },
@@ -84,7 +84,7 @@ function registerKernels(): void {
     backendName: 'webgpu',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { plan, start, rows, fresh, lrFactor } = attrs as unknown as StepAttrs;
-      const order = ['state', 'x', 't', 'hypers', 'corrections', ...(plan.dropout ? ['masks'] : [])];
+      const order = ['state', 'x', 't', 'hypers', 'corrections', ...(plan.dropout ? ['masks'] : []), ...(plan.pruning ? ['keep'] : [])];
       const gpu = backend as WebGPUBackend;
       return gpu.runWebGPUProgram(fusedStepProgram(plan, workgroupThreads(gpu.adapterInfo?.architecture)), order.map((name) => inputs[name] as tf.TensorInfo), 'float32', [
         { type: 'int32', data: [start] }, { type: 'int32', data: [rows] }, { type: 'int32', data: [fresh] }, { type: 'float32', data: [lrFactor] },
@@ -113,6 +113,8 @@ export class FusedStep {
   private hypers: tf.Tensor2D;
   /** 1 − β1^t and 1 − β2^t of each member, [P, 2]; ones for rules without bias correction. */
   private corrections: tf.Tensor2D;
+  /** Each member's weight masks [P, params] when the plan prunes. */
+  private keep: tf.Tensor2D | null;
   private steps = 0;
 
   /**
@@ -120,12 +122,14 @@ export class FusedStep {
    * @param width the state's row width ({@link fusedWidth})
    * @param members each member's parameters, in `parameterShapes` order
    * @param columns each member's row of {@link HYPER_COLUMNS}
+   * @param keep each member's weight masks, parameters in record order (1 keeps, 0 prunes), when the plan prunes
    */
   constructor(
     private current: FusedPlan,
     private readonly width: number,
     members: Float32Array[][],
     private columns: number[][],
+    keep?: Float32Array,
   ) {
     registerKernels();
     const plan = current;
@@ -139,6 +143,8 @@ export class FusedStep {
     this.state = tf.tensor2d(values, [plan.members, width]);
     this.hypers = tf.tensor2d(columns.flat(), [plan.members, HYPER_COLUMNS.length]);
     this.corrections = tf.ones([plan.members, 2]);
+    if (plan.pruning !== (keep !== undefined)) throw new Error('A pruning plan needs weight masks, and only it takes them');
+    this.keep = keep ? tf.tensor2d(keep, [plan.members, plan.params]) : null;
   }
 
   /** What is computed, for the members kept ({@link keepRows}). */
@@ -161,6 +167,7 @@ export class FusedStep {
     }
     const inputs: tf.NamedTensorMap = { state: this.state, x, t, hypers: this.hypers, corrections: this.corrections };
     if (masks) inputs.masks = masks;
+    if (this.keep) inputs.keep = this.keep;
     const attrs = { plan: this.plan, width: this.width, ...window } as unknown as tf.NamedAttrMap;
     const next = tf.engine().runKernel(FUSED_STEP, inputs, attrs) as tf.Tensor2D;
     this.state.dispose();
@@ -213,9 +220,12 @@ export class FusedStep {
   keepRows(rows: number[]): void {
     const index = tf.tensor1d(rows, 'int32');
     const state = tf.gather(this.state, index) as tf.Tensor2D;
+    const keep = this.keep && (tf.gather(this.keep, index) as tf.Tensor2D);
     index.dispose();
     this.state.dispose();
     this.state = state;
+    this.keep?.dispose();
+    this.keep = keep;
     this.columns = rows.map((r) => this.columns[r]);
     this.current = { ...this.current, members: rows.length };
     this.hypers.dispose();
@@ -227,6 +237,6 @@ export class FusedStep {
 
   /** Frees the state and the hyperparameters. */
   dispose(): void {
-    tf.dispose([this.state, this.hypers, this.corrections]);
+    tf.dispose([this.state, this.hypers, this.corrections, ...(this.keep ? [this.keep] : [])]);
   }
 }

@@ -45,6 +45,12 @@ export interface FusedPlan {
   dropout: boolean;
   /** Whether any member has an L1 or L2 rate. */
   penalties: boolean;
+  /**
+   * Whether weight masks are given ([P, params], 1 keeps, 0 prunes): a pruned parameter's
+   * gradient is zeroed before clipping, so a weight that starts at 0 stays 0 under every rule
+   * (as torch.nn.utils.prune's weight_orig·mask, whose masked entries get no gradient).
+   */
+  pruning: boolean;
   /** Clip each member's gradient to this global norm; 0 for no clipping. */
   clipNorm: number;
   /** Offset of each layer's parameters in the record. */

@@ -38,7 +38,7 @@ export function webgpuWidth(plan: FusedPlan): number {
 
 /** The program's inputs, in binding order. */
 export function webgpuInputs(plan: FusedPlan): string[] {
-  return ['S', 'X', 'T', 'H', 'C', ...(plan.dropout ? ['M'] : [])];
+  return ['S', 'X', 'T', 'H', 'C', ...(plan.dropout ? ['M'] : []), ...(plan.pruning ? ['Keep'] : [])];
 }
 
 /**
@@ -169,6 +169,7 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
     for (var k = tid; k < ${plan.params}; k += ${threads}) {
       var g = ${scratch(sc.grad, 'k')};
       ${penalty}
+      ${plan.pruning ? `g = g * Keep[p * ${plan.params} + k];` : ''}
       ${scratch(sc.grad, 'k')} = g;
       squares += g * g;
     }
@@ -357,7 +358,7 @@ const planKeys = new WeakMap<FusedPlan, string>();
 function planKey(plan: FusedPlan): string {
   let key = planKeys.get(plan);
   if (key === undefined) {
-    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.clipNorm]);
+    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.pruning, plan.clipNorm]);
     planKeys.set(plan, key);
   }
   return key;

@@ -1,0 +1,137 @@
+/**
+ * The optimize screen's settings as data: one schema, checked before anything runs, each
+ * problem a message for the field it came from. Also the checks of the runs it starts from.
+ */
+import * as v from 'valibot';
+import { WEIGHT_DTYPES, type WeightDtype } from '../model/weight-encoding';
+import { num, oneOf, section, validateWith, type FieldError, type ValidationResult } from '../spec/schema';
+import type { ExperimentSpec } from '../spec/experiment';
+import type { AugmentSettings } from './augment-data';
+import type { PruneMethod } from './model';
+import type { OptimizeSettings } from './optimize';
+
+/** The pruning methods, as the screen offers them. */
+export const PRUNE_METHODS: readonly PruneMethod[] = ['layer', 'global', 'neurons'];
+
+/** What the optimize screen does to a saved run's network, and how it exports the result. */
+export interface OptimizeSpec {
+  prune: { enabled: boolean; method: PruneMethod; amount: number; rounds: number; fineTuneEpochs: number; rewind: boolean };
+  quantize: { enabled: boolean; bits: number; perNeuron: boolean; symmetric: boolean };
+  export: { dtype: WeightDtype };
+}
+
+/** Distillation into a smaller student: its width as a share of the teacher's, T, α, epochs and how many seeds. */
+export interface DistillSpec {
+  widthFactor: number;
+  temperature: number;
+  alpha: number;
+  epochs: number;
+  seeds: number;
+}
+
+/** A starting point: 80 % magnitude pruning in 3 rounds of 5 epochs, 8-bit per tensor, exported as uint8. */
+export const DEFAULT_OPTIMIZE: OptimizeSpec = {
+  prune: { enabled: true, method: 'layer', amount: 0.8, rounds: 3, fineTuneEpochs: 5, rewind: false },
+  quantize: { enabled: true, bits: 8, perNeuron: false, symmetric: false },
+  export: { dtype: 'uint8' },
+};
+
+/** A half-width student, T = 2, α = 0.7, five seeds. */
+export const DEFAULT_DISTILL: DistillSpec = { widthFactor: 0.5, temperature: 2, alpha: 0.7, epochs: 15, seeds: 5 };
+
+const optimizeSchema = section('The optimize settings', {
+  prune: section('Pruning', {
+    enabled: v.boolean(),
+    method: oneOf('Pruning method', PRUNE_METHODS as unknown as readonly ['layer', 'global', 'neurons']),
+    amount: num('Amount to prune', { min: 0, max: 1, maxOpen: true }),
+    rounds: num('Rounds', { min: 1, max: 20, integer: true }),
+    fineTuneEpochs: num('Fine-tuning epochs', { min: 0, max: 500, integer: true }),
+    rewind: v.boolean(),
+  }),
+  quantize: section('Quantization', {
+    enabled: v.boolean(),
+    bits: num('Bits', { min: 2, max: 16, integer: true }),
+    perNeuron: v.boolean(),
+    symmetric: v.boolean(),
+  }),
+  export: section('Export', { dtype: oneOf('Weight storage', WEIGHT_DTYPES as unknown as readonly ['float32', 'float16', 'uint16', 'uint8']) }),
+});
+
+const distillSchema = section('Distillation', {
+  widthFactor: num('Student width', { min: 0, max: 1, minOpen: true }),
+  temperature: num('Temperature T', { min: 0, max: 20, minOpen: true }),
+  alpha: num('α', { min: 0, max: 1 }),
+  epochs: num('Student epochs', { min: 1, max: 1000, integer: true }),
+  seeds: num('Seeds', { min: 1, max: 10, integer: true }),
+});
+
+/** The small-data preset: 40 training rows, three jittered copies of each (σ = 0.3) and SMOTE. */
+export const DEFAULT_AUGMENT: AugmentSettings = { jitter: 0.3, copies: 3, mixupAlpha: 0, smote: true, trainRows: 40 };
+
+const augmentSchema = section('Augmentation', {
+  jitter: num('Jitter σ', { min: 0, max: 10 }),
+  copies: num('Jittered copies', { min: 0, max: 20, integer: true }),
+  mixupAlpha: num('mixup α', { min: 0, max: 10 }),
+  smote: v.boolean(),
+  trainRows: num('Training rows kept', { min: 0, integer: true }),
+});
+
+/** Checks augmentation settings: the settings, or a message per field. */
+export function validateAugment(input: unknown): ValidationResult<AugmentSettings> {
+  return validateWith(augmentSchema, input);
+}
+
+/** Checks optimize settings: the settings, or a message per field (e.g. 'prune.amount'). */
+export function validateOptimize(input: unknown): ValidationResult<OptimizeSpec> {
+  return validateWith(optimizeSchema, input) as ValidationResult<OptimizeSpec>;
+}
+
+/** Checks distillation settings: the settings, or a message per field. */
+export function validateDistill(input: unknown): ValidationResult<DistillSpec> {
+  return validateWith(distillSchema, input);
+}
+
+/** The settings the optimize stage runs with, from checked screen settings. */
+export function optimizeSettings(spec: OptimizeSpec): OptimizeSettings {
+  const { prune, quantize } = spec;
+  return {
+    prune: prune.enabled ? { method: prune.method, amount: prune.amount, rounds: prune.rounds, fineTuneEpochs: prune.fineTuneEpochs, rewind: prune.rewind } : null,
+    quantize: quantize.enabled ? { bits: quantize.bits, perNeuron: quantize.perNeuron, symmetric: quantize.symmetric } : null,
+  };
+}
+
+/** What the checks need of a saved run. */
+export interface SourceRun {
+  spec: ExperimentSpec;
+  weights?: Float32Array[];
+}
+
+/** Why a run cannot be optimized, as a message for the run field, or null. */
+export function sourceProblem(run: SourceRun | undefined): FieldError | null {
+  if (!run) return { path: 'run', message: 'Pick a saved run.' };
+  if (!run.weights) return { path: 'run', message: 'This run has no saved weights: train it to its end (or import a model) first.' };
+  return null;
+}
+
+/** The task a run learns, in words: its data (table, target and task, or generated set). */
+export function taskOf(spec: ExperimentSpec): string {
+  const d = spec.data;
+  return d.kind === 'table' ? `${d.name}: ${d.preprocess.target} (${d.preprocess.task})` : `the ${d.kind} set`;
+}
+
+/** Why `teacher` cannot teach `student`'s run, as a message for the teacher field, or null. */
+export function teacherProblem(teacher: SourceRun | undefined, student: SourceRun): FieldError | null {
+  if (!teacher) return { path: 'teacher', message: 'Pick a saved run as the teacher.' };
+  if (!teacher.weights) return { path: 'teacher', message: 'The teacher has no saved weights: train it to its end first.' };
+  if (JSON.stringify(teacher.spec.data) !== JSON.stringify(student.spec.data)) {
+    return { path: 'teacher', message: `The teacher learned another task (${taskOf(teacher.spec)}) than this run (${taskOf(student.spec)}).` };
+  }
+  const d = student.spec.data;
+  if (d.kind !== 'table' || d.preprocess.task !== 'multiclass') return { path: 'teacher', message: 'Distillation needs a table with three or more classes.' };
+  return null;
+}
+
+/** The student's hidden layers: the teacher's, each `factor` as wide (at least one unit). */
+export function studentLayers(spec: ExperimentSpec, factor: number): ExperimentSpec['model']['hidden'] {
+  return spec.model.hidden.map((l) => ({ ...l, units: Math.max(1, Math.round(l.units * factor)) }));
+}

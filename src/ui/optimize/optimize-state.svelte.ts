@@ -1,0 +1,179 @@
+// The pure parts of core/compress by module: its index also carries the training engine, which
+// the page loads only in the worker.
+import { weightHistogram, type WeightHistogram } from '../../core/compress/histogram';
+import type { AugmentOutcome, AugmentSettings } from '../../core/compress/augment-data';
+import type { DistillResult, OptimizeResult } from '../../core/compress/optimize';
+import {
+  DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
+  type DistillSpec, type OptimizeSpec,
+} from '../../core/compress/spec';
+import type { FieldError } from '../../core/spec/schema';
+import { downloadOptimized, OptimizeClient } from '../../runtime/optimize-client';
+import type { RunRecord, RunStore } from '../../runtime/store';
+
+/** Field path → message, for the fields of the screen. */
+type Errors = Record<string, string>;
+
+const byPath = (errors: FieldError[], prefix = ''): Errors => Object.fromEntries(errors.map((e) => [`${prefix}${e.path}`, e.message]));
+
+/** One kernel's weights before and after, as histograms. */
+export interface LayerHistograms {
+  name: string;
+  before: WeightHistogram;
+  after: WeightHistogram;
+}
+
+/**
+ * The optimize screen's state: the saved runs, the chosen run and settings with their errors,
+ * and the results of pruning and quantization and of distillation. The work happens in a
+ * training worker (OptimizeClient); nothing saved is changed, an optimized network is added as
+ * a new run only when asked.
+ */
+export class OptimizeState {
+  runs = $state.raw<RunRecord[]>([]);
+  runId = $state<string | null>(null);
+  spec = $state<OptimizeSpec>(structuredClone(DEFAULT_OPTIMIZE));
+  distillSpec = $state<DistillSpec>(structuredClone(DEFAULT_DISTILL));
+  teacherId = $state<string | null>(null);
+  errors = $state<Errors>({});
+  augmentSpec = $state<AugmentSettings>(structuredClone(DEFAULT_AUGMENT));
+  augmented = $state.raw<{ plain: AugmentOutcome; augmented: AugmentOutcome } | null>(null);
+  status = $state<'idle' | 'running' | 'distilling' | 'augmenting'>('idle');
+  /** Sparsity after each pruning round so far. */
+  rounds = $state<number[]>([]);
+  result = $state.raw<OptimizeResult | null>(null);
+  histograms = $state.raw<LayerHistograms[]>([]);
+  distilled = $state.raw<DistillResult | null>(null);
+  message = $state<string | null>(null);
+  private readonly client = new OptimizeClient();
+
+  constructor(private readonly store: RunStore) {}
+
+  /** The chosen run. */
+  get run(): RunRecord | undefined {
+    return this.runs.find((r) => r.id === this.runId);
+  }
+
+  /** Reads the saved runs; picks the newest with weights when none is chosen. */
+  async refresh(): Promise<void> {
+    this.runs = await this.store.listRuns();
+    if (!this.run) this.runId = this.runs.find((r) => r.weights)?.id ?? this.runs[0]?.id ?? null;
+    if (!this.runs.some((r) => r.id === this.teacherId)) this.teacherId = this.runId;
+  }
+
+  /** Picks the run to optimize, forgetting the previous results. */
+  choose(id: string): void {
+    this.runId = id;
+    this.result = null;
+    this.histograms = [];
+    this.distilled = null;
+    this.augmented = null;
+    this.errors = {};
+    const problem = sourceProblem(this.run);
+    if (problem) this.errors = { [problem.path]: problem.message };
+  }
+
+  /** Prunes and quantizes the chosen run's network as the settings say, after checking them. */
+  async optimize(): Promise<void> {
+    const run = this.run;
+    const checked = validateOptimize($state.snapshot(this.spec));
+    const problem = sourceProblem(run);
+    this.errors = { ...(checked.ok ? {} : byPath(checked.errors)), ...(problem ? { [problem.path]: problem.message } : {}) };
+    if (!checked.ok || problem || !run) return;
+    this.status = 'running';
+    this.rounds = [];
+    this.message = null;
+    try {
+      const result = await this.client.optimize(run, optimizeSettings(checked.spec), (_, sparsity) => (this.rounds = [...this.rounds, sparsity]));
+      this.result = result;
+      const shapes = run.weightShapes!;
+      this.histograms = shapes.flatMap((s, k) =>
+        s.length === 2 ? [{ name: `Layer ${k / 2 + 1} (${s[0]}×${s[1]})`, before: weightHistogram(run.weights![k], 40), after: weightHistogram(result.weights[k], 40) }] : [],
+      );
+    } catch (error) {
+      this.message = `The network could not be optimized: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.status = 'idle';
+    }
+  }
+
+  /** Downloads the optimized network as tf.io files. */
+  async exportModel(): Promise<void> {
+    const run = this.run;
+    if (!run || !this.result) return;
+    try {
+      await downloadOptimized(run, this.result, this.spec.export.dtype);
+    } catch (error) {
+      this.message = `The model could not be exported: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  /** What was done to the network, in words. */
+  get summary(): string {
+    const { prune, quantize } = this.spec;
+    const parts = [
+      prune.enabled ? `pruned ${Math.round(prune.amount * 100)} % (${prune.method})` : '',
+      quantize.enabled ? `${quantize.bits}-bit per ${quantize.perNeuron ? 'neuron' : 'tensor'}` : '',
+    ].filter(Boolean);
+    return parts.join(', ') || 'unchanged';
+  }
+
+  /** Adds the optimized network to the saved runs, beside the one it came from; returns the new run's id. */
+  async saveAsRun(): Promise<string | null> {
+    const run = this.run;
+    const result = this.result;
+    if (!run || !result) return null;
+    const created = await this.store.createRun(run.spec, run.backend);
+    await this.store.finishRun(created.id, {
+      status: 'complete',
+      message: `Optimized (${this.summary}) from the run of ${new Date(run.createdAt).toLocaleString()}.`,
+      weights: result.weights,
+      weightShapes: run.weightShapes,
+      recipe: run.recipe,
+    });
+    await this.refresh();
+    return created.id;
+  }
+
+  /** Trains the run's network on a few plain and on the same rows augmented, after checking the settings. */
+  async augment(): Promise<void> {
+    const run = this.run;
+    const checked = validateAugment($state.snapshot(this.augmentSpec));
+    // Augmentation retrains from scratch: any run will do, with weights or not.
+    const problem = run ? null : sourceProblem(undefined);
+    this.errors = { ...(checked.ok ? {} : byPath(checked.errors, 'augment.')), ...(problem ? { [problem.path]: problem.message } : {}) };
+    if (!checked.ok || !run) return;
+    this.status = 'augmenting';
+    this.message = null;
+    try {
+      this.augmented = await this.client.augment(run, checked.spec);
+    } catch (error) {
+      this.message = `Augmentation failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.status = 'idle';
+    }
+  }
+
+  /** Trains the smaller student alone and distilled from the teacher, after checking both runs and the settings. */
+  async distill(): Promise<void> {
+    const run = this.run;
+    const teacher = this.runs.find((r) => r.id === this.teacherId);
+    const checked = validateDistill($state.snapshot(this.distillSpec));
+    const problem = run ? teacherProblem(teacher, run) : sourceProblem(run);
+    this.errors = { ...(checked.ok ? {} : byPath(checked.errors, 'distill.')), ...(problem ? { [problem.path]: problem.message } : {}) };
+    if (!checked.ok || problem || !teacher) return;
+    this.status = 'distilling';
+    this.message = null;
+    try {
+      const s = checked.spec;
+      this.distilled = await this.client.distill(teacher, {
+        hidden: studentLayers(teacher.spec, s.widthFactor), temperature: s.temperature, alpha: s.alpha, epochs: s.epochs,
+        seeds: Array.from({ length: s.seeds }, (_, i) => teacher.spec.seed + i + 1),
+      });
+    } catch (error) {
+      this.message = `Distillation failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.status = 'idle';
+    }
+  }
+}

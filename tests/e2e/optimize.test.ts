@@ -1,0 +1,81 @@
+import { statSync } from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openSite, type Site } from './harness';
+import { PENGUINS_LINK, predictRow, exportModelFiles } from './table-steps';
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+const ADELIE = { Island: 'Torgersen', 'Bill length (mm)': '39.1', 'Bill depth (mm)': '18.7', 'Flipper length (mm)': '181', 'Body mass (g)': '3750', Sex: 'MALE' };
+
+test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 bits, reads accuracy and size, exports it and imports it back with the same predictions', async () => {
+  const { page, errors } = await site.newPage();
+  await page.goto(`${site.url}${PENGUINS_LINK}`);
+  await expect.poll(() => page.locator('[data-stage=data]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => page.getByTestId('evaluation').isVisible(), { timeout: 180_000 }).toBe(true);
+  console.log(`trained on ${await page.getByTestId('backend').textContent()}`);
+
+  // The pipeline's last stage leads to the optimize screen.
+  await page.locator('[data-stage=optimize] a').click();
+  await expect.poll(() => page.getByTestId('optimize-screen').isVisible(), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => page.getByLabel('Saved run').locator('option').count()).toBe(1);
+
+  // Bad input gets a message at its field, and nothing runs.
+  await page.getByLabel('Amount to prune (0 to below 1)').fill('1');
+  await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
+  await page.getByLabel('Bits (2 to 16)').fill('1');
+  await page.getByLabel('Bits (2 to 16)').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([
+    'Amount to prune must be at least 0 and less than 1 (got 1).',
+    'Bits must be a whole number from 2 to 16 (got 1).',
+  ]);
+  expect(await page.getByTestId('optimize-results').count()).toBe(0);
+
+  // 80 % magnitude pruning in 3 rounds of 5 fine-tuning epochs, then 8 bits per tensor.
+  await page.getByLabel('Amount to prune (0 to below 1)').fill('0.8');
+  await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
+  await page.getByLabel('Bits (2 to 16)').fill('8');
+  await page.getByLabel('Bits (2 to 16)').dispatchEvent('change');
+  const started = Date.now();
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  // The results, or what went wrong.
+  await expect.poll(() => page.locator('[data-testid=optimize-results], [role=alert]').count(), { timeout: 240_000 }).toBeGreaterThan(0);
+  console.log(`optimized in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await page.screenshot({ path: 'test-results/e2e-optimize.png', fullPage: true });
+  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  const percent = async (id: string) => Number((await page.getByTestId(id).textContent())!.replace(' %', '')) / 100;
+  const bytes = async (id: string) => Number((await page.getByTestId(id).textContent())!.replace(' B', ''));
+  const [before, after, sparsity] = [await percent('accuracy-before'), await percent('accuracy-after'), await percent('sparsity-after')];
+  console.log(`penguins optimized: test accuracy ${before} → ${after}, sparsity ${sparsity}, packed ${await bytes('size-before')} → ${await bytes('size-after')} bytes`);
+  expect(before).toBeGreaterThan(0.9);
+  expect(after).toBeGreaterThan(0.85);
+  expect(sparsity).toBeGreaterThan(0.79);
+  expect(sparsity).toBeLessThan(0.81);
+  // 323 float32 parameters: 1292 bytes; 60 kept kernel weights at 8 bits with 296 mask bits, 3 scales and zero points, 27 float biases.
+  expect(await bytes('size-before')).toBe(1292);
+  expect(await bytes('size-after')).toBeLessThan(1292 / 4);
+  expect(await page.getByTestId('weight-histogram').count()).toBe(3);
+  expect(await page.getByTestId('rounds').textContent()).toMatch(/Rounds: [\d.]+ % → [\d.]+ % → 79\.\d %/);
+
+  // Export: model.json, its weights (kernels as uint8, biases float32) and the recipe.
+  const downloads = await exportModelFiles(page, 'tunelab-optimized');
+  expect(statSync(downloads.find((p) => p.endsWith('.weights.bin'))!).size).toBe(9 * 16 + 16 * 8 + 8 * 3 + 4 * (16 + 8 + 3));
+
+  // The optimized network as a run of its own predicts a row; imported from its files, the same.
+  await page.getByRole('button', { name: 'Save as a run and open it' }).click();
+  await expect.poll(() => page.url()).toContain('#/train');
+  const saved = await predictRow(page, ADELIE, 'Adelie');
+  await page.getByLabel('Model files (model.json, weights, recipe)').setInputFiles(downloads);
+  await expect.poll(() => page.locator('[data-testid=run-history] li').count(), { timeout: 30_000 }).toBe(3);
+  const imported = await predictRow(page, ADELIE, 'Adelie');
+  expect(imported).toBe(saved);
+  await page.screenshot({ path: 'test-results/e2e-optimize-imported.png', fullPage: true });
+  expect(errors).toEqual([]);
+}, 480_000);

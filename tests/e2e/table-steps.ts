@@ -1,0 +1,43 @@
+// Steps the table tests share: the penguins as they train on them, a row typed into the
+// prediction form, and the model's files exported.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { PENGUINS } from '../support/penguins-table';
+
+/** The training link of the penguins model: 16 and 8 ReLU units, Adam, 15 epochs. */
+export const PENGUINS_LINK = `#/train?table=${encodeURIComponent(JSON.stringify(PENGUINS))}&hidden=16:relu,8:relu&opt=adam&lr=0.03&batch=32&epochs=15&seed=1`;
+
+/** Types `row` into the prediction form, predicts, waits for `species`, and returns the answer as shown. */
+export async function predictRow(page: Page, row: Record<string, string>, species: string): Promise<string> {
+  const form = page.getByTestId('predict-form');
+  await expect.poll(() => form.isVisible(), { timeout: 30_000 }).toBe(true);
+  for (const [name, value] of Object.entries(row)) {
+    const field = form.getByLabel(name, { exact: true });
+    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  await form.getByRole('button', { name: 'Predict' }).click();
+  await expect.poll(() => page.getByTestId('prediction').textContent(), { timeout: 30_000 }).toContain(`Species: ${species}`);
+  return (await page.getByTestId('prediction').textContent())!.replace(/\s+/g, ' ');
+}
+
+/**
+ * Presses Export model and waits for its three downloads, `<name>.json`, `<name>.weights.bin`
+ * and `<name>.recipe.json`, saved in a new folder; returns their paths.
+ */
+export async function exportModelFiles(page: Page, name: string): Promise<string[]> {
+  const folder = mkdtempSync(join(tmpdir(), `${name}-`));
+  const downloads: string[] = [];
+  page.on('download', async (d) => {
+    const path = join(folder, d.suggestedFilename());
+    await d.saveAs(path);
+    downloads.push(path);
+  });
+  await page.getByRole('button', { name: 'Export model' }).click();
+  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(3);
+  expect(downloads.map((p) => basename(p)).sort()).toEqual([`${name}.json`, `${name}.recipe.json`, `${name}.weights.bin`]);
+  return downloads;
+}

@@ -1,0 +1,132 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { augmentTrain, compareAugmentation, distill, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
+import type { Dataset, SplitDataset } from '../../src/core/data/types';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import type { ExperimentSpec } from '../../src/core/spec/experiment';
+import { initialParameters } from '../../src/core/model/network';
+import { createRng } from '../../src/core/random/prng';
+import { runTraining } from '../../src/core/train/run';
+import { blobs } from '../support/blobs';
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+const split = (): SplitDataset => ({ train: blobs(150, 1, 3), val: blobs(45, 2, 3), test: blobs(60, 3, 3) });
+const spec: ExperimentSpec = {
+  ...structuredClone(DEFAULT_EXPERIMENT),
+  data: { kind: 'table', dataset: 'blobs', name: 'blobs', preprocess: {
+    target: 'y', task: 'multiclass', features: ['a', 'b', 'c', 'd'], missing: 'mean', scaling: 'none', split: { train: 0.6, val: 0.2, test: 0.2 }, seed: 1 } },
+  model: { features: [], hidden: [{ units: 12, activation: 'relu' }, { units: 6, activation: 'relu' }], l1: 0, l2: 0, dropout: 0 },
+  optimizer: { kind: 'adam', lr: 0.03 },
+  training: { batchSize: 16, epochs: 10, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
+};
+
+describe('the optimize stage', () => {
+  test('each round prunes the same share of the survivors, ending at the amount', () => {
+    expect(iterativeAmount(0.8, 1, 1)).toBeCloseTo(0.8, 12);
+    expect(iterativeAmount(0.75, 1, 2)).toBeCloseTo(0.5, 12);
+    expect(iterativeAmount(0.75, 2, 2)).toBeCloseTo(0.75, 12);
+  });
+
+  test('a cut neuron loses its incoming weights, its bias and its outgoing weights', () => {
+    // 2 inputs → 3 hidden → 1 output; neuron 1 has the smallest incoming norm.
+    const weights = [new Float32Array([1, 0.1, 2, 1, 0.1, 2]), new Float32Array([5, 5, 5]), new Float32Array([1, 2, 3]), new Float32Array([1])];
+    const masks = pruneMasks(weights, [[2, 3], [3], [3, 1], [1]], { method: 'neurons', amount: 0.3 });
+    expect(masks.map((m) => Array.from(m))).toEqual([[1, 0, 1, 1, 0, 1], [1, 0, 1], [1, 0, 1], [1]]);
+  });
+
+  test('packed size: kept weights at their bits, a mask bit per weight, scales and zero points, float32 biases', () => {
+    const shapes = [[4, 2], [2]];
+    const masks = [Uint8Array.from([1, 0, 0, 0, 1, 1, 0, 0]), Uint8Array.from([1, 1])];
+    // 3 kept weights × 4 bits + 8 mask bits = 20 bits → 3 bytes; per neuron 2 × (4 + 1); biases 8.
+    expect(packedBytes(shapes, masks, { bits: 4, symmetric: false, perNeuron: true })).toBe(3 + 10 + 8);
+    expect(packedBytes(shapes, null, null)).toBe(40);
+  });
+
+  test('pruning with fine-tuning keeps pruned weights at 0 and the accuracy up; quantization leaves the levels', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const rounds: number[] = [];
+    const result = await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
+      prune: { method: 'layer', amount: 0.8, rounds: 2, fineTuneEpochs: 3, rewind: false },
+      quantize: { bits: 4, symmetric: true, perNeuron: false },
+    }, (_, s) => rounds.push(s));
+    // Round 1 cuts 1 − √0.2 = 55.3 % of each kernel: round(26.5) + round(39.8) + round(9.95) = 77 of 48 + 72 + 18 weights.
+    expect(rounds[0]).toBeCloseTo(77 / 138, 12);
+    expect(rounds[1]).toBeCloseTo(Math.round(0.8 * 48) / 138 + Math.round(0.8 * 72) / 138 + Math.round(0.8 * 18) / 138, 12);
+    expect(result.after.sparsity).toBeCloseTo(0.8, 2);
+    result.weights.forEach((w, k) => w.forEach((v, i) => result.masks![k][i] === 0 && expect(v).toBe(0)));
+    // 4-bit symmetric per tensor: at most 16 distinct values per kernel.
+    trained.weightShapes.forEach((s, k) => s.length === 2 && expect(new Set(result.weights[k]).size).toBeLessThanOrEqual(16));
+    expect(result.before.evaluation.accuracy).toBeGreaterThan(0.9);
+    expect(result.after.evaluation.accuracy).toBeGreaterThan(0.85);
+    // Kept 10, 14 and 4 kernel weights at 4 bits with 48, 72 and 18 mask bits: 11 + 16 + 5 bytes, a
+    // scale and zero point each (3 × 5), and 21 float32 biases (84): 131 bytes against 636 dense.
+    expect([result.before.packedBytes, result.after.packedBytes]).toEqual([636, 131]);
+  });
+
+  test('lottery-ticket rewinding puts the survivors back to the run\'s initial values', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const result = await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
+      prune: { method: 'global', amount: 0.5, rounds: 1, fineTuneEpochs: 0, rewind: true }, quantize: null,
+    });
+    const initial = initialParameters(spec.model, { inputs: 4, outputs: 3 }, createRng(spec.seed).fork());
+    expect(result.weights).toEqual(masked(initial, result.masks!));
+    expect(result.masks).toEqual(pruneMasks(trained.weights, trained.weightShapes, { method: 'global', amount: 0.5 }));
+  });
+
+  test('soft targets mix the softened teacher with the labels', () => {
+    // Logits (0, ln 3): softmax (1/4, 3/4); at T = 2: (0, ln √3) → (1/(1+√3), √3/(1+√3)).
+    const t = softTargets(new Float32Array([0, Math.log(3)]), new Float32Array([0]), 2, 2, 0.5);
+    expect(t[0]).toBeCloseTo(0.5 / (1 + Math.sqrt(3)) + 0.5, 6);
+    expect(t[1]).toBeCloseTo((0.5 * Math.sqrt(3)) / (1 + Math.sqrt(3)), 6);
+  });
+
+  test('a distilled student trains as a population beside the student alone', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const result = await distill(spec, data, trained.weights, { hidden: [{ units: 6, activation: 'relu' }, { units: 3, activation: 'relu' }], temperature: 2, alpha: 0.7, epochs: 5, seeds: [1, 2] });
+    expect(result.alone).toHaveLength(2);
+    expect(result.distilled).toHaveLength(2);
+    for (const a of [...result.alone, ...result.distilled]) expect(a).toBeGreaterThan(0.6);
+    expect(result.distilled).not.toEqual(result.alone);
+  });
+});
+
+describe('weight histograms', () => {
+  test('counts the non-zero values in equal bins, the zeros apart, and lists a quantizer\'s levels', () => {
+    const h = weightHistogram(new Float32Array([-1, -1, 0, 0, 0, 0.25, 0.5, 1]), 4);
+    // Bins of width 0.5 from −1: [−1, −0.5) 2, [−0.5, 0) 0, [0, 0.5) 1 besides the three zeros, [0.5, 1] 2.
+    expect(h).toEqual({ min: -1, max: 1, counts: [2, 0, 1, 2], zeros: 3, levels: [-1, 0, 0.25, 0.5, 1] });
+    expect(weightHistogram(Float32Array.from({ length: 100 }, (_, i) => i), 2, 64).levels).toEqual([]);
+  });
+});
+
+describe('augmentation of the training rows', () => {
+  const none = { jitter: 0, copies: 0, mixupAlpha: 0, smote: false, trainRows: 0 };
+
+  test('SMOTE fills the smaller classes up to the largest; jitter adds copies; mixup mixes the labels', () => {
+    // 6 rows of class 0, 3 of class 1, 2 of class 2.
+    const y = new Float32Array([0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2]);
+    const train: Dataset = { problem: 'classification', n: 11, dims: 2, classes: 3, x: Float32Array.from({ length: 22 }, (_, i) => Math.sin(i)), y };
+    const balanced = augmentTrain(train, { ...none, smote: true }, 1).train;
+    expect([0, 1, 2].map((c) => balanced.y.filter((v) => v === c).length)).toEqual([6, 6, 6]);
+    expect(Array.from(balanced.x.subarray(0, 22))).toEqual(Array.from(train.x));
+    const jittered = augmentTrain(train, { ...none, jitter: 0.1, copies: 2 }, 1).train;
+    expect(jittered.n).toBe(33);
+    expect(Array.from(jittered.y)).toEqual([...y, ...y, ...y]);
+    const mixed = augmentTrain(train, { ...none, mixupAlpha: 0.4 }, 1);
+    expect(mixed.targets).toHaveLength(33);
+    for (let i = 0; i < 11; i++) expect(mixed.targets![3 * i] + mixed.targets![3 * i + 1] + mixed.targets![3 * i + 2]).toBeCloseTo(1, 6);
+  });
+
+  test('the small-data comparison trains the network on the plain and the augmented rows', async () => {
+    const result = await compareAugmentation({ ...spec, training: { ...spec.training, epochs: 5 } }, split(), { ...none, jitter: 0.3, copies: 3, trainRows: 30 });
+    expect([result.plain.rows, result.augmented.rows]).toEqual([30, 120]);
+    for (const r of [result.plain, result.augmented]) expect(r.score).toBeGreaterThan(0.5);
+  });
+});
