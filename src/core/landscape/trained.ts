@@ -8,6 +8,9 @@ import type { ExperimentSpec } from '../spec/experiment';
 import { MAX_STATE_BYTES, fusedEvaluate, fusedWidth } from '../train/fused/fused-step';
 import { fusedPlan, type FusedPlan } from '../train/fused/plan';
 import { inputsOf, withOnes } from '../train/trainer';
+import { flattenWeights } from '../train/weight-path';
+
+export { flattenWeights };
 
 /**
  * A trained network's own loss landscape (Goodfellow et al. 2015; Li et al. 2018 and their
@@ -23,13 +26,6 @@ function euclidean(x: ArrayLike<number>): number {
   let sum = 0;
   for (let k = 0; k < x.length; k++) sum += x[k] * x[k];
   return Math.sqrt(sum);
-}
-
-/** The tensors of a network, in parameterShapes order, as one flat vector. */
-export function flattenWeights(weights: Float32Array[]): Float32Array {
-  const out = new Float32Array(weights.reduce((n, w) => n + w.length, 0));
-  weights.reduce((at, w) => (out.set(w, at), at + w.length), 0);
-  return out;
 }
 
 /** A flat parameter vector cut back into tensors of `shapes`. */

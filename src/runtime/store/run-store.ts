@@ -8,7 +8,7 @@ import { DB_VERSION, migrate, type RunRecord, type TunelabDB } from './schema';
 import { IdbStudyStore, MemoryStudyStore, type StudyStore } from './study-store';
 
 /** What finishing a run may record. */
-export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'recipe' | 'evaluation'>;
+export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'initialWeights' | 'path' | 'recipe' | 'evaluation'>;
 
 /**
  * The saved runs. Writes never throw into the caller: a failed write (storage full, database
