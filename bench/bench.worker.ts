@@ -10,6 +10,7 @@ import { trainOurs, warmUpOurs } from './workloads/our-training';
 import { FULL_EPOCHS } from './workloads/sizes';
 import { spiralData, spiralSpec } from './workloads/spiral';
 import { timePlainJs, timePopulation, timeSerialFit, timeSerialOurs } from './workloads/study';
+import { timeTrainedSlice } from './workloads/trained-slice';
 
 const api = {
   /** Selects the backend; the answer says which one really runs. */
@@ -40,6 +41,8 @@ const api = {
   basinMap: timeBasinMap,
   /** W4: the learning-rate sweep. */
   lrSweep: timeLrSweep,
+  /** W6: a trained network's 51 × 51 loss slice. */
+  trainedSlice: timeTrainedSlice,
 
   /** Tensors alive in this worker: after every workload it should be back where it started. */
   tensorCount(): number {

@@ -2,6 +2,7 @@
 // baseline did, how many times faster ours is, the target and whether it was met.
 import type { BackendName } from '../src/runtime/backend-types';
 import type { BatchedVsSingle } from './workloads/landscape';
+import type { SliceTiming } from './workloads/trained-slice';
 import type { TrainingTime } from './workloads/our-training';
 import { BATCH_SIZE, FULL_EPOCHS, TRIALS } from './workloads/sizes';
 import type { Timed } from './workloads/timing';
@@ -18,6 +19,7 @@ export interface Measurements {
   };
   basinMap?: BatchedVsSingle;
   lrSweep?: BatchedVsSingle;
+  trainedSlice?: SliceTiming;
 }
 
 /** One line of the table. */
@@ -96,10 +98,26 @@ export function benchRows(backend: BackendName, m: Measurements): Row[] {
       note: `singles are trajectory() calls (they also record the path), ${r.single.count < r.total ? `timed on ${r.single.count} of ${r.total}, extrapolated` : `all ${r.total} run`}`,
     });
   };
+  const w6 = (r: SliceTiming) => {
+    const workload = 'W6 penguins loss slice 51×51';
+    const ours = `one population ${fixed(r.oursSeconds, 2)} s`;
+    const single = (r.single.seconds / r.single.count) * r.total;
+    return [
+      row({
+        workload, ours, baseline: `one point at a time ${fixed(single)} s`, ratio: single / r.oursSeconds,
+        note: `singles are the same kernel on one point, ${r.single.count < r.total ? `timed on ${r.single.count} of ${r.total}, extrapolated` : `all ${r.total} run`}`,
+      }),
+      row({
+        workload, ours, baseline: `batched plain JS ${fixed(r.plainJsSeconds, 2)} s`, ratio: r.plainJsSeconds / r.oursSeconds,
+        target: backend === 'cpu' ? 1 : undefined, note: `training and validation loss of every point; largest difference from the peer ${r.largestDifference.toExponential(1)}`,
+      }),
+    ];
+  };
   return [
     ...(m.oneTrial ? [w1(m.oneTrial.ours, m.oneTrial.fit)] : []),
     ...(m.study ? w2(m.study) : []),
     ...(m.basinMap ? [landscape('W3 basin map 128×128, 300 Adam steps', 'start', m.basinMap, 50)] : []),
     ...(m.lrSweep ? [landscape('W4 lr sweep, 64 rates × 300 steps', 'rate', m.lrSweep)] : []),
+    ...(m.trainedSlice ? w6(m.trainedSlice) : []),
   ];
 }

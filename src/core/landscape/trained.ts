@@ -395,3 +395,42 @@ export function landscapeGradient(model: LandscapeModel): BatchGradient {
     return points.map((_, p) => Float64Array.from(flat.subarray(p * n, (p + 1) * n)));
   };
 }
+
+/** The losses along θ(α) from one network to another, with the barrier between them read off. */
+export interface Interpolation {
+  alphas: number[];
+  train: Float64Array;
+  val: Float64Array;
+  /** {@link barrierHeight} of the training and of the validation loss. */
+  barrier: { train: { height: number; alpha: number }; val: { height: number; alpha: number } };
+}
+
+/** The α of the 1-D plot: 401 points of [−0.5, 1.5], 0 and 1 among them exactly. */
+export const INTERPOLATION_ALPHAS = linearSpace(-0.5, 1.5, 401).map((a) => Math.round(a * 1000) / 1000);
+
+/** Training and validation loss along θ(α) = (1 − α)θ₀ + αθ₁ for each of `alphas`, in one population. */
+export async function interpolationCurve(model: LandscapeModel, from: Float32Array, to: Float32Array, alphas = INTERPOLATION_ALPHAS): Promise<Interpolation> {
+  const { train, val } = await landscapeLosses(model, interpolationPoints(from, to, alphas), alphas.length);
+  return { alphas, train, val, barrier: { train: barrierHeight(alphas, train), val: barrierHeight(alphas, val) } };
+}
+
+/** Training and validation loss of a res × res slice (see {@link slicePoints}), in one population. */
+export async function lossSlice(model: LandscapeModel, center: Float32Array, directions: [Float32Array, Float32Array], res: number): Promise<{ train: Float32Array; val: Float32Array }> {
+  const { train, val } = await landscapeLosses(model, slicePoints(center, directions[0], directions[1], res), res * res);
+  return { train: Float32Array.from(train), val: Float32Array.from(val) };
+}
+
+/**
+ * The PCA plane of a path scaled so that the path fits the slice's [−1, 1]² with a margin:
+ * each direction is the unit principal axis times `scale`, and the path's coordinates are in
+ * those units.
+ */
+export function pathSlicePlane(plane: PathPlane): { directions: [Float32Array, Float32Array]; scale: number; coordinates: [number, number][] } {
+  const reach = Math.max(...plane.coordinates.flat().map(Math.abs), 1e-6);
+  const scale = reach * 1.15;
+  return {
+    directions: plane.directions.map((d) => d.map((x) => x * scale)) as [Float32Array, Float32Array],
+    scale,
+    coordinates: plane.coordinates.map(([a, b]) => [a / scale, b / scale]),
+  };
+}
