@@ -7,6 +7,7 @@ import {
   barrierHeight, filterNormalize, flattenWeights, interpolationPoints, landscapeGradient, landscapeLosses, largestHessianEigenvalue,
   linearSpace, offPlaneFraction, pathPlane, pcaDirections, randomDirection, slicePoints,
 } from '../../src/core/landscape/trained';
+import { requestProblems } from '../../src/core/landscape/trained-request';
 import { networkIO, parameterShapes } from '../../src/core/model/network';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
@@ -168,5 +169,33 @@ describe('losses of a trained network', () => {
     const curvature = (train[0] - 2 * train[1] + train[2]) / (h * h);
     expect(value).toBeGreaterThan(0);
     expect(curvature).toBeLessThan(value);
+  });
+});
+
+describe('what the landscape view refuses, and where it says so', () => {
+  const shapes = parameterShapes(spiral.model, networkIO(2, 2));
+  const weights = shapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1)));
+  const saved = { spec: spiral, weights, weightShapes: shapes, initialWeights: weights, path: { epochs: [1], weights: [flattenWeights(weights)], stride: 1 } };
+  const request = { compareWith: 'initial' as const, directions: 'pca' as const, seed: 1, res: 51 };
+
+  test('a complete run asks for nothing', () => {
+    expect(requestProblems(request, saved)).toEqual([]);
+  });
+
+  test('a run without weights, an older run without its path, a grid out of range, another network', () => {
+    expect(requestProblems(request, { spec: spiral })).toEqual([{ field: 'run', message: expect.stringContaining('no saved weights') }]);
+    const older = { spec: spiral, weights, weightShapes: shapes };
+    expect(requestProblems(request, older).map((p) => p.field)).toEqual(['directions', 'compareWith']);
+    expect(requestProblems({ ...request, directions: 'random' }, older).map((p) => p.field)).toEqual(['compareWith']);
+    expect(requestProblems({ ...request, res: 500 }, saved)).toEqual([{ field: 'res', message: 'The grid has 11 to 101 points a side; 500 is outside.' }]);
+    expect(requestProblems({ ...request, res: 10.5 }, saved).map((p) => p.field)).toEqual(['res']);
+    const wider = { ...spiral, model: { ...spiral.model, hidden: [{ units: 8, activation: 'tanh' as const }] } };
+    const widerShapes = parameterShapes(wider.model, networkIO(2, 2));
+    const other = { spec: wider, weightShapes: widerShapes, weights: widerShapes.map((s) => new Float32Array(s.reduce((a, b) => a * b, 1))) };
+    expect(requestProblems({ ...request, compareWith: { runId: 'b' } }, saved, other)).toEqual([
+      { field: 'compareWith', message: "That run's network (2-8-1, tanh) differs from this one's (2-6-1, tanh): a line between them means nothing." },
+    ]);
+    expect(requestProblems({ ...request, compareWith: { runId: 'b' } }, saved, null).map((p) => p.field)).toEqual(['compareWith']);
+    expect(requestProblems({ ...request, compareWith: { runId: 'b' } }, saved, { ...saved, spec: { ...spiral, seed: 9 } })).toEqual([]);
   });
 });
