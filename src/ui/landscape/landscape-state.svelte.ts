@@ -5,6 +5,10 @@ import type { RunRecord, RunStore } from '../../runtime/store';
 import { TrainedLandscapeClient } from '../../runtime/trained-landscape-client';
 import type { SliceResult } from '../../workers/trained-landscape.worker';
 
+/** The figures of the screen, each computed on its own: a change of the slice's grid does not redo the line. */
+export type Figure = 'line' | 'slice' | 'sharpness';
+const ALL_FIGURES: Figure[] = ['line', 'slice', 'sharpness'];
+
 /** The run a `#/landscape?run=<id>` link names, if any. */
 export function runIdOfLink(hash: string): string | null {
   return new URLSearchParams(hash.split('?')[1] ?? '').get('run');
@@ -54,10 +58,10 @@ export class LandscapeState {
     await this.compute();
   }
 
-  /** Changes the request and computes again; the log scale only redraws. */
-  async edit(change: (request: TrainedLandscapeRequest) => void): Promise<void> {
+  /** Changes the request and computes again the figures it changes (the log scale only redraws). */
+  async edit(change: (request: TrainedLandscapeRequest) => void, figures: Figure[]): Promise<void> {
     change(this.request);
-    await this.compute();
+    await this.compute(figures);
   }
 
   /** The message of the problem with `field`, if any. */
@@ -65,8 +69,8 @@ export class LandscapeState {
     return this.problems.find((p) => p.field === field)?.message;
   }
 
-  /** Every figure of the run as the request asks: the line, the slice, the sharpness; nothing where the request has a problem. */
-  async compute(): Promise<void> {
+  /** The `figures` of the run as the request asks (all by default); a figure whose control has a problem is cleared. */
+  async compute(figures: Figure[] = ALL_FIGURES): Promise<void> {
     const run = this.run;
     const generation = ++this.generation;
     this.failure = null;
@@ -78,22 +82,22 @@ export class LandscapeState {
     const current = () => generation === this.generation;
     try {
       this.backend = await this.client.backendInfo();
-      this.interpolation = null;
-      if (!blocked('compareWith')) {
+      if (figures.includes('line')) this.interpolation = null;
+      if (figures.includes('line') && !blocked('compareWith')) {
         this.busy = 'the 1-D line';
         const line = await this.client.interpolation(run, other);
         if (!current()) return;
         this.interpolation = line;
       }
-      this.slice = null;
-      if (!blocked('res') && !blocked('directions')) {
+      if (figures.includes('slice')) this.slice = null;
+      if (figures.includes('slice') && !blocked('res') && !blocked('directions')) {
         this.busy = `the ${request.res} × ${request.res} slice`;
         const slice = await this.client.slice(run, request.directions, request.seed, request.res);
         if (!current()) return;
         this.slice = slice;
       }
-      this.sharpness = null;
-      if (!blocked('run')) {
+      if (figures.includes('sharpness')) this.sharpness = null;
+      if (figures.includes('sharpness') && !blocked('run')) {
         this.busy = 'the sharpness';
         const sharpness = await this.client.sharpness(run);
         if (!current()) return;
