@@ -22,6 +22,7 @@ export interface SliceTiming {
   largestDifference: number;
 }
 
+/** W6: the slice as one population (after a warm-up), then single points until `budget` seconds, then the peer. */
 export async function timeTrainedSlice(budget: number): Promise<SliceTiming> {
   const table = await loadBuiltin('builtin:penguins');
   if (!table || PENGUINS_SPEC.data.kind !== 'table') throw new Error('The penguins table did not load');
