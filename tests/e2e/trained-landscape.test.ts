@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { encodeExperiment } from '../../src/runtime/url-state';
+import { PENGUINS_SPEC } from '../support/penguins-network';
 import { openSite, type Site } from './harness';
 
 let site: Site;
@@ -47,5 +48,22 @@ test('a trained run opens on its landscape: the 1-D line, the 2-D slice with its
   await page.getByLabel('Grid (points a side)').fill('500');
   await page.getByLabel('Grid (points a side)').dispatchEvent('change');
   await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('11 to 101 points a side');
+  expect(errors).toEqual([]);
+});
+
+test('a penguins run has a landscape too: its slice along random directions, and the sharpness', async () => {
+  const { page, errors } = await site.newPage();
+  const spec: ExperimentSpec = { ...PENGUINS_SPEC, training: { ...PENGUINS_SPEC.training, batchSize: 32, epochs: 6 } };
+  await page.goto(`${site.url}#/train?${encodeExperiment(spec)}`);
+  await expect.poll(() => page.locator('[data-stage=data]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+  await page.getByRole('button', { name: 'Play' }).click();
+  const run = page.locator('[data-testid=run-history] li').first();
+  await expect.poll(() => run.getAttribute('data-status'), { timeout: 120_000 }).toBe('complete');
+  await run.getByRole('link', { name: 'Landscape' }).click();
+  await page.getByTestId('slice-plot').waitFor({ timeout: 120_000 });
+  await page.getByLabel('2-D directions').selectOption('random');
+  await expect.poll(() => page.getByTestId('slice-plot').textContent(), { timeout: 120_000 }).toContain('a · δ (random)');
+  await expect.poll(() => page.getByTestId('sharpness').textContent(), { timeout: 120_000 }).toMatch(/Largest Hessian eigenvalue [^:]*: -?\d[\d.e+-]*/);
+  await page.screenshot({ path: 'test-results/e2e-trained-landscape-penguins.png', fullPage: true });
   expect(errors).toEqual([]);
 });
