@@ -37,8 +37,10 @@ export class LandscapeState {
   others = $derived(this.runs.filter((r) => r.id !== this.runId && r.weights));
 
   private readonly client = new TrainedLandscapeClient();
-  /** Bumped by every new computation: the results of an older one are dropped. */
-  private generation = 0;
+  /** Bumped by every new computation of a figure: the results of an older one are dropped. */
+  private readonly generations: Record<Figure, number> = { line: 0, slice: 0, sharpness: 0 };
+  /** Figures being computed now. */
+  private pending = 0;
 
   constructor(private readonly store: RunStore, runId: string | null) {
     this.runId = runId;
@@ -69,50 +71,49 @@ export class LandscapeState {
     return this.problems.find((p) => p.field === field)?.message;
   }
 
-  /** The `figures` of the run as the request asks (all by default); a figure whose control has a problem is cleared. */
+  /**
+   * The `figures` of the run as the request asks (all by default), one after another; a figure
+   * whose control has a problem is cleared. A newer request for a figure drops an older one's
+   * result for it, and only for it.
+   */
   async compute(figures: Figure[] = ALL_FIGURES): Promise<void> {
     const run = this.run;
-    const generation = ++this.generation;
     this.failure = null;
     if (!run) return;
     const request = $state.snapshot(this.request) as TrainedLandscapeRequest;
     const other = request.compareWith === 'initial' ? null : (this.runs.find((r) => r.id === (request.compareWith as { runId: string }).runId) ?? null);
     this.problems = requestProblems(request, run, request.compareWith === 'initial' ? undefined : other);
     const blocked = (field: RequestProblem['field']) => this.problems.some((p) => p.field === field || p.field === 'run');
-    const current = () => generation === this.generation;
-    try {
-      this.backend = await this.client.backendInfo();
-      if (figures.includes('line')) this.interpolation = null;
-      if (figures.includes('line') && !blocked('compareWith')) {
-        this.busy = 'the 1-D line';
-        const line = await this.client.interpolation(run, other);
-        if (!current()) return;
-        this.interpolation = line;
+    const jobs: Record<Figure, { blocked: boolean; what: string; work: () => Promise<unknown>; show: (result: never) => void }> = {
+      line: { blocked: blocked('compareWith'), what: 'the 1-D line', work: () => this.client.interpolation(run, other), show: (r: Interpolation | null) => (this.interpolation = r) },
+      slice: {
+        blocked: blocked('res') || blocked('directions'), what: `the ${request.res} × ${request.res} slice`,
+        work: () => this.client.slice(run, request.directions, request.seed, request.res), show: (r: SliceResult | null) => (this.slice = r),
+      },
+      sharpness: { blocked: blocked('run'), what: 'the sharpness', work: () => this.client.sharpness(run), show: (r: { value: number; iterations: number } | null) => (this.sharpness = r) },
+    };
+    for (const figure of figures) {
+      const mine = ++this.generations[figure];
+      const job = jobs[figure];
+      job.show(null as never);
+      if (job.blocked) continue;
+      this.pending++;
+      this.busy = job.what;
+      try {
+        this.backend = await this.client.backendInfo();
+        const result = await job.work();
+        if (mine === this.generations[figure]) job.show(result as never);
+      } catch (error) {
+        if (mine === this.generations[figure]) this.failure = error instanceof Error ? error.message : String(error);
+      } finally {
+        if (--this.pending === 0) this.busy = null;
       }
-      if (figures.includes('slice')) this.slice = null;
-      if (figures.includes('slice') && !blocked('res') && !blocked('directions')) {
-        this.busy = `the ${request.res} × ${request.res} slice`;
-        const slice = await this.client.slice(run, request.directions, request.seed, request.res);
-        if (!current()) return;
-        this.slice = slice;
-      }
-      if (figures.includes('sharpness')) this.sharpness = null;
-      if (figures.includes('sharpness') && !blocked('run')) {
-        this.busy = 'the sharpness';
-        const sharpness = await this.client.sharpness(run);
-        if (!current()) return;
-        this.sharpness = sharpness;
-      }
-    } catch (error) {
-      if (current()) this.failure = error instanceof Error ? error.message : String(error);
-    } finally {
-      if (current()) this.busy = null;
     }
   }
 
   /** Ends the worker (the screen is leaving). */
   dispose(): void {
-    this.generation++;
+    ALL_FIGURES.forEach((f) => this.generations[f]++);
     this.client.dispose();
   }
 }
