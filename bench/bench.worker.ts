@@ -11,6 +11,7 @@ import { FULL_EPOCHS } from './workloads/sizes';
 import { spiralData, spiralSpec } from './workloads/spiral';
 import { timeBatchedJs, timePlainJs, timePopulation, timePruning, timeSerialFit, timeSerialOurs, trainBatchedPeer } from './workloads/study';
 import { seconds } from './workloads/timing';
+import { timeTrainedSlice } from './workloads/trained-slice';
 
 const api = {
   /** Selects the backend; the answer says which one really runs. */
@@ -51,6 +52,8 @@ const api = {
   basinMap: timeBasinMap,
   /** W4: the learning-rate sweep against the hand-written loop. */
   lrSweep: timeLrSweep,
+  /** W6: a trained network's 51 × 51 loss slice. */
+  trainedSlice: timeTrainedSlice,
 
   /** Tensors alive in this worker: after every workload it should be back where it started. */
   tensorCount(): number {

@@ -26,7 +26,7 @@ export interface BenchResults {
  * start) and the rest is extrapolated: keeps all three backends within about ten minutes on
  * two cores with software WebGPU. On a real GPU most parts finish their full work first.
  */
-const BUDGETS = { oneTrial: 15, population: 40, serialFit: 15, pool: 15, plainJs: 10 };
+const BUDGETS = { oneTrial: 15, population: 40, serialFit: 15, pool: 15, plainJs: 10, sliceSingles: 10 };
 
 /** Workers of the pool in W2 (c). */
 const POOL_SIZE = 2;
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
   }
   if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap());
   if (wanted('W4')) measurements.lrSweep = await part('W4', () => api.lrSweep());
+  if (wanted('W6')) measurements.trainedSlice = await part('W6', () => api.trainedSlice(budgets.sliceSingles));
   worker.terminate();
   page.__benchResults = { backend: info, budgets, rows: benchRows(info, measurements), measurements, tensors };
   say('done');

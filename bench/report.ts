@@ -3,6 +3,7 @@
 import type { BackendInfo, BackendName } from '../src/runtime/backend-types';
 import type { AgainstHand } from './workloads/landscape';
 import type { PeerRun, PrunedStudy, W2Pruning } from './workloads/study';
+import type { SliceTiming } from './workloads/trained-slice';
 import type { TrainingTime } from './workloads/our-training';
 import { BATCH_SIZE, FULL_EPOCHS, TRIALS } from './workloads/sizes';
 import type { Timed } from './workloads/timing';
@@ -22,6 +23,7 @@ export interface Measurements {
   pruning?: Record<W2Pruning | 'none', PrunedStudy>;
   basinMap?: AgainstHand;
   lrSweep?: AgainstHand;
+  trainedSlice?: SliceTiming;
 }
 
 /** One line of the table. */
@@ -146,11 +148,28 @@ export function benchRows(info: BackendInfo, m: Measurements): Row[] {
       target,
       note: `both whole, fastest of 3 in turns${r.times > 1 ? ` (each sample ${r.times} runs, per run)` : ''}; ${what} differing: ${r.disagreements} of ${r.total}${r.disagreements ? ' (DISAGREE)' : ''}; ${r.detail}`,
     });
+
+  const w6 = (r: SliceTiming) => {
+    const workload = 'W6 penguins loss slice 51×51';
+    const ours = `one population ${fixed(r.oursSeconds, 2)} s`;
+    const single = (r.single.seconds / r.single.count) * r.total;
+    return [
+      row({
+        workload, ours, baseline: `one point at a time ${fixed(single)} s`, ratio: single / r.oursSeconds,
+        note: `singles are the same kernel on one point, ${r.single.count < r.total ? `timed on ${r.single.count} of ${r.total}, extrapolated` : `all ${r.total} run`}`,
+      }),
+      row({
+        workload, ours, baseline: `batched plain JS ${fixed(r.plainJsSeconds, 2)} s`, ratio: r.plainJsSeconds / r.oursSeconds,
+        target: info.name === 'cpu' ? 1 : undefined, note: `training and validation loss of every point; largest difference from the peer ${r.largestDifference.toExponential(1)}`,
+      }),
+    ];
+  };
   return [
     ...(m.oneTrial ? w1(m.oneTrial) : []),
     ...(m.study ? w2(m.study) : []),
     ...(m.pruning ? pruning(m.pruning) : []),
     ...(m.basinMap ? [landscape('W3 basin map 128×128, 300 Adam steps', 'labels', m.basinMap, landscapeTarget(info, 10))] : []),
     ...(m.lrSweep ? [landscape('W4 lr sweep, 64 rates × 300 steps', 'final losses', m.lrSweep, landscapeTarget(info, 1))] : []),
+    ...(m.trainedSlice ? w6(m.trainedSlice) : []),
   ];
 }

@@ -100,6 +100,8 @@ export class TrainClient {
       message: outcome.bestEpoch ? `Weights restored from epoch ${outcome.bestEpoch}.` : undefined,
       weights: outcome.weights,
       weightShapes: outcome.weightShapes,
+      initialWeights: outcome.initialWeights,
+      path: outcome.path,
       recipe: outcome.recipe,
       evaluation: outcome.evaluation,
     });

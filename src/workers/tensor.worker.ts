@@ -6,9 +6,10 @@ import * as Comlink from 'comlink';
 import { landscapeApi } from './landscape.worker';
 import { studyApi } from './study.worker';
 import { trainApi } from './train.worker';
+import { trainedLandscapeApi } from './trained-landscape.worker';
 
 /** The adapters by the name a worker is started with. */
-const ROLES = { train: trainApi, landscape: landscapeApi, study: studyApi };
+const ROLES = { train: trainApi, landscape: landscapeApi, study: studyApi, trained: trainedLandscapeApi };
 
 /** A name this worker answers to, given as `new Worker(url, { name })`. */
 export type TensorWorkerRole = keyof typeof ROLES;

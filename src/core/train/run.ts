@@ -6,6 +6,7 @@ import { RunController } from './controller';
 import { Trainer } from './trainer';
 import { trainingData } from './training-data';
 import type { EpochMetrics, RunStatus } from './types';
+import { addSnapshot, emptyPath, flattenWeights, wantsSnapshot, type WeightPath } from './weight-path';
 
 /** A snapshot of a run in progress, as the screen draws it. */
 export interface RunProgress {
@@ -32,6 +33,10 @@ export interface RunOutcome {
   weights: Float32Array[];
   /** The shape of each array in `weights`. */
   weightShapes: number[][];
+  /** The weights before the first step, as `weights`. */
+  initialWeights: Float32Array[];
+  /** Snapshots after the epochs, at most MAX_SNAPSHOTS of them: the training path. */
+  path: WeightPath;
   /** The trained model on the validation part and, for tables, on the held-out test part. */
   evaluation?: { val: Evaluation; test?: Evaluation };
 }
@@ -67,6 +72,8 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
   const trainer = new Trainer([spec], data);
   if (options.axes) trainer.setPictureAxes(options.axes);
   const member = trainer.members[0];
+  const initialWeights = await trainer.weights();
+  const path = emptyPath();
   let unreported: EpochMetrics[] = [];
   let lastReport = -Infinity;
   // Batches ran since the last report, or the last report said 'running': a pause then owes
@@ -105,6 +112,7 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
       if (go === 'batch') controller.completeStep();
       if (trainer.atEpochEnd) {
         const [metrics] = await trainer.endEpoch();
+        if (wantsSnapshot(path, trainer.epoch)) addSnapshot(path, trainer.epoch, flattenWeights(await trainer.weights()));
         options.onEpoch?.(metrics!);
         unreported.push(metrics!);
         if (go === 'epoch') controller.completeStep();
@@ -135,6 +143,8 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
       history: member.history,
       weights: await trainer.weights(),
       weightShapes: parameterShapes(spec.model, trainer.io),
+      initialWeights,
+      path,
     };
   }
 }

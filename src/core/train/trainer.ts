@@ -36,7 +36,7 @@ interface DeviceSet {
 }
 
 /** The network's inputs for a dataset: a table's rows as they are, a generated set's chosen features. */
-function inputsOf(data: Dataset, spec: ExperimentSpec): Float32Array {
+export function inputsOf(data: Dataset, spec: ExperimentSpec): Float32Array {
   return spec.data.kind === 'table' ? data.x : featurize(data.x, spec.model.features);
 }
 
@@ -410,7 +410,7 @@ export class Trainer {
 }
 
 /** Rows [n, f] with a 1 appended to each, [n, f + 1]. */
-function withOnes(x: Float32Array, n: number, f: number): Float32Array {
+export function withOnes(x: Float32Array, n: number, f: number): Float32Array {
   const out = new Float32Array(n * (f + 1));
   for (let i = 0; i < n; i++) {
     out.set(x.subarray(i * f, (i + 1) * f), i * (f + 1));

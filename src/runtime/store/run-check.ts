@@ -16,11 +16,15 @@ export const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 /** One epoch's metrics, as runs and trials store them. */
 export const epochSchema = v.object({ epoch: count, trainLoss: anyNumber, valLoss: anyNumber, trainMetric: anyNumber, valMetric: anyNumber });
 
-/** Whether each weight array holds as many numbers as its shape says, where both are saved. */
-function weightsFitShapes(r: { weights?: Float32Array[]; weightShapes?: number[][] }): boolean {
+/** Whether each weight array holds as many numbers as its shape says, and every snapshot as many as all of them, where saved. */
+function weightsFitShapes(r: { weights?: Float32Array[]; weightShapes?: number[][]; initialWeights?: Float32Array[]; path?: { epochs: number[]; weights: Float32Array[] } }): boolean {
   const shapes = r.weightShapes;
-  if (!r.weights || !shapes) return true;
-  return r.weights.length === shapes.length && r.weights.every((w, i) => w.length === shapes[i].reduce((a, b) => a * b, 1));
+  if (!shapes) return true;
+  const fit = (weights: Float32Array[] | undefined) =>
+    !weights || (weights.length === shapes.length && weights.every((w, i) => w.length === shapes[i].reduce((a, b) => a * b, 1)));
+  const total = shapes.reduce((n, s) => n + s.reduce((a, b) => a * b, 1), 0);
+  const path = r.path;
+  return fit(r.weights) && fit(r.initialWeights) && (!path || (path.epochs.length === path.weights.length && path.weights.every((w) => w.length === total)));
 }
 
 const runRecordSchema = v.pipe(v.object({
@@ -43,6 +47,8 @@ const runRecordSchema = v.pipe(v.object({
   epochs: v.array(epochSchema),
   weights: v.optional(v.array(v.instance(Float32Array))),
   weightShapes: v.optional(v.array(v.array(count))),
+  initialWeights: v.optional(v.array(v.instance(Float32Array))),
+  path: v.optional(v.object({ epochs: v.array(count), weights: v.array(v.instance(Float32Array)), stride: count })),
   // The prediction form reads a recipe's columns and inputs; the rest is what prepareTable wrote.
   recipe: v.optional(v.object({ columns: v.array(v.object({ name: v.string(), kind: v.picklist(['numeric', 'categorical']) })), inputs: v.array(v.string()) })),
   evaluation: v.optional(v.object({ val: v.object({ n: count, loss: anyNumber }) })),

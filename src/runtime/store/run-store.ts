@@ -7,7 +7,7 @@ import { isRunRecord } from './run-check';
 import type { RunRecord, TunelabDB } from './schema';
 
 /** What finishing a run may record. */
-export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'recipe' | 'evaluation'>;
+export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'initialWeights' | 'path' | 'recipe' | 'evaluation'>;
 
 /**
  * The saved runs. Writes never throw into the caller: a failed write (storage full, database

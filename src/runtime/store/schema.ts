@@ -3,6 +3,7 @@ import type { Recipe, StoredDataset, Table } from '../../core/data/table/types';
 import type { Evaluation } from '../../core/model/evaluation';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
+import type { WeightPath } from '../../core/train/weight-path';
 import type { BackendInfo } from '../backend-types';
 import type { StudyRecord, TrialRecord } from '../../core/study/types';
 import type { TableHead, TablePart } from './table-parts';
@@ -49,6 +50,10 @@ export interface RunRecord {
   weights?: Float32Array[];
   /** The shape of each array in `weights`, in the same order. */
   weightShapes?: number[][];
+  /** The weights before the first step, as `weights` (runs saved before they were kept have none). */
+  initialWeights?: Float32Array[];
+  /** Weight snapshots after the epochs, at most 200: the training path (absent from older runs). */
+  path?: WeightPath;
   /** For a table: the fitted preprocessing, applied again to the rows the user predicts. */
   recipe?: Recipe;
   /** The finished model on the validation part and, for tables, the held-out test part. */

@@ -102,6 +102,18 @@ export function fusedWidth(plan: FusedPlan, backend: string): number | null {
 }
 
 /**
+ * The fused evaluation of any state [P, width] laid out as {@link FusedPlan} says: [P, 4] of
+ * each member's two epoch sums and its loss and right predictions summed over `rows` rows `x`
+ * (with a column of ones) and encoded targets `t`. A loss landscape evaluates thousands of
+ * parameter vectors this way, each a member whose sums are zero.
+ */
+export function fusedEvaluate(plan: FusedPlan, width: number, state: tf.Tensor2D, x: tf.Tensor, t: tf.Tensor, rows: number): tf.Tensor2D {
+  registerKernels();
+  const attrs = { plan, width, rows } as unknown as tf.NamedAttrMap;
+  return tf.engine().runKernel(FUSED_EVALUATE, { state, x, t }, attrs) as tf.Tensor2D;
+}
+
+/**
  * A population's training state in one tensor [P, width], each row a member's record (see
  * {@link FusedPlan}), and the step that advances it: forward, loss, backward, L1/L2,
  * clipping and the update rule of every member in one kernel, on the cpu in JavaScript, on
@@ -200,8 +212,7 @@ export class FusedStep {
    * validation loss and validation right, each summed over its points.
    */
   evaluate(x: tf.Tensor, t: tf.Tensor, rows: number): tf.Tensor2D {
-    const attrs = { plan: this.plan, width: this.width, rows } as unknown as tf.NamedAttrMap;
-    return tf.engine().runKernel(FUSED_EVALUATE, { state: this.state, x, t }, attrs) as tf.Tensor2D;
+    return fusedEvaluate(this.plan, this.width, this.state, x, t, rows);
   }
 
   /** Each member's learning rate from now on (zero for a member that no longer trains). */
