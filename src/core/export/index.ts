@@ -1,0 +1,7 @@
+/**
+ * Taking a model out of the browser app: a self-contained predictor folder, and the Python
+ * project of a study or experiment, each handed over as one zip archive.
+ */
+export { predictorFolder, predictorNetwork, type SavedTableModel } from './predictor-folder';
+export { predictRow, predictCsv, readCsv, rowInputs, networkOutputs, type PredictorNetwork, type RowPrediction } from './predictor.js';
+export { zipFiles, crc32, type ArchiveFile } from './zip';
