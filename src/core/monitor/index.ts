@@ -11,3 +11,5 @@
 export { ks2, chiSquare, psi, wasserstein, jensenShannon, zTest, stabilityIndex, quantileSorted, populationStd, type TestResult } from './statistics';
 export { kolmogorovSf, smirnovSf } from './kolmogorov';
 export { chooseTest, datasetDrift, featureDrift, DRIFT_TESTS, DATASET_DRIFT_SHARE, type DatasetDrift, type DriftTest, type FeatureDrift, type FeatureSample } from './drift';
+export { checkColumns, monitorRows, shiftRows, simulateShift, type ColumnProblem, type Histogram, type MonitorBaseline, type MonitorReport, type Score, type Shift, type TextRow } from './report';
+export { monitorBaseline, textRow } from './baseline';
