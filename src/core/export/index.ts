@@ -5,3 +5,5 @@
 export { predictorFolder, predictorNetwork, type SavedTableModel } from './predictor-folder';
 export { predictRow, predictCsv, readCsv, rowInputs, networkOutputs, type PredictorNetwork, type RowPrediction } from './predictor.js';
 export { zipFiles, crc32, type ArchiveFile } from './zip';
+export { pythonProject, studyScript, suggestFunction, samplerCode, prunerCode, pythonLiteral, type PythonProjectInput } from './python-project';
+export { readOptunaTrials, spaceOfTrials, importedStudy, type OptunaTrial } from './optuna-import';
