@@ -1,5 +1,5 @@
 import type { Recipe } from '../data/table/types';
-import { predictRow, type PredictorNetwork } from '../export/predictor.js';
+import { cellNumber, missingCell, predictRow, type PredictorNetwork } from '../export/predictor.js';
 import { datasetDrift, featureDrift, type DatasetDrift, type FeatureDrift, type FeatureSample } from './drift';
 
 /** Rows of a table as text, keyed by column name, as a CSV file gives them. */
@@ -12,9 +12,8 @@ export interface ColumnProblem {
   message: string;
 }
 
-/** Missing-value markers, as the importer and the predictor read them. */
-const MISSING = new Set(['', 'na', 'n/a', '#n/a', 'nan', 'null', 'none', '?', '-']);
-const isMissingText = (cell: string | undefined) => cell === undefined || MISSING.has(cell.trim().toLowerCase());
+/** Whether a cell holds no value, as the predictor reads it (an absent cell too). */
+const isMissingText = (cell: string | undefined) => cell === undefined || missingCell(cell.trim());
 
 /**
  * How the columns of new rows fit a recipe: feature columns the rows lack, columns the recipe
@@ -31,7 +30,7 @@ export function checkColumns(recipe: Recipe, header: string[], rows: TextRow[]):
       continue;
     }
     if (column.kind !== 'numeric') continue;
-    const bad = rows.map((r) => r[column.name]?.trim()).filter((cell) => !isMissingText(cell) && !Number.isFinite(Number(cell!.replace(/^([+-]?\d*),(\d+)$/, '$1.$2'))));
+    const bad = rows.map((r) => r[column.name]?.trim()).filter((cell) => !isMissingText(cell) && Number.isNaN(cellNumber(cell!)));
     if (bad.length) {
       const examples = [...new Set(bad)].slice(0, 3).map((v) => `“${v}”`).join(', ');
       problems.push({ column: column.name, kind: 'type', message: `“${column.name}” is numeric in the model, but ${bad.length} of the new rows hold text there (${examples}).` });
@@ -128,7 +127,7 @@ function compare(baseline: MonitorBaseline, rows: TextRow[], withTarget: boolean
 
 function numberOf(cell: string | undefined): number {
   if (isMissingText(cell)) return NaN;
-  return Number(cell!.trim().replace(/^([+-]?\d*),(\d+)$/, '$1.$2'));
+  return cellNumber(cell!.trim());
 }
 function textOf(cell: string | undefined): string | undefined {
   return isMissingText(cell) ? undefined : cell!.trim();
