@@ -31,6 +31,7 @@ const INDEX_HTML = `<!doctype html>
 <meta charset="utf-8" />
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <title>Predictor</title>
+<link rel="icon" href="data:," />
 <style>
   body { font: 15px/1.45 system-ui, sans-serif; max-width: 46rem; margin: 2rem auto; padding: 0 1rem; color: #1d2a3a; }
   h1 { font-size: 1.3rem; } h2 { font-size: 1rem; margin-top: 1.6rem; }
