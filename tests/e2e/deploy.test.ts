@@ -141,11 +141,11 @@ test('a penguins study exports as a Python project, and a finished Optuna study 
   expect(script).toContain('params["optimizer.lr"] = trial.suggest_float("optimizer.lr", 0.001, 1, log=True)');
   expect(script).toContain('optuna.pruners.MedianPruner(');
 
-  await exchange.getByLabel('Optuna trials (trials_dataframe CSV or JSON)').setInputFiles('tests/support/optuna-trials.csv');
+  await exchange.getByLabel('Optuna study file (CSV or JSON)').setInputFiles('tests/support/optuna-trials.csv');
   await expect.poll(() => page.getByTestId('study-list').textContent()).toContain('optuna-trials');
   await expect.poll(() => page.getByTestId('trial-counts').textContent()).toContain('9');
   expect(await page.getByTestId('trial-table').locator('tbody tr').count()).toBe(12);
-  await exchange.getByLabel('Optuna trials (trials_dataframe CSV or JSON)').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
+  await exchange.getByLabel('Optuna study file (CSV or JSON)').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
   await expect.poll(() => page.getByTestId('study-exchange-error').textContent()).toContain('no “number” column');
   await page.screenshot({ path: 'test-results/e2e-optuna-import.png', fullPage: true });
   expect(errors).toEqual([]);

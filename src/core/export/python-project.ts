@@ -218,7 +218,7 @@ study = optuna.load_study(study_name=${pythonLiteral(study.name)}, storage="sqli
 study.trials_dataframe().to_csv("trials.csv", index=False)
 \`\`\`
 
-Open trials.csv in tunelab's Study screen (“Import Optuna trials”) to read the study there.
+Open trials.csv in tunelab's Study screen (“Import an Optuna study…”) to read the study there.
 `
     : '';
   return `# ${title}
