@@ -266,6 +266,15 @@ export class StudyState {
     await this.refresh();
   }
 
+  /** Adds a finished Optuna study from its trials_dataframe() CSV or JSON file and opens it; the draft's experiment and objective frame its trials. */
+  async importOptuna(file: File): Promise<void> {
+    const { importOptunaStudy } = await import('../../runtime/exports');
+    const draft = $state.snapshot(this.draft) as StudySpec;
+    const record = await importOptunaStudy(this.store, file, draft.base, draft.objective);
+    await this.refresh();
+    await this.show(record);
+  }
+
   private async refresh(): Promise<void> {
     const [studies, locked] = await Promise.all([this.store.listStudies(), lockedIds('study')]);
     this.studies = studies;

@@ -1,0 +1,9 @@
+/**
+ * Taking a model out of the browser app: a self-contained predictor folder, and the Python
+ * project of a study or experiment, each handed over as one zip archive.
+ */
+export { predictorFolder, predictorNetwork, type SavedTableModel } from './predictor-folder';
+export { predictRow, predictCsv, readCsv, rowInputs, networkOutputs, type PredictorNetwork, type RowPrediction } from './predictor.js';
+export { zipFiles, crc32, type ArchiveFile } from './zip';
+export { pythonProject, studyScript, suggestFunction, samplerCode, prunerCode, pythonLiteral, type PythonProjectInput } from './python-project';
+export { readOptunaTrials, spaceOfTrials, importedStudy, type OptunaTrial } from './optuna-import';

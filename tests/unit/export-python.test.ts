@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { prunerCode, pythonLiteral, pythonProject, samplerCode, studyScript, suggestFunction } from '../../src/core/export/python-project';
+import type { StudySpec } from '../../src/core/study/types';
+import { penguinStudy, penguinTable } from '../support/penguin-study';
+
+const withSampler = (sampler: StudySpec['sampler'], pruner: StudySpec['pruner'] = { kind: 'none' }): StudySpec => ({ ...penguinStudy(), sampler, pruner });
+
+describe('the Python project of a study', () => {
+  it('spells values as Python literals', () => {
+    expect(pythonLiteral(true)).toBe('True');
+    expect(pythonLiteral([0.5, 'relu', false, 3])).toBe('[0.5, "relu", False, 3]');
+    expect(pythonLiteral('a "quoted" name\n')).toBe('"a \\"quoted\\" name\\n"');
+    expect(() => pythonLiteral(Infinity)).toThrow();
+  });
+
+  it('draws each parameter by suggest_*, a conditional one inside an if of its condition', () => {
+    const code = suggestFunction({
+      'optimizer.kind': { type: 'categorical', choices: ['sgd', 'momentum', 'adam'] },
+      'optimizer.lr': { type: 'float', low: 1e-4, high: 0.3, log: true },
+      'optimizer.momentum': { type: 'float', low: 0.5, high: 0.99, condition: { param: 'optimizer.kind', in: ['momentum'] } },
+      'model.units': { type: 'int', low: 2, high: 32, step: 2 },
+      'training.batchSize': { type: 'int', low: 8, high: 128, log: true },
+    });
+    expect(code.split('\n')).toEqual([
+      'def suggest(trial):',
+      '    """One trial\'s parameters, drawn from the study\'s search space."""',
+      '    params = {}',
+      '    params["model.units"] = trial.suggest_int("model.units", 2, 32, step=2)',
+      '    params["optimizer.kind"] = trial.suggest_categorical("optimizer.kind", ["sgd", "momentum", "adam"])',
+      '    params["optimizer.lr"] = trial.suggest_float("optimizer.lr", 0.0001, 0.3, log=True)',
+      '    if params.get("optimizer.kind") in ["momentum"]:',
+      '        params["optimizer.momentum"] = trial.suggest_float("optimizer.momentum", 0.5, 0.99)',
+      '    params["training.batchSize"] = trial.suggest_int("training.batchSize", 8, 128, log=True)',
+      '    return params',
+    ]);
+  });
+
+  it('names the same sampler and pruner with their options and the seed', () => {
+    expect(samplerCode(withSampler({ kind: 'random' }))).toBe('optuna.samplers.RandomSampler(seed=seed)');
+    expect(samplerCode(withSampler({ kind: 'tpe', nStartupTrials: 5 }))).toBe(
+      'optuna.samplers.TPESampler(n_startup_trials=5, n_ei_candidates=24, multivariate=True, constant_liar=True, seed=seed)',
+    );
+    expect(samplerCode(withSampler({ kind: 'genetic', populationSize: 8 }))).toBe('optuna.samplers.NSGAIISampler(population_size=8, crossover_prob=0.9, seed=seed)');
+    expect(samplerCode(withSampler({ kind: 'grid' }))).toBe('optuna.samplers.GridSampler({"optimizer.lr": [0.003, 0.03], "model.units": [4, 12]}, seed=seed)');
+    expect(prunerCode(withSampler({ kind: 'grid' }, { kind: 'median', startupTrials: 2, warmupSteps: 3 }))).toBe(
+      'optuna.pruners.MedianPruner(n_startup_trials=2, n_warmup_steps=3, interval_steps=1, n_min_trials=1)',
+    );
+    expect(prunerCode(withSampler({ kind: 'grid' }, { kind: 'asha', reductionFactor: 3 }))).toBe(
+      'optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3, min_early_stopping_rate=0, bootstrap_count=0)',
+    );
+    expect(prunerCode(withSampler({ kind: 'grid' }))).toBe('optuna.pruners.NopPruner()');
+  });
+
+  it('reports every epoch to the pruner, shares its storage (sqlite:///study.db by default) and seeds each worker', () => {
+    const code = studyScript(penguinStudy());
+    expect(code).toContain('parser.add_argument("--storage", default="sqlite:///study.db"');
+    expect(code).toContain('trial.report(metrics[METRIC], epoch)');
+    expect(code).toContain('if trial.should_prune():\n                raise optuna.TrialPruned()');
+    expect(code).toContain('sampler=make_sampler(STUDY["seed"] + args.worker)');
+    expect(code).toContain('DIRECTION = "maximize"');
+    expect(code).toContain('load_if_exists=True');
+  });
+
+  it('holds the model code, the table, its split and recipe, and a README on running many processes', async () => {
+    const { table, recipe } = await penguinTable();
+    const study = penguinStudy();
+    const files = pythonProject({ experiment: study.base, table, recipe, study }, 'penguins-study');
+    expect(files.map((f) => f.path.replace('penguins-study/', '')).sort()).toEqual(
+      ['README.md', 'data.csv', 'experiment.json', 'optimizer-defaults.json', 'recipe.json', 'split.json', 'study.json', 'study.py', 'tunelab_model.py'],
+    );
+    const text = (name: string) => files.find((f) => f.path === `penguins-study/${name}`)!.content as string;
+    const split = JSON.parse(text('split.json'));
+    expect(split.train.length + split.val.length + split.test.length).toBe(344);
+    expect(text('data.csv').trimEnd().split('\n')).toHaveLength(345);
+    expect(text('README.md')).toContain('--storage postgresql://');
+    const model = text('tunelab_model.py');
+    for (const piece of ['nn.init.xavier_uniform_', 'nn.init.zeros_', 'torch.optim.SGD', 'torch.optim.Adagrad', 'torch.optim.RMSprop', 'torch.optim.AdamW', 'F.cross_entropy', 'F.binary_cross_entropy_with_logits', 'F.mse_loss', 'nn.GELU(approximate="tanh")', 'clip_grad_norm_']) {
+      expect(model).toContain(piece);
+    }
+    expect(() => pythonProject({ experiment: study.base, table, recipe, study: { ...study, folds: 3 } }, 'x')).toThrow('cross-validated');
+  });
+});

@@ -1,0 +1,61 @@
+// The exported Python project, run for real: Debian's python3-torch and python3-optuna (which
+// .ci/run installs) run the penguins study with SQLite storage and two worker processes at once.
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, expect, it } from 'vitest';
+import { tableSplit } from '../../src/core/data/table-split';
+import { prepareTable } from '../../src/core/data/table/prepare';
+import { pythonProject } from '../../src/core/export/python-project';
+import { applyParams, gridPoints, type SearchSpace } from '../../src/core/search';
+import { runTraining } from '../../src/core/train/run';
+import { penguinStudy, penguinTable } from '../support/penguin-study';
+
+const run = promisify(execFile);
+/** Debian's interpreter, where python3-torch and python3-optuna install; `python3` elsewhere. */
+const PYTHON = process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+it('runs the exported penguins study in two processes sharing SQLite, as good as tunelab trains the same configurations', { timeout: 300_000 }, async () => {
+  const { table, recipe } = await penguinTable();
+  const study = penguinStudy();
+  const folder = mkdtempSync(join(tmpdir(), 'tunelab-python-'));
+  for (const file of pythonProject({ experiment: study.base, table, recipe, study }, 'project')) {
+    const path = join(folder, file.path);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.content);
+  }
+  const cwd = join(folder, 'project');
+  const env = { ...process.env, OMP_NUM_THREADS: '1', PYTHONWARNINGS: 'ignore' };
+  execFileSync(PYTHON, ['study.py', '--n-trials', '0'], { cwd, env });
+  await Promise.all([0, 1].map((worker) => run(PYTHON, ['study.py', '--worker', String(worker), '--n-trials', '2'], { cwd, env })));
+  const summary = execFileSync(
+    PYTHON,
+    ['-c', 'import json, optuna; s = optuna.load_study(study_name="penguins", storage="sqlite:///study.db"); print(json.dumps([[t.state.name, t.value] for t in s.trials]))'],
+    { cwd, env, encoding: 'utf8' },
+  );
+  const trials = JSON.parse(summary.trim().split('\n').at(-1)!) as [string, number | null][];
+  expect(trials).toHaveLength(4);
+  expect(trials.every(([state]) => state === 'COMPLETE' || state === 'PRUNED')).toBe(true);
+  const complete = trials.filter(([state]) => state === 'COMPLETE');
+  expect(complete.length).toBeGreaterThanOrEqual(2);
+  const pythonBest = Math.max(...complete.map(([, value]) => value!));
+
+  // tunelab's trainer on the same four configurations.
+  if (study.base.data.kind !== 'table') throw new Error('unreachable');
+  const data = tableSplit(prepareTable(table, study.base.data.preprocess));
+  let browserBest = 0;
+  for (const params of gridPoints(study.space as SearchSpace, 5)) {
+    const outcome = await runTraining(applyParams(study.base, params), { data });
+    browserBest = Math.max(browserBest, outcome.history.at(-1)!.valMetric);
+  }
+  console.log(`penguins study: best validation accuracy ${pythonBest.toFixed(4)} in Python (PyTorch + Optuna), ${browserBest.toFixed(4)} in tunelab`);
+  expect(Math.abs(pythonBest - browserBest)).toBeLessThanOrEqual(0.05);
+});
