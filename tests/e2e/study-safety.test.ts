@@ -93,12 +93,12 @@ test('two tabs: a study and a run live in one are left alone by the other, and o
   await type(first, 'Trials', '500');
   await first.getByRole('button', { name: 'Run study' }).click();
   await first.getByRole('button', { name: 'Pause' }).click();
-  await expect.poll(() => first.getByRole('button', { name: 'Resume' }).count()).toBe(1);
+  await expect.poll(() => first.getByRole('button', { name: 'Resume' }).count(), { timeout: 30_000 }).toBe(1);
 
   // The second tab starts up: the live run stays as it is, the study says where it runs.
   const second = await context.newPage();
   await second.goto(`${site.url}#/study`);
-  await expect.poll(() => second.textContent('[data-testid=study-list]')).toContain('running in another tab');
+  await expect.poll(() => second.textContent('[data-testid=study-list]'), { timeout: 30_000 }).toContain('running in another tab');
   expect(await second.locator('[data-testid=study-list] button', { hasText: 'Resume' }).count()).toBe(0);
   const live = await savedRunStatuses(second);
   expect(live).toHaveLength(1);
@@ -112,6 +112,6 @@ test('two tabs: a study and a run live in one are left alone by the other, and o
   await second.screenshot({ path: 'test-results/e2e-study-two-tabs.png', fullPage: true });
   const third = await context.newPage();
   await third.goto(`${site.url}#/study`);
-  await expect.poll(() => savedRunStatuses(third)).toEqual(['interrupted']);
+  await expect.poll(() => savedRunStatuses(third), { timeout: 30_000 }).toEqual(['interrupted']);
   await context.close();
 });

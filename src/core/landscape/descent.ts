@@ -120,7 +120,8 @@ async function descendCompiled(run: Run, { steps, control }: DescentRequest): Pr
   try {
     let yielded = performance.now();
     while (run.stepsDone < steps) {
-      run.advance(STEPS_PER_CHUNK);
+      // Chunks only where someone follows the run: progress and cancel come between them.
+      run.advance(control ? STEPS_PER_CHUNK : steps);
       if (run.stepsDone < steps && control) {
         control.signal?.throwIfAborted();
         control.onProgress?.(run.stepsDone);

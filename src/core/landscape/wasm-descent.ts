@@ -236,8 +236,10 @@ function compiledFor(surface: SurfaceCode, rule: CompiledRule): Compiled {
 
 /** An instance of the module of `surface` and `rule` for one run (runs may interleave: each has its own memory). */
 function instanceOf(compiled: Compiled): DescentExports {
+  const idle = compiled.idle.pop();
+  if (idle) return idle;
   const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
-  return compiled.idle.pop() ?? (new WebAssembly.Instance(compiled.module, { m: math }).exports as unknown as DescentExports);
+  return new WebAssembly.Instance(compiled.module, { m: math }).exports as unknown as DescentExports;
 }
 
 /** Largest memory an idle instance keeps: enough for a 512 × 512 Adam map without its path. */
@@ -275,7 +277,7 @@ export class CompiledRun {
     if (end > memory.buffer.byteLength) memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
     const f = new Float64Array(memory.buffer);
     f.set(hypers);
-    f.set(corrections, HYPER_BYTES / 8);
+    if (rule.biasCorrected) f.set(corrections, HYPER_BYTES / 8);
     const base = this.records / 8;
     f.fill(0, base, base + 2 * this.layout.width * pairs);
     for (let i = 0; i < 2 * pairs; i++) {

@@ -58,7 +58,8 @@ export class StudyState {
   compared = $state.raw<{ study: StudyRecord; trials: TrialRecord[] }[]>([]);
   /** The name the user typed; until then the name follows what varies. */
   typedName = $state<string | null>(null);
-  private runner: StudyRunner | null = null;
+  // Reactive, so that the controls of a running study appear and Run is disabled while it runs.
+  private runner = $state.raw<StudyRunner | null>(null);
   private workersTouched = false;
   private current: ExperimentSpec;
   private recent: StudySource[] = [];
