@@ -16,8 +16,13 @@ export function saveArchive(name: string, files: ArchiveFile[]): void {
 
 /** A file-system-safe form of a name, for the folder and archive it is exported as. */
 export function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'tunelab';
+  // Study names say 'β₁' and 'Momentum μ': spelled out, so the file name keeps them.
+  const spelled = name.normalize('NFKD').replace(/[αβμ]/g, (c) => GREEK[c]);
+  return spelled.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'tunelab';
 }
+
+/** The Greek letters of hyperparameter labels, as file names spell them. */
+const GREEK: Record<string, string> = { α: 'alpha', β: 'beta', μ: 'mu' };
 
 /**
  * Downloads a finished table run as a self-contained predictor folder, zipped: unzip it, open

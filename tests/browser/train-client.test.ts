@@ -59,7 +59,7 @@ test('a worker that reports an uncaught error ends the run at once, and the next
   store = opened.store;
   const client = new TrainClient(store);
   const running = client.run(spec, 'cpu', { gridSize: 8, startPaused: true }).catch((error: Error) => error.message);
-  await expect.poll(async () => (await store!.listRuns()).length).toBe(1);
+  await expect.poll(async () => (await store!.listRuns()).length, { timeout: 60_000 }).toBe(1);
   created[0].dispatchEvent(new ErrorEvent('error', { message: 'out of memory' }));
   expect(await running).toBe('out of memory');
   const [run] = await store.listRuns();

@@ -135,9 +135,9 @@ test('a penguins study exports as a Python project, and a finished Optuna study 
   const [download] = await Promise.all([page.waitForEvent('download'), exchange.getByRole('button', { name: /as a Python project/ }).click()]);
   const zip = join(folder, download.suggestedFilename());
   await download.saveAs(zip);
-  expect(download.suggestedFilename()).toBe('learning-rate-and-momentum-study.zip');
+  expect(download.suggestedFilename()).toBe('learning-rate-and-beta1-study.zip');
   execFileSync('python3', ['-m', 'zipfile', '-e', zip, folder]);
-  const script = readFileSync(join(folder, 'learning-rate-and-momentum-study', 'study.py'), 'utf8');
+  const script = readFileSync(join(folder, 'learning-rate-and-beta1-study', 'study.py'), 'utf8');
   expect(script).toContain('params["optimizer.lr"] = trial.suggest_float("optimizer.lr", 0.001, 1, log=True)');
   expect(script).toContain('optuna.pruners.MedianPruner(');
 
