@@ -95,6 +95,16 @@ describe('study records read back from IndexedDB', () => {
     expect(isTrialRecord(structuredClone(trial))).toBe(true);
   });
 
+  test('studies of several objectives and pruned trials pass, as the runner writes them', () => {
+    const objectives = [{ metric: 'valMetric', direction: 'maximize' }, { metric: 'paramCount', direction: 'minimize' }];
+    expect(isStudyRecord({ ...study, spec: { ...spec, sampler: { kind: 'nsga2', populationSize: 6 }, pruner: { kind: 'none' }, objectives } })).toBe(true);
+    expect(isStudyRecord({ ...study, spec: { ...spec, pruner: { kind: 'hyperband' } } })).toBe(true);
+    expect(isTrialRecord({ ...trial, values: [0.9, 29], generation: 1 })).toBe(true);
+    expect(isTrialRecord({ ...trial, state: 'pruned', prunedAt: 2, memberEpochMs: 29.1 })).toBe(true);
+    expect(isStudyRecord({ ...study, spec: { ...spec, sampler: { kind: 'nsga2' }, objectives: [objectives[0]] } })).toBe(false);
+    expect(isTrialRecord({ ...trial, values: ['0.9'] })).toBe(false);
+  });
+
   test.each([
     ['a space through __proto__', { ...study, spec: { ...spec, space: JSON.parse('{"__proto__.x": {"type": "float", "low": 0, "high": 1}}') } }],
     ['a step of −1', { ...study, spec: { ...spec, space: { 'optimizer.lr': { type: 'float', low: 0, high: 1, step: -1 } } } }],

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import { SAMPLER_KINDS, validateSpace } from '../../core/search';
+import { MULTI_OBJECTIVE_SAMPLER_KINDS, SAMPLER_KINDS, validateSpace } from '../../core/search';
+import { validateObjectives } from '../../core/study/objectives';
 import { validateExperiment } from '../../core/spec/schema';
 import { FOLD_RANGE, type StudyRecord, type TrialRecord, type TrialState } from '../../core/study/types';
 import { anyNumber, count, epochSchema } from './run-check';
@@ -17,13 +18,14 @@ const studySpecSchema = v.object({
   name: v.string(),
   base: v.custom((spec) => validateExperiment(spec).ok),
   space: v.custom((space) => validateSpace(space).ok),
-  sampler: v.object({ kind: v.picklist(SAMPLER_KINDS) }),
+  sampler: v.object({ kind: v.picklist([...new Set([...SAMPLER_KINDS, ...MULTI_OBJECTIVE_SAMPLER_KINDS])]) }),
   pruner: v.object({ kind: v.string() }),
   objective: v.object({ metric: v.picklist(['valLoss', 'valMetric']), direction: v.picklist(['minimize', 'maximize']) }),
   nTrials: positive,
   workers: positive,
   seed: v.pipe(v.number(), v.finite()),
   folds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(FOLD_RANGE.min), v.maxValue(FOLD_RANGE.max))),
+  objectives: v.optional(v.custom((objectives) => validateObjectives(objectives).ok)),
 });
 
 const studyRecordSchema = v.object({
@@ -40,7 +42,11 @@ const trialRecordSchema = v.object({
   spec: v.custom((spec) => validateExperiment(spec).ok),
   state: v.picklist(Object.keys(TRIAL_STATES) as TrialState[]),
   value: v.optional(anyNumber),
+  values: v.optional(v.array(anyNumber)),
+  generation: v.optional(count),
   valueStd: v.optional(anyNumber),
+  prunedAt: v.optional(count),
+  memberEpochMs: v.optional(anyNumber),
   epochs: v.array(epochSchema),
   message: v.optional(v.string()),
   startedAt: v.optional(v.number()),
