@@ -219,6 +219,16 @@ export class LabState {
   }
 
   /**
+   * A progress listener for the phase `label`: the worker's last report may arrive after the
+   * result (another message channel), so a report for a phase that is over is dropped.
+   */
+  private follow(label: string, total: number) {
+    return (done: number) => {
+      if (this.progress?.label === label) this.progress = { label, done, total };
+    };
+  }
+
+  /**
    * Computes what the current view needs and is not yet computed for this setup, in the worker.
    * `live` (a control being dragged): what was drawn stays until its replacement is ready, and
    * the paths are shown whole at once.
@@ -246,7 +256,7 @@ export class LabState {
         this.progress = { label: 'Computing the paths', done: 0, total: spec.steps };
         const paths = await this.client.trajectories(
           spec.optimizers.map((optimizer) => ({ surface, optimizer, start: spec.start, steps: spec.steps })),
-          (done) => (this.progress = { label: 'Computing the paths', done, total: spec.steps }),
+          this.follow('Computing the paths', spec.steps),
         );
         this.paths = paths;
         this.done.paths = keys.paths;
@@ -265,7 +275,7 @@ export class LabState {
           this.progress = { label, done: 0, total: spec.steps };
           const map = await this.client.basinMap(
             { surface, optimizer: spec.optimizers[k], grid: { size: spec.grid }, steps: spec.steps },
-            (done) => (this.progress = { label, done, total: spec.steps }),
+            this.follow(label, spec.steps),
           );
           this.basins = spec.optimizers.map((_, i) => (i === k ? map : (this.basins[i] ?? null)));
         }
