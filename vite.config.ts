@@ -27,6 +27,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // The layers run one after another: the unit layer's heavy tests (a Python study of
+          // two processes, populations on the cpu) would otherwise starve the browser's timers.
+          sequence: { groupOrder: 0 },
           // tfjs-core's Node entry is a bundle without gradients; loading its ES modules, as the
           // browser build does, lets core/autodiff register them on the one engine.
           server: { deps: { inline: [/@tensorflow\//] } },
@@ -38,6 +41,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['tests/browser/**/*.test.ts'],
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           browser: {
             enabled: true,
@@ -55,6 +59,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           environment: 'node',
+          sequence: { groupOrder: 2 },
           testTimeout: 180_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -138,7 +138,9 @@ test('a penguins study exports as a Python project, and a finished Optuna study 
   expect(download.suggestedFilename()).toBe('learning-rate-and-beta1-study.zip');
   execFileSync('python3', ['-m', 'zipfile', '-e', zip, folder]);
   const script = readFileSync(join(folder, 'learning-rate-and-beta1-study', 'study.py'), 'utf8');
-  expect(script).toContain('params["optimizer.lr"] = trial.suggest_float("optimizer.lr", 0.001, 1, log=True)');
+  // The study form's default space for Adam at lr 0.01: a decade either side, and β₁.
+  expect(script).toContain('params["optimizer.lr"] = trial.suggest_float("optimizer.lr", 0.001, 0.1, log=True)');
+  expect(script).toContain('params["optimizer.beta1"] = trial.suggest_float("optimizer.beta1", 0.5, 0.99)');
   expect(script).toContain('optuna.pruners.MedianPruner(');
 
   await exchange.getByLabel('Optuna study file (CSV or JSON)').setInputFiles('tests/support/optuna-trials.csv');
