@@ -181,7 +181,7 @@ def train_experiment(spec, parts, report=None):
             batches += 1
         if schedule:
             schedule.step()
-        net.eval()
+        net.train(False)  # evaluation mode: dropout off
         with torch.no_grad():
             logits = net(xv)
             metrics = {"epoch": epoch, "trainLoss": total / batches, "valLoss": data_loss(logits, yv, regression).item(), "valMetric": quality(logits, yv, regression)}
