@@ -9,6 +9,7 @@ import type { OptimizerHypers } from '../optim/types';
 import type { ExperimentSpec } from '../spec/experiment';
 import { FusedStep, fusedWidth } from './fused/fused-step';
 import { fusedPlan, HYPER_COLUMNS, type StepWindow } from './fused/plan';
+import { flattenWeights } from './weight-path';
 
 /** Per-member values as a tensor of shape `shape` ([P] padded with ones), or the number when all agree. */
 function perMember(values: number[], shape: number[]): number | tf.Tensor {
@@ -125,7 +126,7 @@ export class PopulationState {
    */
   step(x: tf.Tensor, t: tf.Tensor, window: StepWindow, masks: Float32Array[] | undefined): void {
     if (this.fused) {
-      const packed = masks ? tf.tensor1d(concatenate(masks)) : null;
+      const packed = masks ? tf.tensor1d(flattenWeights(masks)) : null;
       this.fused.step(x, t, window, packed);
       packed?.dispose();
       this.stale = true;
@@ -317,11 +318,4 @@ function hyperRow(h: OptimizerHypers, spec: ExperimentSpec): number[] {
     l1: spec.model.l1, twoL2: 2 * spec.model.l2,
   };
   return HYPER_COLUMNS.map((c) => values[c]);
-}
-
-/** Arrays one after another in one. */
-function concatenate(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, part) => n + part.length, 0));
-  parts.reduce((offset, part) => (out.set(part, offset), offset + part.length), 0);
-  return out;
 }

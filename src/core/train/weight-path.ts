@@ -39,7 +39,10 @@ export function addSnapshot(path: WeightPath, epoch: number, weights: Float32Arr
   path.weights = path.weights.filter((_, k) => keep[k]);
 }
 
-/** The tensors of a network, in parameterShapes order, as one flat vector. */
+/**
+ * Arrays one after another in one: the tensors of a network, in parameterShapes order, as its
+ * flat parameter vector (or a step's dropout masks as one buffer).
+ */
 export function flattenWeights(weights: Float32Array[]): Float32Array {
   const out = new Float32Array(weights.reduce((n, w) => n + w.length, 0));
   weights.reduce((at, w) => (out.set(w, at), at + w.length), 0);
