@@ -77,6 +77,8 @@ export function offline(): PluginOption[] {
       },
       workbox: {
         globPatterns: ['**/*'],
+        // vite-plugin-pwa adds the manifest to the precache itself; found by the glob too, it would be listed twice.
+        globIgnores: ['manifest.webmanifest'],
         maximumFileSizeToCacheInBytes: MAX_PRECACHED_BYTES,
         manifestTransforms: [
           async (entries) => {

@@ -68,6 +68,8 @@ test('visited once, the site works with the network off: it trains a run, draws 
   await runSmallStudy(page);
   await importSmallCsv(page, 'offline.csv', 30);
   await expect.poll(() => page.textContent('[data-testid=preview] thead'), { timeout: 30_000 }).toContain('weight');
+  // The class pack offers the new dataset at once.
+  await expect.poll(() => page.getByTestId('class-pack').textContent()).toContain('30 rows');
   await page.screenshot({ path: 'test-results/e2e-offline-data.png', fullPage: true });
   expect(problems()).toEqual([]);
 });

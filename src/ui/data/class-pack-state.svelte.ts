@@ -84,7 +84,8 @@ export class ClassPackState {
     if (PACK_KINDS.some((k) => outcome.plan.added[k] > 0)) this.onImported();
   }
 
-  private async refresh(): Promise<void> {
+  /** Reads what is kept again (the library changed on this screen, say). */
+  async refresh(): Promise<void> {
     if (!this.store) return;
     this.inventory = await this.store.inventory();
   }
