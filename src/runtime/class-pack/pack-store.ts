@@ -1,6 +1,6 @@
 import type { IDBPDatabase } from 'idb';
 import type { StudyRecord } from '../../core/study/types';
-import { DatasetStore, datasetRecords, openDatabase, type DatasetSummary, type WriteOutcome } from '../store/dataset-store';
+import { abandon, DatasetStore, datasetRecords, openDatabase, type DatasetSummary, type WriteOutcome } from '../store/dataset-store';
 import { isLessonRecord } from '../store/lesson-check';
 import { isRunRecord } from '../store/run-check';
 import { DB_NAME, type LessonRecord, type RunRecord, type TunelabDB } from '../store/schema';
@@ -94,12 +94,7 @@ export class PackStore {
       await Promise.all(pending);
       return { ok: true, plan };
     } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // Already aborted by the browser: nothing was written.
-      }
-      await Promise.allSettled(pending);
+      await abandon(tx, pending);
       console.warn('tunelab: a class pack import failed', error);
       return { ok: false, message: describeImportError(error) };
     }

@@ -135,16 +135,24 @@ export class DatasetStore {
       await Promise.all(pending);
       return { ok: true };
     } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // The transaction had already ended (aborted by the browser): nothing was written.
-      }
-      await Promise.allSettled(pending);
+      await abandon(tx, pending);
       console.warn('tunelab: a dataset write failed', error);
       return { ok: false, message: describeWriteError(error, name) };
     }
   }
+}
+
+/**
+ * Aborts a transaction one of whose requests failed, and waits for all its requests to settle,
+ * so that none rejects unheard: nothing of the transaction is kept.
+ */
+export async function abandon(tx: { abort(): void }, pending: Promise<unknown>[]): Promise<void> {
+  try {
+    tx.abort();
+  } catch {
+    // The transaction had already ended (aborted by the browser): nothing was written.
+  }
+  await Promise.allSettled(pending);
 }
 
 /**
