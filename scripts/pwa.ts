@@ -1,8 +1,8 @@
 // The offline part of the build: a Workbox service worker (vite-plugin-pwa) that precaches every
 // file of dist/, the web app manifest that makes the site installable, and a check that fails
 // the build when a file of dist/ is missing from the precache.
-import { readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Plugin, PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
@@ -22,6 +22,15 @@ export function missingFromPrecache(files: string[], precached: string[]): strin
   return files.filter((f) => !SERVICE_WORKER_FILES.test(f) && !cached.has(f)).sort();
 }
 
+/**
+ * The URLs a generated service worker precaches, read from its precache manifest
+ * (`{url:"assets/…",revision:…}` entries): what the site really stores, manifest and icons
+ * included. A worker whose format this does not read gives none, and the check fails loudly.
+ */
+export function precachedUrls(serviceWorker: string): string[] {
+  return [...serviceWorker.matchAll(/\burl:\s*"([^"]+)"/g)].map((m) => m[1]);
+}
+
 /** Every file under `dir`, relative to it, with '/'. */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -34,21 +43,19 @@ function filesUnder(dir: string): string[] {
  * wait for the user ('prompt'): a new version never reloads a page in the middle of a lesson.
  */
 export function offline(): PluginOption[] {
-  let precached: string[] | undefined;
   let outDir = 'dist';
   const check: Plugin = {
     name: 'tunelab-precache-check',
     apply: 'build',
     configResolved(config) {
-      outDir = config.build.outDir;
+      outDir = resolve(config.root, config.build.outDir);
     },
     // After vite-plugin-pwa's own closeBundle, which writes the service worker.
     closeBundle: {
       order: 'post',
       sequential: true,
       handler() {
-        if (!precached) throw new Error('The service worker was not generated: the site would not work offline.');
-        const missing = missingFromPrecache(filesUnder(outDir), precached);
+        const missing = missingFromPrecache(filesUnder(outDir), precachedUrls(readFileSync(join(outDir, 'sw.js'), 'utf8')));
         if (missing.length) throw new Error(`These files of the build are not precached, so the site would miss them offline:\n  ${missing.join('\n  ')}`);
       },
     },
@@ -80,12 +87,6 @@ export function offline(): PluginOption[] {
         // vite-plugin-pwa adds the manifest to the precache itself; found by the glob too, it would be listed twice.
         globIgnores: ['manifest.webmanifest'],
         maximumFileSizeToCacheInBytes: MAX_PRECACHED_BYTES,
-        manifestTransforms: [
-          async (entries) => {
-            precached = entries.map((e) => e.url);
-            return { manifest: entries, warnings: [] };
-          },
-        ],
       },
     }),
     check,
