@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { BACKENDS, type BackendInfo, type BackendName, type BackendPreference } from './backend-types';
+import { BACKENDS, type BackendInfo, type BackendMeasurement, type BackendName, type BackendPreference } from './backend-types';
 
 // The badge's one-line text, next to the selection it describes (defined with the types, so the UI need not load tfjs).
 export { describeBackend } from './backend-types';
@@ -133,4 +133,64 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
     };
   }
   throw new Error(`No tfjs backend works here: ${reasons.join('; ')}`);
+}
+
+/**
+ * This device in a few words, the same on every visit: the WebGPU adapter (or its absence)
+ * and the number of cores. A calibration is remembered under it, so another GPU or machine
+ * measures again.
+ */
+export async function describeDevice(): Promise<string> {
+  const probe = await probeWebGpu();
+  const gpu = probe.problem === null ? `WebGPU ${probe.adapter ?? 'adapter'}` : 'no WebGPU';
+  return `${gpu} · ${globalThis.navigator?.hardwareConcurrency ?? '?'} cores`;
+}
+
+/** The work a calibration times on each backend: milliseconds per `unit`, measured warm. */
+export interface CalibrationWork {
+  unit: string;
+  /** Runs the work on tfjs's current backend and returns its milliseconds per unit. */
+  time(): Promise<number>;
+}
+
+/** The fastest backend of a measurement among `names`. */
+function fastestOf(milliseconds: BackendMeasurement['milliseconds'], names: BackendName[]): BackendName {
+  return names.reduce((a, b) => ((milliseconds[b] ?? Infinity) < (milliseconds[a] ?? Infinity) ? b : a));
+}
+
+/**
+ * Selects the backend for 'auto' by measurement: every one of `candidates` that starts here is
+ * timed on `work` (or, when `remembered` covers exactly those, its times are taken instead), and
+ * the fastest runs. With one candidate or none available it is {@link selectBackend}('auto').
+ * The result carries what was measured, for the badge and to be remembered.
+ */
+export async function selectMeasured(candidates: readonly BackendName[], work: CalibrationWork, remembered?: BackendMeasurement | null): Promise<BackendInfo> {
+  const available: BackendInfo[] = [];
+  const reasons: string[] = [];
+  for (const name of candidates) {
+    const earlier = failures.get(name);
+    const probe = earlier ? { problem: earlier } : await PROBES[name]();
+    const problem = probe.problem ?? (await activate(name));
+    if (problem) {
+      reasons.push(problem);
+      continue;
+    }
+    available.push({ requested: 'auto', name, ...(name === 'webgpu' && 'adapter' in probe && probe.adapter ? { adapter: probe.adapter } : {}) });
+  }
+  if (available.length < 2) return selectBackend('auto');
+  const names = available.map((info) => info.name);
+  const known = remembered && Object.keys(remembered.milliseconds).length === names.length && names.every((b) => remembered.milliseconds[b] !== undefined);
+  let measured: BackendMeasurement;
+  if (known) measured = { unit: remembered.unit, milliseconds: remembered.milliseconds, earlier: true };
+  else {
+    const milliseconds: BackendMeasurement['milliseconds'] = {};
+    for (const name of names) {
+      await tf.setBackend(name);
+      milliseconds[name] = await work.time();
+    }
+    measured = { unit: work.unit, milliseconds };
+  }
+  const fastest = fastestOf(measured.milliseconds, names);
+  await tf.setBackend(fastest);
+  return { ...available.find((info) => info.name === fastest)!, measured, ...(reasons.length ? { fallbackReason: reasons.join('; ') } : {}) };
 }

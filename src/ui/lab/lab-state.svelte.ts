@@ -1,7 +1,9 @@
 import { logSpace, resolveSurface, type BasinMap, type Surface, type Trajectory } from '../../core/landscape';
 import { labSurface, sweepRange, validateLab, type LabSpec } from '../../core/landscape/lab-spec';
 import { findLesson } from '../../core/landscape/lessons';
-import type { BackendInfo } from '../../runtime/backend-types';
+import { basinOffers, sweepOffers, type SizeOffer } from '../../core/landscape/offer';
+import { loadPreference, savePreference } from '../../runtime/backend-choice';
+import type { BackendInfo, BackendPreference } from '../../runtime/backend-types';
 import { CancelledError, LandscapeClient } from '../../runtime/landscape-client';
 import { decodeLab, encodeLab } from './lab-link';
 import { classifySweep, pickCurveLrs, type SweepRegion, type SweepRuns } from './sweep-regions';
@@ -49,6 +51,12 @@ export class LabState {
   /** A link that could not be read in full, or a computation that failed. */
   notice = $state<string | null>(null);
   backend = $state<BackendInfo | null>(null);
+  /** The backend the user forced, or 'auto' (chosen by measurement); kept for the next visit. */
+  preference = $state<BackendPreference>(loadPreference('lab'));
+  /** Milliseconds of the calibration map on this backend, once known: what the offered sizes follow. */
+  calibrationMs = $state<number | null>(null);
+  /** Computations completed and drawn: what a measurement of the live redraw rate counts. */
+  redraws = $state(0);
   /** The surface's heights, row 0 at the top, SURFACE_RES per side. */
   grid = $state.raw<Float32Array | null>(null);
   paths = $state.raw<Trajectory[]>([]);
@@ -60,12 +68,21 @@ export class LabState {
   speed = $state<keyof typeof SPEEDS>('normal');
   progress = $state<Progress | null>(null);
 
+  /**
+   * The setup's surface as text: it stays equal while a slider moves, so {@link surface}, and
+   * the surface's picture drawn from it, are not made again for every new value.
+   */
+  private surfaceText = $derived(JSON.stringify(labSurface(this.spec)));
   /** The surface as drawn: metadata of the current (valid) setup. */
   surface = $derived.by((): Surface => {
-    const r = resolveSurface(labSurface(this.spec));
+    const r = resolveSurface(JSON.parse(this.surfaceText));
     if (!r.ok) throw new Error(r.error.message); // validated setups always resolve
     return r.surface;
   });
+  /** Basin-map sizes with their predicted time here; all offered until the device has been measured. */
+  basinSizes = $derived(this.offer(basinOffers));
+  /** Sweep lengths with their predicted time here, likewise. */
+  sweepSizes = $derived(this.offer(sweepOffers));
   /** The lesson the setup came from, if it is a known one. */
   lesson = $derived(findLesson(this.spec.lesson));
   /** The learning rates whose loss curves the sweep overlays: the setup's, or one per regime. */
@@ -75,7 +92,7 @@ export class LabState {
     return pickCurveLrs(focused.runs.lrs, focused.regions);
   });
 
-  private readonly client = new LandscapeClient('auto');
+  private client = new LandscapeClient(this.preference);
   private done = { grid: '', paths: '', basins: '', sweep: '' };
   private frame = 0;
   private lastFrame = 0;
@@ -85,12 +102,41 @@ export class LabState {
 
   constructor(hash: string) {
     this.spec = this.read(hash);
-    void this.client.backendInfo().then(
-      (info) => (this.backend = info),
-      (error) => (this.notice = `No computing backend could start: ${errorText(error)}`),
-    );
+    this.followBackend();
     this.writeHash();
     void this.compute();
+  }
+
+  /** Forces a backend (or 'auto'), remembered for the next visit: a new worker on it computes the picture again. */
+  setPreference(preference: BackendPreference): void {
+    savePreference('lab', preference);
+    this.preference = preference;
+    this.client.dispose();
+    this.client = new LandscapeClient(preference);
+    this.backend = null;
+    this.done = { grid: '', paths: '', basins: '', sweep: '' };
+    this.live = null;
+    this.followBackend();
+    void this.compute();
+  }
+
+  private followBackend(): void {
+    const client = this.client;
+    this.calibrationMs = null;
+    void client.backendInfo().then(
+      (info) => client === this.client && (this.backend = info),
+      (error) => (this.notice = `No computing backend could start: ${errorText(error)}`),
+    );
+    void client.calibrationMs().then(
+      (ms) => client === this.client && (this.calibrationMs = ms),
+      () => undefined, // The sizes stay all offered; a backend that cannot start says so above.
+    );
+  }
+
+  /** Sizes of `choices` for this setup, offered by the calibration's prediction once there is one. */
+  private offer(choices: typeof basinOffers): SizeOffer[] {
+    const offers = choices(this.calibrationMs ?? 0, this.spec.steps, this.spec.optimizers.length);
+    return this.calibrationMs === null ? offers.map((o) => ({ ...o, offered: true })) : offers;
   }
 
   /** Loads the setup of a link (the user pasted one, or pressed back). */
@@ -300,6 +346,7 @@ export class LabState {
         this.done.sweep = keys.sweep;
       }
       this.progress = null;
+      this.redraws++;
     } catch (error) {
       if (error instanceof CancelledError) return;
       this.progress = null;
