@@ -1,11 +1,12 @@
-// `npm run bench:live [-- --no-build] [-- --shots=DIR] [-- --profile]`: the landscape lab's live redraw rate in
-// the built site. Forces the cpu backend with the lab's own backend setting (kept across the
-// reload that follows), opens the six-hump camel's trap lesson (SGD and momentum, 300 steps)
-// with 64×64 basin maps, drags a slider across its track as a hand does (an input event every
-// 16 ms) and counts the redraws the screen completed meanwhile: each is both basin maps and
-// both paths computed for a new value and drawn, read from the `data-redraws` counter the
-// plot carries. With --shots, PNGs of the plot are taken during a second drag; with --profile,
-// the page's main thread is sampled during a third and its busiest functions are listed.
+// `npm run bench:live [-- --no-build] [-- --shots=DIR] [-- --profile]`: the landscape lab's live
+// redraw rate in the built site. Forces the cpu backend with the lab's own backend setting
+// (kept across the reload that follows), opens the six-hump camel's trap lesson (SGD and
+// momentum, 300 steps) with 64×64 basin maps, drags a slider across its track as a hand does
+// (the pointer moving as often as the page takes it) and counts the redraws the screen
+// completed meanwhile: each is both basin maps and both paths computed for a new value and
+// drawn, read from the `data-redraws` counter the plot carries. With --shots, PNGs of the plot
+// are taken during a second drag; with --profile, the page's main thread is sampled during a
+// third and its busiest functions are listed.
 import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
@@ -15,9 +16,8 @@ import { CHROMIUM_ARGS, findBrowser, missingBrowserMessage } from '../../tests/s
 const args = process.argv.slice(2);
 const shots = args.find((a) => a.startsWith('--shots='))?.slice('--shots='.length);
 const profile = args.includes('--profile');
-/** How long one drag lasts, and how often the pointer moves during it. */
+/** How long one drag lasts. */
 const DRAG_MS = 5000;
-const MOVE_EVERY_MS = 16;
 
 const executablePath = findBrowser();
 if (!executablePath) {
@@ -48,9 +48,21 @@ async function settle(page) {
 }
 
 /**
- * Drags the slider named `label` from 10 % to 90 % of its track in DRAG_MS, and returns the
- * redraws completed while the pointer moved, per second, and how long the last value took
- * to be drawn after the pointer stopped.
+ * Notes in the page, by its own clock, when each input event reached a slider and when the
+ * plot's redraw counter moved (a MutationObserver: the counter and the canvases change in the
+ * same update).
+ */
+function watchInPage() {
+  const log = (window.__live = { inputs: [], redraws: [] });
+  document.addEventListener('input', () => log.inputs.push(performance.now()), true);
+  new MutationObserver(() => log.redraws.push(performance.now())).observe(document.querySelector('[data-testid=contour]'), { attributes: true, attributeFilter: ['data-redraws'] });
+}
+
+/**
+ * Drags the slider named `label` from 10 % to 90 % of its track for DRAG_MS, the pointer
+ * moving as often as the page takes it, and returns, by the page's clock, the redraws
+ * completed while the pointer moved, per second, and how long the last value took to be
+ * drawn after its input event.
  */
 async function drag(page, label, onMove) {
   const box = await page.getByLabel(label).boundingBox();
@@ -58,22 +70,22 @@ async function drag(page, label, onMove) {
   const at = (t) => box.x + box.width * (0.1 + 0.8 * t);
   await page.mouse.move(at(0), y);
   await page.mouse.down();
-  const before = await redraws(page);
+  await page.evaluate(() => ((window.__live.inputs = []), (window.__live.redraws = [])));
   const begin = Date.now();
-  let moves = 0;
   for (let t = 0; t < DRAG_MS; t = Date.now() - begin) {
     await page.mouse.move(at(t / DRAG_MS), y);
-    moves++;
     await onMove?.(t / DRAG_MS);
-    await page.waitForTimeout(MOVE_EVERY_MS);
   }
   await page.mouse.move(at(1), y);
-  const seconds = (Date.now() - begin) / 1000;
-  const during = (await redraws(page)) - before;
-  const stop = Date.now();
+  const { inputs, redraws: drawn } = await page.evaluate(() => structuredClone(window.__live));
+  await page.waitForFunction((n) => window.__live.redraws.length > n, drawn.length, { timeout: 60_000 }).catch(() => undefined);
+  const lastInput = inputs.at(-1);
+  const afterLast = await page.evaluate((t) => window.__live.redraws.find((r) => r > t), lastInput);
   await page.mouse.up();
-  const after = await settle(page);
-  return { label, seconds, moves, redraws: during, perSecond: during / seconds, lastDrawnAfterMs: Date.now() - stop, total: after - before };
+  await settle(page);
+  const seconds = (lastInput - inputs[0]) / 1000;
+  const during = drawn.filter((r) => r > inputs[0] && r <= lastInput).length;
+  return { label, seconds, inputs: inputs.length, redraws: during, perSecond: during / seconds, lastDrawnAfterMs: afterLast === undefined ? NaN : afterLast - lastInput };
 }
 
 /** Samples the page's main thread while `work` runs and prints the functions that held it longest. */
@@ -110,6 +122,7 @@ try {
   await page.getByLabel('Starts per side of the basin map').selectOption('64');
   await page.waitForSelector('[data-testid=contour]');
   await settle(page);
+  await page.evaluate(watchInPage);
   const badge = await page.textContent('[data-testid=backend]');
   const results = [];
   for (const label of ['learning rate slider of optimizer 1', 'momentum slider of optimizer 2']) results.push(await drag(page, label));
@@ -127,8 +140,8 @@ try {
   console.log(`backend: ${badge.trim()}; load average ${loadavg()[0].toFixed(1)}`);
   for (const r of results) {
     console.log(
-      `${r.label}: ${r.redraws} redraws in ${r.seconds.toFixed(1)} s of dragging (${r.moves} pointer moves) = ${r.perSecond.toFixed(1)} redraws/s; ` +
-        `last value drawn ${r.lastDrawnAfterMs} ms after the pointer stopped`,
+      `${r.label}: ${r.redraws} redraws in ${r.seconds.toFixed(1)} s of dragging (${r.inputs} input events) = ${r.perSecond.toFixed(1)} redraws/s; ` +
+        `last value drawn ${r.lastDrawnAfterMs.toFixed(0)} ms after its input event`,
     );
   }
   if (errors.length) console.log(`page errors: ${errors.join('; ')}`);
