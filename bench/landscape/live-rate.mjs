@@ -78,14 +78,15 @@ async function drag(page, label, onMove) {
   }
   await page.mouse.move(at(1), y);
   const { inputs, redraws: drawn } = await page.evaluate(() => structuredClone(window.__live));
-  await page.waitForFunction((n) => window.__live.redraws.length > n, drawn.length, { timeout: 60_000 }).catch(() => undefined);
   const lastInput = inputs.at(-1);
+  // The last value's redraw: the first one after its input event, whenever it comes.
+  await page.waitForFunction((t) => window.__live.redraws.some((r) => r > t), lastInput, { timeout: 60_000 });
   const afterLast = await page.evaluate((t) => window.__live.redraws.find((r) => r > t), lastInput);
   await page.mouse.up();
   await settle(page);
   const seconds = (lastInput - inputs[0]) / 1000;
   const during = drawn.filter((r) => r > inputs[0] && r <= lastInput).length;
-  return { label, seconds, inputs: inputs.length, redraws: during, perSecond: during / seconds, lastDrawnAfterMs: afterLast === undefined ? NaN : afterLast - lastInput };
+  return { label, seconds, inputs: inputs.length, redraws: during, perSecond: during / seconds, lastDrawnAfterMs: afterLast - lastInput };
 }
 
 /** Samples the page's main thread while `work` runs and prints the functions that held it longest. */

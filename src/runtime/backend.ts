@@ -103,6 +103,15 @@ async function activate(name: BackendName): Promise<string | null> {
   return problem;
 }
 
+/** Makes `name` tfjs's backend, unless it failed here before: why it cannot, or its adapter where WebGPU names one. */
+async function start(name: BackendName): Promise<Probe> {
+  const earlier = failures.get(name);
+  const probe = earlier ? { problem: earlier } : await PROBES[name]();
+  if (probe.problem !== null) return probe;
+  const problem = await activate(name);
+  return problem ? { problem } : probe;
+}
+
 /**
  * Selects the tfjs backend for this page or worker: the preferred one when forced, else
  * WebGPU, then WebGL, then the CPU (a forced one that fails falls back in that order). Returns
@@ -117,14 +126,12 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
   const order: BackendName[] = preference === 'auto' ? [...BACKENDS] : [preference, ...BACKENDS.filter((b) => b !== preference)];
   const reasons: string[] = [];
   for (const name of order) {
-    const earlier = failures.get(name);
-    const probe = earlier ? { problem: earlier } : await PROBES[name]();
-    const problem = probe.problem ?? (await activate(name));
-    if (problem) {
-      reasons.push(problem);
+    const started = await start(name);
+    if (started.problem !== null) {
+      reasons.push(started.problem);
       continue;
     }
-    const adapter = name === 'webgpu' && probe.problem === null ? probe.adapter : undefined;
+    const adapter = name === 'webgpu' ? started.adapter : undefined;
     return {
       requested: preference,
       name,
@@ -168,14 +175,12 @@ export async function selectMeasured(candidates: readonly BackendName[], work: C
   const available: BackendInfo[] = [];
   const reasons: string[] = [];
   for (const name of candidates) {
-    const earlier = failures.get(name);
-    const probe = earlier ? { problem: earlier } : await PROBES[name]();
-    const problem = probe.problem ?? (await activate(name));
-    if (problem) {
-      reasons.push(problem);
+    const started = await start(name);
+    if (started.problem !== null) {
+      reasons.push(started.problem);
       continue;
     }
-    available.push({ requested: 'auto', name, ...(name === 'webgpu' && 'adapter' in probe && probe.adapter ? { adapter: probe.adapter } : {}) });
+    available.push({ requested: 'auto', name, ...(name === 'webgpu' && started.adapter ? { adapter: started.adapter } : {}) });
   }
   if (available.length < 2) return selectBackend('auto');
   const names = available.map((info) => info.name);
