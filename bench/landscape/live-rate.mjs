@@ -116,6 +116,9 @@ try {
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${url}#/lab?lesson=six-hump-trap`);
+  // First as a visitor finds it, 'best available': what the calibration measured.
+  await page.waitForSelector('[data-testid=backend][data-backend]', { timeout: 120_000 });
+  const measured = (await page.textContent('[data-testid=backend]')).trim();
   await page.getByLabel('Backend', { exact: true }).selectOption('cpu');
   // The forced backend is remembered: after a reload the lab runs on it again.
   await page.reload();
@@ -138,6 +141,7 @@ try {
     await page.screenshot({ path: `${shots}/live-page.png` });
   }
   if (profile) await printProfile(page, () => drag(page, 'momentum slider of optimizer 2'));
+  console.log(`best available: ${measured}`);
   console.log(`backend: ${badge.trim()}; load average ${loadavg()[0].toFixed(1)}`);
   for (const r of results) {
     console.log(

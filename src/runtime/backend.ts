@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
+import { fastestMeasured } from './backend-choice';
 import { BACKENDS, type BackendInfo, type BackendMeasurement, type BackendName, type BackendPreference } from './backend-types';
 
 // The badge's one-line text, next to the selection it describes (defined with the types, so the UI need not load tfjs).
@@ -160,11 +161,6 @@ export interface CalibrationWork {
   time(): Promise<number>;
 }
 
-/** The fastest backend of a measurement among `names`. */
-function fastestOf(milliseconds: BackendMeasurement['milliseconds'], names: BackendName[]): BackendName {
-  return names.reduce((a, b) => ((milliseconds[b] ?? Infinity) < (milliseconds[a] ?? Infinity) ? b : a));
-}
-
 /**
  * Selects the backend for 'auto' by measurement: every one of `candidates` that starts here is
  * timed on `work` (or, when `remembered` covers exactly those, its times are taken instead), and
@@ -195,7 +191,8 @@ export async function selectMeasured(candidates: readonly BackendName[], work: C
     }
     measured = { unit: work.unit, milliseconds };
   }
-  const fastest = fastestOf(measured.milliseconds, names);
+  // The measurement names exactly the available backends (measured now, or remembered for the same ones).
+  const fastest = fastestMeasured(measured);
   await tf.setBackend(fastest);
   return { ...available.find((info) => info.name === fastest)!, measured, ...(reasons.length ? { fallbackReason: reasons.join('; ') } : {}) };
 }
