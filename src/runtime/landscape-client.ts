@@ -1,6 +1,8 @@
 import * as Comlink from 'comlink';
 import type { BasinMap, BasinMapSpec, SurfaceSpec, Trajectory, TrajectorySpec } from '../core/landscape';
 import type { LandscapeWorkerApi, SweepWithRuns } from '../workers/landscape.worker';
+import { LAB_CALIBRATION_SHAPE } from '../core/landscape/calibration-shape';
+import { chooseBackend } from './backend-choice';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 
@@ -29,11 +31,20 @@ export class LandscapeClient {
 
   constructor(private readonly preference: BackendPreference = 'auto') {}
 
-  /** The backend the worker runs on, selected at the first call. */
+  /** The backend the worker runs on, selected at the first call (by measurement for 'auto', remembered on this device). */
   backendInfo(): Promise<BackendInfo> {
     const api = this.connect();
-    this.backend ??= api.prepare(this.preference);
+    this.backend ??= chooseBackend(api, this.preference, LAB_CALIBRATION_SHAPE);
     return this.backend;
+  }
+
+  /**
+   * Milliseconds of the lab's calibration map on the worker's backend: what the calibration
+   * measured when it chose the backend, else timed now (a forced backend).
+   */
+  async calibrationMs(): Promise<number> {
+    const info = await this.backendInfo();
+    return info.measured?.milliseconds[info.name] ?? this.connect().timeMap();
   }
 
   /** f on a res × res grid of the surface, rows from the lowest y (core's layout). */

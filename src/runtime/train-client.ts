@@ -8,7 +8,9 @@ import type { TrainWorkerApi } from '../workers/train.worker';
 import type { Heartbeat } from '../workers/tensor.worker';
 import { runLock, tryLock } from './locks';
 import { tensorWorker } from './tensor-worker';
-import type { BackendInfo, BackendPreference } from './backend-types';
+import { chooseBackend } from './backend-choice';
+import { trainingShape } from '../core/train/training-shape';
+import type { BackendInfo, BackendMeasurement, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
 import { problemOfData } from '../core/train/training-data';
 import { ioOfShapes } from '../core/model/network';
@@ -29,7 +31,8 @@ export class TrainClient {
   private worker: Worker | null = null;
   private api: Comlink.Remote<TrainWorkerApi & Heartbeat> | null = null;
   private watch: WorkerWatch | null = null;
-  private backend: { preference: BackendPreference; info: BackendInfo } | null = null;
+  /** The worker's backend, and what it was chosen for: a forced one, or 'auto' for work of one shape. */
+  private backend: { preference: BackendPreference; shape?: string; info: BackendInfo } | null = null;
 
   /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
   constructor(
@@ -46,8 +49,11 @@ export class TrainClient {
   ): Promise<RunRecord> {
     const api = this.connect();
     const dead = this.watch!.dead;
-    if (this.backend?.preference !== preference) {
-      this.backend = { preference, info: await Promise.race([api.prepare(preference), dead]) };
+    // 'auto' is chosen by timing a few steps of this experiment's shape, remembered per device.
+    const shape = preference === 'auto' ? trainingShape(spec) : undefined;
+    if (this.backend?.preference !== preference || this.backend.shape !== shape) {
+      const worker = { device: () => api.device(), prepare: (p: BackendPreference, remembered?: BackendMeasurement | null) => api.prepare(p, remembered, spec) };
+      this.backend = { preference, shape, info: await Promise.race([chooseBackend(worker, preference, shape ?? ''), dead]) };
     }
     const backend = this.backend.info;
     listener.onBackend?.(backend);

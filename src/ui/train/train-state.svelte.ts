@@ -8,6 +8,7 @@ import { validateExperiment, type FieldError } from '../../core/spec/schema';
 import type { StepUnit } from '../../core/train/controller';
 import type { RunProgress } from '../../core/train/run';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
+import { loadPreference, savePreference } from '../../runtime/backend-choice';
 import type { BackendInfo, BackendPreference } from '../../runtime/backend-types';
 import type { RunRecord, RunStore } from '../../runtime/store';
 import { loadExperimentData } from '../../runtime/experiment-data';
@@ -55,7 +56,8 @@ export class TrainState {
   grid = $state.raw<Float32Array | null>(null);
   weights = $state.raw<Float32Array[] | null>(null);
   backend = $state<BackendInfo | null>(null);
-  preference = $state<BackendPreference>('auto');
+  /** The backend the user forced, or 'auto' (chosen by measurement); kept for the next visit. */
+  preference = $state<BackendPreference>(loadPreference('train'));
   runs = $state.raw<RunRecord[]>([]);
   /** The saved run the screen shows, when one was opened or is training. */
   currentRunId = $state<string | null>(null);
@@ -284,8 +286,9 @@ export class TrainState {
     this.overlay = this.overlay.includes(id) ? this.overlay.filter((x) => x !== id) : [...this.overlay, id];
   }
 
-  /** Forces a backend for the next run, or 'auto'. */
+  /** Forces a backend for the next run, or 'auto'; kept for the next visit. */
   setPreference(preference: BackendPreference): void {
+    savePreference('train', preference);
     this.preference = preference;
     this.reset();
   }
