@@ -60,6 +60,11 @@ describe('the training worker', () => {
     const stale = await api.prepare('auto', { unit: 'step', milliseconds: { webgl: 1, cpu: 5 } }, spec);
     expect(Object.keys(stale.measured!.milliseconds).sort()).toEqual(['cpu', 'webgl', 'webgpu']);
     expect(stale.measured!.earlier).toBeUndefined();
+
+    // A run that ends before the calibration would (3 epochs of 5 steps, early stopping on) is timed all the same.
+    const short: ExperimentSpec = { ...spec, data: { kind: 'xor', n: 100, noise: 0, trainRatio: 0.5, seed: 1 }, training: { ...spec.training, batchSize: 10, epochs: 3, patience: 1 } };
+    const timed = await api.prepare('auto', null, short);
+    expect(Object.values(timed.measured!.milliseconds).every((ms) => Number.isFinite(ms) && ms! > 0)).toBe(true);
   });
 
   test('the same spec and seed give final losses within 1% on cpu and webgpu', async () => {

@@ -12,7 +12,10 @@ export const CALIBRATION_STEPS = 8;
  * counts. Warm: as many steps first, uncounted.
  */
 export async function timeTrainingStep(spec: ExperimentSpec, data: SplitDataset, steps = CALIBRATION_STEPS): Promise<number> {
-  const trainer = new Trainer([spec], data);
+  // A short run (3 epochs of 5 steps) or early stopping would end the only member inside the
+  // calibration, leaving an empty population to step: time an endless copy of the same shape.
+  const endless = { ...spec, training: { ...spec.training, epochs: 2 * steps + 2, patience: 0 } };
+  const trainer = new Trainer([endless], data);
   try {
     const run = async (count: number) => {
       for (let s = 0; s < count; s++) {
