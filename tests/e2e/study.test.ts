@@ -1,3 +1,6 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openSite, type Site } from './harness';
 
@@ -41,8 +44,27 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   expect(await page.locator('[data-testid=parallel-plot] polyline').count()).toBe(6);
   await page.screenshot({ path: 'test-results/e2e-study.png', fullPage: true });
 
+  // The best trial's network was kept: it opens trained, without pressing Play.
   await page.getByTestId('open-best').click();
   await expect.poll(() => page.url()).toContain('#/train?');
   expect(['tanh', 'relu']).toContain(await page.locator('select[aria-label="Activation of layer 1"]').inputValue());
+  await expect.poll(() => page.getByTestId('evaluation').isVisible(), { timeout: 30_000 }).toBe(true);
+  expect(await page.getByTestId('eval-accuracy').textContent()).toMatch(/^\d+\.\d%$/);
+  // Its curves are the trial's ten epochs (the mean over the two folds), and it says which fold's network it is.
+  expect(await page.getByTestId('val-loss').textContent()).not.toBe('–');
+  await expect.poll(() => page.textContent('main')).toContain('Of its 2 cross-validated networks this is fold 1\'s');
+  await expect.poll(() => page.locator('[data-testid=heatmap] canvas').count()).toBeGreaterThan(0);
+  await page.screenshot({ path: 'test-results/e2e-study-open-trained.png', fullPage: true });
+  // It exports at once: model.json and its weights, 2·4 + 4 + 4·1 + 1 = 17 float32 numbers.
+  const folder = mkdtempSync(join(tmpdir(), 'study-best-'));
+  const downloads: string[] = [];
+  page.on('download', async (d) => {
+    const path = join(folder, d.suggestedFilename());
+    await d.saveAs(path);
+    downloads.push(path);
+  });
+  await page.getByRole('button', { name: 'Export model' }).click();
+  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+  expect(statSync(downloads.find((p) => p.endsWith('.weights.bin'))!).size).toBe(17 * 4);
   expect(errors).toEqual([]);
 });

@@ -1,3 +1,4 @@
+import type { Evaluation } from '../model/evaluation';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { EpochMetrics } from '../train/types';
 
@@ -91,4 +92,19 @@ export interface StudyRecord {
   createdAt: number;
   spec: StudySpec;
   status: 'running' | 'paused' | 'complete' | 'cancelled';
+}
+
+/**
+ * A trial's trained network, as a study keeps it for its best trials (core/study/kept-weights),
+ * so that the trial opens trained: its parameters in parameterShapes order with their shapes,
+ * and how it does on the experiment's own validation part and, for a table, its test part.
+ */
+export interface TrialWeights {
+  studyId: string;
+  number: number;
+  weights: Float32Array[];
+  shapes: number[][];
+  evaluation: { val: Evaluation; test?: Evaluation };
+  /** The folds the trial was cross-validated over; with more than one, the network is fold 0's, trained on the other folds. */
+  folds: number;
 }
