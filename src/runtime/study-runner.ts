@@ -267,7 +267,7 @@ export class StudyRunner {
       const objectives = studyObjectives(spec);
       const costly = needsCost(objectives);
       // A group shares one architecture, so one measurement serves all its members.
-      const cost = isMultiObjective(spec) && (costly.paramCount || costly.inferenceTime) ? await Promise.race([slot.api.measure(group[0].spec, costly.inferenceTime), slot.crashed]) : undefined;
+      const cost = isMultiObjective(spec) && (costly.size || costly.inferenceTime) ? await Promise.race([slot.api.measure(group[0].spec, costly.inferenceTime), slot.crashed]) : undefined;
       for (const [p, t] of group.entries()) {
         const members = outcome.folds.map((fold) => fold[p]);
         if (outcome.cancelled && members.some((m) => m.status === 'training')) continue;

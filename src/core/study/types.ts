@@ -8,13 +8,13 @@ export interface Objective {
   direction: 'minimize' | 'maximize';
 }
 
-/** What a study of several objectives may weigh: a validation number, the network's size, its speed. */
-export type ObjectiveMetric = Objective['metric'] | 'paramCount' | 'inferenceTime';
+/** What a study of several objectives may weigh: a validation number, the network's size (in parameters or bytes), its speed. */
+export type ObjectiveMetric = Objective['metric'] | 'paramCount' | 'modelBytes' | 'inferenceTime';
 
 /**
  * One objective of a study of several: the validation loss or metric (at the epoch `value`
- * takes), the network's parameter count, or its measured inference time per row in
- * milliseconds; and which way is better.
+ * takes), the network's parameter count or the bytes of its float32 weights as tf.io saves
+ * them, or its measured inference time per row in milliseconds; and which way is better.
  */
 export interface StudyObjective {
   metric: ObjectiveMetric;
