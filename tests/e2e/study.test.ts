@@ -42,6 +42,11 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   expect(await page.locator('[data-testid=trial-table] tbody tr td:nth-child(3)').first().textContent()).toMatch(/^[\d.e-]+ ± [\d.e-]+$/);
   expect(await page.locator('[data-testid=history-plot] canvas').count()).toBeGreaterThan(0);
   expect(await page.locator('[data-testid=parallel-plot] polyline').count()).toBe(6);
+  // Learning rates and momenta are drawn at random, yet shown to four significant digits at most (0.008832, 1.235e-5).
+  const cells = await page.locator('[data-testid=trial-table] tbody tr td:nth-child(n+4)').allTextContents();
+  const numeric = cells.filter((c) => /^-?[\d.]+(e[-+]?\d+)?$/.test(c));
+  expect(numeric.length).toBeGreaterThanOrEqual(12);
+  for (const cell of numeric) expect(cell.replace(/e.*$/, '').replace(/\D/g, '').replace(/^0+/, '').length, cell).toBeLessThanOrEqual(4);
   await page.screenshot({ path: 'test-results/e2e-study.png', fullPage: true });
 
   // The best trial's network was kept: it opens trained, without pressing Play.
