@@ -1,8 +1,7 @@
-import { mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openSite, type Site } from './harness';
+import { exportModelFiles } from './table-steps';
 
 let site: Site;
 beforeAll(async () => {
@@ -61,15 +60,7 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   await expect.poll(() => page.locator('[data-testid=heatmap] canvas').count()).toBeGreaterThan(0);
   await page.screenshot({ path: 'test-results/e2e-study-open-trained.png', fullPage: true });
   // It exports at once: model.json and its weights, 2·4 + 4 + 4·1 + 1 = 17 float32 numbers.
-  const folder = mkdtempSync(join(tmpdir(), 'study-best-'));
-  const downloads: string[] = [];
-  page.on('download', async (d) => {
-    const path = join(folder, d.suggestedFilename());
-    await d.saveAs(path);
-    downloads.push(path);
-  });
-  await page.getByRole('button', { name: 'Export model' }).click();
-  await expect.poll(() => downloads.length, { timeout: 30_000 }).toBe(2);
+  const downloads = await exportModelFiles(page, 'tunelab-model', false);
   expect(statSync(downloads.find((p) => p.endsWith('.weights.bin'))!).size).toBe(17 * 4);
   expect(errors).toEqual([]);
 });

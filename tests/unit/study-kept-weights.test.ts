@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
-import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { trainCrossValidated } from '../../src/core/study/cross-validate';
 import { KEEP_WEIGHTS, trialsToKeep, weightBytes } from '../../src/core/study/kept-weights';
 import { crossValidatedResult } from '../../src/core/study/schedule';
@@ -11,6 +10,7 @@ import type { StudySpec, TrialRecord } from '../../src/core/study/types';
 import type { MemberState } from '../../src/core/train/trainer';
 import { Trainer } from '../../src/core/train/trainer';
 import { trainingData } from '../../src/core/train/training-data';
+import { xorStudy } from '../support/xor-study';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -84,13 +84,8 @@ describe('the networks a population hands over', () => {
     expect(bestMembers([[member('diverged', NaN)]], minimize, 5)).toEqual([]);
   });
 
-  const base: ExperimentSpec = {
-    ...structuredClone(DEFAULT_EXPERIMENT),
-    data: { kind: 'xor', n: 60, noise: 0, trainRatio: 0.5, seed: 1 },
-    model: { features: ['x1', 'x2'], hidden: [{ units: 4, activation: 'tanh' }], l1: 0, l2: 0, dropout: 0 },
-    optimizer: { kind: 'momentum', lr: 0.1, momentum: 0.5 },
-    training: { batchSize: 16, epochs: 3, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
-  };
+  // A 2-4-1 tanh network on 60 XOR points, half of them for validation, three epochs.
+  const base = xorStudy({ name: 'keep', points: 60, batchSize: 16, epochs: 3, space: {}, nTrials: 3, workers: 1, seed: 1 }).base;
   const lrs = [0.3, 0.001, 0.1];
   const specs = lrs.map((lr, p) => ({ ...base, seed: p + 1, optimizer: { kind: 'momentum' as const, lr, momentum: 0.5 } }));
   const objective = { metric: 'valLoss', direction: 'minimize' } as const;
