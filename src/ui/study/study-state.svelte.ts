@@ -249,7 +249,8 @@ export class StudyState {
     const runner = new StudyRunner(this.store, record, {
       onTrials: (trials) => (this.trials = trials),
       onStatus: (status) => (this.status = status),
-      onKept: (numbers) => (this.kept = new Set(numbers)),
+      // Only while this study is the one open: another opened meanwhile has its own kept networks.
+      onKept: (numbers) => this.open?.id === record.id && (this.kept = new Set(numbers)),
       onBackend: (info) => {
         this.backend = info;
         this.setCapBackend(info.name);
