@@ -6,7 +6,8 @@ import type { RunStore } from './store';
 export function trialRunMessage(study: StudyRecord, trial: TrialRecord, folds: number): string {
   const from = `Trial ${trial.number} of the study “${study.spec.name}”, as trained there.`;
   if (folds <= 1) return from;
-  return `${from} Of its ${folds} cross-validated networks this is fold 1's, trained on the other ${folds - 1} folds of the training and validation points: its validation figures here include points it trained on; the study's value is the mean over all ${folds} folds.`;
+  const others = folds === 2 ? 'the other fold' : `the other ${folds - 1} folds`;
+  return `${from} Of its ${folds} cross-validated networks this is fold 1's, trained on ${others} of the training and validation points: its validation figures here include points it trained on; the study's value is the mean over all ${folds} folds.`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openSite, type Site } from './harness';
+import { canvasColours, openSite, type Site } from './harness';
 import { exportModelFiles } from './table-steps';
 
 let site: Site;
@@ -57,7 +57,8 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   // Its curves are the trial's ten epochs (the mean over the two folds), and it says which fold's network it is.
   expect(await page.getByTestId('val-loss').textContent()).not.toBe('–');
   await expect.poll(() => page.textContent('main')).toContain('Of its 2 cross-validated networks this is fold 1\'s');
-  await expect.poll(() => page.locator('[data-testid=heatmap] canvas').count()).toBeGreaterThan(0);
+  // The decision picture is drawn from the kept network.
+  await expect.poll(() => canvasColours(page, '[data-testid=heatmap] canvas'), { timeout: 30_000 }).toBeGreaterThan(20);
   await page.screenshot({ path: 'test-results/e2e-study-open-trained.png', fullPage: true });
   // It exports at once: model.json and its weights, 2·4 + 4 + 4·1 + 1 = 17 float32 numbers.
   const downloads = await exportModelFiles(page, 'tunelab-model', false);
