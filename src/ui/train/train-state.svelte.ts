@@ -333,7 +333,8 @@ export class TrainState {
     if (p.weights) this.weights = p.weights;
   }
 
-  private async refreshRuns(): Promise<void> {
+  /** Reads the saved runs again (after a run, or a class pack that brought some). */
+  async refreshRuns(): Promise<void> {
     this.runs = await this.store.listRuns();
   }
 
