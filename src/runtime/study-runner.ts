@@ -3,7 +3,9 @@ import { applyParams, type Params, type PopulationPruner } from '../core/search'
 import { validateExperiment } from '../core/spec/schema';
 import { isMultiObjective, needsCost, objectiveValues, parameterCount, studyObjectives, studySearch, type StudySearch } from '../core/study/objectives';
 import { memberEpochCost, studyPruner, type EpochTiming } from '../core/study/pruning';
+import { KEEP_WEIGHTS, trialsToKeep, weightBytes } from '../core/study/kept-weights';
 import { crossValidatedResult, groupCompatible, minimizedValue } from '../core/study/schedule';
+import type { KeptModel } from '../core/study/trained-models';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
 import { networkIO } from '../core/model/network';
 import { memberBytes, membersPerState, membersThatFit, stepValues } from '../core/train/population-memory';
@@ -20,6 +22,8 @@ export interface StudyListener {
   onTrials(trials: TrialRecord[]): void;
   onStatus(status: StudyRecord['status'], message?: string): void;
   onBackend?(info: BackendInfo): void;
+  /** The trials whose trained networks the study keeps now, as better ones replace worse. */
+  onKept?(numbers: number[]): void;
 }
 
 /** The study is being run by another tab, which holds its lock. */
@@ -68,6 +72,8 @@ export class StudyRunner {
   private fitting = MAX_GROUP;
   /** The backend the workers run on, once the first has started. */
   private backend: string | null = null;
+  /** The trials whose trained networks are kept, with the bytes of their weights. */
+  private kept = new Map<number, number>();
 
   constructor(
     private readonly store: StudyStore,
@@ -101,6 +107,7 @@ export class StudyRunner {
         await this.store.putTrial(t);
       }
     }
+    this.kept = new Map((await this.store.keptWeights(this.study.id)).map((k) => [k.number, k.bytes]));
     const sampler = studySearch(spec, this.trials);
     // As in Optuna, trials of several objectives are not pruned: no one intermediate value judges them.
     const pruner = isMultiObjective(spec) ? null : studyPruner(spec);
@@ -255,11 +262,12 @@ export class StudyRunner {
       return prune;
     };
     try {
-      const outcome = await Promise.race([slot.api.run(group.map((t) => t.spec), { k: spec.folds ?? 1, seed: spec.seed }, Comlink.proxy(onEpoch)), slot.crashed]);
+      const keep = { count: KEEP_WEIGHTS.count, objective };
+      const outcome = await Promise.race([slot.api.run(group.map((t) => t.spec), { k: spec.folds ?? 1, seed: spec.seed }, Comlink.proxy(onEpoch), keep), slot.crashed]);
       const objectives = studyObjectives(spec);
       const costly = needsCost(objectives);
       // A group shares one architecture, so one measurement serves all its members.
-      const cost = isMultiObjective(spec) && (costly.paramCount || costly.inferenceTime) ? await Promise.race([slot.api.measure(group[0].spec, costly.inferenceTime), slot.crashed]) : undefined;
+      const cost = isMultiObjective(spec) && (costly.size || costly.inferenceTime) ? await Promise.race([slot.api.measure(group[0].spec, costly.inferenceTime), slot.crashed]) : undefined;
       for (const [p, t] of group.entries()) {
         const members = outcome.folds.map((fold) => fold[p]);
         if (outcome.cancelled && members.some((m) => m.status === 'training')) continue;
@@ -268,6 +276,7 @@ export class StudyRunner {
         Object.assign(t, { state, value, valueStd, finishedAt: t.finishedAt ?? Date.now() }, values ? { values } : {});
         sampler.tell(t);
       }
+      await this.keepTrained(group, outcome.kept);
     } catch (error) {
       // The group's trials fail and the study goes on; a crashed worker is replaced, one whose
       // call merely threw (Comlink passes the error back) still works.
@@ -284,6 +293,29 @@ export class StudyRunner {
     slot.busy = false;
     this.publish();
     this.notify();
+  }
+
+  /**
+   * Keeps the trained networks of the study's best trials: the group's best (as the worker
+   * chose them) join those kept so far, and trialsToKeep decides which stay; the others are
+   * let go. The choice is made before any write, so groups that finish together agree.
+   */
+  private async keepTrained(group: TrialRecord[], models: KeptModel[]): Promise<void> {
+    const fresh = models.filter((m) => group[m.member].state === 'complete');
+    if (fresh.length === 0) return;
+    const offered = fresh.map((m) => ({ number: group[m.member].number, bytes: weightBytes(m.weights) }));
+    const keep = new Set(trialsToKeep(this.study.spec, this.trials, [...[...this.kept].map(([number, bytes]) => ({ number, bytes })), ...offered]));
+    const evicted = [...this.kept.keys()].filter((n) => !keep.has(n));
+    evicted.forEach((n) => this.kept.delete(n));
+    const added = fresh.filter((_, i) => keep.has(offered[i].number));
+    added.forEach((m) => this.kept.set(group[m.member].number, weightBytes(m.weights)));
+    this.listener.onKept?.([...this.kept.keys()].sort((a, b) => a - b));
+    const folds = this.study.spec.folds ?? 1;
+    // Space is freed first, so that a full disk takes the better network.
+    await Promise.all([
+      ...evicted.map((n) => this.store.deleteWeights(this.study.id, n)),
+      ...added.map((m) => this.store.putWeights({ studyId: this.study.id, number: group[m.member].number, weights: m.weights, shapes: m.shapes, evaluation: m.evaluation, folds })),
+    ]);
   }
 
   private prunerView() {

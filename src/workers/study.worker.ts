@@ -6,6 +6,7 @@ import type { ExperimentSpec } from '../core/spec/experiment';
 import { trainCrossValidated, type CrossValidationOutcome } from '../core/study/cross-validate';
 import { measureCost } from '../core/study/inference-time';
 import type { TrialCost } from '../core/study/objectives';
+import type { Objective } from '../core/study/types';
 import type { EpochMetrics } from '../core/train/types';
 import { selectBackend } from '../runtime/backend';
 import { loadExperimentData } from '../runtime/experiment-data';
@@ -22,17 +23,21 @@ const api = {
   /**
    * Trains the trials' specs as one population, over `folds.k` folds cut with `folds.seed`
    * (k = 1: the plain validation split); `onEpoch` hears the metrics (averaged over the folds)
-   * and answers with the members to prune.
+   * and answers with the members to prune. With `keep`, the best members' trained networks
+   * come back too, evaluated on the experiment's own split.
    */
   async run(
     specs: ExperimentSpec[],
     folds: { k: number; seed: number },
     onEpoch: (epoch: number, metrics: (EpochMetrics | null)[]) => Promise<number[]>,
+    keep?: { count: number; objective: Objective },
   ): Promise<CrossValidationOutcome> {
     cancelled = false;
     // A table comes from the library in IndexedDB (its loading code is in the training screen's worker script anyway).
     const data = specs[0].data.kind === 'table' ? (await loadExperimentData(specs[0])).data : undefined;
-    return trainCrossValidated(specs, folds, { data, onEpoch, cancelled: () => cancelled });
+    const outcome = await trainCrossValidated(specs, folds, { data, onEpoch, cancelled: () => cancelled, keep });
+    // The weights move to the page rather than being copied.
+    return Comlink.transfer(outcome, outcome.kept.flatMap((m) => m.weights.map((w) => w.buffer)));
   },
 
   /**

@@ -123,6 +123,37 @@ describe('the run store in IndexedDB', () => {
     expect((await studies.listTrials(good.id)).map((t) => t.number)).toEqual([0]);
   });
 
+  test('a trial\'s kept network reads back exactly, is listed with its bytes, one that does not fit its shapes is skipped, and the study takes them along when deleted', async () => {
+    const { studies } = await openStore();
+    const study = await studies.createStudy({
+      version: 1, name: 'lr', base: DEFAULT_EXPERIMENT, space: { 'optimizer.lr': { type: 'float', low: 0.001, high: 1, log: true } },
+      sampler: { kind: 'random' }, pruner: { kind: 'none' }, objective: { metric: 'valLoss', direction: 'minimize' }, nTrials: 3, workers: 1, seed: 1,
+    });
+    const evaluation = { val: { n: 30, loss: 0.25, accuracy: 0.9, confusion: [[14, 1], [2, 13]], perClass: [{ precision: 0.875, recall: 14 / 15 }, { precision: 13 / 14, recall: 13 / 15 }] } };
+    const kept = { studyId: study.id, number: 2, weights: [Float32Array.from([0.1, -2.5, 3e-8, 7]), Float32Array.from([Math.PI, -0])], shapes: [[2, 2], [2]], evaluation, folds: 3 };
+    await studies.putWeights(kept);
+    await studies.putWeights({ ...kept, number: 0, weights: [new Float32Array(4), new Float32Array(2)] });
+    const raw = await openDB(DB);
+    await raw.put('trialWeights', { ...kept, number: 1, shapes: [[3, 2], [2]] });
+    raw.close();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const back = await studies.getWeights(study.id, 2);
+      expect(back).toEqual(kept);
+      expect(back!.weights[1][1]).toBe(-0);
+      expect(await studies.getWeights(study.id, 1)).toBeUndefined();
+      expect(await studies.keptWeights(study.id)).toEqual([{ number: 0, bytes: 24 }, { number: 2, bytes: 24 }]);
+    } finally {
+      warn.mockRestore();
+    }
+    await studies.deleteWeights(study.id, 0);
+    expect(await studies.keptWeights(study.id)).toEqual([{ number: 2, bytes: 24 }]);
+    await studies.deleteStudy(study.id);
+    const after = await openDB(DB);
+    expect(await after.count('trialWeights')).toBe(0);
+    after.close();
+  });
+
   test('a full disk stops saving with a message, throws nothing, and loses nothing already saved', async () => {
     const { store } = await openStore();
     const kept = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
@@ -177,7 +208,7 @@ describe('the run store in IndexedDB', () => {
     expect(await studies.listStudies()).toEqual([]);
     const raw = await openDB(DB);
     expect(raw.version).toBe(DB_VERSION);
-    expect([...raw.objectStoreNames].sort()).toEqual(['datasets', 'lessons', 'runs', 'studies', 'trials']);
+    expect([...raw.objectStoreNames].sort()).toEqual(['datasets', 'lessons', 'runs', 'studies', 'trialWeights', 'trials']);
     expect([...raw.transaction('runs').store.indexNames]).toEqual(['createdAt']);
     raw.close();
   });

@@ -38,10 +38,20 @@ describe('studies', () => {
       const store = await studies();
       const record = await store.createStudy(spec);
       const backends: string[] = [];
-      await new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {}, onBackend: (b) => backends.push(b.name) }, preference).run();
+      const heard: number[][] = [];
+      await new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {}, onBackend: (b) => backends.push(b.name), onKept: (k) => heard.push(k) }, preference).run();
       expect(backends).toEqual(workers);
-      expectAllComplete(await store.listTrials(record.id));
+      const trials = await store.listTrials(record.id);
+      expectAllComplete(trials);
       expect((await store.getStudy(record.id))!.status).toBe('complete');
+      // The five best trials keep their trained networks (a 2-4-1 network: 17 float32 numbers), whichever worker trained them.
+      const best = [...trials].sort((a, b) => a.value! - b.value! || a.number - b.number).slice(0, 5).map((t) => t.number).sort((a, b) => a - b);
+      expect(await store.keptWeights(record.id)).toEqual(best.map((number) => ({ number, bytes: 17 * 4 })));
+      expect(heard.at(-1)).toEqual(best);
+      const kept = (await store.getWeights(record.id, best[0]))!;
+      expect(kept.shapes).toEqual([[2, 4], [4], [4, 1], [1]]);
+      expect(kept.folds).toBe(1);
+      expect(kept.evaluation.val.loss).toBeCloseTo(trials[best[0]].value!, 4);
     }
   });
 

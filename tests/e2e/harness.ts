@@ -44,3 +44,15 @@ export async function openSite(options: { base?: string; dir?: string } = {}): P
     },
   };
 }
+
+/** Whether a canvas has more than one colour in it (a drawn heatmap, not a blank). */
+export async function canvasColours(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (el) => {
+    const canvas = el as HTMLCanvasElement;
+    const ctx = canvas.getContext('2d')!;
+    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  });
+}

@@ -77,6 +77,28 @@ test('the study editor answers a bad step, a million-point step and an eight-ran
   await page.getByLabel('Search').selectOption('random');
   expect(await page.getByRole('button', { name: 'Run study' }).isDisabled()).toBe(false);
   expect(await page.evaluate(() => 6 * 7)).toBe(42);
+
+  // The pruner's options: each out of range is a message at its field, and Run waits.
+  const option = async (label: string, text: string) => {
+    await page.getByLabel(label).fill(text);
+    await page.getByLabel(label).dispatchEvent('change');
+  };
+  const fieldAlert = (label: string) => page.locator('label', { hasText: label }).getByRole('alert').textContent();
+  await page.getByLabel('Pruning').selectOption('asha');
+  expect(await page.getByLabel('Reduction factor η').inputValue()).toBe('4');
+  await option('Reduction factor η', '1');
+  await expect.poll(() => fieldAlert('Reduction factor η')).toBe('η keeps one trial in η at each rung: a whole number of at least 2 (got 1).');
+  expect(await page.getByLabel('Reduction factor η').getAttribute('aria-invalid')).toBe('true');
+  expect(await page.textContent('[data-testid=run-blocker]')).toBe("The pruner's settings have a problem; see the marked field.");
+  expect(await page.getByRole('button', { name: 'Run study' }).isDisabled()).toBe(true);
+  await option('Reduction factor η', '3');
+  await expect.poll(() => page.getByRole('button', { name: 'Run study' }).isDisabled()).toBe(false);
+  await page.getByLabel('Pruning').selectOption('median');
+  await option('Warm-up epochs', '10');
+  await expect.poll(() => fieldAlert('Warm-up epochs')).toBe('Warm-up epochs are never pruned: a whole number from 0 to 9, below the 10 epochs a trial trains (got 10).');
+  expect(await page.getByRole('button', { name: 'Run study' }).isDisabled()).toBe(true);
+  await option('Warm-up epochs', '2');
+  await expect.poll(() => page.getByRole('button', { name: 'Run study' }).isDisabled()).toBe(false);
   await page.screenshot({ path: 'test-results/e2e-study-editor.png', fullPage: true });
   expect(errors).toEqual([]);
 });

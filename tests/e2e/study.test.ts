@@ -1,5 +1,7 @@
+import { statSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openSite, type Site } from './harness';
+import { canvasColours, openSite, type Site } from './harness';
+import { exportModelFiles } from './table-steps';
 
 let site: Site;
 beforeAll(async () => {
@@ -39,10 +41,27 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   expect(await page.locator('[data-testid=trial-table] tbody tr td:nth-child(3)').first().textContent()).toMatch(/^[\d.e-]+ ± [\d.e-]+$/);
   expect(await page.locator('[data-testid=history-plot] canvas').count()).toBeGreaterThan(0);
   expect(await page.locator('[data-testid=parallel-plot] polyline').count()).toBe(6);
+  // Learning rates and momenta are drawn at random, yet shown to four significant digits at most (0.008832, 1.235e-5).
+  const cells = await page.locator('[data-testid=trial-table] tbody tr td:nth-child(n+4)').allTextContents();
+  const numeric = cells.filter((c) => /^-?[\d.]+(e[-+]?\d+)?$/.test(c));
+  expect(numeric.length).toBeGreaterThanOrEqual(12);
+  for (const cell of numeric) expect(cell.replace(/e.*$/, '').replace(/\D/g, '').replace(/^0+/, '').length, cell).toBeLessThanOrEqual(4);
   await page.screenshot({ path: 'test-results/e2e-study.png', fullPage: true });
 
+  // The best trial's network was kept: it opens trained, without pressing Play.
   await page.getByTestId('open-best').click();
   await expect.poll(() => page.url()).toContain('#/train?');
   expect(['tanh', 'relu']).toContain(await page.locator('select[aria-label="Activation of layer 1"]').inputValue());
+  await expect.poll(() => page.getByTestId('evaluation').isVisible(), { timeout: 30_000 }).toBe(true);
+  expect(await page.getByTestId('eval-accuracy').textContent()).toMatch(/^\d+\.\d%$/);
+  // Its curves are the trial's ten epochs (the mean over the two folds), and it says which fold's network it is.
+  expect(await page.getByTestId('val-loss').textContent()).not.toBe('–');
+  await expect.poll(() => page.textContent('main')).toContain('Of its 2 cross-validated networks this is fold 1\'s');
+  // The decision picture is drawn from the kept network: the points alone give about 50 colours, the shaded picture under them some 250.
+  await expect.poll(() => canvasColours(page, '[data-testid=heatmap] canvas'), { timeout: 30_000 }).toBeGreaterThan(100);
+  await page.screenshot({ path: 'test-results/e2e-study-open-trained.png', fullPage: true });
+  // It exports at once: model.json and its weights, 2·4 + 4 + 4·1 + 1 = 17 float32 numbers.
+  const downloads = await exportModelFiles(page, 'tunelab-model', false);
+  expect(statSync(downloads.find((p) => p.endsWith('.weights.bin'))!).size).toBe(17 * 4);
   expect(errors).toEqual([]);
 });

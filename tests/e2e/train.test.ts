@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { openSite, type Site } from './harness';
+import { canvasColours, openSite, type Site } from './harness';
 
 let site: Site;
 beforeAll(async () => {
@@ -8,18 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await site?.close();
 });
-
-/** Whether a canvas has more than one colour in it (a drawn heatmap, not a blank). */
-async function canvasColours(page: import('playwright-core').Page, selector: string): Promise<number> {
-  return page.$eval(selector, (el) => {
-    const canvas = el as HTMLCanvasElement;
-    const ctx = canvas.getContext('2d')!;
-    const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    const seen = new Set<number>();
-    for (let i = 0; i < data.length; i += 4 * 97) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return seen.size;
-  });
-}
 
 test('a new user trains a network, sees the loss fall and the boundary drawn, and finds the run after a reload', async () => {
   const { page, errors } = await site.newPage();

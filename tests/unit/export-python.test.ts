@@ -48,6 +48,13 @@ describe('the Python project of a study', () => {
     expect(prunerCode(withSampler({ kind: 'grid' }, { kind: 'asha', reductionFactor: 3 }))).toBe(
       'optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3, min_early_stopping_rate=0, bootstrap_count=0)',
     );
+    // Hyperband's longest run is the trials' epochs, as the study's own pruner takes it.
+    const study = withSampler({ kind: 'grid' }, { kind: 'hyperband', minResource: 2, reductionFactor: 2 });
+    expect(prunerCode(study)).toBe(`optuna.pruners.HyperbandPruner(min_resource=2, max_resource=${study.base.training.epochs}, reduction_factor=2, bootstrap_count=0)`);
+    expect(prunerCode(withSampler({ kind: 'grid' }, { kind: 'hyperband' }))).toBe(`optuna.pruners.HyperbandPruner(min_resource=1, max_resource=${study.base.training.epochs}, reduction_factor=3, bootstrap_count=0)`);
+    expect(prunerCode(withSampler({ kind: 'grid' }, { kind: 'asha', minResource: 3, reductionFactor: 2 }))).toBe(
+      'optuna.pruners.SuccessiveHalvingPruner(min_resource=3, reduction_factor=2, min_early_stopping_rate=0, bootstrap_count=0)',
+    );
     expect(prunerCode(withSampler({ kind: 'grid' }))).toBe('optuna.pruners.NopPruner()');
   });
 

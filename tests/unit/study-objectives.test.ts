@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { generatedSplit } from '../../src/core/data/split';
 import { DEFAULT_DATA, DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import { measureCost } from '../../src/core/study/inference-time';
-import { isMultiObjective, objectiveValues, parameterCount, studyObjectives, studySearch, validateObjectives } from '../../src/core/study/objectives';
+import { isMultiObjective, NATURAL_DIRECTION, needsCost, objectiveValues, parameterCount, studyObjectives, studySearch, validateObjectives } from '../../src/core/study/objectives';
 import { hypervolumeHistory, paretoPanels, paretoTrials } from '../../src/core/study/pareto';
 import { trialsCsv } from '../../src/core/study/plots';
 import type { StudyObjective, StudySpec, TrialRecord } from '../../src/core/study/types';
@@ -45,7 +45,7 @@ describe('objectives of a study', () => {
     expect(validateObjectives([accuracyAndSize[0], accuracyAndSize[0]])).toEqual({ ok: false, errors: [{ path: 'objectives', message: 'Each objective may be chosen once.' }] });
     expect(validateObjectives([accuracyAndSize[0], { metric: 'flops', direction: 'minimize' }])).toEqual({
       ok: false,
-      errors: [{ path: 'objectives.1.metric', message: 'An objective is one of valLoss, valMetric, paramCount, inferenceTime (got "flops").' }],
+      errors: [{ path: 'objectives.1.metric', message: 'An objective is one of valLoss, valMetric, paramCount, modelBytes, inferenceTime (got "flops").' }],
     });
   });
   test('parameter count of the default 2-4-2-1 network: 2·4+4 + 4·2+2 + 2·1+1', () => {
@@ -54,9 +54,15 @@ describe('objectives of a study', () => {
   test('a finished trial values every objective; without a validation value or a cost it has none', () => {
     const epoch = { epoch: 2, trainLoss: 0.3, valLoss: 0.35, trainMetric: 0.9, valMetric: 0.875 };
     const member = { status: 'complete' as const, history: [{ ...epoch, epoch: 1, valMetric: 0.5 }, epoch] };
-    expect(objectiveValues([member], accuracyAndSize, { paramCount: 25 })).toEqual([0.875, 25]);
+    const cost = { paramCount: 25, modelBytes: 100 };
+    expect(objectiveValues([member], accuracyAndSize, cost)).toEqual([0.875, 25]);
+    // Size as the bytes of the float32 weights file, beside the validation loss and the parameter count.
+    const bytes = [{ metric: 'valLoss', direction: 'minimize' }, { metric: 'paramCount', direction: 'minimize' }, { metric: 'modelBytes', direction: 'minimize' }] as const;
+    expect(objectiveValues([member], [...bytes], cost)).toEqual([0.35, 25, 100]);
+    expect(needsCost([bytes[0], bytes[2]])).toEqual({ size: true, inferenceTime: false });
+    expect(NATURAL_DIRECTION.modelBytes).toBe('minimize');
     expect(objectiveValues([member], accuracyAndSize, undefined)).toBeUndefined();
-    expect(objectiveValues([{ status: 'diverged', history: [] }], accuracyAndSize, { paramCount: 25 })).toBeUndefined();
+    expect(objectiveValues([{ status: 'diverged', history: [] }], accuracyAndSize, cost)).toBeUndefined();
   });
 });
 
@@ -81,7 +87,8 @@ describe('a study search', () => {
 describe('what a trial costs', () => {
   test('parameter count, and inference time as the median pass over the rows, tensors freed', async () => {
     const data = generatedSplit(DEFAULT_DATA);
-    expect(await measureCost(DEFAULT_EXPERIMENT, data, false)).toEqual({ paramCount: 25 });
+    // 25 float32 parameters: a weights file of 100 bytes.
+    expect(await measureCost(DEFAULT_EXPERIMENT, data, false)).toEqual({ paramCount: 25, modelBytes: 100 });
     await tf.setBackend('cpu');
     const before = tf.memory().numTensors;
     let clock = 0;
@@ -90,7 +97,7 @@ describe('what a trial costs', () => {
     let pass = 0;
     const now = () => (clock += pass % 2 === 0 ? 0 : ticks[(pass - 1) / 2], pass++, clock);
     const cost = await measureCost(DEFAULT_EXPERIMENT, data, true, { rows: 300, repeats: 5, now });
-    expect(cost).toEqual({ paramCount: 25, inferenceTime: 6 / 300 });
+    expect(cost).toEqual({ paramCount: 25, modelBytes: 100, inferenceTime: 6 / 300 });
     expect(tf.memory().numTensors).toBe(before);
   });
 });
@@ -138,5 +145,8 @@ describe('Pareto plots and exports', () => {
     expect(trialsCsv(trials.slice(0, 2), accuracyAndSize)).toBe(
       'number,state,value,generation,valMetric,paramCount,optimizer.lr\n0,complete,0.9,0,0.9,400,0.01\n1,complete,0.8,0,0.8,100,0.02\n',
     );
+    const accuracyAndBytes: StudyObjective[] = [accuracyAndSize[0], { metric: 'modelBytes', direction: 'minimize' }];
+    const weighed = trials.slice(0, 1).map((t) => ({ ...t, values: [0.9, 1600] }));
+    expect(trialsCsv(weighed, accuracyAndBytes)).toBe('number,state,value,generation,valMetric,modelBytes,optimizer.lr\n0,complete,0.9,0,0.9,1600,0.01\n');
   });
 });

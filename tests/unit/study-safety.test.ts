@@ -64,6 +64,34 @@ describe('study readiness', () => {
     expect(studyReadiness({ sampler: { kind: 'random' }, space }).blocker).toBeNull();
   });
 
+  test('pruner options: each out-of-range one is a message on its field and blocks Run; the defaults pass', () => {
+    const space = { 'optimizer.lr': { type: 'float', low: 0.001, high: 1, log: true } };
+    const epochs = (n: number) => ({ ...DEFAULT_EXPERIMENT, training: { ...DEFAULT_EXPERIMENT.training, epochs: n } });
+    const ready = (pruner: StudySpec['pruner'], n = 10) => studyReadiness({ sampler: { kind: 'random' }, space, pruner, base: epochs(n) });
+    for (const kind of ['none', 'median', 'asha', 'hyperband'] as const) expect(ready({ kind })).toEqual({ errors: [], combinations: 5, blocker: null });
+    expect(ready({ kind: 'asha', minResource: 10, reductionFactor: 2 }).blocker).toBeNull();
+    expect(ready({ kind: 'asha', minResource: 'auto' }).blocker).toBeNull();
+    expect(ready({ kind: 'asha', minResource: 11, reductionFactor: 1 })).toEqual({
+      errors: [
+        { path: 'pruner.minResource', message: 'The minimum resource is the epochs before the first rung: a whole number from 1 to the 10 epochs a trial trains (got 11).' },
+        { path: 'pruner.reductionFactor', message: 'η keeps one trial in η at each rung: a whole number of at least 2 (got 1).' },
+      ],
+      combinations: 5,
+      blocker: "The pruner's settings have 2 problems; see the marked fields.",
+    });
+    expect(ready({ kind: 'hyperband', minResource: 0 }).errors.map((e) => e.path)).toEqual(['pruner.minResource']);
+    expect(ready({ kind: 'hyperband', reductionFactor: 2.5 }).blocker).toBe("The pruner's settings have a problem; see the marked field.");
+    expect(ready({ kind: 'median', warmupSteps: 4 }, 5).blocker).toBeNull();
+    expect(ready({ kind: 'median', warmupSteps: 5, startupTrials: -1 }, 5).errors).toEqual([
+      { path: 'pruner.warmupSteps', message: 'Warm-up epochs are never pruned: a whole number from 0 to 4, below the 5 epochs a trial trains (got 5).' },
+      { path: 'pruner.startupTrials', message: 'Pruning starts once this many trials have reached an epoch: a whole number from 0 (got -1).' },
+    ]);
+    // A space's problem is told first; the pruner's wait their turn on their own fields.
+    const both = studyReadiness({ sampler: { kind: 'random' }, space: { 'optimizer.lr': { type: 'float', low: 1, high: 0 } }, pruner: { kind: 'median', warmupSteps: 99 }, base: epochs(10) });
+    expect(both.blocker).toMatch(/^The search space has 1 problem/);
+    expect(both.errors.map((e) => e.path)).toContain('pruner.warmupSteps');
+  });
+
   test('seven continuous ranges: 5⁷ = 78,125 points runs; an eighth goes over the cap', () => {
     const ranges = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { type: 'float', low: 0, high: 1 }]));
     expect(studyReadiness({ ...base, space: ranges(7) })).toEqual({ errors: [], combinations: 78_125, blocker: null });

@@ -5,7 +5,7 @@ import type { Recipe, Table } from '../data/table/types';
 import { OPTIMIZER_DEFAULTS } from '../optim/defaults';
 import { gridValues } from '../search/grid';
 import { orderedNames, type ParamDef, type SearchSpace } from '../search/space';
-import { DEFAULT_GRID_RESOLUTION } from '../search';
+import { DEFAULT_GRID_RESOLUTION, PRUNER_DEFAULTS } from '../search';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { StudySpec } from '../study/types';
 import modelCode from './tunelab_model.py?raw';
@@ -77,13 +77,13 @@ export function samplerCode(study: StudySpec): string {
   }
 }
 
-/** Optuna's pruner for the study's, with its options. */
+/** Optuna's pruner for the study's, with its options (Hyperband's longest run: the epochs, unless the spec says otherwise). */
 export function prunerCode(study: StudySpec): string {
   const p = study.pruner as Record<string, unknown> & { kind: string };
   if (p.kind === 'median') {
     const args = [
-      `n_startup_trials=${pythonLiteral(p.startupTrials ?? 5)}`,
-      `n_warmup_steps=${pythonLiteral(p.warmupSteps ?? 0)}`,
+      `n_startup_trials=${pythonLiteral(p.startupTrials ?? PRUNER_DEFAULTS.median.startupTrials)}`,
+      `n_warmup_steps=${pythonLiteral(p.warmupSteps ?? PRUNER_DEFAULTS.median.warmupSteps)}`,
       `interval_steps=${pythonLiteral(p.intervalSteps ?? 1)}`,
       `n_min_trials=${pythonLiteral(p.minTrials ?? 1)}`,
     ];
@@ -91,12 +91,21 @@ export function prunerCode(study: StudySpec): string {
   }
   if (p.kind === 'asha') {
     const args = [
-      `min_resource=${pythonLiteral(p.minResource ?? 1)}`,
-      `reduction_factor=${pythonLiteral(p.reductionFactor ?? 4)}`,
+      `min_resource=${pythonLiteral(p.minResource ?? PRUNER_DEFAULTS.asha.minResource)}`,
+      `reduction_factor=${pythonLiteral(p.reductionFactor ?? PRUNER_DEFAULTS.asha.reductionFactor)}`,
       `min_early_stopping_rate=${pythonLiteral(p.minEarlyStoppingRate ?? 0)}`,
       `bootstrap_count=${pythonLiteral(p.bootstrapCount ?? 0)}`,
     ];
     return `optuna.pruners.SuccessiveHalvingPruner(${args.join(', ')})`;
+  }
+  if (p.kind === 'hyperband') {
+    const args = [
+      `min_resource=${pythonLiteral(p.minResource ?? PRUNER_DEFAULTS.hyperband.minResource)}`,
+      `max_resource=${pythonLiteral(p.maxResource ?? study.base.training.epochs)}`,
+      `reduction_factor=${pythonLiteral(p.reductionFactor ?? PRUNER_DEFAULTS.hyperband.reductionFactor)}`,
+      `bootstrap_count=${pythonLiteral(p.bootstrapCount ?? 0)}`,
+    ];
+    return `optuna.pruners.HyperbandPruner(${args.join(', ')})`;
   }
   return 'optuna.pruners.NopPruner()';
 }

@@ -26,6 +26,7 @@ export { applyParams } from './apply';
 export { gridIndex, gridIndexOf, gridPointAt, gridPoints, gridSize, gridValueAt, gridValueCount, gridValues, type GridIndex } from './grid';
 export { validateSpace, type Choice, type Condition, type ParamDef, type Params, type SearchSpace } from './space';
 export type { Observation, Sampler } from './samplers/sampler';
+export { PRUNER_DEFAULTS } from './pruners/pruner';
 export type { Direction, Pruner, PrunerTrial } from './pruners/pruner';
 export type { PopulationMember, PopulationPruner } from './pruners/population';
 export type { AshaOptions, GeneticOptions, HyperbandOptions, MedianOptions, TpeOptions };

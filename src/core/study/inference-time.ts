@@ -3,7 +3,7 @@ import { featurize } from '../data/features';
 import type { SplitDataset } from '../data/types';
 import { initialParameters, NetworkParams } from '../model/network';
 import type { ExperimentSpec } from '../spec/experiment';
-import { networkIOOf, parameterCount, type TrialCost } from './objectives';
+import { modelBytes, networkIOOf, parameterCount, type TrialCost } from './objectives';
 
 /** How an inference time is taken: rows per forward pass and timed passes (after one untimed warm-up). */
 export interface TimingOptions {
@@ -14,7 +14,7 @@ export interface TimingOptions {
 }
 
 /**
- * What a trial's network costs: its parameter count, and, when `time` is set, its inference
+ * What a trial's network costs: its parameter count and weight bytes, and, when `time` is set, its inference
  * time per row on the current tfjs backend. The time is the median over `repeats` forward
  * passes of `rows` validation rows (repeated to fill them) through a network of the trial's
  * architecture, each pass read back to the host so that a GPU's queue is included, over
@@ -27,7 +27,8 @@ export interface TimingOptions {
 export async function measureCost(spec: ExperimentSpec, data: SplitDataset, time: boolean, options: TimingOptions = {}): Promise<TrialCost> {
   const io = networkIOOf(spec, data);
   const paramCount = parameterCount(spec, io);
-  if (!time) return { paramCount };
+  const size = { paramCount, modelBytes: modelBytes(paramCount) };
+  if (!time) return size;
   const { rows = 1024, repeats = 5, now = () => performance.now() } = options;
   const source = data.val.n > 0 ? data.val : data.train;
   const inputs = spec.data.kind === 'table' ? source.x : featurize(source.x, spec.model.features);
@@ -49,7 +50,7 @@ export async function measureCost(spec: ExperimentSpec, data: SplitDataset, time
       times.push(now() - start);
     }
     times.sort((a, b) => a - b);
-    return { paramCount, inferenceTime: times[times.length >> 1] / rows };
+    return { ...size, inferenceTime: times[times.length >> 1] / rows };
   } finally {
     batch.dispose();
     net.dispose();

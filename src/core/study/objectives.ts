@@ -10,13 +10,14 @@ import { crossValidatedResult, samplerHistory } from './schedule';
 import type { ObjectiveMetric, StudyObjective, StudySpec, TrialRecord } from './types';
 
 /** Every objective a study of several may weigh, in the order the form offers them. */
-export const OBJECTIVE_METRICS = ['valLoss', 'valMetric', 'paramCount', 'inferenceTime'] as const satisfies readonly ObjectiveMetric[];
+export const OBJECTIVE_METRICS = ['valLoss', 'valMetric', 'paramCount', 'modelBytes', 'inferenceTime'] as const satisfies readonly ObjectiveMetric[];
 
 /** Each objective's name, as plots and exports say it. */
 export const OBJECTIVE_LABELS: Record<ObjectiveMetric, string> = {
   valLoss: 'validation loss',
   valMetric: 'validation accuracy / R²',
   paramCount: 'parameter count',
+  modelBytes: 'model bytes',
   inferenceTime: 'inference ms per row',
 };
 
@@ -25,6 +26,7 @@ export const NATURAL_DIRECTION: Record<ObjectiveMetric, StudyObjective['directio
   valLoss: 'minimize',
   valMetric: 'maximize',
   paramCount: 'minimize',
+  modelBytes: 'minimize',
   inferenceTime: 'minimize',
 };
 
@@ -70,9 +72,16 @@ export function parameterCount(spec: ExperimentSpec, io: NetworkIO): number {
   return parameterShapes(spec.model, io).reduce((n, shape) => n + shape.reduce((a, b) => a * b, 1), 0);
 }
 
+/** The bytes of a network's float32 weights as tf.io saves them (its weights file): 4 per parameter. */
+export function modelBytes(paramCount: number): number {
+  return paramCount * Float32Array.BYTES_PER_ELEMENT;
+}
+
 /** What a trial's network costs, measured in the worker once it has trained. */
 export interface TrialCost {
   paramCount: number;
+  /** {@link modelBytes} of the network. */
+  modelBytes: number;
   /** Milliseconds per row of a forward pass; absent when no objective asks for it. */
   inferenceTime?: number;
 }
@@ -88,9 +97,9 @@ export function objectiveValues(members: MemberState[], objectives: StudyObjecti
   return values.every((x): x is number => x !== undefined && Number.isFinite(x)) ? values : undefined;
 }
 
-/** Whether a study's objectives need the worker to measure the trained network (size or speed). */
-export function needsCost(objectives: StudyObjective[]): { paramCount: boolean; inferenceTime: boolean } {
-  return { paramCount: objectives.some((o) => o.metric === 'paramCount'), inferenceTime: objectives.some((o) => o.metric === 'inferenceTime') };
+/** Whether a study's objectives need the worker to measure the trained network: its size (parameters or bytes), its speed. */
+export function needsCost(objectives: StudyObjective[]): { size: boolean; inferenceTime: boolean } {
+  return { size: objectives.some((o) => o.metric === 'paramCount' || o.metric === 'modelBytes'), inferenceTime: objectives.some((o) => o.metric === 'inferenceTime') };
 }
 
 /**

@@ -20,7 +20,11 @@ export function groupCompatible(specs: ExperimentSpec[], maxSize: number): numbe
 
 /** The objective's value in one epoch, as the samplers want it: to be minimized. */
 export function minimizedValue(metrics: { valLoss: number; valMetric: number }, objective: Objective): number {
-  const value = metrics[objective.metric];
+  return toMinimize(metrics[objective.metric], objective);
+}
+
+/** A value of the objective turned so that smaller is better (negated when the objective maximizes). */
+export function toMinimize(value: number, objective: Pick<Objective, 'direction'>): number {
   return objective.direction === 'minimize' ? value : -value;
 }
 
@@ -82,6 +86,6 @@ export function samplerHistory(
   return trials.map((t) =>
     t.state === 'waiting' || t.state === 'running'
       ? { params: t.params, value: null, pending: true }
-      : { params: t.params, value: t.state === 'complete' && t.value !== undefined ? (objective.direction === 'minimize' ? t.value : -t.value) : null },
+      : { params: t.params, value: t.state === 'complete' && t.value !== undefined ? toMinimize(t.value, objective) : null },
   );
 }

@@ -1,3 +1,4 @@
+import type { Evaluation } from '../model/evaluation';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { EpochMetrics } from '../train/types';
 
@@ -7,13 +8,13 @@ export interface Objective {
   direction: 'minimize' | 'maximize';
 }
 
-/** What a study of several objectives may weigh: a validation number, the network's size, its speed. */
-export type ObjectiveMetric = Objective['metric'] | 'paramCount' | 'inferenceTime';
+/** What a study of several objectives may weigh: a validation number, the network's size (in parameters or bytes), its speed. */
+export type ObjectiveMetric = Objective['metric'] | 'paramCount' | 'modelBytes' | 'inferenceTime';
 
 /**
  * One objective of a study of several: the validation loss or metric (at the epoch `value`
- * takes), the network's parameter count, or its measured inference time per row in
- * milliseconds; and which way is better.
+ * takes), the network's parameter count or the bytes of its float32 weights as tf.io saves
+ * them, or its measured inference time per row in milliseconds; and which way is better.
  */
 export interface StudyObjective {
   metric: ObjectiveMetric;
@@ -91,4 +92,19 @@ export interface StudyRecord {
   createdAt: number;
   spec: StudySpec;
   status: 'running' | 'paused' | 'complete' | 'cancelled';
+}
+
+/**
+ * A trial's trained network, as a study keeps it for its best trials (core/study/kept-weights),
+ * so that the trial opens trained: its parameters in parameterShapes order with their shapes,
+ * and how it does on the experiment's own validation part and, for a table, its test part.
+ */
+export interface TrialWeights {
+  studyId: string;
+  number: number;
+  weights: Float32Array[];
+  shapes: number[][];
+  evaluation: { val: Evaluation; test?: Evaluation };
+  /** The folds the trial was cross-validated over; with more than one, the network is fold 0's, trained on the other folds. */
+  folds: number;
 }

@@ -15,6 +15,11 @@ export interface PopulationOptions {
   onEpoch?: (epoch: number, metrics: (EpochMetrics | null)[]) => number[] | void | Promise<number[] | void>;
   /** Checked between batches: when it returns true the run stops and reports what it has. */
   cancelled?: () => boolean;
+  /**
+   * Called once every member has stopped (not when the run was cancelled), before the
+   * trainer's tensors are freed: the moment to read members' weights.
+   */
+  finish?: (trainer: Trainer) => Promise<void>;
 }
 
 /** How every member of a population ended. */
@@ -42,6 +47,7 @@ export async function trainPopulation(specs: ExperimentSpec[], options: Populati
       prune.forEach((p) => trainer.prune(p));
       await yieldToEvents();
     }
+    await options.finish?.(trainer);
     return { members: trainer.members, cancelled: false };
   } finally {
     trainer.dispose();

@@ -17,7 +17,7 @@ export const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 export const epochSchema = v.object({ epoch: count, trainLoss: anyNumber, valLoss: anyNumber, trainMetric: anyNumber, valMetric: anyNumber });
 
 /** Whether each weight array holds as many numbers as its shape says, and every snapshot as many as all of them, where saved. */
-function weightsFitShapes(r: { weights?: Float32Array[]; weightShapes?: number[][]; initialWeights?: Float32Array[]; path?: { epochs: number[]; weights: Float32Array[] } }): boolean {
+export function weightsFitShapes(r: { weights?: Float32Array[]; weightShapes?: number[][]; initialWeights?: Float32Array[]; path?: { epochs: number[]; weights: Float32Array[] } }): boolean {
   const shapes = r.weightShapes;
   if (!shapes) return true;
   const fit = (weights: Float32Array[] | undefined) =>
@@ -26,6 +26,9 @@ function weightsFitShapes(r: { weights?: Float32Array[]; weightShapes?: number[]
   const path = r.path;
   return fit(r.weights) && fit(r.initialWeights) && (!path || (path.epochs.length === path.weights.length && path.weights.every((w) => w.length === total)));
 }
+
+/** A network's evaluation on the validation part (and the test part), as far as the screens read it. */
+export const evaluationSchema = v.object({ val: v.object({ n: count, loss: anyNumber }) });
 
 const runRecordSchema = v.pipe(v.object({
   id: v.string(),
@@ -52,7 +55,7 @@ const runRecordSchema = v.pipe(v.object({
   path: v.optional(v.object({ epochs: v.array(count), weights: v.array(v.instance(Float32Array)), stride: count })),
   // The prediction form reads a recipe's columns and inputs; the rest is what prepareTable wrote.
   recipe: v.optional(v.object({ columns: v.array(v.object({ name: v.string(), kind: v.picklist(['numeric', 'categorical']) })), inputs: v.array(v.string()) })),
-  evaluation: v.optional(v.object({ val: v.object({ n: count, loss: anyNumber }) })),
+  evaluation: v.optional(evaluationSchema),
 }), v.check((r) => weightsFitShapes(r)));
 
 /**

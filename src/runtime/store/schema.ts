@@ -6,7 +6,7 @@ import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { WeightPath } from '../../core/train/weight-path';
 import type { BackendInfo } from '../backend-types';
-import type { StudyRecord, TrialRecord } from '../../core/study/types';
+import type { StudyRecord, TrialRecord, TrialWeights } from '../../core/study/types';
 import type { TableHead, TablePart } from './table-parts';
 
 /** The database name; tests pass their own. */
@@ -77,6 +77,8 @@ export interface TunelabDB extends DBSchema {
   studies: { key: string; value: StudyRecord; indexes: { createdAt: number } };
   trials: { key: [string, number]; value: TrialRecord; indexes: { studyId: string } };
   lessons: { key: string; value: LessonRecord };
+  /** The trained networks of a study's best trials, apart from the trials so that listing them reads no weights. */
+  trialWeights: { key: [string, number]; value: TrialWeights; indexes: { studyId: string } };
 }
 
 type Upgrade = (db: IDBPDatabase<TunelabDB>, tx: IDBPTransaction<TunelabDB, StoreNames<TunelabDB>[], 'versionchange'>) => void;
@@ -97,6 +99,9 @@ export const MIGRATIONS: Upgrade[] = [
   },
   (db) => {
     db.createObjectStore('lessons', { keyPath: 'id' });
+  },
+  (db) => {
+    db.createObjectStore('trialWeights', { keyPath: ['studyId', 'number'] }).createIndex('studyId', 'studyId');
   },
 ];
 

@@ -2,8 +2,8 @@ import * as v from 'valibot';
 import { MULTI_OBJECTIVE_SAMPLER_KINDS, SAMPLER_KINDS, validateSpace } from '../../core/search';
 import { validateObjectives } from '../../core/study/objectives';
 import { validateExperiment } from '../../core/spec/schema';
-import { FOLD_RANGE, type StudyRecord, type TrialRecord, type TrialState } from '../../core/study/types';
-import { anyNumber, count, epochSchema } from './run-check';
+import { FOLD_RANGE, type StudyRecord, type TrialRecord, type TrialState, type TrialWeights } from '../../core/study/types';
+import { anyNumber, count, epochSchema, evaluationSchema, weightsFitShapes } from './run-check';
 
 /** Every TrialState; a Record so that a state added to the type must be added here too. */
 const TRIAL_STATES: Record<TrialState, true> = { waiting: true, running: true, complete: true, pruned: true, failed: true, diverged: true };
@@ -65,4 +65,21 @@ export function isStudyRecord(value: unknown): value is StudyRecord {
 /** Whether a trial read back from IndexedDB has the shape the plots and the samplers rely on. */
 export function isTrialRecord(value: unknown): value is TrialRecord {
   return v.is(trialRecordSchema, value);
+}
+
+const trialWeightsSchema = v.pipe(
+  v.object({
+    studyId: v.string(),
+    number: count,
+    weights: v.array(v.instance(Float32Array)),
+    shapes: v.array(v.array(count)),
+    evaluation: evaluationSchema,
+    folds: v.pipe(v.number(), v.integer(), v.minValue(FOLD_RANGE.min), v.maxValue(FOLD_RANGE.max)),
+  }),
+  v.check((r) => r.weights.length > 0 && weightsFitShapes({ weights: r.weights, weightShapes: r.shapes })),
+);
+
+/** Whether a kept network read back from IndexedDB has weights that fit its shapes, so that it opens and exports. */
+export function isTrialWeights(value: unknown): value is TrialWeights {
+  return v.is(trialWeightsSchema, value);
 }

@@ -1,8 +1,9 @@
 import type { IDBPDatabase } from 'idb';
-import type { StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
+import { weightBytes } from '../../core/study/kept-weights';
+import type { StudyRecord, StudySpec, TrialRecord, TrialWeights } from '../../core/study/types';
 import type { WriteGuard } from './guard';
 import type { TunelabDB } from './schema';
-import { isStudyRecord, isTrialRecord } from './study-check';
+import { isStudyRecord, isTrialRecord, isTrialWeights } from './study-check';
 
 /**
  * The saved studies and their trials. Records read back are checked; one that fails the check
@@ -19,9 +20,20 @@ export interface StudyStore {
   putTrial(trial: TrialRecord): Promise<void>;
   /** A study's trials in trial-number order. */
   listTrials(studyId: string): Promise<TrialRecord[]>;
-  /** Deletes a study with all its trials, in one transaction. */
+  /** Deletes a study with all its trials and kept networks, in one transaction. */
   deleteStudy(id: string): Promise<void>;
+  /** Keeps a trial's trained network (insert or replace). */
+  putWeights(weights: TrialWeights): Promise<void>;
+  /** A trial's kept network, or undefined when none is kept (or it does not pass the check). */
+  getWeights(studyId: string, number: number): Promise<TrialWeights | undefined>;
+  /** The trials of a study whose networks are kept, with the bytes of their weights, in trial-number order. */
+  keptWeights(studyId: string): Promise<{ number: number; bytes: number }[]>;
+  /** Lets a trial's network go (a better one took its place); tried even when saving has stopped, since it frees space. */
+  deleteWeights(studyId: string, number: number): Promise<void>;
 }
+
+/** What {@link StudyStore.keptWeights} tells of each kept network. */
+const keptSummary = (w: TrialWeights) => ({ number: w.number, bytes: weightBytes(w.weights) });
 
 /** The records that pass `check`; a console warning names each one skipped. */
 function passing<T>(records: unknown[], check: (r: unknown) => r is T, what: string): T[] {
@@ -78,12 +90,32 @@ export class IdbStudyStore implements StudyStore {
 
   async deleteStudy(id: string): Promise<void> {
     await this.guard.release(async () => {
-      const tx = this.db.transaction(['studies', 'trials'], 'readwrite');
-      const trials = tx.objectStore('trials');
-      for (const key of await trials.index('studyId').getAllKeys(id)) await trials.delete(key);
+      const tx = this.db.transaction(['studies', 'trials', 'trialWeights'], 'readwrite');
+      for (const name of ['trials', 'trialWeights'] as const) {
+        const store = tx.objectStore(name);
+        for (const key of await store.index('studyId').getAllKeys(id)) await store.delete(key);
+      }
       await tx.objectStore('studies').delete(id);
       await tx.done;
     });
+  }
+
+  async putWeights(weights: TrialWeights): Promise<void> {
+    await this.guard.write(() => this.db.put('trialWeights', weights));
+  }
+
+  async getWeights(studyId: string, number: number): Promise<TrialWeights | undefined> {
+    const weights = await this.db.get('trialWeights', [studyId, number]);
+    return weights === undefined ? undefined : passing([weights], isTrialWeights, 'trained network')[0];
+  }
+
+  async keptWeights(studyId: string): Promise<{ number: number; bytes: number }[]> {
+    const kept = passing(await this.db.getAllFromIndex('trialWeights', 'studyId', studyId), isTrialWeights, 'trained network');
+    return kept.map(keptSummary).sort((a, b) => a.number - b.number);
+  }
+
+  async deleteWeights(studyId: string, number: number): Promise<void> {
+    await this.guard.release(() => this.db.delete('trialWeights', [studyId, number]));
   }
 }
 
@@ -91,6 +123,7 @@ export class IdbStudyStore implements StudyStore {
 export class MemoryStudyStore implements StudyStore {
   private studies = new Map<string, StudyRecord>();
   private trials = new Map<string, TrialRecord>();
+  private weights = new Map<string, TrialWeights>();
 
   async createStudy(spec: StudySpec): Promise<StudyRecord> {
     const study = newStudy(spec);
@@ -123,5 +156,23 @@ export class MemoryStudyStore implements StudyStore {
   async deleteStudy(id: string): Promise<void> {
     this.studies.delete(id);
     for (const [key, t] of this.trials) if (t.studyId === id) this.trials.delete(key);
+    for (const [key, w] of this.weights) if (w.studyId === id) this.weights.delete(key);
+  }
+
+  async putWeights(weights: TrialWeights): Promise<void> {
+    this.weights.set(`${weights.studyId}/${weights.number}`, structuredClone(weights));
+  }
+
+  async getWeights(studyId: string, number: number): Promise<TrialWeights | undefined> {
+    const w = this.weights.get(`${studyId}/${number}`);
+    return w && structuredClone(w);
+  }
+
+  async keptWeights(studyId: string): Promise<{ number: number; bytes: number }[]> {
+    return [...this.weights.values()].filter((w) => w.studyId === studyId).map(keptSummary).sort((a, b) => a.number - b.number);
+  }
+
+  async deleteWeights(studyId: string, number: number): Promise<void> {
+    this.weights.delete(`${studyId}/${number}`);
   }
 }

@@ -9,6 +9,7 @@ import { defaultSpace, experimentSummary, studyName } from '../../core/study/def
 import { SPACE_ROWS } from './space-rows';
 import { lockedIds } from '../../runtime/locks';
 import { StudyRunner, StudyRunningElsewhere } from '../../runtime/study-runner';
+import { saveTrialRun } from '../../runtime/trial-run';
 import { defaultWorkers, likelyBackend, workerCap, type WorkerCap } from '../../runtime/worker-cap';
 
 /** How many saved runs the form offers to start from. */
@@ -56,6 +57,8 @@ export class StudyState {
   source = $state(0);
   /** The studies ticked for comparison, with their trials, in the order ticked. */
   compared = $state.raw<{ study: StudyRecord; trials: TrialRecord[] }[]>([]);
+  /** The trials of the open study whose trained networks are kept: they open trained. */
+  kept = $state.raw<ReadonlySet<number>>(new Set());
   /** The name the user typed; until then the name follows what varies. */
   typedName = $state<string | null>(null);
   // Reactive, so that the controls of a running study appear and Run is disabled while it runs.
@@ -69,7 +72,7 @@ export class StudyState {
   constructor(
     private readonly store: StudyStore,
     base: ExperimentSpec,
-    private readonly runs?: Pick<RunStore, 'listRuns'>,
+    private readonly runs?: Pick<RunStore, 'listRuns' | 'createRun' | 'appendEpochs' | 'finishRun'>,
   ) {
     this.current = base;
     this.sources = this.sourceList();
@@ -216,7 +219,26 @@ export class StudyState {
   async show(record: StudyRecord): Promise<void> {
     this.open = record;
     this.status = record.status;
-    this.trials = await this.store.listTrials(record.id);
+    const [trials, kept] = await Promise.all([this.store.listTrials(record.id), this.store.keptWeights(record.id)]);
+    this.trials = trials;
+    this.kept = new Set(kept.map((k) => k.number));
+  }
+
+  /**
+   * Adds a trial's kept network to the saved runs (see saveTrialRun) and gives the new run's
+   * id, for the training screen to open it trained; null when its network is not kept, or
+   * when it could not be added (the message says why).
+   */
+  async openTrained(trial: TrialRecord): Promise<string | null> {
+    const study = this.open;
+    const kept = study && (await this.store.getWeights(study.id, trial.number));
+    if (!study || !kept || !this.runs) return null;
+    try {
+      return await saveTrialRun(this.runs, $state.snapshot(study) as StudyRecord, trial, kept);
+    } catch (error) {
+      this.error = `Trial ${trial.number} could not be opened trained: ${error instanceof Error ? error.message : String(error)}`;
+      return null;
+    }
   }
 
   /** Runs (or resumes, after a reload) a saved study. */
@@ -227,6 +249,8 @@ export class StudyState {
     const runner = new StudyRunner(this.store, record, {
       onTrials: (trials) => (this.trials = trials),
       onStatus: (status) => (this.status = status),
+      // Only while this study is the one open: another opened meanwhile has its own kept networks.
+      onKept: (numbers) => this.open?.id === record.id && (this.kept = new Set(numbers)),
       onBackend: (info) => {
         this.backend = info;
         this.setCapBackend(info.name);
@@ -263,6 +287,7 @@ export class StudyState {
     if (this.open?.id === id) {
       this.open = null;
       this.trials = [];
+      this.kept = new Set();
     }
     await this.refresh();
   }

@@ -1,4 +1,4 @@
-import { ownReports, type Pruner, type PrunerTrial } from './pruner';
+import { ownReports, PRUNER_DEFAULTS, type Pruner, type PrunerTrial } from './pruner';
 
 /** Options of successive halving, as Optuna's SuccessiveHalvingPruner. */
 export interface AshaOptions {
@@ -33,7 +33,7 @@ function rungValue(trial: PrunerTrial, rungStep: number): number | undefined {
  * intermediate values (the first at or past each rung's step), the same numbers, so the
  * decision survives a reload.
  */
-export function ashaPruner({ minResource = 1, reductionFactor = 4, minEarlyStoppingRate = 0, bootstrapCount = 0 }: AshaOptions = {}): Pruner {
+export function ashaPruner({ minResource = PRUNER_DEFAULTS.asha.minResource, reductionFactor = PRUNER_DEFAULTS.asha.reductionFactor, minEarlyStoppingRate = 0, bootstrapCount = 0 }: AshaOptions = {}): Pruner {
   if (!(reductionFactor >= 2)) throw new Error(`Successive halving needs a reduction factor of at least 2 (got ${reductionFactor}).`);
   if (minResource !== 'auto' && !(minResource >= 1)) throw new Error(`Successive halving needs a minimum resource of at least 1 step (got ${minResource}).`);
   return {

@@ -1,5 +1,5 @@
 import { ashaPruner } from './asha';
-import type { Pruner } from './pruner';
+import { PRUNER_DEFAULTS, type Pruner } from './pruner';
 
 /** Options of Hyperband, as Optuna's HyperbandPruner. */
 export interface HyperbandOptions {
@@ -61,7 +61,7 @@ export function hyperbandBracket(studyName: string, number: number, budgets: num
  * minimized values: each trial belongs to one bracket ({@link hyperbandBracket}), and is
  * judged by that bracket's successive halving against the trials of its bracket alone.
  */
-export function hyperbandPruner({ minResource = 1, maxResource, reductionFactor = 3, bootstrapCount = 0, studyName = '' }: HyperbandOptions): Pruner {
+export function hyperbandPruner({ minResource = PRUNER_DEFAULTS.hyperband.minResource, maxResource, reductionFactor = PRUNER_DEFAULTS.hyperband.reductionFactor, bootstrapCount = 0, studyName = '' }: HyperbandOptions): Pruner {
   if (!(minResource >= 1 && maxResource >= minResource)) {
     throw new Error(`Hyperband needs 1 ≤ minimum resource ≤ maximum resource (got ${minResource} and ${maxResource}).`);
   }

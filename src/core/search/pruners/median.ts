@@ -1,4 +1,4 @@
-import { ownReports, type Pruner } from './pruner';
+import { ownReports, PRUNER_DEFAULTS, type Pruner } from './pruner';
 
 /** Options of the median pruner, as Optuna's MedianPruner. */
 export interface MedianOptions {
@@ -29,7 +29,7 @@ function nanMedian(values: number[]): number {
  *
  * Steps count from 1 here where Optuna's count from 0: Optuna's step s is step s + 1 here.
  */
-export function medianPruner({ startupTrials = 5, warmupSteps = 0, intervalSteps = 1, minTrials = 1 }: MedianOptions = {}): Pruner {
+export function medianPruner({ startupTrials = PRUNER_DEFAULTS.median.startupTrials, warmupSteps = PRUNER_DEFAULTS.median.warmupSteps, intervalSteps = 1, minTrials = 1 }: MedianOptions = {}): Pruner {
   return {
     shouldPrune(id, step, value, trials) {
       const completed = trials.filter((t) => t.state === 'complete' && t.id !== id);

@@ -20,6 +20,16 @@ export interface Pruner {
   shouldPrune(id: number, step: number, value: number, trials: PrunerTrial[]): boolean;
 }
 
+/**
+ * The options a study's form edits, with Optuna's defaults (except successive halving's minimum
+ * resource: 1, not 'auto'; see AshaOptions). The pruners default to these.
+ */
+export const PRUNER_DEFAULTS = {
+  median: { startupTrials: 5, warmupSteps: 0 },
+  asha: { minResource: 1, reductionFactor: 4 },
+  hyperband: { minResource: 1, reductionFactor: 3 },
+} as const;
+
 /** Whether a study minimizes or maximizes the values its pruner sees. */
 export type Direction = 'minimize' | 'maximize';
 
