@@ -52,7 +52,7 @@ describe('the optimize stage', () => {
     const rounds: number[] = [];
     const result = await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
       prune: { method: 'layer', amount: 0.8, rounds: 2, fineTuneEpochs: 3, rewind: false },
-      quantize: { bits: 4, symmetric: true, perNeuron: false },
+      quantize: { bits: 4, symmetric: true, perNeuron: false, awareEpochs: 0, activations: false },
     }, (_, s) => rounds.push(s));
     // Round 1 cuts 1 − √0.2 = 55.3 % of each kernel: round(26.5) + round(39.8) + round(9.95) = 77 of 48 + 72 + 18 weights.
     expect(rounds[0]).toBeCloseTo(77 / 138, 12);
@@ -66,6 +66,17 @@ describe('the optimize stage', () => {
     // Kept 10, 14 and 4 kernel weights at 4 bits with 48, 72 and 18 mask bits: 11 + 16 + 5 bytes, a
     // scale and zero point each (3 × 5), and 21 float32 biases (84): 131 bytes against 636 dense.
     expect([result.before.packedBytes, result.after.packedBytes]).toEqual([636, 131]);
+  });
+
+  test('quantization-aware training before rounding to 2 bits keeps more accuracy than rounding alone', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const at = async (awareEpochs: number, activations: boolean) => (await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
+      prune: null, quantize: { bits: 2, symmetric: false, perNeuron: false, awareEpochs, activations },
+    })).after.evaluation.accuracy!;
+    const [rounded, aware, awareActivations] = [await at(0, false), await at(5, false), await at(5, true)];
+    // Of 60 test rows: 54 right rounded at once, 58 after QAT, 59 with activations fake-quantized too.
+    expect([rounded, aware, awareActivations].map((a) => Math.round(a * 60))).toEqual([54, 58, 59]);
   });
 
   test('lottery-ticket rewinding puts the survivors back to the run\'s initial values', async () => {

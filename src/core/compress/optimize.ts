@@ -11,7 +11,7 @@ import { BYTES_PER_VALUE, WEIGHT_DTYPES, type KnownLevels, type WeightDtype } fr
 import type { LayerSpec } from '../model/types';
 import type { ExperimentSpec } from '../spec/experiment';
 import { Trainer } from '../train/trainer';
-import { iterativeAmount, masked, packedBytes, pruneMasks, quantizeWeights, type PruneMethod, type QuantizeSettings } from './model';
+import { iterativeAmount, masked, packedBytes, pruneMasks, quantizeWeights, type FakeQuantSettings, type PruneMethod, type QuantizeSettings } from './model';
 import { sparsity } from './prune';
 
 /** Pruning as the optimize stage runs it: the method, the final share, rounds, and fine-tuning epochs after each round. */
@@ -29,10 +29,19 @@ export interface PruneStage {
   rewind: boolean;
 }
 
+/**
+ * Quantization as the optimize stage runs it: the levels, and quantization-aware training
+ * before the weights are rounded (0 epochs for none), optionally with activations fake-quantized.
+ */
+export interface QuantizeStage extends QuantizeSettings {
+  awareEpochs: number;
+  activations: boolean;
+}
+
 /** What the optimize stage does to a trained network: prune, quantize, or both (pruning first). */
 export interface OptimizeSettings {
   prune: PruneStage | null;
-  quantize: QuantizeSettings | null;
+  quantize: QuantizeStage | null;
 }
 
 /** A network's quality on held-out data and what it weighs. */
@@ -88,13 +97,21 @@ export async function scoreModel(
 }
 
 /**
- * Trains for `epochs` with pruned weights held at 0, from `start` or (null) from the run's
- * initial values drawn again from its seed: the run's own optimizer and batch size, no early
- * stopping. With 0 epochs, the masked starting weights.
+ * Trains for `epochs` with pruned weights held at 0 (without masks, none pruned), from `start`
+ * or (null) from the run's initial values drawn again from its seed: the run's own optimizer
+ * and batch size, no early stopping; with `quantization`, quantization-aware. With 0 epochs,
+ * the masked starting weights.
  */
-export async function fineTune(spec: ExperimentSpec, data: SplitDataset, start: Float32Array[] | null, masks: Uint8Array[], epochs: number): Promise<Float32Array[]> {
+export async function fineTune(
+  spec: ExperimentSpec,
+  data: SplitDataset,
+  start: Float32Array[] | null,
+  masks: Uint8Array[] | null,
+  epochs: number,
+  quantization?: FakeQuantSettings,
+): Promise<Float32Array[]> {
   const tuned: ExperimentSpec = { ...spec, training: { ...spec.training, epochs: Math.max(1, epochs), patience: 0 } };
-  const trainer = new Trainer([tuned], data, { start: start ? [start] : undefined, masks: [masks] });
+  const trainer = new Trainer([tuned], data, { start: start ? [start] : undefined, masks: masks ? [masks] : undefined, quantization });
   try {
     while (epochs > 0 && !trainer.done) {
       trainer.stepBatch();
@@ -108,7 +125,8 @@ export async function fineTune(spec: ExperimentSpec, data: SplitDataset, start: 
 
 /**
  * Runs the optimize stage on a trained network: pruning in `rounds` (each cutting the same share
- * of the survivors, then fine-tuning), then quantization; scores before and after. `onRound`
+ * of the survivors, then fine-tuning), then quantization (after quantization-aware training
+ * when asked); scores before and after. `onRound`
  * hears each pruning round's sparsity.
  */
 export async function optimizeModel(
@@ -131,7 +149,12 @@ export async function optimizeModel(
     }
   }
   let known: (KnownLevels | undefined)[] = shapes.map(() => undefined);
-  if (settings.quantize) ({ weights: current, known } = quantizeWeights(current, shapes, settings.quantize));
+  const quantize = settings.quantize;
+  if (quantize) {
+    // Quantization-aware training: the network learns with its kernels on the levels they will take.
+    if (quantize.awareEpochs > 0) current = await fineTune(spec, data, current, masks, quantize.awareEpochs, quantize);
+    ({ weights: current, known } = quantizeWeights(current, shapes, quantize));
+  }
   const after = await scoreModel(spec, data, current, shapes, masks, settings.quantize);
   return { weights: current, masks, known, before, after };
 }

@@ -16,7 +16,8 @@ export const PRUNE_METHODS: readonly PruneMethod[] = ['layer', 'global', 'neuron
 /** What the optimize screen does to a saved run's network, and how it exports the result. */
 export interface OptimizeSpec {
   prune: { enabled: boolean; method: PruneMethod; amount: number; rounds: number; fineTuneEpochs: number; rewind: boolean };
-  quantize: { enabled: boolean; bits: number; perNeuron: boolean; symmetric: boolean };
+  /** awareEpochs: quantization-aware training before rounding (0 for none); activations: fake-quantized during it. */
+  quantize: { enabled: boolean; bits: number; perNeuron: boolean; symmetric: boolean; awareEpochs: number; activations: boolean };
   export: { dtype: WeightDtype };
 }
 
@@ -29,10 +30,10 @@ export interface DistillSpec {
   seeds: number;
 }
 
-/** A starting point: 80 % magnitude pruning in 3 rounds of 5 epochs, 8-bit per tensor, exported as uint8. */
+/** A starting point: 80 % magnitude pruning in 3 rounds of 5 epochs, 8-bit per tensor without quantization-aware training, exported as uint8. */
 export const DEFAULT_OPTIMIZE: OptimizeSpec = {
   prune: { enabled: true, method: 'layer', amount: 0.8, rounds: 3, fineTuneEpochs: 5, rewind: false },
-  quantize: { enabled: true, bits: 8, perNeuron: false, symmetric: false },
+  quantize: { enabled: true, bits: 8, perNeuron: false, symmetric: false, awareEpochs: 0, activations: false },
   export: { dtype: 'uint8' },
 };
 
@@ -53,6 +54,8 @@ const optimizeSchema = section('The optimize settings', {
     bits: num('Bits', { min: 2, max: 16, integer: true }),
     perNeuron: v.boolean(),
     symmetric: v.boolean(),
+    awareEpochs: num('Quantization-aware epochs', { min: 0, max: 500, integer: true }),
+    activations: v.boolean(),
   }),
   export: section('Export', { dtype: oneOf('Weight storage', WEIGHT_DTYPES as unknown as readonly ['float32', 'float16', 'uint16', 'uint8']) }),
 });
@@ -96,7 +99,9 @@ export function optimizeSettings(spec: OptimizeSpec): OptimizeSettings {
   const { prune, quantize } = spec;
   return {
     prune: prune.enabled ? { method: prune.method, amount: prune.amount, rounds: prune.rounds, fineTuneEpochs: prune.fineTuneEpochs, rewind: prune.rewind } : null,
-    quantize: quantize.enabled ? { bits: quantize.bits, perNeuron: quantize.perNeuron, symmetric: quantize.symmetric } : null,
+    quantize: quantize.enabled
+      ? { bits: quantize.bits, perNeuron: quantize.perNeuron, symmetric: quantize.symmetric, awareEpochs: quantize.awareEpochs, activations: quantize.activations }
+      : null,
   };
 }
 

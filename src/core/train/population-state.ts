@@ -10,6 +10,8 @@ import type { ExperimentSpec } from '../spec/experiment';
 import { FusedStep, fusedWidth } from './fused/fused-step';
 import { fusedPlan, HYPER_COLUMNS, type StepWindow } from './fused/plan';
 import { flattenWeights } from './weight-path';
+import type { FakeQuantSettings } from '../compress/model';
+import { fakeQuantizedActivations, fakeQuantizedLayers } from './fake-quant';
 
 /** Per-member values as a tensor of shape `shape` ([P] padded with ones), or the number when all agree. */
 function perMember(values: number[], shape: number[]): number | tf.Tensor {
@@ -30,6 +32,8 @@ export interface BatchedOperations {
   sums: tf.Variable;
   /** Per layer, each member's pruning mask [P, in + 1, out]; null without pruning. */
   keep: tf.Tensor[] | null;
+  /** Per hidden layer, each member's observed activation range [P, 2] (min, max), with activation quantization; else null. */
+  observed: tf.Variable[] | null;
   /** The tensors above, and the optimizer's hyperparameter tensors, freed with them. */
   owned: tf.Tensor[];
 }
@@ -72,6 +76,7 @@ export class PopulationState {
    * @param fused whether to step with a fused kernel where the backend has one
    * @param masks every member's pruning masks (parameterShapes order, 1 keeps, 0 prunes): masked
    *   parameters get no gradient, so those that start at 0 stay 0
+   * @param quantization quantization-aware training (fake-quantized passes, straight-through updates), or null
    */
   constructor(
     readonly specs: ExperimentSpec[],
@@ -81,6 +86,7 @@ export class PopulationState {
     private readonly batchSize: number,
     fused: boolean,
     private readonly masks?: Uint8Array[][],
+    private readonly quantization: FakeQuantSettings | null = null,
   ) {
     const first = specs[0];
     this.members = specs.map((_, p) => p);
@@ -91,7 +97,7 @@ export class PopulationState {
     const plan = fusedPlan({
       members: specs.length, widths: this.net.widths, activations: first.model.hidden.map((l) => l.activation), kind,
       batch: batchSize, dropout: specs.some((s) => s.model.dropout > 0), penalties: this.penalties,
-      pruning: masks !== undefined, clipNorm: first.training.clipNorm,
+      pruning: masks !== undefined, clipNorm: first.training.clipNorm, quantization,
       rule: compileRule(first.optimizer.kind, { usesWeightDecay: hypers.some((h) => h.weightDecay !== 0), usesMomentum: hypers.some((h) => h.momentum !== 0) }),
     });
     const width = fused ? fusedWidth(plan, tf.getBackend()) : null;
@@ -139,7 +145,8 @@ export class PopulationState {
   private stepOperations(x: tf.Tensor, t: tf.Tensor, { start, rows: size, lrFactor }: StepWindow, masks: Float32Array[] | undefined): void {
     const P = this.size;
     const { training, model } = this.specs[0];
-    const { optimizer, sums, penaltyRates: rates, keep } = this.ops!;
+    const { optimizer, sums, penaltyRates: rates, keep, observed } = this.ops!;
+    const quantization = this.quantization;
     const net = this.net;
     const inputs = net.io.inputs + 1;
     const width = this.kind === 'multiclass' ? net.io.outputs : 1;
@@ -148,7 +155,18 @@ export class PopulationState {
       const tb = tf.reshape(tf.slice(t, [P * start * width], [P * size * width]), width > 1 ? [P, size, width] : [P, size]);
       const dropout = masks?.map((mask, l) => tf.tensor3d(mask, [P, size, model.hidden[l].units]));
       const tape: ForwardTape = { inputs: [], z: [], a: [], weights: [], dropout };
-      const logits = net.forwardAugmented(xb, dropout, tape);
+      const ranges: tf.Tensor[] = [];
+      if (observed) {
+        tape.quantize = (a, l) => {
+          const quantized = fakeQuantizedActivations(a, observed[l]);
+          ranges[l] = quantized.observed;
+          return quantized.values as tf.Tensor3D;
+        };
+      }
+      // The passes compute with fake-quantized kernels; the gradient updates the float ones.
+      const layers = quantization ? fakeQuantizedLayers(net.variables, net.widths, quantization) : undefined;
+      const logits = net.forwardAugmented(xb, dropout, tape, layers);
+      ranges.forEach((range, l) => observed![l].assign(range));
       const { loss, correct, grad } = pointLosses(this.kind, logits, tb, this.inverseSize(size));
       // Summed per point on the device and reduced once per epoch: a reduction per step costs
       // more on a GPU than the add. The last, smaller batch is padded with zeros.
@@ -247,6 +265,7 @@ export class PopulationState {
     if (before) {
       this.ops = this.makeOperations();
       this.ops.optimizer.adoptRows(before.optimizer, keep, shapes);
+      this.ops.observed?.forEach((v, l) => tf.tidy(() => v.assign(tf.gather(before.observed![l], keep))));
       before.optimizer.dispose();
       tf.dispose(before.owned);
     }
@@ -305,7 +324,8 @@ export class PopulationState {
     const keep = masks
       ? this.net.widths.map(([i, o], l) => own(tf.tensor3d(Float32Array.from(masks.flatMap((member) => [...member[2 * l], ...member[2 * l + 1]])), [P, i + 1, o])))
       : null;
-    return { optimizer, lr, penaltyRates, sums, keep, owned };
+    const observed = this.quantization?.activations ? specs[0].model.hidden.map(() => own(tf.tidy(() => tf.variable(tf.zeros([P, 2]), false)))) : null;
+    return { optimizer, lr, penaltyRates, sums, keep, observed, owned };
   }
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../autodiff';
+import type { FakeQuantSettings } from '../compress/model';
 import { featurize } from '../data/features';
 import type { Dataset, SplitDataset } from '../data/types';
 import type { Evaluation } from '../model/evaluation';
@@ -91,6 +92,12 @@ export interface TrainerOptions {
    * and its gradient softmax(z) − t hold for any distribution t.
    */
   targets?: Float32Array;
+  /**
+   * Quantization-aware training for every member: the training passes compute with the
+   * kernels (and optionally the hidden activations) fake-quantized, the gradient goes straight
+   * through to the float weights. Validation figures are of the float weights.
+   */
+  quantization?: FakeQuantSettings;
 }
 
 /**
@@ -165,7 +172,7 @@ export class Trainer {
     const initial = (options.start ?? drawn).map((member, p) => (masks ? member.map((w, k) => w.map((v, i) => (masks[p][k][i] ? v : 0))) : member));
     this.kind = lossKind(data.train.problem, this.io.outputs);
     this.batchSize = Math.min(first.training.batchSize, data.train.n);
-    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks);
+    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks, options.quantization ?? null);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
     this.members = specs.map(() => ({ status: 'training', history: [] }));
