@@ -31,18 +31,25 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
   await page.getByLabel('Bits (2 to 16)').fill('1');
   await page.getByLabel('Bits (2 to 16)').dispatchEvent('change');
+  await page.getByLabel('Quantization-aware training epochs').fill('-1');
+  await page.getByLabel('Quantization-aware training epochs').dispatchEvent('change');
   await page.getByRole('button', { name: 'Optimize' }).click();
   await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([
     'Amount to prune must be at least 0 and less than 1 (got 1).',
     'Bits must be a whole number from 2 to 16 (got 1).',
+    'Quantization-aware epochs must be a whole number from 0 to 500 (got -1).',
   ]);
   expect(await page.getByTestId('optimize-results').count()).toBe(0);
 
-  // 80 % magnitude pruning in 3 rounds of 5 fine-tuning epochs, then 8 bits per tensor.
+  // 80 % magnitude pruning in 3 rounds of 5 fine-tuning epochs, then 2 epochs of
+  // quantization-aware training (activations too) and 8 bits per tensor.
   await page.getByLabel('Amount to prune (0 to below 1)').fill('0.8');
   await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
   await page.getByLabel('Bits (2 to 16)').fill('8');
   await page.getByLabel('Bits (2 to 16)').dispatchEvent('change');
+  await page.getByLabel('Quantization-aware training epochs').fill('2');
+  await page.getByLabel('Quantization-aware training epochs').dispatchEvent('change');
+  await page.getByLabel('Quantize the activations too while training (8-bit, observed range)').check();
   const started = Date.now();
   await page.getByRole('button', { name: 'Optimize' }).click();
   // The results, or what went wrong.
@@ -63,6 +70,7 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   expect(await bytes('size-after')).toBeLessThan(1292 / 4);
   expect(await page.getByTestId('weight-histogram').count()).toBe(3);
   expect(await page.getByTestId('rounds').textContent()).toMatch(/Rounds: [\d.]+ % → [\d.]+ % → 79\.\d %/);
+  expect(await page.getByTestId('optimize-summary').textContent()).toContain('8-bit per tensor, 2 epochs quantization-aware with 8-bit activations');
 
   // Export: model.json, its weights (kernels as uint8, biases float32) and the recipe.
   const downloads = await exportModelFiles(page, 'tunelab-optimized');

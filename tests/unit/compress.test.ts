@@ -126,10 +126,11 @@ describe('augmentation', () => {
 
 describe('optimize settings', () => {
   test('bad amounts, bits and widths get a message at their field', () => {
-    const bad = { ...DEFAULT_OPTIMIZE, prune: { ...DEFAULT_OPTIMIZE.prune, amount: 1 }, quantize: { ...DEFAULT_OPTIMIZE.quantize, bits: 1 } };
+    const bad = { ...DEFAULT_OPTIMIZE, prune: { ...DEFAULT_OPTIMIZE.prune, amount: 1 }, quantize: { ...DEFAULT_OPTIMIZE.quantize, bits: 1, awareEpochs: 2.5 } };
     expect(validateOptimize(bad)).toEqual({ ok: false, errors: [
       { path: 'prune.amount', message: 'Amount to prune must be at least 0 and less than 1 (got 1).' },
       { path: 'quantize.bits', message: 'Bits must be a whole number from 2 to 16 (got 1).' },
+      { path: 'quantize.awareEpochs', message: 'Quantization-aware epochs must be a whole number from 0 to 500 (got 2.5).' },
     ] });
     expect(validateOptimize(DEFAULT_OPTIMIZE)).toEqual({ ok: true, spec: DEFAULT_OPTIMIZE });
     expect(validateDistill({ ...DEFAULT_DISTILL, temperature: 0 })).toEqual({ ok: false, errors: [{ path: 'temperature', message: 'Temperature T must be greater than 0 and at most 20 (got 0).' }] });

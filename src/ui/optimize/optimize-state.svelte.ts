@@ -114,6 +114,7 @@ export class OptimizeState {
     const parts = [
       prune.enabled ? `pruned ${Math.round(prune.amount * 100)} % (${prune.method})` : '',
       quantize.enabled ? `${quantize.bits}-bit per ${quantize.perNeuron ? 'neuron' : 'tensor'}` : '',
+      quantize.enabled && quantize.awareEpochs > 0 ? `${quantize.awareEpochs} epochs quantization-aware${quantize.activations ? ' with 8-bit activations' : ''}` : '',
     ].filter(Boolean);
     return parts.join(', ') || 'unchanged';
   }
