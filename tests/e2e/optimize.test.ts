@@ -70,6 +70,10 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   expect(await bytes('size-after')).toBeLessThan(1292 / 4);
   expect(await page.getByTestId('weight-histogram').count()).toBe(3);
   expect(await page.getByTestId('rounds').textContent()).toMatch(/Rounds: [\d.]+ % → [\d.]+ % → 79\.\d %/);
+  // The decision picture before and after, the points whose predicted class changed counted and ringed.
+  expect(await page.getByTestId('changed-points').textContent()).toMatch(/\d+ of \d+ held-out points changed their predicted class/);
+  expect(await page.locator('[data-testid=picture-before] canvas, [data-testid=picture-after] canvas').count()).toBe(2);
+  expect(await page.getByTestId('cut-neuron').count()).toBe(0);
   expect(await page.getByTestId('optimize-summary').textContent()).toContain('8-bit per tensor, 2 epochs quantization-aware with 8-bit activations');
 
   // Export: model.json, its weights (kernels as uint8, biases float32) and the recipe.
@@ -85,5 +89,19 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   const imported = await predictRow(page, ADELIE, 'Adelie');
   expect(imported).toBe(saved);
   await page.screenshot({ path: 'test-results/e2e-optimize-imported.png', fullPage: true });
+
+  // Half the hidden neurons cut whole (8 of 16 and 4 of 8), drawn removed in the network diagram.
+  await page.goto(`${site.url}#/optimize`);
+  await expect.poll(() => page.getByTestId('optimize-screen').isVisible(), { timeout: 30_000 }).toBe(true);
+  await page.getByLabel('Saved run').selectOption({ index: 0 });
+  await page.getByLabel('Method').selectOption('neurons');
+  await page.getByLabel('Amount to prune (0 to below 1)').fill('0.5');
+  await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
+  await page.getByLabel('Rounds').fill('1');
+  await page.getByLabel('Rounds').dispatchEvent('change');
+  await page.getByLabel('Quantize the weights').uncheck();
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect.poll(() => page.getByTestId('cut-neuron').count(), { timeout: 240_000 }).toBe(12);
+  await page.screenshot({ path: 'test-results/e2e-optimize-neurons.png', fullPage: true });
   expect(errors).toEqual([]);
 }, 480_000);

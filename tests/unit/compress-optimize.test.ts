@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, compareAugmentation, distill, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, compareAugmentation, decisionComparison, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
-import { initialParameters } from '../../src/core/model/network';
+import { initialParameters, NetworkParams } from '../../src/core/model/network';
 import { createRng } from '../../src/core/random/prng';
 import { runTraining } from '../../src/core/train/run';
 import { blobs } from '../support/blobs';
@@ -77,6 +77,32 @@ describe('the optimize stage', () => {
     const [rounded, aware, awareActivations] = [await at(0, false), await at(5, false), await at(5, true)];
     // Of 60 test rows: 54 right rounded at once, 58 after QAT, 59 with activations fake-quantized too.
     expect([rounded, aware, awareActivations].map((a) => Math.round(a * 60))).toEqual([54, 58, 59]);
+  });
+
+  test('the decision pictures before and after mark the held-out points whose predicted class changed', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const rounded = quantizeWeights(trained.weights, trained.weightShapes, { bits: 2, symmetric: false, perNeuron: false }).weights;
+    const classes = async (weights: Float32Array[]) => {
+      const net = new NetworkParams(spec.model, { inputs: 4, outputs: 3 }, [weights]);
+      const x = tf.tensor2d(data.test!.x, [data.test!.n, 4]);
+      const top = tf.tidy(() => tf.argMax(tf.squeeze(net.forward(x), [0]), 1));
+      const values = Array.from(await top.data());
+      tf.dispose([x, top]);
+      net.dispose();
+      return values;
+    };
+    const [a, b] = [await classes(trained.weights), await classes(rounded)];
+    const expected = a.flatMap((c, i) => (c !== b[i] ? [i] : []));
+    const same = await decisionComparison(spec, data, trained.weights, trained.weights, 8);
+    expect(same.changed).toEqual([]);
+    expect(same.after).toEqual(same.before);
+    const picture = await decisionComparison(spec, data, trained.weights, rounded, 8);
+    expect(picture.changed).toEqual(expected);
+    expect(picture.changed.length).toBeGreaterThan(0);
+    expect(picture.points.y).toBe(data.test!.y);
+    expect([picture.before.length, picture.after.length]).toEqual([64, 64]);
+    expect(picture.after).not.toEqual(picture.before);
   });
 
   test('lottery-ticket rewinding puts the survivors back to the run\'s initial values', async () => {

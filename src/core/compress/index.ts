@@ -12,3 +12,4 @@ export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, softTarg
 export { DEFAULT_OPTIMIZE, DEFAULT_DISTILL, DEFAULT_AUGMENT, PRUNE_METHODS, validateOptimize, validateDistill, validateAugment, optimizeSettings, sourceProblem, teacherProblem, studentLayers, taskOf, type OptimizeSpec, type DistillSpec, type SourceRun } from './spec';
 export { weightHistogram, type WeightHistogram } from './histogram';
 export { augmentTrain, compareAugmentation, smallData, type AugmentSettings, type Augmented, type AugmentOutcome } from './augment-data';
+export { decisionComparison, type DecisionComparison } from './picture';

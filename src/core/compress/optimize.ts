@@ -12,6 +12,7 @@ import type { LayerSpec } from '../model/types';
 import type { ExperimentSpec } from '../spec/experiment';
 import { Trainer } from '../train/trainer';
 import { iterativeAmount, masked, packedBytes, pruneMasks, quantizeWeights, type FakeQuantSettings, type PruneMethod, type QuantizeSettings } from './model';
+import { decisionComparison, type DecisionComparison } from './picture';
 import { sparsity } from './prune';
 
 /** Pruning as the optimize stage runs it: the method, the final share, rounds, and fine-tuning epochs after each round. */
@@ -64,6 +65,8 @@ export interface OptimizeResult {
   known: (KnownLevels | undefined)[];
   before: ModelScore;
   after: ModelScore;
+  /** The decision picture before and after, with the held-out points whose prediction changed. */
+  picture: DecisionComparison;
 }
 
 const kernelOnly = (shapes: number[][], masks: Uint8Array[]) => masks.filter((_, k) => shapes[k].length === 2);
@@ -156,7 +159,7 @@ export async function optimizeModel(
     ({ weights: current, known } = quantizeWeights(current, shapes, quantize));
   }
   const after = await scoreModel(spec, data, current, shapes, masks, settings.quantize);
-  return { weights: current, masks, known, before, after };
+  return { weights: current, masks, known, before, after, picture: await decisionComparison(spec, data, weights, current) };
 }
 
 /** Distillation settings: the student's hidden layers, temperature, α, epochs and seeds. */
