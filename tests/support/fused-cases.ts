@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
 import { quantizeWeights } from '../../src/core/compress/model';
+import { teacherProbabilities } from '../../src/core/compress/optimize';
 import { generatedSplit } from '../../src/core/data/split';
 import type { DataSpec, SplitDataset } from '../../src/core/data/types';
 import { parameterShapes } from '../../src/core/model/network';
@@ -226,6 +227,16 @@ export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
       expectClose(aware.members[0].history[0].trainLoss, quantized.members[0].history[0].trainLoss);
       // The float weights, unchanged at a learning rate of 0, are what the engine keeps.
       aware.weights[0].forEach((w, k) => expect(Array.from(w)).toEqual(Array.from(start[k])));
+    });
+
+    test.each([[3, 0.7], [0.5, 0.2]])('distills at T = %f, α = %f as the batched operations do', async (temperature, alpha) => {
+      const specs = [1, 2].map((seed) => specFor('multiclass', (s) => {
+        s.seed = seed;
+        s.training.batchSize = 11;
+        s.model.dropout = seed === 1 ? 0.2 : 0;
+      }));
+      const teacher = teacherProbabilities(Float32Array.from({ length: 70 * 3 }, (_, i) => Math.sin(i * 1.7) * 3), 3, temperature);
+      await expectSameTraining(backend, specs, DATA.multiclass, { distillation: { teacher, temperature, alpha } });
     });
 
     test('fine-tunes a pruned network with fake quantization as the batched operations do, pruned weights staying 0', async () => {

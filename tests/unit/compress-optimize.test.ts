@@ -1,18 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, compareAugmentation, decisionComparison, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, compareAugmentation, decisionComparison, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { initialParameters, NetworkParams } from '../../src/core/model/network';
 import { createRng } from '../../src/core/random/prng';
 import { runTraining } from '../../src/core/train/run';
+import { Trainer } from '../../src/core/train/trainer';
+import { readFileSync } from 'node:fs';
 import { blobs } from '../support/blobs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+/** One SGD step of a linear student on the distillation loss, by PyTorch (tests/support/compress-reference.py). */
+const reference = JSON.parse(readFileSync(new URL('../support/compress-reference.json', import.meta.url), 'utf8')) as {
+  distillStep: {
+    x: number[]; kernel: number[]; bias: number[]; teacher: number[]; labels: number[]; features: number; classes: number;
+    temperature: number; alpha: number; lr: number; loss: number; kernelAfter: number[]; biasAfter: number[];
+  }[];
+};
 
 const split = (): SplitDataset => ({ train: blobs(150, 1, 3), val: blobs(45, 2, 3), test: blobs(60, 3, 3) });
 const spec: ExperimentSpec = {
@@ -116,12 +126,34 @@ describe('the optimize stage', () => {
     expect(result.masks).toEqual(pruneMasks(trained.weights, trained.weightShapes, { method: 'global', amount: 0.5 }));
   });
 
-  test('soft targets mix the softened teacher with the labels', () => {
-    // Logits (0, ln 3): softmax (1/4, 3/4); at T = 2: (0, ln √3) → (1/(1+√3), √3/(1+√3)).
-    const t = softTargets(new Float32Array([0, Math.log(3)]), new Float32Array([0]), 2, 2, 0.5);
-    expect(t[0]).toBeCloseTo(0.5 / (1 + Math.sqrt(3)) + 0.5, 6);
-    expect(t[1]).toBeCloseTo((0.5 * Math.sqrt(3)) / (1 + Math.sqrt(3)), 6);
+  test('the teacher\'s distribution is its softmax at T', () => {
+    // Logits (0, ln 3): at T = 2, (0, ln √3) → (1/(1+√3), √3/(1+√3)).
+    const p = teacherProbabilities(new Float32Array([0, Math.log(3)]), 2, 2);
+    expect(p[0]).toBeCloseTo(1 / (1 + Math.sqrt(3)), 6);
+    expect(p[1]).toBeCloseTo(Math.sqrt(3) / (1 + Math.sqrt(3)), 6);
   });
+
+  test.each(reference.distillStep.map((c) => [c.temperature, c.alpha, c] as const))(
+    'a distillation step at T = %f, α = %f has torch\'s loss and moves the weights as torch\'s SGD, fused or not',
+    async (temperature, alpha, c) => {
+      const n = c.labels.length;
+      const part: Dataset = { problem: 'classification', n, x: Float32Array.from(c.x), y: Float32Array.from(c.labels), dims: c.features, classes: c.classes };
+      const linear: ExperimentSpec = { ...spec, model: { ...spec.model, hidden: [] }, optimizer: { kind: 'sgd', lr: c.lr }, training: { ...spec.training, batchSize: n, epochs: 1 } };
+      const teacher = teacherProbabilities(Float32Array.from(c.teacher), c.classes, temperature);
+      for (const fused of [true, false]) {
+        const trainer = new Trainer([linear], { train: part, val: part }, {
+          fused, start: [[Float32Array.from(c.kernel), Float32Array.from(c.bias)]], distillation: { teacher, temperature, alpha },
+        });
+        trainer.stepBatch();
+        const [metrics] = await trainer.endEpoch();
+        expect(metrics!.trainLoss).toBeCloseTo(c.loss, 5);
+        const [kernel, bias] = await trainer.weights();
+        kernel.forEach((v, i) => expect(v).toBeCloseTo(c.kernelAfter[i], 5));
+        bias.forEach((v, i) => expect(v).toBeCloseTo(c.biasAfter[i], 5));
+        trainer.dispose();
+      }
+    },
+  );
 
   test('a distilled student trains as a population beside the student alone', async () => {
     const data = split();

@@ -8,7 +8,7 @@ export { quantize, checkBits, levelRange, roundHalfEven, observerParams, fakeQua
 export { distillationLoss, type DistillOptions } from './distill';
 export { gaussianJitter, mixup, betaSample, smote, smoteNeighbours, type Mixed } from './augment';
 export { pruneMasks, exportDtypes, iterativeAmount, masked, quantizeWeights, packedBytes, ACTIVATION_BITS, type PruneMethod, type PruneSettings, type QuantizeSettings, type FakeQuantSettings, type QuantizedWeights } from './model';
-export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, softTargets, type OptimizeSettings, type PruneStage, type QuantizeStage, type ModelScore, type OptimizeResult, type DistillSettings, type DistillResult } from './optimize';
+export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, teacherProbabilities, type OptimizeSettings, type PruneStage, type QuantizeStage, type ModelScore, type OptimizeResult, type DistillSettings, type DistillResult } from './optimize';
 export { DEFAULT_OPTIMIZE, DEFAULT_DISTILL, DEFAULT_AUGMENT, PRUNE_METHODS, validateOptimize, validateDistill, validateAugment, optimizeSettings, sourceProblem, teacherProblem, studentLayers, taskOf, type OptimizeSpec, type DistillSpec, type SourceRun } from './spec';
 export { weightHistogram, type WeightHistogram } from './histogram';
 export { augmentTrain, compareAugmentation, smallData, type AugmentSettings, type Augmented, type AugmentOutcome } from './augment-data';

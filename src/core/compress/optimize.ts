@@ -10,7 +10,7 @@ import { NetworkParams, networkIO } from '../model/network';
 import { BYTES_PER_VALUE, WEIGHT_DTYPES, type KnownLevels, type WeightDtype } from '../model/weight-encoding';
 import type { LayerSpec } from '../model/types';
 import type { ExperimentSpec } from '../spec/experiment';
-import { Trainer } from '../train/trainer';
+import { Trainer, type TrainerOptions } from '../train/trainer';
 import { iterativeAmount, masked, packedBytes, pruneMasks, quantizeWeights, type FakeQuantSettings, type PruneMethod, type QuantizeSettings } from './model';
 import { decisionComparison, type DecisionComparison } from './picture';
 import { sparsity } from './prune';
@@ -177,23 +177,15 @@ export interface DistillResult {
   distilled: number[];
 }
 
-/**
- * The teacher's soft targets for the training rows: α·softmax(teacher/T) + (1 − α)·one-hot.
- * Training on them with cross-entropy follows the gradient of α·KL + (1 − α)·CE at T = 1; at
- * other T the teacher's distribution is softened and the student's is not (the T² factor of
- * distillationLoss keeps the two terms' gradients of one size there).
- */
-export function softTargets(logits: Float32Array, labels: Float32Array, classes: number, temperature: number, alpha: number): Float32Array {
-  const out = new Float32Array(labels.length * classes);
-  for (let r = 0; r < labels.length; r++) {
+/** softmax(logits/T) of each row of logits [n, K], in float64, stored as float32: the teacher's softened distribution. */
+export function teacherProbabilities(logits: Float32Array, classes: number, temperature: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let r = 0; r < logits.length / classes; r++) {
     let max = -Infinity;
     for (let c = 0; c < classes; c++) max = Math.max(max, logits[r * classes + c] / temperature);
     let total = 0;
     for (let c = 0; c < classes; c++) total += Math.exp(logits[r * classes + c] / temperature - max);
-    for (let c = 0; c < classes; c++) {
-      const p = Math.exp(logits[r * classes + c] / temperature - max) / total;
-      out[r * classes + c] = alpha * p + (1 - alpha) * (labels[r] === c ? 1 : 0);
-    }
+    for (let c = 0; c < classes; c++) out[r * classes + c] = Math.exp(logits[r * classes + c] / temperature - max) / total;
   }
   return out;
 }
@@ -216,21 +208,22 @@ async function teacherLogits(spec: ExperimentSpec, data: SplitDataset, weights: 
 
 /**
  * Trains a smaller student twice per seed, as two populations: alone on the labels, and
- * distilled from the teacher's soft targets; returns each member's held-out score (accuracy).
+ * distilled from the teacher with Hinton's loss (α·T²·KL + (1 − α)·CE, as distillationLoss);
+ * returns each member's held-out score (accuracy).
  * A table of three or more classes: the soft targets are class distributions.
  */
 export async function distill(teacher: ExperimentSpec, data: SplitDataset, weights: Float32Array[], settings: DistillSettings): Promise<DistillResult> {
   if (teacher.data.kind !== 'table' || data.train.classes < 3) throw new Error('Distillation needs a table of three or more classes.');
   const classes = data.train.classes;
   const logits = await teacherLogits(teacher, data, weights);
-  const targets = softTargets(logits, data.train.y, classes, settings.temperature, settings.alpha);
+  const distillation = { teacher: teacherProbabilities(logits, classes, settings.temperature), temperature: settings.temperature, alpha: settings.alpha };
   const students = settings.seeds.map((seed) => ({
     ...teacher,
     seed,
     model: { ...teacher.model, hidden: settings.hidden },
     training: { ...teacher.training, epochs: settings.epochs, patience: 0 },
   }));
-  const score = async (options: { targets?: Float32Array }) => {
+  const score = async (options: TrainerOptions) => {
     const trainer = new Trainer(students, data, options);
     try {
       while (!trainer.done) {
@@ -243,5 +236,5 @@ export async function distill(teacher: ExperimentSpec, data: SplitDataset, weigh
       trainer.dispose();
     }
   };
-  return { alone: await score({}), distilled: await score({ targets }) };
+  return { alone: await score({}), distilled: await score({ distillation }) };
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { pointLosses, type LossKind } from '../model/loss';
+import { distillPointLosses, pointLosses, type LossKind } from '../model/loss';
 import { NetworkParams, splitLayers, type ForwardTape, type NetworkIO } from '../model/network';
 import { clipByGlobalNorm } from '../optim/clip';
 import { compileRule } from '../optim/compiled-rule';
@@ -8,8 +8,9 @@ import { Optimizer } from '../optim/optimizer';
 import type { OptimizerHypers } from '../optim/types';
 import type { ExperimentSpec } from '../spec/experiment';
 import { FusedStep, fusedWidth } from './fused/fused-step';
-import { fusedPlan, HYPER_COLUMNS, type StepWindow } from './fused/plan';
+import { fusedPlan, HYPER_COLUMNS, stepTargetWidth, type StepWindow } from './fused/plan';
 import { flattenWeights } from './weight-path';
+import type { DistillOptions } from '../compress/distill';
 import type { FakeQuantSettings } from '../compress/model';
 import { fakeQuantizedActivations, fakeQuantizedLayers } from './fake-quant';
 
@@ -77,6 +78,7 @@ export class PopulationState {
    * @param masks every member's pruning masks (parameterShapes order, 1 keeps, 0 prunes): masked
    *   parameters get no gradient, so those that start at 0 stay 0
    * @param quantization quantization-aware training (fake-quantized passes, straight-through updates), or null
+   * @param distill knowledge distillation's T and α (target rows [p_T, y]), or null
    */
   constructor(
     readonly specs: ExperimentSpec[],
@@ -87,6 +89,7 @@ export class PopulationState {
     fused: boolean,
     private readonly masks?: Uint8Array[][],
     private readonly quantization: FakeQuantSettings | null = null,
+    private readonly distill: DistillOptions | null = null,
   ) {
     const first = specs[0];
     this.members = specs.map((_, p) => p);
@@ -97,7 +100,7 @@ export class PopulationState {
     const plan = fusedPlan({
       members: specs.length, widths: this.net.widths, activations: first.model.hidden.map((l) => l.activation), kind,
       batch: batchSize, dropout: specs.some((s) => s.model.dropout > 0), penalties: this.penalties,
-      pruning: masks !== undefined, clipNorm: first.training.clipNorm, quantization,
+      pruning: masks !== undefined, clipNorm: first.training.clipNorm, quantization, distill,
       rule: compileRule(first.optimizer.kind, { usesWeightDecay: hypers.some((h) => h.weightDecay !== 0), usesMomentum: hypers.some((h) => h.momentum !== 0) }),
     });
     const width = fused ? fusedWidth(plan, tf.getBackend()) : null;
@@ -149,7 +152,7 @@ export class PopulationState {
     const quantization = this.quantization;
     const net = this.net;
     const inputs = net.io.inputs + 1;
-    const width = this.kind === 'multiclass' ? net.io.outputs : 1;
+    const width = stepTargetWidth({ kind: this.kind, widths: net.widths, distill: this.distill });
     tf.tidy(() => {
       const xb = tf.reshape(tf.slice(x, [P * start * inputs], [P * size * inputs]), [P, size, inputs]);
       const tb = tf.reshape(tf.slice(t, [P * start * width], [P * size * width]), width > 1 ? [P, size, width] : [P, size]);
@@ -167,7 +170,9 @@ export class PopulationState {
       const layers = quantization ? fakeQuantizedLayers(net.variables, net.widths, quantization) : undefined;
       const logits = net.forwardAugmented(xb, dropout, tape, layers);
       ranges.forEach((range, l) => observed![l].assign(range));
-      const { loss, correct, grad } = pointLosses(this.kind, logits, tb, this.inverseSize(size));
+      const { loss, correct, grad } = this.distill
+        ? distillPointLosses(logits, tb, this.distill.temperature, this.distill.alpha, this.inverseSize(size))
+        : pointLosses(this.kind, logits, tb, this.inverseSize(size));
       // Summed per point on the device and reduced once per epoch: a reduction per step costs
       // more on a GPU than the add. The last, smaller batch is padded with zeros.
       let points = correct ? tf.stack([loss, correct]) : tf.expandDims(loss, 0);

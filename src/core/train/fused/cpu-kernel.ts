@@ -1,4 +1,5 @@
-import { HYPER_COLUMNS, RULE_HYPER_SOURCES, type FusedPlan, type StepWindow } from './plan';
+import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan, type StepWindow } from './plan';
+import type { DistillOptions } from '../../compress/distill';
 import { hyperRegister, runRule, RULE_HYPERS } from '../../optim/compiled-rule';
 import { KERNEL_ACTIVATIONS, NUMBER_MATH } from './scalar-math';
 import { ACTIVATION_BITS } from '../../compress/model';
@@ -120,6 +121,40 @@ function fakeQuantizeParams(plan: FusedPlan, state: Float32Array, base: number, 
   });
 }
 
+/**
+ * The distillation loss of one point from its logits `z[at…at + K)` and target row
+ * `t[tAt…]` = [p_T, y] (see FusedPlan.distill), with whether it is right in {@link point};
+ * the logits are overwritten with scale·dL/dz.
+ */
+function distillPointLoss(K: number, z: Float64Array, at: number, t: Float32Array, tAt: number, scale: number, { temperature: T, alpha }: DistillOptions): number {
+  let top = 0, label = 0;
+  for (let k = 1; k < K; k++) {
+    if (z[at + k] > z[at + top]) top = k;
+    if (t[tAt + K + k] > t[tAt + K + label]) label = k;
+  }
+  const max = z[at + top];
+  let total = 0, totalT = 0, dot = 0;
+  for (let k = 0; k < K; k++) {
+    total += Math.exp(z[at + k] - max);
+    totalT += Math.exp((z[at + k] - max) / T);
+    dot += t[tAt + K + k] * z[at + k];
+  }
+  const lse = max + Math.log(total);
+  const lseT = max / T + Math.log(totalT);
+  let kl = 0;
+  for (let k = 0; k < K; k++) {
+    const p = t[tAt + k];
+    if (p > 0) kl += p * (Math.log(p) - (z[at + k] / T - lseT));
+  }
+  point.right = top === label ? 1 : 0;
+  for (let k = 0; k < K; k++) {
+    const soft = Math.exp(z[at + k] / T - lseT) - t[tAt + k];
+    const hard = Math.exp(z[at + k] - lse) - t[tAt + K + k];
+    z[at + k] = (alpha * T * soft + (1 - alpha) * hard) * scale;
+  }
+  return alpha * T * T * kl + (1 - alpha) * (lse - dot);
+}
+
 const column = (name: (typeof HYPER_COLUMNS)[number]) => HYPER_COLUMNS.indexOf(name);
 
 /**
@@ -139,7 +174,7 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
   const slots = rule.slots.length;
   const [F] = widths[0];
   const K = widths[L][1];
-  const targetWidth = plan.kind === 'multiclass' ? K : 1;
+  const targetWidth = stepTargetWidth(plan);
   const scale = 1 / rows;
   let maskBase = 0;
   const maskOffsets = widths.slice(0, L).map(([, units]) => ((maskBase += P * rows * units), maskBase - P * rows * units));
@@ -193,7 +228,9 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
     }
     let lossSum = 0, correctSum = 0;
     for (let b = 0; b < rows; b++) {
-      lossSum += pointLoss(plan.kind, K, d[L], b * K, a.t, (rowBase + b) * targetWidth, scale);
+      lossSum += plan.distill
+        ? distillPointLoss(K, d[L], b * K, a.t, (rowBase + b) * targetWidth, scale, plan.distill)
+        : pointLoss(plan.kind, K, d[L], b * K, a.t, (rowBase + b) * targetWidth, scale);
       correctSum += point.right;
     }
     for (let l = L; l >= 0; l--) {

@@ -1,3 +1,4 @@
+import type { DistillOptions } from '../../compress/distill';
 import type { FakeQuantSettings } from '../../compress/model';
 import type { LossKind } from '../../model/loss';
 import type { Activation } from '../../model/types';
@@ -60,6 +61,13 @@ export interface FusedPlan {
    * activations, each hidden layer's observed [min, max] is kept in the record after the sums.
    */
   quantization: FakeQuantSettings | null;
+  /**
+   * Knowledge distillation (K classes), or null: each training target row is the teacher's
+   * softmax at T then the one-hot label, [p_T, y], and a step's loss is Hinton's
+   * α·T²·KL(p_T ‖ softmax(z/T)) + (1 − α)·CE(z, y), of gradient α·T·(softmax(z/T) − p_T) +
+   * (1 − α)·(softmax(z) − y). Evaluation keeps the cross-entropy on the labels.
+   */
+  distill: DistillOptions | null;
   /** Offset of each layer's parameters in the record. */
   offsets: number[];
   /** Parameters of one member. */
@@ -93,4 +101,10 @@ export interface StepWindow {
   fresh: number;
   /** The schedule's factor on every learning rate. */
   lrFactor: number;
+}
+
+/** The width of a training step's target rows: the teacher's distribution and the label for distillation, K one-hot for K classes, else 1. */
+export function stepTargetWidth(plan: Pick<FusedPlan, 'kind' | 'widths' | 'distill'>): number {
+  const K = plan.widths[plan.widths.length - 1][1];
+  return plan.distill ? 2 * K : plan.kind === 'multiclass' ? K : 1;
 }

@@ -1,5 +1,5 @@
 import { hyperRegister, RULE_HYPERS, ruleStatements } from '../../optim/compiled-rule';
-import { HYPER_COLUMNS, RULE_HYPER_SOURCES, type FusedPlan } from './plan';
+import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan } from './plan';
 import { KERNEL_ACTIVATIONS, WGSL_MATH, wgslFloat } from './scalar-math';
 import { ACTIVATION_BITS } from '../../compress/model';
 import { levelRange } from '../../compress/quantize';
@@ -393,17 +393,59 @@ function pointLossCode(plan: FusedPlan, z: (k: string) => string, t: (k: string)
     }`;
 }
 
+/**
+ * Statements adding one point's distillation loss to `lossPart` and whether it is right to
+ * `correctPart`, from its logits `z(k)` and target row `t(k)` = [p_T, y], overwriting the
+ * logits with scale·dL/dz: as the cpu kernel's distillPointLoss.
+ */
+function distillLossCode(plan: FusedPlan, z: (k: string) => string, t: (k: string) => string): string {
+  const K = plan.widths[plan.widths.length - 1][1];
+  const { temperature, alpha } = plan.distill!;
+  const [T, a] = [wgslFloat(temperature), wgslFloat(alpha)];
+  const label = (k: string) => t(`${K} + ${k}`);
+  return `{
+      var top = 0;
+      var label = 0;
+      for (var k = 1; k < ${K}; k++) {
+        if (${z('k')} > ${z('top')}) { top = k; }
+        if (${label('k')} > ${label('label')}) { label = k; }
+      }
+      let high = ${z('top')};
+      var total = 0.0f;
+      var totalT = 0.0f;
+      var dot = 0.0f;
+      for (var k = 0; k < ${K}; k++) {
+        total += exp(${z('k')} - high);
+        totalT += exp((${z('k')} - high) / ${T});
+        dot += ${label('k')} * ${z('k')};
+      }
+      let lse = high + log(total);
+      let lseT = high / ${T} + log(totalT);
+      var kl = 0.0f;
+      for (var k = 0; k < ${K}; k++) {
+        let p = ${t('k')};
+        if (p > 0.0f) { kl += p * (log(p) - (${z('k')} / ${T} - lseT)); }
+      }
+      lossPart += ${a} * ${T} * ${T} * kl + (1.0f - ${a}) * (lse - dot);
+      correctPart += select(0.0f, 1.0f, top == label);
+      for (var k = 0; k < ${K}; k++) {
+        let soft = exp(${z('k')} / ${T} - lseT) - ${t('k')};
+        let hard = exp(${z('k')} - lse) - ${label('k')};
+        ${z('k')} = (${a} * ${T} * soft + (1.0f - ${a}) * hard) * scale;
+      }
+    }`;
+}
+
 /** Each point's loss, whether it is right, and its dL/dz in place of its logits `z(k)` (point b); the sums into `partial`. */
 function lossCode(plan: FusedPlan, z: (k: string) => string, threads: number): string {
-  const K = plan.widths[plan.widths.length - 1][1];
-  const width = plan.kind === 'multiclass' ? K : 1;
+  const width = stepTargetWidth(plan);
   return `
     let scale = 1.0f / f32(rows);
     var lossPart = 0.0f;
     var correctPart = 0.0f;
     for (var b = tid; b < rows; b += ${threads}) {
       let t = (xRow + b) * ${width};
-      ${pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}
+      ${plan.distill ? distillLossCode(plan, z, (k) => `T[t + ${k}]`) : pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}
     }
     partial[tid] = lossPart;
     partial[${threads} + tid] = correctPart;
@@ -467,7 +509,7 @@ const planKeys = new WeakMap<FusedPlan, string>();
 function planKey(plan: FusedPlan): string {
   let key = planKeys.get(plan);
   if (key === undefined) {
-    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.pruning, plan.clipNorm, plan.quantization]);
+    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.pruning, plan.clipNorm, plan.quantization, plan.distill]);
     planKeys.set(plan, key);
   }
   return key;
