@@ -93,7 +93,8 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   // Half the hidden neurons cut whole (8 of 16 and 4 of 8), drawn removed in the network diagram.
   await page.goto(`${site.url}#/optimize`);
   await expect.poll(() => page.getByTestId('optimize-screen').isVisible(), { timeout: 30_000 }).toBe(true);
-  await page.getByLabel('Saved run').selectOption({ index: 0 });
+  // The run trained first, listed last (newest first).
+  await page.getByLabel('Saved run').selectOption({ index: (await page.getByLabel('Saved run').locator('option').count()) - 1 });
   await page.getByLabel('Method').selectOption('neurons');
   await page.getByLabel('Amount to prune (0 to below 1)').fill('0.5');
   await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
@@ -103,5 +104,16 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.getByRole('button', { name: 'Optimize' }).click();
   await expect.poll(() => page.getByTestId('cut-neuron').count(), { timeout: 240_000 }).toBe(12);
   await page.screenshot({ path: 'test-results/e2e-optimize-neurons.png', fullPage: true });
+
+  // The small-data preset: 20 training rows, plain and augmented; the gap between validation and training loss closes.
+  await page.getByRole('button', { name: 'Small-data preset' }).click();
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect.poll(() => page.getByTestId('loss-gap-chart').isVisible(), { timeout: 120_000 }).toBe(true);
+  const gap = async (name: string) => Number((await page.getByTestId(`gap-${name}`).textContent())!.replace(' gap', ''));
+  const [plainGap, augmentedGap] = [await gap('plain'), await gap('augmented')];
+  console.log(`small-data preset: loss gap ${plainGap} plain, ${augmentedGap} augmented`);
+  expect(augmentedGap).toBeLessThan(plainGap / 2);
+  await page.getByTestId('loss-gap-chart').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e-optimize-augment.png', fullPage: true });
   expect(errors).toEqual([]);
 }, 480_000);

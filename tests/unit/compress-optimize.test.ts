@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, compareAugmentation, decisionComparison, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, compareAugmentation, decisionComparison, DEFAULT_AUGMENT, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
@@ -10,6 +10,10 @@ import { createRng } from '../../src/core/random/prng';
 import { runTraining } from '../../src/core/train/run';
 import { Trainer } from '../../src/core/train/trainer';
 import { readFileSync } from 'node:fs';
+import { loadBuiltin } from '../../src/core/data/table/builtins';
+import { prepareTable } from '../../src/core/data/table/prepare';
+import { tableSplit } from '../../src/core/data/table-split';
+import type { TableDataSpec } from '../../src/core/data/types';
 import { blobs } from '../support/blobs';
 
 beforeAll(async () => {
@@ -164,6 +168,30 @@ describe('the optimize stage', () => {
     for (const a of [...result.alone, ...result.distilled]) expect(a).toBeGreaterThan(0.6);
     expect(result.distilled).not.toEqual(result.alone);
   });
+});
+
+describe('the small-data preset on the penguins', () => {
+  test('closes the gap between training and validation loss', async () => {
+    const table = (await loadBuiltin('builtin:penguins'))!;
+    const penguins: ExperimentSpec = {
+      ...spec,
+      data: { kind: 'table', dataset: 'builtin:penguins', name: 'Palmer penguins', preprocess: {
+        target: 'Species', task: 'multiclass', features: ['Island', 'Bill length (mm)', 'Bill depth (mm)', 'Flipper length (mm)', 'Body mass (g)', 'Sex'],
+        missing: 'mean', scaling: 'standardize', split: { train: 0.7, val: 0.15, test: 0.15 }, seed: 1 } },
+      model: { ...spec.model, hidden: [{ units: 16, activation: 'relu' }, { units: 8, activation: 'relu' }] },
+      training: { ...spec.training, batchSize: 32, epochs: 15 },
+      seed: 1,
+    };
+    const data = tableSplit(prepareTable(table.table, (penguins.data as TableDataSpec).preprocess));
+    const { plain, augmented } = await compareAugmentation(penguins, data, DEFAULT_AUGMENT);
+    const gap = (o: typeof plain) => o.valLoss - o.trainLoss;
+    // SMOTE brings every class up to the largest (36 rows), then each row gets five jittered copies.
+    expect([plain.rows, augmented.rows]).toEqual([20, 36 * 6]);
+    expect(gap(plain)).toBeCloseTo(0.317, 3);
+    expect(gap(augmented)).toBeCloseTo(0.1, 3);
+    expect([plain.curve.train.length, augmented.curve.val.length]).toEqual([15, 15]);
+    expect(plain.curve.val.at(-1)).toBe(plain.valLoss);
+  }, 120_000);
 });
 
 describe('weight histograms', () => {

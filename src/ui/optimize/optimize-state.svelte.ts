@@ -136,6 +136,12 @@ export class OptimizeState {
     return created.id;
   }
 
+  /** Sets augmentation to the small-data preset, where the gap between training and validation loss visibly closes. */
+  smallDataPreset(): void {
+    this.augmentSpec = structuredClone(DEFAULT_AUGMENT);
+    this.errors = Object.fromEntries(Object.entries(this.errors).filter(([path]) => !path.startsWith('augment.')));
+  }
+
   /** Trains the run's network on a few plain and on the same rows augmented, after checking the settings. */
   async augment(): Promise<void> {
     const run = this.run;
