@@ -115,5 +115,21 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   expect(augmentedGap).toBeLessThan(plainGap / 2);
   await page.getByTestId('loss-gap-chart').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e-optimize-augment.png', fullPage: true });
+
+  // Class weights: typed ones that do not fit get a message at their field; balanced ones retrain, recall per class before and after.
+  await page.getByLabel('Class weights').selectOption('typed');
+  await page.getByLabel('Typed class weights').fill('1, 0');
+  await page.getByLabel('Typed class weights').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Retrain with class weights' }).click();
+  await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['Type 3 weights above 0, separated by commas, one per class in order (got "1, 0").']);
+  await page.getByLabel('Class weights').selectOption('balanced');
+  await page.getByLabel('Retraining epochs').fill('3');
+  await page.getByLabel('Retraining epochs').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Retrain with class weights' }).click();
+  await expect.poll(() => page.getByTestId('recall-after').count(), { timeout: 120_000 }).toBe(3);
+  console.log(`recall per class: ${(await page.getByTestId('recall-results').innerText()).replace(/\s+/g, ' ')}`);
+  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  await page.getByTestId('recall-results').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e-optimize-rebalance.png', fullPage: true });
   expect(errors).toEqual([]);
 }, 480_000);

@@ -239,6 +239,28 @@ export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
       await expectSameTraining(backend, specs, DATA.multiclass, { distillation: { teacher, temperature, alpha } });
     });
 
+    test('weighs each class in the training loss as the batched operations do', async () => {
+      for (const [problem, classWeights] of [['binary', [0.4, 2.5]], ['multiclass', [1, 3, 0.5]]] as const) {
+        const specs = [1, 2].map((seed) => specFor(problem, (s) => {
+          s.seed = seed;
+          s.training.batchSize = 11;
+          s.model.dropout = seed === 1 ? 0.2 : 0;
+        }));
+        await expectSameTraining(backend, specs, DATA[problem], { classWeights: [...classWeights] });
+      }
+    });
+
+    test('a class weight of 2 for every class doubles the training loss', async () => {
+      const spec = specFor('multiclass', (s) => {
+        s.optimizer = { kind: 'sgd', lr: 0 };
+        s.training.epochs = 1;
+      });
+      const plain = await train([spec], DATA.multiclass(), backend, true);
+      const doubled = await train([spec], DATA.multiclass(), backend, true, {}, { classWeights: [2, 2, 2] });
+      expectClose(doubled.members[0].history[0].trainLoss, 2 * plain.members[0].history[0].trainLoss);
+      expect(doubled.members[0].history[0].valLoss).toBe(plain.members[0].history[0].valLoss);
+    });
+
     test('fine-tunes a pruned network with fake quantization as the batched operations do, pruned weights staying 0', async () => {
       const specs = [1, 2].map((seed) => specFor('multiclass', (s) => {
         s.seed = seed;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, compareAugmentation, decisionComparison, DEFAULT_AUGMENT, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, balancedClassWeights, compareAugmentation, decisionComparison, DEFAULT_AUGMENT, DEFAULT_REBALANCE, rebalance, validateRebalance, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
@@ -167,6 +167,38 @@ describe('the optimize stage', () => {
     expect(result.distilled).toHaveLength(2);
     for (const a of [...result.alone, ...result.distilled]) expect(a).toBeGreaterThan(0.6);
     expect(result.distilled).not.toEqual(result.alone);
+  });
+});
+
+describe('class weights', () => {
+  test('balanced weights are n / (K · n_c), as scikit-learn\'s compute_class_weight', () => {
+    // 7 labels, 4 of class 0, 2 of class 1, 1 of class 2: 7/12, 7/6, 7/3.
+    expect(balancedClassWeights([0, 0, 0, 0, 1, 1, 2], 3)).toEqual([7 / 12, 7 / 6, 7 / 3]);
+    // A class absent from the labels keeps weight 1.
+    expect(balancedClassWeights([0, 0], 2)).toEqual([0.5, 1]);
+  });
+
+  test('typed weights are one number above 0 per class, else a message at their field', () => {
+    expect(validateRebalance({ ...DEFAULT_REBALANCE, mode: 'typed', typed: '1, 2.5,4' }, 3)).toMatchObject({ ok: true, weights: [1, 2.5, 4] });
+    expect(validateRebalance({ ...DEFAULT_REBALANCE, mode: 'typed', typed: '1, 0' }, 3)).toEqual({ ok: false, errors: [
+      { path: 'typed', message: 'Type 3 weights above 0, separated by commas, one per class in order (got "1, 0").' },
+    ] });
+    expect(validateRebalance({ ...DEFAULT_REBALANCE, epochs: 0 }, 3)).toMatchObject({ ok: false, errors: [{ path: 'epochs' }] });
+    expect(validateRebalance(DEFAULT_REBALANCE, 3)).toMatchObject({ ok: true, weights: null });
+  });
+
+  test('retraining a network with balanced weights finds more of a rare class', async () => {
+    // Class 2 keeps 6 of its 50 training rows, and its blobs overlap the others.
+    const all = blobs(150, 1, 1.2);
+    const keep = Array.from(all.y.keys()).filter((i) => all.y[i] !== 2 || i < 18);
+    const train: Dataset = { ...all, n: keep.length, x: Float32Array.from(keep.flatMap((i) => Array.from(all.x.subarray(i * 4, i * 4 + 4)))), y: Float32Array.from(keep, (i) => all.y[i]) };
+    const data: SplitDataset = { train, val: blobs(45, 2, 1.2), test: blobs(300, 3, 1.2) };
+    const trained = await runTraining(spec, { data });
+    const result = await rebalance(spec, data, trained.weights, balancedClassWeights(train.y, 3), 10);
+    const recall = (e: typeof result.before) => e.perClass!.map((c) => Math.round(c.recall * 100));
+    // Test recall per class, in %: the rare class from 0 to 38, the others giving up some.
+    expect([recall(result.before), recall(result.after)]).toEqual([[76, 76, 0], [67, 67, 38]]);
+    expect(result.classWeights).toEqual([106 / 150, 106 / 150, 106 / 18]);
   });
 });
 

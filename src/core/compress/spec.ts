@@ -144,3 +144,35 @@ export function teacherProblem(teacher: SourceRun | undefined, student: SourceRu
 export function studentLayers(spec: ExperimentSpec, factor: number): ExperimentSpec['model']['hidden'] {
   return spec.model.hidden.map((l) => ({ ...l, units: Math.max(1, Math.round(l.units * factor)) }));
 }
+
+/** Retraining with class weights: balanced (n / (K·n_c)) or typed, one number per class, and how many epochs. */
+export interface RebalanceSpec {
+  mode: 'balanced' | 'typed';
+  /** The typed weights, separated by commas, in class order. */
+  typed: string;
+  epochs: number;
+}
+
+/** Balanced weights, 10 epochs. */
+export const DEFAULT_REBALANCE: RebalanceSpec = { mode: 'balanced', typed: '', epochs: 10 };
+
+const rebalanceSchema = section('Class weights', {
+  mode: oneOf('Class weights', ['balanced', 'typed'] as const),
+  typed: v.string(),
+  epochs: num('Retraining epochs', { min: 1, max: 500, integer: true }),
+});
+
+/**
+ * Checks retraining settings for a run of `classes` classes and gives its class weights (null
+ * for balanced, computed from the training labels), or a message per field.
+ */
+export function validateRebalance(input: unknown, classes: number): ValidationResult<RebalanceSpec> & { weights?: number[] | null } {
+  const checked = validateWith(rebalanceSchema, input);
+  if (!checked.ok || checked.spec.mode === 'balanced') return { ...checked, weights: null };
+  const parts = checked.spec.typed.split(',').map((p) => p.trim());
+  const weights = parts.map(Number);
+  if (parts.length !== classes || !weights.every((w) => Number.isFinite(w) && w > 0)) {
+    return { ok: false, errors: [{ path: 'typed', message: `Type ${classes} weights above 0, separated by commas, one per class in order (got "${checked.spec.typed}").` }] };
+  }
+  return { ...checked, weights };
+}

@@ -79,6 +79,7 @@ export class PopulationState {
    *   parameters get no gradient, so those that start at 0 stay 0
    * @param quantization quantization-aware training (fake-quantized passes, straight-through updates), or null
    * @param distill knowledge distillation's T and α (target rows [p_T, y]), or null
+   * @param classWeights each class's weight in the training loss, or null
    */
   constructor(
     readonly specs: ExperimentSpec[],
@@ -90,6 +91,7 @@ export class PopulationState {
     private readonly masks?: Uint8Array[][],
     private readonly quantization: FakeQuantSettings | null = null,
     private readonly distill: DistillOptions | null = null,
+    private readonly classWeights: number[] | null = null,
   ) {
     const first = specs[0];
     this.members = specs.map((_, p) => p);
@@ -100,7 +102,7 @@ export class PopulationState {
     const plan = fusedPlan({
       members: specs.length, widths: this.net.widths, activations: first.model.hidden.map((l) => l.activation), kind,
       batch: batchSize, dropout: specs.some((s) => s.model.dropout > 0), penalties: this.penalties,
-      pruning: masks !== undefined, clipNorm: first.training.clipNorm, quantization, distill,
+      pruning: masks !== undefined, clipNorm: first.training.clipNorm, quantization, distill, classWeights,
       rule: compileRule(first.optimizer.kind, { usesWeightDecay: hypers.some((h) => h.weightDecay !== 0), usesMomentum: hypers.some((h) => h.momentum !== 0) }),
     });
     const width = fused ? fusedWidth(plan, tf.getBackend()) : null;
@@ -170,9 +172,16 @@ export class PopulationState {
       const layers = quantization ? fakeQuantizedLayers(net.variables, net.widths, quantization) : undefined;
       const logits = net.forwardAugmented(xb, dropout, tape, layers);
       ranges.forEach((range, l) => observed![l].assign(range));
-      const { loss, correct, grad } = this.distill
+      let { loss, correct, grad } = this.distill
         ? distillPointLosses(logits, tb, this.distill.temperature, this.distill.alpha, this.inverseSize(size))
         : pointLosses(this.kind, logits, tb, this.inverseSize(size));
+      if (this.classWeights) {
+        // Each point's loss and gradient times its class's weight (binary targets code class 1 as −1).
+        const weights = this.classWeights;
+        const w = this.kind === 'binary' ? tf.add(weights[0], tf.mul(tf.cast(tf.less(tb, 0), 'float32'), weights[1] - weights[0])) : tf.sum(tf.mul(tb, tf.tensor1d(weights)), 2);
+        loss = tf.mul(loss, w);
+        grad = tf.mul(grad!, grad!.rank === 3 ? tf.expandDims(w, 2) : w);
+      }
       // Summed per point on the device and reduced once per epoch: a reduction per step costs
       // more on a GPU than the add. The last, smaller batch is padded with zeros.
       let points = correct ? tf.stack([loss, correct]) : tf.expandDims(loss, 0);

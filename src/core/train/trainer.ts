@@ -116,6 +116,8 @@ export interface TrainerOptions {
    * α·T²·KL(teacher ‖ softmax(z/T)) + (1 − α)·CE(z, label), as distillationLoss.
    */
   distillation?: DistillOptions & { teacher: Float32Array };
+  /** Each class's weight (> 0) in the training loss of a classification, as Keras' class_weight; validation stays unweighted. */
+  classWeights?: number[];
 }
 
 /**
@@ -191,7 +193,7 @@ export class Trainer {
     this.kind = lossKind(data.train.problem, this.io.outputs);
     this.batchSize = Math.min(first.training.batchSize, data.train.n);
     const distill = options.distillation ? { temperature: options.distillation.temperature, alpha: options.distillation.alpha } : null;
-    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks, options.quantization ?? null, distill);
+    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks, options.quantization ?? null, distill, options.classWeights ?? null);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
     this.members = specs.map(() => ({ status: 'training', history: [] }));
@@ -199,6 +201,10 @@ export class Trainer {
     this.baseLr = specs.map((s) => resolveHypers(s.optimizer).lr as number);
     const classes = this.io.outputs;
     this.trainX = inputsOf(data.train, first);
+    const weights = options.classWeights;
+    if (weights && (data.train.problem !== 'classification' || weights.length !== Math.max(2, data.train.classes) || !weights.every((w) => w > 0))) {
+      throw new Error('Class weights need a classification and one weight above 0 per class');
+    }
     const soft = options.targets ?? options.distillation?.teacher;
     if (soft && (this.kind !== 'multiclass' || soft.length !== data.train.n * classes)) {
       throw new Error('Soft targets need a problem of three or more classes and one distribution per training row');

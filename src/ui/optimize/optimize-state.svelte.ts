@@ -3,8 +3,10 @@
 import { weightHistogram, type WeightHistogram } from '../../core/compress/histogram';
 import type { AugmentOutcome, AugmentSettings } from '../../core/compress/augment-data';
 import type { DistillResult, OptimizeResult } from '../../core/compress/optimize';
+import type { RebalanceResult } from '../../core/compress/rebalance';
+import { problemOfData } from '../../core/train/training-data';
 import {
-  DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
+  DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, DEFAULT_REBALANCE, validateRebalance, type RebalanceSpec, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
   type DistillSpec, type OptimizeSpec,
 } from '../../core/compress/spec';
 import type { FieldError } from '../../core/spec/schema';
@@ -38,7 +40,9 @@ export class OptimizeState {
   errors = $state<Errors>({});
   augmentSpec = $state<AugmentSettings>(structuredClone(DEFAULT_AUGMENT));
   augmented = $state.raw<{ plain: AugmentOutcome; augmented: AugmentOutcome } | null>(null);
-  status = $state<'idle' | 'running' | 'distilling' | 'augmenting'>('idle');
+  rebalanceSpec = $state<RebalanceSpec>(structuredClone(DEFAULT_REBALANCE));
+  rebalanced = $state.raw<RebalanceResult | null>(null);
+  status = $state<'idle' | 'running' | 'distilling' | 'augmenting' | 'rebalancing'>('idle');
   /** Sparsity after each pruning round so far. */
   rounds = $state<number[]>([]);
   result = $state.raw<OptimizeResult | null>(null);
@@ -68,6 +72,7 @@ export class OptimizeState {
     this.histograms = [];
     this.distilled = null;
     this.augmented = null;
+    this.rebalanced = null;
     this.errors = {};
     const problem = sourceProblem(this.run);
     if (problem) this.errors = { [problem.path]: problem.message };
@@ -134,6 +139,35 @@ export class OptimizeState {
     });
     await this.refresh();
     return created.id;
+  }
+
+  /** The chosen run's class names (a table's recipe), or "class k". */
+  get classNames(): string[] {
+    const target = this.run?.recipe?.target;
+    return target?.kind === 'classes' ? target.classes : (this.rebalanced?.classWeights ?? []).map((_, k) => `class ${k}`);
+  }
+
+  /** Retrains the chosen run's network with class weights, after checking the settings; per-class recall before and after. */
+  async rebalance(): Promise<void> {
+    const run = this.run;
+    const problem = sourceProblem(run);
+    const d = run?.spec.data;
+    const target = run?.recipe?.target;
+    const classes = !d || problemOfData(d) === 'regression' ? 0 : d.kind === 'table' ? (target?.kind === 'classes' ? target.classes.length : 0) : 2;
+    const checked = validateRebalance($state.snapshot(this.rebalanceSpec), classes);
+    const notClasses = run && !problem && classes < 2 ? { path: 'run', message: 'Class weights need a classification: this run predicts a value.' } : null;
+    const refusal = problem ?? notClasses;
+    this.errors = { ...(checked.ok ? {} : byPath(checked.errors, 'rebalance.')), ...(refusal ? { [refusal.path]: refusal.message } : {}) };
+    if (!checked.ok || refusal || !run) return;
+    this.status = 'rebalancing';
+    this.message = null;
+    try {
+      this.rebalanced = await this.client.rebalance(run, checked.weights ?? null, checked.spec.epochs);
+    } catch (error) {
+      this.message = `Retraining with class weights failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.status = 'idle';
+    }
   }
 
   /** Sets augmentation to the small-data preset, where the gap between training and validation loss visibly closes. */

@@ -155,6 +155,14 @@ function distillPointLoss(K: number, z: Float64Array, at: number, t: Float32Arra
   return alpha * T * T * kl + (1 - alpha) * (lse - dot);
 }
 
+/** The class of an encoded target (see encodeTargets): −1 codes class 1 of two, the one-hot's 1 the class of K. */
+function targetClass(kind: FusedPlan['kind'], K: number, t: Float32Array, tAt: number): number {
+  if (kind === 'binary') return t[tAt] < 0 ? 1 : 0;
+  let label = 0;
+  for (let k = 1; k < K; k++) if (t[tAt + k] > t[tAt + label]) label = k;
+  return label;
+}
+
 const column = (name: (typeof HYPER_COLUMNS)[number]) => HYPER_COLUMNS.indexOf(name);
 
 /**
@@ -228,9 +236,11 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
     }
     let lossSum = 0, correctSum = 0;
     for (let b = 0; b < rows; b++) {
+      const tAt = (rowBase + b) * targetWidth;
+      const weight = plan.classWeights ? plan.classWeights[targetClass(plan.kind, K, a.t, tAt)] : 1;
       lossSum += plan.distill
-        ? distillPointLoss(K, d[L], b * K, a.t, (rowBase + b) * targetWidth, scale, plan.distill)
-        : pointLoss(plan.kind, K, d[L], b * K, a.t, (rowBase + b) * targetWidth, scale);
+        ? distillPointLoss(K, d[L], b * K, a.t, tAt, scale, plan.distill)
+        : weight * pointLoss(plan.kind, K, d[L], b * K, a.t, tAt, scale * weight);
       correctSum += point.right;
     }
     for (let l = L; l >= 0; l--) {

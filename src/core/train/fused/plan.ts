@@ -68,6 +68,12 @@ export interface FusedPlan {
    * (1 − α)·(softmax(z) − y). Evaluation keeps the cross-entropy on the labels.
    */
   distill: DistillOptions | null;
+  /**
+   * Each class's weight in the training loss (classification), or null: a point's loss and
+   * its gradient are multiplied by its class's weight, the mean still over the batch's points,
+   * as Keras' class_weight. Validation losses stay unweighted.
+   */
+  classWeights: number[] | null;
   /** Offset of each layer's parameters in the record. */
   offsets: number[];
   /** Parameters of one member. */

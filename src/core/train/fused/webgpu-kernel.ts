@@ -439,13 +439,27 @@ function distillLossCode(plan: FusedPlan, z: (k: string) => string, t: (k: strin
 /** Each point's loss, whether it is right, and its dL/dz in place of its logits `z(k)` (point b); the sums into `partial`. */
 function lossCode(plan: FusedPlan, z: (k: string) => string, threads: number): string {
   const width = stepTargetWidth(plan);
+  const K = plan.widths[plan.widths.length - 1][1];
+  const weights = plan.classWeights;
+  // A point's class weight multiplies its loss and its gradient (scale), as the cpu kernel.
+  const weighted = weights
+    ? `var classWeights = array<f32, ${weights.length}>(${weights.map(wgslFloat).join(', ')});
+      ${plan.kind === 'binary' ? 'let label = select(0, 1, T[t] < 0.0f);' : `var label = 0;
+      for (var k = 1; k < ${K}; k++) { if (T[t + k] > T[t + label]) { label = k; } }`}
+      let weight = classWeights[label];
+      let scale = unitScale * weight;
+      let lossBefore = lossPart;
+      ${pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}
+      lossPart = lossBefore + (lossPart - lossBefore) * weight;`
+    : `let scale = unitScale;
+      ${plan.distill ? distillLossCode(plan, z, (k) => `T[t + ${k}]`) : pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}`;
   return `
-    let scale = 1.0f / f32(rows);
+    let unitScale = 1.0f / f32(rows);
     var lossPart = 0.0f;
     var correctPart = 0.0f;
     for (var b = tid; b < rows; b += ${threads}) {
       let t = (xRow + b) * ${width};
-      ${plan.distill ? distillLossCode(plan, z, (k) => `T[t + ${k}]`) : pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}
+      ${weighted}
     }
     partial[tid] = lossPart;
     partial[${threads} + tid] = correctPart;
@@ -509,7 +523,7 @@ const planKeys = new WeakMap<FusedPlan, string>();
 function planKey(plan: FusedPlan): string {
   let key = planKeys.get(plan);
   if (key === undefined) {
-    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.pruning, plan.clipNorm, plan.quantization, plan.distill]);
+    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.pruning, plan.clipNorm, plan.quantization, plan.distill, plan.classWeights]);
     planKeys.set(plan, key);
   }
   return key;
