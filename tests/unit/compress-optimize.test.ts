@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, balancedClassWeights, compareAugmentation, decisionComparison, DEFAULT_AUGMENT, DEFAULT_REBALANCE, rebalance, validateRebalance, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, balancedClassWeights, compareAugmentation, decisionComparison, pictureAxes, DEFAULT_AUGMENT, DEFAULT_REBALANCE, rebalance, validateRebalance, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
@@ -117,6 +117,13 @@ describe('the optimize stage', () => {
     expect(picture.points.y).toBe(data.test!.y);
     expect([picture.before.length, picture.after.length]).toEqual([64, 64]);
     expect(picture.after).not.toEqual(picture.before);
+  });
+
+  test('a table\'s picture slices through the first two inputs of more than two values', () => {
+    // Columns: one-hot, numeric, one-hot, numeric, numeric.
+    const x = Float32Array.from([1, 0.5, 0, 2, 7, 0, -1, 1, 3, 8, 1, 0.25, 0, 4, 9]);
+    expect(pictureAxes(x, 5)).toEqual([1, 3]);
+    expect(pictureAxes(Float32Array.from([1, 0, 0, 1]), 2)).toEqual([0, 1]);
   });
 
   test('lottery-ticket rewinding puts the survivors back to the run\'s initial values', async () => {

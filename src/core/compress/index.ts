@@ -12,5 +12,5 @@ export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, teacherP
 export { DEFAULT_OPTIMIZE, DEFAULT_DISTILL, DEFAULT_AUGMENT, DEFAULT_REBALANCE, PRUNE_METHODS, validateOptimize, validateRebalance, validateDistill, validateAugment, optimizeSettings, sourceProblem, teacherProblem, studentLayers, taskOf, type OptimizeSpec, type DistillSpec, type RebalanceSpec, type SourceRun } from './spec';
 export { weightHistogram, type WeightHistogram } from './histogram';
 export { augmentTrain, compareAugmentation, smallData, type AugmentSettings, type Augmented, type AugmentOutcome } from './augment-data';
-export { decisionComparison, type DecisionComparison } from './picture';
+export { decisionComparison, pictureAxes, type DecisionComparison } from './picture';
 export { balancedClassWeights, rebalance, type RebalanceResult } from './rebalance';

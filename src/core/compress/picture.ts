@@ -27,6 +27,22 @@ export interface DecisionComparison {
   changed: number[];
 }
 
+/**
+ * The two inputs a table's picture slices through: the first two that take more than two values
+ * on the training rows (a one-hot input only takes 0 and 1, which leaves every point in a
+ * corner), else the first two.
+ */
+export function pictureAxes(x: Float32Array, dims: number): [number, number] {
+  const spread = Array.from({ length: dims }, (_, j) => {
+    const seen = new Set<number>();
+    for (let i = j; i < x.length && seen.size < 3; i += dims) seen.add(x[i]);
+    return seen.size > 2;
+  });
+  const chosen = spread.flatMap((wide, j) => (wide ? [j] : []));
+  const [a, b] = chosen.length >= 2 ? chosen : [0, 1];
+  return [a, Math.min(b, dims - 1)];
+}
+
 /** Each row's predicted class from what predictTensor returns: the larger probability's class. */
 function classesOf(out: tf.Tensor): tf.Tensor {
   return out.rank === 2 ? tf.argMax(out, 1) : tf.greaterEqual(out, 0.5);
@@ -34,13 +50,13 @@ function classesOf(out: tf.Tensor): tf.Tensor {
 
 /**
  * The decision pictures of `before` and `after` (parameterShapes order) over a generated set's
- * square or a slice through a table's first two inputs, and the held-out points whose
+ * square or a slice through two of a table's inputs (pictureAxes), and the held-out points whose
  * predicted class changed. Both networks go through the device as one population of two.
  */
 export async function decisionComparison(spec: ExperimentSpec, data: SplitDataset, before: Float32Array[], after: Float32Array[], gridSize = 48): Promise<DecisionComparison> {
   const part = data.test ?? data.val;
   const inputs = spec.data.kind === 'table' ? data.train.dims : spec.model.features.length;
-  const axes: [number, number] = [0, Math.min(1, data.train.dims - 1)];
+  const axes = pictureAxes(data.train.x, data.train.dims);
   const frame = data.train.domain ? generatedFrame(data.train.domain, spec.model.features) : sliceFrame(data.train, axes);
   const problem = data.train.problem;
   const net = new NetworkParams(spec.model, networkIO(inputs, data.train.classes), [before, after]);
