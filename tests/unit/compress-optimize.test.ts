@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, balancedClassWeights, compareAugmentation, decisionComparison, pictureAxes, DEFAULT_AUGMENT, DEFAULT_REBALANCE, rebalance, validateRebalance, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, balancedClassWeights, sizeAccuracySweep, compareAugmentation, decisionComparison, pictureAxes, DEFAULT_AUGMENT, DEFAULT_REBALANCE, rebalance, validateRebalance, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
@@ -174,6 +174,33 @@ describe('the optimize stage', () => {
     expect(result.distilled).toHaveLength(2);
     for (const a of [...result.alone, ...result.distilled]) expect(a).toBeGreaterThan(0.6);
     expect(result.distilled).not.toEqual(result.alone);
+  });
+});
+
+describe('size against accuracy', () => {
+  test('sweeps sparsity × bits as one population per bit width, each point as the optimize stage makes it alone', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const shapes = trained.weightShapes;
+    const settings = { sparsities: [0.5, 0.9], bits: [8, 2], method: 'layer' as const, epochs: 2 };
+    const heard: number[][] = [];
+    const sweep = await sizeAccuracySweep(spec, data, trained.weights, shapes, settings, (points) => heard.push(points.map((p) => p.bits)));
+    expect(heard).toEqual([[8, 8], [2, 2]]);
+    expect(sweep.points.map((p) => [p.sparsity, p.bits])).toEqual([[0.5, 8], [0.9, 8], [0.5, 2], [0.9, 2]]);
+    expect([sweep.dense.bits, sweep.dense.bytes]).toEqual([32, 636]);
+    // Each point equals one-shot pruning, quantization-aware fine-tuning and rounding of the same network alone.
+    for (const p of sweep.points) {
+      const alone = await optimizeModel(spec, data, trained.weights, shapes, {
+        prune: { method: 'layer', amount: p.sparsity, rounds: 1, fineTuneEpochs: 0, rewind: false },
+        quantize: { bits: p.bits, symmetric: false, perNeuron: false, awareEpochs: 2, activations: false },
+      });
+      expect(p.bytes).toBe(alone.after.packedBytes);
+      expect(p.score).toBeCloseTo(alone.after.evaluation.accuracy!, 6);
+    }
+    // The front: no point of it has another at least as accurate and smaller.
+    for (const i of sweep.front) {
+      expect(sweep.points.some((q) => q.score >= sweep.points[i].score && q.bytes < sweep.points[i].bytes)).toBe(false);
+    }
   });
 });
 

@@ -14,3 +14,4 @@ export { weightHistogram, type WeightHistogram } from './histogram';
 export { augmentTrain, compareAugmentation, smallData, type AugmentSettings, type Augmented, type AugmentOutcome } from './augment-data';
 export { decisionComparison, pictureAxes, type DecisionComparison } from './picture';
 export { balancedClassWeights, rebalance, type RebalanceResult } from './rebalance';
+export { sizeAccuracySweep, type SweepSettings, type SweepPoint, type SweepResult } from './sweep';
