@@ -13,7 +13,7 @@ import { decisionGrid, generatedFrame, predictTensor, sliceFrame } from '../core
 import * as tf from '@tensorflow/tfjs-core';
 import { loadExperimentData } from '../runtime/experiment-data';
 import {
-  balancedClassWeights, compareAugmentation, distill, optimizeModel, rebalance, type RebalanceResult, type AugmentOutcome, type AugmentSettings, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings,
+  balancedClassWeights, sizeAccuracySweep, type SweepPoint, type SweepResult, type SweepSettings, compareAugmentation, distill, optimizeModel, rebalance, type RebalanceResult, type AugmentOutcome, type AugmentSettings, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings,
 } from '../core/compress';
 
 let controller: RunController | null = null;
@@ -108,6 +108,12 @@ const api = {
   async distill(teacher: ExperimentSpec, weights: Float32Array[], settings: DistillSettings): Promise<DistillResult> {
     const { data } = await loadExperimentData(teacher);
     return distill(teacher, data, weights, settings);
+  },
+
+  /** Sweeps sparsity × bits on a saved network (one population per bit width); `onPoints` hears each width's points. */
+  async sweep(spec: ExperimentSpec, weights: Float32Array[], shapes: number[][], settings: SweepSettings, onPoints: (points: SweepPoint[]) => void): Promise<SweepResult> {
+    const { data } = await loadExperimentData(spec);
+    return sizeAccuracySweep(spec, data, weights, shapes, settings, onPoints);
   },
 
   /** Retrains a saved network with class weights (balanced from its training labels when null); recall before and after comes back. */

@@ -130,5 +130,24 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   expect(await page.getByRole('alert').allTextContents()).toEqual([]);
   await page.getByTestId('recall-results').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e-optimize-rebalance.png', fullPage: true });
+
+  // Size against accuracy: a bad list gets its message; 2 sparsities × 2 bit widths, 1 epoch each, beside the dense model; a dot opens its model.
+  await page.getByLabel('Bit widths').fill('8, 1');
+  await page.getByLabel('Bit widths').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Sweep' }).click();
+  await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['Bits are whole numbers from 2 to 16, separated by commas (got "8, 1").']);
+  await page.getByLabel('Sparsities').fill('0.5, 0.9');
+  await page.getByLabel('Sparsities').dispatchEvent('change');
+  await page.getByLabel('Bit widths').fill('8, 2');
+  await page.getByLabel('Bit widths').dispatchEvent('change');
+  await page.getByLabel('Epochs per point').fill('1');
+  await page.getByLabel('Epochs per point').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Sweep' }).click();
+  await expect.poll(() => page.getByTestId('sweep-dense').count(), { timeout: 180_000 }).toBe(1);
+  expect(await page.getByTestId('sweep-point').count()).toBe(4);
+  await page.getByTestId('sweep-dense').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e-optimize-sweep.png', fullPage: true });
+  await page.locator('[data-testid=sweep-point].on-front').first().click();
+  await expect.poll(() => page.url()).toContain('#/train');
   expect(errors).toEqual([]);
 }, 480_000);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
-  DEFAULT_DISTILL, DEFAULT_OPTIMIZE, distillationLoss, gaussianJitter, globalMagnitudeMasks, magnitudeMask, mixup, neuronMask, pruneCount, quantize, smote, smoteNeighbours,
+  DEFAULT_DISTILL, DEFAULT_OPTIMIZE, DEFAULT_SWEEP, validateSweep, distillationLoss, gaussianJitter, globalMagnitudeMasks, magnitudeMask, mixup, neuronMask, pruneCount, quantize, smote, smoteNeighbours,
   sourceProblem, teacherProblem, validateDistill, validateOptimize,
 } from '../../src/core/compress';
 import { createRng } from '../../src/core/random/prng';
@@ -134,6 +134,14 @@ describe('optimize settings', () => {
     ] });
     expect(validateOptimize(DEFAULT_OPTIMIZE)).toEqual({ ok: true, spec: DEFAULT_OPTIMIZE });
     expect(validateDistill({ ...DEFAULT_DISTILL, temperature: 0 })).toEqual({ ok: false, errors: [{ path: 'temperature', message: 'Temperature T must be greater than 0 and at most 20 (got 0).' }] });
+  });
+
+  test('the sweep\'s lists become numbers, or a message at their field', () => {
+    expect(validateSweep(DEFAULT_SWEEP)).toMatchObject({ ok: true, sparsities: [0, 0.5, 0.8, 0.9], bits: [8, 6, 4, 2] });
+    expect(validateSweep({ ...DEFAULT_SWEEP, sparsities: '0.5, 1', bits: '8, 1.5' })).toEqual({ ok: false, errors: [
+      { path: 'sparsities', message: 'Sparsities are shares from 0 to below 1, separated by commas (got "0.5, 1").' },
+      { path: 'bits', message: 'Bits are whole numbers from 2 to 16, separated by commas (got "8, 1.5").' },
+    ] });
   });
 
   test('a run without weights, and a teacher of another task, are refused at their field', () => {

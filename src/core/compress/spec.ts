@@ -176,3 +176,36 @@ export function validateRebalance(input: unknown, classes: number): ValidationRe
   }
   return { ...checked, weights };
 }
+
+/** The size-against-accuracy sweep as the screen asks for it: lists of sparsities and of bit widths, typed, and fine-tuning epochs. */
+export interface SweepSpec {
+  sparsities: string;
+  bits: string;
+  epochs: number;
+}
+
+/** 0, 50, 80 and 90 % × 8, 6, 4 and 2 bits, 5 epochs each: bench W5's sixteen points. */
+export const DEFAULT_SWEEP: SweepSpec = { sparsities: '0, 0.5, 0.8, 0.9', bits: '8, 6, 4, 2', epochs: 5 };
+
+const sweepSchema = section('The sweep', {
+  sparsities: v.string(),
+  bits: v.string(),
+  epochs: num('Fine-tuning epochs per point', { min: 0, max: 100, integer: true }),
+});
+
+/** Checks the sweep's settings: the lists as numbers (sparsities in [0, 1), bits 2–16), or a message per field. */
+export function validateSweep(input: unknown): ValidationResult<SweepSpec> & { sparsities?: number[]; bits?: number[] } {
+  const checked = validateWith(sweepSchema, input);
+  if (!checked.ok) return checked;
+  const list = (text: string) => text.split(',').map((p) => p.trim()).filter(Boolean).map(Number);
+  const sparsities = list(checked.spec.sparsities);
+  const bits = list(checked.spec.bits);
+  const errors: FieldError[] = [];
+  if (sparsities.length === 0 || !sparsities.every((s) => s >= 0 && s < 1)) {
+    errors.push({ path: 'sparsities', message: `Sparsities are shares from 0 to below 1, separated by commas (got "${checked.spec.sparsities}").` });
+  }
+  if (bits.length === 0 || !bits.every((b) => Number.isInteger(b) && b >= 2 && b <= 16)) {
+    errors.push({ path: 'bits', message: `Bits are whole numbers from 2 to 16, separated by commas (got "${checked.spec.bits}").` });
+  }
+  return errors.length ? { ok: false, errors } : { ...checked, sparsities, bits };
+}

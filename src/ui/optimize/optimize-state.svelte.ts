@@ -4,9 +4,10 @@ import { weightHistogram, type WeightHistogram } from '../../core/compress/histo
 import type { AugmentOutcome, AugmentSettings } from '../../core/compress/augment-data';
 import type { DistillResult, OptimizeResult } from '../../core/compress/optimize';
 import type { RebalanceResult } from '../../core/compress/rebalance';
+import type { SweepPoint, SweepResult } from '../../core/compress/sweep';
 import { problemOfData } from '../../core/train/training-data';
 import {
-  DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, DEFAULT_REBALANCE, validateRebalance, type RebalanceSpec, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
+  DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, DEFAULT_REBALANCE, DEFAULT_SWEEP, validateRebalance, validateSweep, type RebalanceSpec, type SweepSpec, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
   type DistillSpec, type OptimizeSpec,
 } from '../../core/compress/spec';
 import type { FieldError } from '../../core/spec/schema';
@@ -41,8 +42,12 @@ export class OptimizeState {
   augmentSpec = $state<AugmentSettings>(structuredClone(DEFAULT_AUGMENT));
   augmented = $state.raw<{ plain: AugmentOutcome; augmented: AugmentOutcome } | null>(null);
   rebalanceSpec = $state<RebalanceSpec>(structuredClone(DEFAULT_REBALANCE));
+  sweepSpec = $state<SweepSpec>(structuredClone(DEFAULT_SWEEP));
+  /** The sweep's points so far, and when it is done its result with the front and the dense reference. */
+  sweepPoints = $state.raw<SweepPoint[]>([]);
+  swept = $state.raw<SweepResult | null>(null);
   rebalanced = $state.raw<RebalanceResult | null>(null);
-  status = $state<'idle' | 'running' | 'distilling' | 'augmenting' | 'rebalancing'>('idle');
+  status = $state<'idle' | 'running' | 'distilling' | 'augmenting' | 'rebalancing' | 'sweeping'>('idle');
   /** Sparsity after each pruning round so far. */
   rounds = $state<number[]>([]);
   result = $state.raw<OptimizeResult | null>(null);
@@ -73,6 +78,8 @@ export class OptimizeState {
     this.distilled = null;
     this.augmented = null;
     this.rebalanced = null;
+    this.sweepPoints = [];
+    this.swept = null;
     this.errors = {};
     const problem = sourceProblem(this.run);
     if (problem) this.errors = { [problem.path]: problem.message };
@@ -126,19 +133,50 @@ export class OptimizeState {
 
   /** Adds the optimized network to the saved runs, beside the one it came from; returns the new run's id. */
   async saveAsRun(): Promise<string | null> {
+    return this.result ? this.saveWeights(this.result.weights, this.summary) : null;
+  }
+
+  /** Adds point `index` of the sweep to the saved runs, to open it; returns the new run's id. */
+  async openSweepPoint(index: number): Promise<string | null> {
+    const point = this.swept?.points[index];
+    return point ? this.saveWeights(point.weights, `pruned ${Math.round(point.sparsity * 100)} %, ${point.bits}-bit per tensor`) : null;
+  }
+
+  /** Saves `weights` as a new run of the chosen run's network, described as `what`. */
+  private async saveWeights(weights: Float32Array[], what: string): Promise<string | null> {
     const run = this.run;
-    const result = this.result;
-    if (!run || !result) return null;
+    if (!run) return null;
     const created = await this.store.createRun(run.spec, run.backend);
     await this.store.finishRun(created.id, {
       status: 'complete',
-      message: `Optimized (${this.summary}) from the run of ${new Date(run.createdAt).toLocaleString()}.`,
-      weights: result.weights,
+      message: `Optimized (${what}) from the run of ${new Date(run.createdAt).toLocaleString()}.`,
+      weights,
       weightShapes: run.weightShapes,
       recipe: run.recipe,
     });
     await this.refresh();
     return created.id;
+  }
+
+  /** Sweeps sparsity × bits on the chosen run's network, after checking the settings; points arrive bit width by bit width. */
+  async sweep(): Promise<void> {
+    const run = this.run;
+    const checked = validateSweep($state.snapshot(this.sweepSpec));
+    const problem = sourceProblem(run);
+    this.errors = { ...(checked.ok ? {} : byPath(checked.errors, 'sweep.')), ...(problem ? { [problem.path]: problem.message } : {}) };
+    if (!checked.ok || problem || !run) return;
+    this.status = 'sweeping';
+    this.message = null;
+    this.sweepPoints = [];
+    this.swept = null;
+    try {
+      const settings = { sparsities: checked.sparsities!, bits: checked.bits!, method: 'layer' as const, epochs: checked.spec.epochs };
+      this.swept = await this.client.sweep(run, settings, (points) => (this.sweepPoints = [...this.sweepPoints, ...points]));
+    } catch (error) {
+      this.message = `The sweep failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.status = 'idle';
+    }
   }
 
   /** The chosen run's class names (a table's recipe), or "class k". */
