@@ -108,7 +108,7 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.getByRole('button', { name: 'Small-data preset' }).click();
   await page.getByRole('button', { name: 'Compare' }).click();
   await expect.poll(() => page.getByTestId('loss-gap-chart').isVisible(), { timeout: 120_000 }).toBe(true);
-  const gap = async (name: string) => Number((await page.getByTestId(`gap-${name}`).textContent())!.replace(' gap', ''));
+  const gap = async (name: string) => Number(await page.getByTestId(`gap-${name}`).textContent());
   const [plainGap, augmentedGap] = [await gap('plain'), await gap('augmented')];
   console.log(`small-data preset: loss gap ${plainGap} plain, ${augmentedGap} augmented`);
   expect(augmentedGap).toBeLessThan(plainGap / 2);
@@ -116,12 +116,12 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.screenshot({ path: 'test-results/e2e-optimize-augment.png', fullPage: true });
 
   // Class weights: typed ones that do not fit get a message at their field; balanced ones retrain, recall per class before and after.
-  await page.getByLabel('Class weights').selectOption('typed');
+  await page.getByLabel('Class weights', { exact: true }).selectOption('typed');
   await page.getByLabel('Typed class weights').fill('1, 0');
   await page.getByLabel('Typed class weights').dispatchEvent('change');
   await page.getByRole('button', { name: 'Retrain with class weights' }).click();
   await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['Type 3 weights above 0, separated by commas, one per class in order (got "1, 0").']);
-  await page.getByLabel('Class weights').selectOption('balanced');
+  await page.getByLabel('Class weights', { exact: true }).selectOption('balanced');
   await page.getByLabel('Retraining epochs').fill('3');
   await page.getByLabel('Retraining epochs').dispatchEvent('change');
   await page.getByRole('button', { name: 'Retrain with class weights' }).click();
