@@ -116,12 +116,12 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.screenshot({ path: 'test-results/e2e-optimize-augment.png', fullPage: true });
 
   // Class weights: typed ones that do not fit get a message at their field; balanced ones retrain, recall per class before and after.
-  await page.getByLabel('Class weights', { exact: true }).selectOption('typed');
+  await page.getByRole('combobox', { name: /^Class weights/ }).selectOption('typed');
   await page.getByLabel('Typed class weights').fill('1, 0');
   await page.getByLabel('Typed class weights').dispatchEvent('change');
   await page.getByRole('button', { name: 'Retrain with class weights' }).click();
   await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['Type 3 weights above 0, separated by commas, one per class in order (got "1, 0").']);
-  await page.getByLabel('Class weights', { exact: true }).selectOption('balanced');
+  await page.getByRole('combobox', { name: /^Class weights/ }).selectOption('balanced');
   await page.getByLabel('Retraining epochs').fill('3');
   await page.getByLabel('Retraining epochs').dispatchEvent('change');
   await page.getByRole('button', { name: 'Retrain with class weights' }).click();
