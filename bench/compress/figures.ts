@@ -59,10 +59,14 @@ async function main() {
   add('pruned 80 %, survivors rewound to their initial values and retrained 15 epochs (lottery ticket)', (await run({ prune: { method: 'layer', amount: 0.8, rounds: 1, fineTuneEpochs: 15, rewind: true }, quantize: null })).after);
   for (const bits of [8, 4, 2]) {
     for (const perNeuron of [false, true]) {
-      add(`${bits}-bit per ${perNeuron ? 'neuron' : 'tensor'} (asymmetric)`, (await run({ prune: null, quantize: { bits, symmetric: false, perNeuron } })).after);
+      add(`${bits}-bit per ${perNeuron ? 'neuron' : 'tensor'} (asymmetric)`, (await run({ prune: null, quantize: { bits, symmetric: false, perNeuron, awareEpochs: 0, activations: false } })).after);
     }
   }
-  add('pruned 80 % + 8-bit per tensor', (await run({ prune: { method: 'layer', amount: 0.8, rounds: 3, fineTuneEpochs: 5, rewind: false }, quantize: { bits: 8, symmetric: false, perNeuron: false } })).after);
+  for (const activations of [false, true]) {
+    const what = activations ? 'weights and 8-bit activations' : 'weights';
+    add(`2-bit per tensor after 5 epochs of quantization-aware training (${what})`, (await run({ prune: null, quantize: { bits: 2, symmetric: false, perNeuron: false, awareEpochs: 5, activations } })).after);
+  }
+  add('pruned 80 % + 8-bit per tensor', (await run({ prune: { method: 'layer', amount: 0.8, rounds: 3, fineTuneEpochs: 5, rewind: false }, quantize: { bits: 8, symmetric: false, perNeuron: false, awareEpochs: 0, activations: false } })).after);
   const seeds = [1, 2, 3, 4, 5];
   const student = await distill(SPEC, data, trained.weights, { hidden: [{ units: 8, activation: 'relu' }, { units: 4, activation: 'relu' }], temperature: 2, alpha: 0.7, epochs: 15, seeds });
   const stats = (v: number[]) => {

@@ -31,18 +31,25 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
   await page.getByLabel('Bits (2 to 16)').fill('1');
   await page.getByLabel('Bits (2 to 16)').dispatchEvent('change');
+  await page.getByLabel('Quantization-aware training epochs').fill('-1');
+  await page.getByLabel('Quantization-aware training epochs').dispatchEvent('change');
   await page.getByRole('button', { name: 'Optimize' }).click();
   await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([
     'Amount to prune must be at least 0 and less than 1 (got 1).',
     'Bits must be a whole number from 2 to 16 (got 1).',
+    'Quantization-aware epochs must be a whole number from 0 to 500 (got -1).',
   ]);
   expect(await page.getByTestId('optimize-results').count()).toBe(0);
 
-  // 80 % magnitude pruning in 3 rounds of 5 fine-tuning epochs, then 8 bits per tensor.
+  // 80 % magnitude pruning in 3 rounds of 5 fine-tuning epochs, then 2 epochs of
+  // quantization-aware training (activations too) and 8 bits per tensor.
   await page.getByLabel('Amount to prune (0 to below 1)').fill('0.8');
   await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
   await page.getByLabel('Bits (2 to 16)').fill('8');
   await page.getByLabel('Bits (2 to 16)').dispatchEvent('change');
+  await page.getByLabel('Quantization-aware training epochs').fill('2');
+  await page.getByLabel('Quantization-aware training epochs').dispatchEvent('change');
+  await page.getByLabel('Quantize the activations too while training (8-bit, observed range)').check();
   const started = Date.now();
   await page.getByRole('button', { name: 'Optimize' }).click();
   // The results, or what went wrong.
@@ -63,6 +70,10 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   expect(await bytes('size-after')).toBeLessThan(1292 / 4);
   expect(await page.getByTestId('weight-histogram').count()).toBe(3);
   expect(await page.getByTestId('rounds').textContent()).toMatch(/Rounds: [\d.]+ % → [\d.]+ % → 79\.\d %/);
+  // The decision picture before and after, the points whose predicted class changed counted and ringed.
+  expect(await page.getByTestId('changed-points').textContent()).toMatch(/\d+ of \d+ held-out points changed their predicted class/);
+  expect(await page.locator('[data-testid=picture-before] canvas, [data-testid=picture-after] canvas').count()).toBe(2);
+  expect(await page.getByTestId('optimize-summary').textContent()).toContain('8-bit per tensor, 2 epochs quantization-aware with 8-bit activations');
 
   // Export: model.json, its weights (kernels as uint8, biases float32) and the recipe.
   const downloads = await exportModelFiles(page, 'tunelab-optimized');
@@ -77,5 +88,66 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   const imported = await predictRow(page, ADELIE, 'Adelie');
   expect(imported).toBe(saved);
   await page.screenshot({ path: 'test-results/e2e-optimize-imported.png', fullPage: true });
+
+  // Half the hidden neurons cut whole (8 of 16 and 4 of 8), drawn removed in the network diagram.
+  await page.goto(`${site.url}#/optimize`);
+  await expect.poll(() => page.getByTestId('optimize-screen').isVisible(), { timeout: 30_000 }).toBe(true);
+  // The run trained first, listed last (newest first).
+  await page.getByLabel('Saved run').selectOption({ index: (await page.getByLabel('Saved run').locator('option').count()) - 1 });
+  await page.getByLabel('Method').selectOption('neurons');
+  await page.getByLabel('Amount to prune (0 to below 1)').fill('0.5');
+  await page.getByLabel('Amount to prune (0 to below 1)').dispatchEvent('change');
+  await page.getByLabel('Rounds').fill('1');
+  await page.getByLabel('Rounds').dispatchEvent('change');
+  await page.getByLabel('Quantize the weights').uncheck();
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect.poll(() => page.getByTestId('cut-neuron').count(), { timeout: 240_000 }).toBe(12);
+  await page.screenshot({ path: 'test-results/e2e-optimize-neurons.png', fullPage: true });
+
+  // The small-data preset: 20 training rows, plain and augmented; the gap between validation and training loss closes.
+  await page.getByRole('button', { name: 'Small-data preset' }).click();
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await expect.poll(() => page.getByTestId('loss-gap-chart').isVisible(), { timeout: 120_000 }).toBe(true);
+  const gap = async (name: string) => Number(await page.getByTestId(`gap-${name}`).textContent());
+  const [plainGap, augmentedGap] = [await gap('plain'), await gap('augmented')];
+  console.log(`small-data preset: loss gap ${plainGap} plain, ${augmentedGap} augmented`);
+  expect(augmentedGap).toBeLessThan(plainGap / 2);
+  await page.getByTestId('loss-gap-chart').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e-optimize-augment.png', fullPage: true });
+
+  // Class weights: typed ones that do not fit get a message at their field; balanced ones retrain, recall per class before and after.
+  await page.getByRole('combobox', { name: /^Class weights/ }).selectOption('typed');
+  await page.getByLabel('Typed class weights').fill('1, 0');
+  await page.getByLabel('Typed class weights').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Retrain with class weights' }).click();
+  await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['Type 3 weights above 0, separated by commas, one per class in order (got "1, 0").']);
+  await page.getByRole('combobox', { name: /^Class weights/ }).selectOption('balanced');
+  await page.getByLabel('Retraining epochs').fill('3');
+  await page.getByLabel('Retraining epochs').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Retrain with class weights' }).click();
+  await expect.poll(() => page.getByTestId('recall-after').count(), { timeout: 120_000 }).toBe(3);
+  console.log(`recall per class: ${(await page.getByTestId('recall-results').innerText()).replace(/\s+/g, ' ')}`);
+  expect(await page.getByRole('alert').allTextContents()).toEqual([]);
+  await page.getByTestId('recall-results').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e-optimize-rebalance.png', fullPage: true });
+
+  // Size against accuracy: a bad list gets its message; 2 sparsities × 2 bit widths, 1 epoch each, beside the dense model; a dot opens its model.
+  await page.getByLabel('Bit widths').fill('8, 1');
+  await page.getByLabel('Bit widths').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Sweep' }).click();
+  await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['Bits are whole numbers from 2 to 16, separated by commas (got "8, 1").']);
+  await page.getByLabel('Sparsities').fill('0.5, 0.9');
+  await page.getByLabel('Sparsities').dispatchEvent('change');
+  await page.getByLabel('Bit widths').fill('8, 2');
+  await page.getByLabel('Bit widths').dispatchEvent('change');
+  await page.getByLabel('Epochs per point').fill('1');
+  await page.getByLabel('Epochs per point').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Sweep' }).click();
+  await expect.poll(() => page.getByTestId('sweep-dense').count(), { timeout: 180_000 }).toBe(1);
+  expect(await page.getByTestId('sweep-point').count()).toBe(4);
+  await page.getByTestId('sweep-dense').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e-optimize-sweep.png', fullPage: true });
+  await page.locator('[data-testid=sweep-point].on-front').first().click();
+  await expect.poll(() => page.url()).toContain('#/train');
   expect(errors).toEqual([]);
 }, 480_000);

@@ -5,7 +5,7 @@ Writes tests/support/compress-reference.json, which tests/unit/compress.test.ts 
 - MinMax observer quantization (per tensor and per channel, symmetric and asymmetric, several
   bit widths) with torch's fake quantization;
 - the distillation loss alpha*T^2*kl_div(log_softmax(s/T), softmax(t/T), 'batchmean')
-  + (1 - alpha)*cross_entropy(s, labels).
+  + (1 - alpha)*cross_entropy(s, labels), and one SGD step of a linear student on it.
 
 Run: /usr/bin/python3 tests/support/compress-reference.py
 """
@@ -107,7 +107,30 @@ for rows, classes in [(7, 3), (5, 5)]:
                 'classes': classes, 'temperature': temperature, 'alpha': alpha, 'loss': float(loss),
             })
 
+# One SGD step of a linear student (Keras kernel [features, classes] and bias) on the same
+# loss, in float64: the loss at the start and the parameters after the step.
+distill_step = []
+for rows, features, classes, temperature, alpha in [(9, 4, 3, 3.0, 0.6), (6, 5, 4, 0.5, 0.3), (8, 4, 3, 1.0, 0.8)]:
+    x = f32((rows, features))
+    w = f32((features, classes), 0.5)
+    b = f32(classes, 0.1)
+    te = f32((rows, classes), 2.0)
+    labels = rng.integers(0, classes, rows)
+    lr = 0.5
+    wt = torch.from_numpy(w).double().requires_grad_()
+    bt = torch.from_numpy(b).double().requires_grad_()
+    logits = torch.from_numpy(x).double() @ wt + bt
+    td = torch.from_numpy(te).double()
+    kl = F.kl_div(F.log_softmax(logits / temperature, 1), F.softmax(td / temperature, 1), reduction='batchmean')
+    loss = alpha * temperature ** 2 * kl + (1 - alpha) * F.cross_entropy(logits, torch.from_numpy(labels))
+    loss.backward()
+    distill_step.append({
+        'x': flat(x), 'kernel': flat(w), 'bias': flat(b), 'teacher': flat(te), 'labels': [int(v) for v in labels],
+        'features': features, 'classes': classes, 'temperature': temperature, 'alpha': alpha, 'lr': lr, 'loss': float(loss),
+        'kernelAfter': flat((wt - lr * wt.grad).detach().numpy()), 'biasAfter': flat((bt - lr * bt.grad).detach().numpy()),
+    })
+
 out = os.path.join(os.path.dirname(__file__), 'compress-reference.json')
 with open(out, 'w') as f:
-    json.dump({'torch': torch.__version__, 'magnitude': magnitude, 'neurons': neurons, 'quantized': quantized, 'distill': distill}, f)
-print(out, len(magnitude), len(neurons), len(quantized), len(distill))
+    json.dump({'torch': torch.__version__, 'magnitude': magnitude, 'neurons': neurons, 'quantized': quantized, 'distill': distill, 'distillStep': distill_step}, f)
+print(out, len(magnitude), len(neurons), len(quantized), len(distill), len(distill_step))

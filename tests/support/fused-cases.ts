@@ -2,6 +2,8 @@
 // population trained by the fused step ends as the batched tensor operations train it.
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, test } from 'vitest';
+import { quantizeWeights } from '../../src/core/compress/model';
+import { teacherProbabilities } from '../../src/core/compress/optimize';
 import { generatedSplit } from '../../src/core/data/split';
 import type { DataSpec, SplitDataset } from '../../src/core/data/types';
 import { parameterShapes } from '../../src/core/model/network';
@@ -175,6 +177,101 @@ export function describeFusedStep(backend: 'cpu' | 'webgpu'): void {
       );
       const { statuses } = await expectSameTraining(backend, specs, DATA.binary);
       expect(statuses).toEqual(['early-stopped', 'complete', 'diverged']);
+    });
+
+    test.each([
+      { bits: 4, symmetric: false, perNeuron: false, activations: false },
+      { bits: 3, symmetric: false, perNeuron: true, activations: true },
+      { bits: 8, symmetric: false, perNeuron: true, activations: true },
+    ])('trains with fake-quantized weights (and activations) as the batched operations do: %o', async (quantization) => {
+      for (const problem of ['multiclass', 'binary'] as const) {
+        const specs = [1, 2].map((seed) =>
+          specFor(problem, (s) => {
+            s.seed = seed;
+            // Widths of 8 and 6 and batches of 11 rows, one member with dropout: the kernel's blocks and its odd row.
+            s.model.hidden = [{ units: 8, activation: 'tanh' }, { units: 6, activation: 'relu' }];
+            s.model.dropout = seed === 1 ? 0.2 : 0;
+            s.training.batchSize = 11;
+            s.optimizer = { kind: 'adam', lr: 0.02 };
+          }),
+        );
+        await expectSameTraining(backend, specs, DATA[problem], { quantization });
+      }
+    });
+
+    // Symmetric levels put the largest negative weight exactly on a rounding tie (−(qmax − qmin)/2),
+    // so the last bit of float rounding picks its level: the paths are compared over one step,
+    // from the same weights.
+    test.each([
+      { bits: 3, symmetric: true, perNeuron: true, activations: true },
+      { bits: 8, symmetric: true, perNeuron: false, activations: false },
+    ])('takes a step with symmetric fake quantization as the batched operations do: %o', async (quantization) => {
+      const specs = [1, 2].map((seed) => specFor('multiclass', (s) => {
+        s.seed = seed;
+        s.training = { ...s.training, batchSize: 70, epochs: 1 };
+        s.optimizer = { kind: 'sgd', lr: 0.5 };
+      }));
+      await expectSameTraining(backend, specs, DATA.multiclass, { quantization });
+    });
+
+    test.each([false, true])('computes its training loss with the quantized network (per neuron %s), whose float weights it updates', async (perNeuron) => {
+      const spec = specFor('multiclass', (s) => {
+        s.optimizer = { kind: 'sgd', lr: 0 };
+        s.training.epochs = 1;
+      });
+      const shapes = parameterShapes(spec.model, { inputs: 4, outputs: 3 });
+      const start = shapes.map((shape, k) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(5 + k * 3 + i) * 0.8));
+      const settings = { bits: 3, symmetric: false, perNeuron };
+      const aware = await train([spec], DATA.multiclass(), backend, true, {}, { start: [start], quantization: { ...settings, activations: false } });
+      const quantized = await train([spec], DATA.multiclass(), backend, true, {}, { start: [quantizeWeights(start, shapes, settings).weights] });
+      expectClose(aware.members[0].history[0].trainLoss, quantized.members[0].history[0].trainLoss);
+      // The float weights, unchanged at a learning rate of 0, are what the engine keeps.
+      aware.weights[0].forEach((w, k) => expect(Array.from(w)).toEqual(Array.from(start[k])));
+    });
+
+    test.each([[3, 0.7], [0.5, 0.2]])('distills at T = %f, α = %f as the batched operations do', async (temperature, alpha) => {
+      const specs = [1, 2].map((seed) => specFor('multiclass', (s) => {
+        s.seed = seed;
+        s.training.batchSize = 11;
+        s.model.dropout = seed === 1 ? 0.2 : 0;
+      }));
+      const teacher = teacherProbabilities(Float32Array.from({ length: 70 * 3 }, (_, i) => Math.sin(i * 1.7) * 3), 3, temperature);
+      await expectSameTraining(backend, specs, DATA.multiclass, { distillation: { teacher, temperature, alpha } });
+    });
+
+    test('weighs each class in the training loss as the batched operations do', async () => {
+      for (const [problem, classWeights] of [['binary', [0.4, 2.5]], ['multiclass', [1, 3, 0.5]]] as const) {
+        const specs = [1, 2].map((seed) => specFor(problem, (s) => {
+          s.seed = seed;
+          s.training.batchSize = 11;
+          s.model.dropout = seed === 1 ? 0.2 : 0;
+        }));
+        await expectSameTraining(backend, specs, DATA[problem], { classWeights: [...classWeights] });
+      }
+    });
+
+    test('a class weight of 2 for every class doubles the training loss', async () => {
+      const spec = specFor('multiclass', (s) => {
+        s.optimizer = { kind: 'sgd', lr: 0 };
+        s.training.epochs = 1;
+      });
+      const plain = await train([spec], DATA.multiclass(), backend, true);
+      const doubled = await train([spec], DATA.multiclass(), backend, true, {}, { classWeights: [2, 2, 2] });
+      expectClose(doubled.members[0].history[0].trainLoss, 2 * plain.members[0].history[0].trainLoss);
+      expect(doubled.members[0].history[0].valLoss).toBe(plain.members[0].history[0].valLoss);
+    });
+
+    test('fine-tunes a pruned network with fake quantization as the batched operations do, pruned weights staying 0', async () => {
+      const specs = [1, 2].map((seed) => specFor('multiclass', (s) => {
+        s.seed = seed;
+        s.optimizer = { kind: 'sgd', lr: 0.1 };
+      }));
+      const shapes = parameterShapes(specs[0].model, { inputs: 4, outputs: 3 });
+      const start = [1, 2].map((seed) => shapes.map((shape, k) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed * 7 + k * 3 + i) * 0.6)));
+      const masks = [3, 2].map((every) => shapes.map((shape, k) => Uint8Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => ((i + k) % every === 0 ? 0 : 1))));
+      const quantization = { bits: 2, symmetric: false, perNeuron: false, activations: true };
+      const { weights } = await expectSameTraining(backend, specs, DATA.multiclass, { start, masks, quantization });
+      weights.forEach((member, p) => member.forEach((w, k) => w.forEach((v, i) => masks[p][k][i] === 0 && expect(v).toBe(0))));
     });
 
     test.each(OPTIMIZER_KINDS)('fine-tunes pruned networks with %s as the batched operations do, pruned weights staying exactly 0', async (kind: OptimizerKind) => {

@@ -47,6 +47,13 @@ describe('network layout', () => {
     expect(link.weight).toBe(6);
     expect(layout.nodes[0][0].x).toBeLessThan(layout.nodes[1][0].x);
   });
+  test('a hidden neuron with only zero weights in and out is drawn cut, without links', () => {
+    // Neuron 1 of the hidden layer: column 1 of [2, 3] and row 1 of [3, 1] are 0; neuron 2 keeps an outgoing weight.
+    const layout = layoutNetwork([2, 3, 1], 400, 200, [Float32Array.from([1, 0, 0, 4, 0, 0]), Float32Array.from([7, 0, 9])]);
+    expect(layout.nodes.map((c) => c.map((n) => n.cut))).toEqual([[false, false], [false, true, false], [false]]);
+    expect(layout.links).toHaveLength(2 * 2 + 2);
+    expect(layout.links.some((l) => l.from.cut || l.to.cut)).toBe(false);
+  });
   test('with no hidden layer the inputs link straight to the output', () => {
     expect(layoutNetwork([3, 1], 400, 200).links).toHaveLength(3);
   });

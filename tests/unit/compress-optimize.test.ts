@@ -1,18 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, compareAugmentation, distill, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, softTargets, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, balancedClassWeights, sizeAccuracySweep, compareAugmentation, decisionComparison, pictureAxes, DEFAULT_AUGMENT, DEFAULT_REBALANCE, rebalance, validateRebalance, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
-import { initialParameters } from '../../src/core/model/network';
+import { initialParameters, NetworkParams } from '../../src/core/model/network';
 import { createRng } from '../../src/core/random/prng';
 import { runTraining } from '../../src/core/train/run';
+import { Trainer } from '../../src/core/train/trainer';
+import { readFileSync } from 'node:fs';
+import { loadBuiltin } from '../../src/core/data/table/builtins';
+import { prepareTable } from '../../src/core/data/table/prepare';
+import { tableSplit } from '../../src/core/data/table-split';
+import type { TableDataSpec } from '../../src/core/data/types';
 import { blobs } from '../support/blobs';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
+
+/** One SGD step of a linear student on the distillation loss, by PyTorch (tests/support/compress-reference.py). */
+const reference = JSON.parse(readFileSync(new URL('../support/compress-reference.json', import.meta.url), 'utf8')) as {
+  distillStep: {
+    x: number[]; kernel: number[]; bias: number[]; teacher: number[]; labels: number[]; features: number; classes: number;
+    temperature: number; alpha: number; lr: number; loss: number; kernelAfter: number[]; biasAfter: number[];
+  }[];
+};
 
 const split = (): SplitDataset => ({ train: blobs(150, 1, 3), val: blobs(45, 2, 3), test: blobs(60, 3, 3) });
 const spec: ExperimentSpec = {
@@ -52,7 +66,7 @@ describe('the optimize stage', () => {
     const rounds: number[] = [];
     const result = await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
       prune: { method: 'layer', amount: 0.8, rounds: 2, fineTuneEpochs: 3, rewind: false },
-      quantize: { bits: 4, symmetric: true, perNeuron: false },
+      quantize: { bits: 4, symmetric: true, perNeuron: false, awareEpochs: 0, activations: false },
     }, (_, s) => rounds.push(s));
     // Round 1 cuts 1 − √0.2 = 55.3 % of each kernel: round(26.5) + round(39.8) + round(9.95) = 77 of 48 + 72 + 18 weights.
     expect(rounds[0]).toBeCloseTo(77 / 138, 12);
@@ -68,6 +82,50 @@ describe('the optimize stage', () => {
     expect([result.before.packedBytes, result.after.packedBytes]).toEqual([636, 131]);
   });
 
+  test('quantization-aware training before rounding to 2 bits keeps more accuracy than rounding alone', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const at = async (awareEpochs: number, activations: boolean) => (await optimizeModel(spec, data, trained.weights, trained.weightShapes, {
+      prune: null, quantize: { bits: 2, symmetric: false, perNeuron: false, awareEpochs, activations },
+    })).after.evaluation.accuracy!;
+    const [rounded, aware, awareActivations] = [await at(0, false), await at(5, false), await at(5, true)];
+    // Of 60 test rows: 54 right rounded at once, 58 after QAT, 59 with activations fake-quantized too.
+    expect([rounded, aware, awareActivations].map((a) => Math.round(a * 60))).toEqual([54, 58, 59]);
+  });
+
+  test('the decision pictures before and after mark the held-out points whose predicted class changed', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const rounded = quantizeWeights(trained.weights, trained.weightShapes, { bits: 2, symmetric: false, perNeuron: false }).weights;
+    const classes = async (weights: Float32Array[]) => {
+      const net = new NetworkParams(spec.model, { inputs: 4, outputs: 3 }, [weights]);
+      const x = tf.tensor2d(data.test!.x, [data.test!.n, 4]);
+      const top = tf.tidy(() => tf.argMax(tf.squeeze(net.forward(x), [0]), 1));
+      const values = Array.from(await top.data());
+      tf.dispose([x, top]);
+      net.dispose();
+      return values;
+    };
+    const [a, b] = [await classes(trained.weights), await classes(rounded)];
+    const expected = a.flatMap((c, i) => (c !== b[i] ? [i] : []));
+    const same = await decisionComparison(spec, data, trained.weights, trained.weights, 8);
+    expect(same.changed).toEqual([]);
+    expect(same.after).toEqual(same.before);
+    const picture = await decisionComparison(spec, data, trained.weights, rounded, 8);
+    expect(picture.changed).toEqual(expected);
+    expect(picture.changed.length).toBeGreaterThan(0);
+    expect(picture.points.y).toBe(data.test!.y);
+    expect([picture.before.length, picture.after.length]).toEqual([64, 64]);
+    expect(picture.after).not.toEqual(picture.before);
+  });
+
+  test('a table\'s picture slices through the first two inputs of more than two values', () => {
+    // Columns: one-hot, numeric, one-hot, numeric, numeric.
+    const x = Float32Array.from([1, 0.5, 0, 2, 7, 0, -1, 1, 3, 8, 1, 0.25, 0, 4, 9]);
+    expect(pictureAxes(x, 5)).toEqual([1, 3]);
+    expect(pictureAxes(Float32Array.from([1, 0, 0, 1]), 2)).toEqual([0, 1]);
+  });
+
   test('lottery-ticket rewinding puts the survivors back to the run\'s initial values', async () => {
     const data = split();
     const trained = await runTraining(spec, { data });
@@ -79,12 +137,34 @@ describe('the optimize stage', () => {
     expect(result.masks).toEqual(pruneMasks(trained.weights, trained.weightShapes, { method: 'global', amount: 0.5 }));
   });
 
-  test('soft targets mix the softened teacher with the labels', () => {
-    // Logits (0, ln 3): softmax (1/4, 3/4); at T = 2: (0, ln √3) → (1/(1+√3), √3/(1+√3)).
-    const t = softTargets(new Float32Array([0, Math.log(3)]), new Float32Array([0]), 2, 2, 0.5);
-    expect(t[0]).toBeCloseTo(0.5 / (1 + Math.sqrt(3)) + 0.5, 6);
-    expect(t[1]).toBeCloseTo((0.5 * Math.sqrt(3)) / (1 + Math.sqrt(3)), 6);
+  test('the teacher\'s distribution is its softmax at T', () => {
+    // Logits (0, ln 3): at T = 2, (0, ln √3) → (1/(1+√3), √3/(1+√3)).
+    const p = teacherProbabilities(new Float32Array([0, Math.log(3)]), 2, 2);
+    expect(p[0]).toBeCloseTo(1 / (1 + Math.sqrt(3)), 6);
+    expect(p[1]).toBeCloseTo(Math.sqrt(3) / (1 + Math.sqrt(3)), 6);
   });
+
+  test.each(reference.distillStep.map((c) => [c.temperature, c.alpha, c] as const))(
+    'a distillation step at T = %f, α = %f has torch\'s loss and moves the weights as torch\'s SGD, fused or not',
+    async (temperature, alpha, c) => {
+      const n = c.labels.length;
+      const part: Dataset = { problem: 'classification', n, x: Float32Array.from(c.x), y: Float32Array.from(c.labels), dims: c.features, classes: c.classes };
+      const linear: ExperimentSpec = { ...spec, model: { ...spec.model, hidden: [] }, optimizer: { kind: 'sgd', lr: c.lr }, training: { ...spec.training, batchSize: n, epochs: 1 } };
+      const teacher = teacherProbabilities(Float32Array.from(c.teacher), c.classes, temperature);
+      for (const fused of [true, false]) {
+        const trainer = new Trainer([linear], { train: part, val: part }, {
+          fused, start: [[Float32Array.from(c.kernel), Float32Array.from(c.bias)]], distillation: { teacher, temperature, alpha },
+        });
+        trainer.stepBatch();
+        const [metrics] = await trainer.endEpoch();
+        expect(metrics!.trainLoss).toBeCloseTo(c.loss, 5);
+        const [kernel, bias] = await trainer.weights();
+        kernel.forEach((v, i) => expect(v).toBeCloseTo(c.kernelAfter[i], 5));
+        bias.forEach((v, i) => expect(v).toBeCloseTo(c.biasAfter[i], 5));
+        trainer.dispose();
+      }
+    },
+  );
 
   test('a distilled student trains as a population beside the student alone', async () => {
     const data = split();
@@ -95,6 +175,89 @@ describe('the optimize stage', () => {
     for (const a of [...result.alone, ...result.distilled]) expect(a).toBeGreaterThan(0.6);
     expect(result.distilled).not.toEqual(result.alone);
   });
+});
+
+describe('size against accuracy', () => {
+  test('sweeps sparsity × bits as one population per bit width, each point as the optimize stage makes it alone', async () => {
+    const data = split();
+    const trained = await runTraining(spec, { data });
+    const shapes = trained.weightShapes;
+    const settings = { sparsities: [0.5, 0.9], bits: [8, 2], method: 'layer' as const, epochs: 2 };
+    const heard: number[][] = [];
+    const sweep = await sizeAccuracySweep(spec, data, trained.weights, shapes, settings, (points) => heard.push(points.map((p) => p.bits)));
+    expect(heard).toEqual([[8, 8], [2, 2]]);
+    expect(sweep.points.map((p) => [p.sparsity, p.bits])).toEqual([[0.5, 8], [0.9, 8], [0.5, 2], [0.9, 2]]);
+    expect([sweep.dense.bits, sweep.dense.bytes]).toEqual([32, 636]);
+    // Each point equals one-shot pruning, quantization-aware fine-tuning and rounding of the same network alone.
+    for (const p of sweep.points) {
+      const alone = await optimizeModel(spec, data, trained.weights, shapes, {
+        prune: { method: 'layer', amount: p.sparsity, rounds: 1, fineTuneEpochs: 0, rewind: false },
+        quantize: { bits: p.bits, symmetric: false, perNeuron: false, awareEpochs: 2, activations: false },
+      });
+      expect(p.bytes).toBe(alone.after.packedBytes);
+      expect(p.score).toBeCloseTo(alone.after.evaluation.accuracy!, 6);
+    }
+    // The front: no point of it has another at least as accurate and smaller.
+    for (const i of sweep.front) {
+      expect(sweep.points.some((q) => q.score >= sweep.points[i].score && q.bytes < sweep.points[i].bytes)).toBe(false);
+    }
+  });
+});
+
+describe('class weights', () => {
+  test('balanced weights are n / (K · n_c), as scikit-learn\'s compute_class_weight', () => {
+    // 7 labels, 4 of class 0, 2 of class 1, 1 of class 2: 7/12, 7/6, 7/3.
+    expect(balancedClassWeights([0, 0, 0, 0, 1, 1, 2], 3)).toEqual([7 / 12, 7 / 6, 7 / 3]);
+    // A class absent from the labels keeps weight 1.
+    expect(balancedClassWeights([0, 0], 2)).toEqual([0.5, 1]);
+  });
+
+  test('typed weights are one number above 0 per class, else a message at their field', () => {
+    expect(validateRebalance({ ...DEFAULT_REBALANCE, mode: 'typed', typed: '1, 2.5,4' }, 3)).toMatchObject({ ok: true, weights: [1, 2.5, 4] });
+    expect(validateRebalance({ ...DEFAULT_REBALANCE, mode: 'typed', typed: '1, 0' }, 3)).toEqual({ ok: false, errors: [
+      { path: 'typed', message: 'Type 3 weights above 0, separated by commas, one per class in order (got "1, 0").' },
+    ] });
+    expect(validateRebalance({ ...DEFAULT_REBALANCE, epochs: 0 }, 3)).toMatchObject({ ok: false, errors: [{ path: 'epochs' }] });
+    expect(validateRebalance(DEFAULT_REBALANCE, 3)).toMatchObject({ ok: true, weights: null });
+  });
+
+  test('retraining a network with balanced weights finds more of a rare class', async () => {
+    // Class 2 keeps 6 of its 50 training rows, and its blobs overlap the others.
+    const all = blobs(150, 1, 1.2);
+    const keep = Array.from(all.y.keys()).filter((i) => all.y[i] !== 2 || i < 18);
+    const train: Dataset = { ...all, n: keep.length, x: Float32Array.from(keep.flatMap((i) => Array.from(all.x.subarray(i * 4, i * 4 + 4)))), y: Float32Array.from(keep, (i) => all.y[i]) };
+    const data: SplitDataset = { train, val: blobs(45, 2, 1.2), test: blobs(300, 3, 1.2) };
+    const trained = await runTraining(spec, { data });
+    const result = await rebalance(spec, data, trained.weights, balancedClassWeights(train.y, 3), 10);
+    const recall = (e: typeof result.before) => e.perClass!.map((c) => Math.round(c.recall * 100));
+    // Test recall per class, in %: the rare class from 0 to 38, the others giving up some.
+    expect([recall(result.before), recall(result.after)]).toEqual([[76, 76, 0], [67, 67, 38]]);
+    expect(result.classWeights).toEqual([106 / 150, 106 / 150, 106 / 18]);
+  });
+});
+
+describe('the small-data preset on the penguins', () => {
+  test('closes the gap between training and validation loss', async () => {
+    const table = (await loadBuiltin('builtin:penguins'))!;
+    const penguins: ExperimentSpec = {
+      ...spec,
+      data: { kind: 'table', dataset: 'builtin:penguins', name: 'Palmer penguins', preprocess: {
+        target: 'Species', task: 'multiclass', features: ['Island', 'Bill length (mm)', 'Bill depth (mm)', 'Flipper length (mm)', 'Body mass (g)', 'Sex'],
+        missing: 'mean', scaling: 'standardize', split: { train: 0.7, val: 0.15, test: 0.15 }, seed: 1 } },
+      model: { ...spec.model, hidden: [{ units: 16, activation: 'relu' }, { units: 8, activation: 'relu' }] },
+      training: { ...spec.training, batchSize: 32, epochs: 15 },
+      seed: 1,
+    };
+    const data = tableSplit(prepareTable(table.table, (penguins.data as TableDataSpec).preprocess));
+    const { plain, augmented } = await compareAugmentation(penguins, data, DEFAULT_AUGMENT);
+    const gap = (o: typeof plain) => o.valLoss - o.trainLoss;
+    // SMOTE brings every class up to the largest (36 rows), then each row gets five jittered copies.
+    expect([plain.rows, augmented.rows]).toEqual([20, 36 * 6]);
+    expect(gap(plain)).toBeCloseTo(0.317, 3);
+    expect(gap(augmented)).toBeCloseTo(0.1, 3);
+    expect([plain.curve.train.length, augmented.curve.val.length]).toEqual([15, 15]);
+    expect(plain.curve.val.at(-1)).toBe(plain.valLoss);
+  }, 120_000);
 });
 
 describe('weight histograms', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
-  DEFAULT_DISTILL, DEFAULT_OPTIMIZE, distillationLoss, gaussianJitter, globalMagnitudeMasks, magnitudeMask, mixup, neuronMask, pruneCount, quantize, smote, smoteNeighbours,
+  DEFAULT_DISTILL, DEFAULT_OPTIMIZE, DEFAULT_SWEEP, validateSweep, distillationLoss, gaussianJitter, globalMagnitudeMasks, magnitudeMask, mixup, neuronMask, pruneCount, quantize, smote, smoteNeighbours,
   sourceProblem, teacherProblem, validateDistill, validateOptimize,
 } from '../../src/core/compress';
 import { createRng } from '../../src/core/random/prng';
@@ -126,13 +126,22 @@ describe('augmentation', () => {
 
 describe('optimize settings', () => {
   test('bad amounts, bits and widths get a message at their field', () => {
-    const bad = { ...DEFAULT_OPTIMIZE, prune: { ...DEFAULT_OPTIMIZE.prune, amount: 1 }, quantize: { ...DEFAULT_OPTIMIZE.quantize, bits: 1 } };
+    const bad = { ...DEFAULT_OPTIMIZE, prune: { ...DEFAULT_OPTIMIZE.prune, amount: 1 }, quantize: { ...DEFAULT_OPTIMIZE.quantize, bits: 1, awareEpochs: 2.5 } };
     expect(validateOptimize(bad)).toEqual({ ok: false, errors: [
       { path: 'prune.amount', message: 'Amount to prune must be at least 0 and less than 1 (got 1).' },
       { path: 'quantize.bits', message: 'Bits must be a whole number from 2 to 16 (got 1).' },
+      { path: 'quantize.awareEpochs', message: 'Quantization-aware epochs must be a whole number from 0 to 500 (got 2.5).' },
     ] });
     expect(validateOptimize(DEFAULT_OPTIMIZE)).toEqual({ ok: true, spec: DEFAULT_OPTIMIZE });
     expect(validateDistill({ ...DEFAULT_DISTILL, temperature: 0 })).toEqual({ ok: false, errors: [{ path: 'temperature', message: 'Temperature T must be greater than 0 and at most 20 (got 0).' }] });
+  });
+
+  test('the sweep\'s lists become numbers, or a message at their field', () => {
+    expect(validateSweep(DEFAULT_SWEEP)).toMatchObject({ ok: true, sparsities: [0, 0.5, 0.8, 0.9], bits: [8, 6, 4, 2] });
+    expect(validateSweep({ ...DEFAULT_SWEEP, sparsities: '0.5, 1', bits: '8, 1.5' })).toEqual({ ok: false, errors: [
+      { path: 'sparsities', message: 'Sparsities are shares from 0 to below 1, separated by commas (got "0.5, 1").' },
+      { path: 'bits', message: 'Bits are whole numbers from 2 to 16, separated by commas (got "8, 1.5").' },
+    ] });
   });
 
   test('a run without weights, and a teacher of another task, are refused at their field', () => {

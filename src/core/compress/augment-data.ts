@@ -82,12 +82,14 @@ export function augmentTrain(train: Dataset, settings: AugmentSettings, seed: nu
   return { train: { ...out, x: mixed.x, y }, targets: mixed.y };
 }
 
-/** One side of the comparison: the last epoch's losses, their gap, and the held-out accuracy (or R²). */
+/** One side of the comparison: the last epoch's losses, each epoch's, and the held-out accuracy (or R²). */
 export interface AugmentOutcome {
   rows: number;
   trainLoss: number;
   valLoss: number;
   score: number;
+  /** Each epoch's training and validation loss: the loss-gap chart's curves. */
+  curve: { train: number[]; val: number[] };
 }
 
 /**
@@ -105,9 +107,13 @@ export async function compareAugmentation(spec: ExperimentSpec, data: SplitDatas
         trainer.stepBatch();
         if (trainer.atEpochEnd) await trainer.endEpoch();
       }
-      const last = trainer.members[0].history.at(-1)!;
+      const history = trainer.members[0].history;
+      const last = history.at(-1)!;
       const evaluation = await trainer.evaluation(split.test ? 'test' : 'val');
-      return { rows: split.train.n, trainLoss: last.trainLoss, valLoss: last.valLoss, score: evaluation.accuracy ?? evaluation.r2 ?? 0 };
+      return {
+        rows: split.train.n, trainLoss: last.trainLoss, valLoss: last.valLoss, score: evaluation.accuracy ?? evaluation.r2 ?? 0,
+        curve: { train: history.map((e) => e.trainLoss), val: history.map((e) => e.valLoss) },
+      };
     } finally {
       trainer.dispose();
     }

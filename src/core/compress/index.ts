@@ -4,11 +4,14 @@
  * augmentation (Gaussian jitter, mixup, SMOTE). Pure functions, checked against PyTorch.
  */
 export { magnitudeMask, neuronMask, globalMagnitudeMasks, kernelMaskOfNeurons, applyMask, sparsity, pruneCount, checkAmount } from './prune';
-export { quantize, checkBits, levelRange, roundHalfEven, type Quantized, type QuantizeOptions } from './quantize';
+export { quantize, checkBits, levelRange, roundHalfEven, observerParams, fakeQuantized, type Quantized, type QuantizeOptions } from './quantize';
 export { distillationLoss, type DistillOptions } from './distill';
 export { gaussianJitter, mixup, betaSample, smote, smoteNeighbours, type Mixed } from './augment';
-export { pruneMasks, exportDtypes, iterativeAmount, masked, quantizeWeights, packedBytes, type PruneMethod, type PruneSettings, type QuantizeSettings, type QuantizedWeights } from './model';
-export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, softTargets, type OptimizeSettings, type PruneStage, type ModelScore, type OptimizeResult, type DistillSettings, type DistillResult } from './optimize';
-export { DEFAULT_OPTIMIZE, DEFAULT_DISTILL, DEFAULT_AUGMENT, PRUNE_METHODS, validateOptimize, validateDistill, validateAugment, optimizeSettings, sourceProblem, teacherProblem, studentLayers, taskOf, type OptimizeSpec, type DistillSpec, type SourceRun } from './spec';
+export { pruneMasks, exportDtypes, iterativeAmount, masked, quantizeWeights, packedBytes, ACTIVATION_BITS, type PruneMethod, type PruneSettings, type QuantizeSettings, type FakeQuantSettings, type QuantizedWeights } from './model';
+export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, teacherProbabilities, type OptimizeSettings, type PruneStage, type QuantizeStage, type ModelScore, type OptimizeResult, type DistillSettings, type DistillResult } from './optimize';
+export { DEFAULT_OPTIMIZE, DEFAULT_DISTILL, DEFAULT_AUGMENT, DEFAULT_REBALANCE, DEFAULT_SWEEP, PRUNE_METHODS, validateOptimize, validateRebalance, validateSweep, validateDistill, validateAugment, optimizeSettings, sourceProblem, teacherProblem, studentLayers, taskOf, type OptimizeSpec, type DistillSpec, type RebalanceSpec, type SweepSpec, type SourceRun } from './spec';
 export { weightHistogram, type WeightHistogram } from './histogram';
 export { augmentTrain, compareAugmentation, smallData, type AugmentSettings, type Augmented, type AugmentOutcome } from './augment-data';
+export { decisionComparison, pictureAxes, type DecisionComparison } from './picture';
+export { balancedClassWeights, rebalance, type RebalanceResult } from './rebalance';
+export { sizeAccuracySweep, type SweepSettings, type SweepPoint, type SweepResult } from './sweep';

@@ -23,6 +23,21 @@ export interface QuantizeSettings {
   perNeuron: boolean;
 }
 
+/**
+ * Quantization-aware training (Jacob et al. 2018, torch.ao.quantization's QAT): every training
+ * forward pass computes with the kernels fake-quantized as {@link QuantizeSettings} say (biases
+ * stay float), and optionally with each hidden layer's activations fake-quantized to 8-bit
+ * asymmetric levels over the range a MinMax observer has seen so far (per tensor, as torch's
+ * quint8 activations); the gradient goes straight through the rounding to the float weights
+ * (straight-through estimator), which the optimizer updates.
+ */
+export interface FakeQuantSettings extends QuantizeSettings {
+  activations: boolean;
+}
+
+/** The bits of fake-quantized activations, asymmetric: torch's quint8. */
+export const ACTIVATION_BITS = 8;
+
 const isKernel = (shape: number[]) => shape.length === 2;
 
 /**

@@ -10,8 +10,9 @@ import { NetworkParams, networkIO } from '../model/network';
 import { BYTES_PER_VALUE, WEIGHT_DTYPES, type KnownLevels, type WeightDtype } from '../model/weight-encoding';
 import type { LayerSpec } from '../model/types';
 import type { ExperimentSpec } from '../spec/experiment';
-import { Trainer } from '../train/trainer';
-import { iterativeAmount, masked, packedBytes, pruneMasks, quantizeWeights, type PruneMethod, type QuantizeSettings } from './model';
+import { Trainer, type TrainerOptions } from '../train/trainer';
+import { iterativeAmount, masked, packedBytes, pruneMasks, quantizeWeights, type FakeQuantSettings, type PruneMethod, type QuantizeSettings } from './model';
+import { decisionComparison, type DecisionComparison } from './picture';
 import { sparsity } from './prune';
 
 /** Pruning as the optimize stage runs it: the method, the final share, rounds, and fine-tuning epochs after each round. */
@@ -29,10 +30,19 @@ export interface PruneStage {
   rewind: boolean;
 }
 
+/**
+ * Quantization as the optimize stage runs it: the levels, and quantization-aware training
+ * before the weights are rounded (0 epochs for none), optionally with activations fake-quantized.
+ */
+export interface QuantizeStage extends QuantizeSettings {
+  awareEpochs: number;
+  activations: boolean;
+}
+
 /** What the optimize stage does to a trained network: prune, quantize, or both (pruning first). */
 export interface OptimizeSettings {
   prune: PruneStage | null;
-  quantize: QuantizeSettings | null;
+  quantize: QuantizeStage | null;
 }
 
 /** A network's quality on held-out data and what it weighs. */
@@ -55,6 +65,8 @@ export interface OptimizeResult {
   known: (KnownLevels | undefined)[];
   before: ModelScore;
   after: ModelScore;
+  /** The decision picture before and after, with the held-out points whose prediction changed. */
+  picture: DecisionComparison;
 }
 
 const kernelOnly = (shapes: number[][], masks: Uint8Array[]) => masks.filter((_, k) => shapes[k].length === 2);
@@ -88,13 +100,21 @@ export async function scoreModel(
 }
 
 /**
- * Trains for `epochs` with pruned weights held at 0, from `start` or (null) from the run's
- * initial values drawn again from its seed: the run's own optimizer and batch size, no early
- * stopping. With 0 epochs, the masked starting weights.
+ * Trains for `epochs` with pruned weights held at 0 (without masks, none pruned), from `start`
+ * or (null) from the run's initial values drawn again from its seed: the run's own optimizer
+ * and batch size, no early stopping; with `quantization`, quantization-aware. With 0 epochs,
+ * the masked starting weights.
  */
-export async function fineTune(spec: ExperimentSpec, data: SplitDataset, start: Float32Array[] | null, masks: Uint8Array[], epochs: number): Promise<Float32Array[]> {
+export async function fineTune(
+  spec: ExperimentSpec,
+  data: SplitDataset,
+  start: Float32Array[] | null,
+  masks: Uint8Array[] | null,
+  epochs: number,
+  quantization?: FakeQuantSettings,
+): Promise<Float32Array[]> {
   const tuned: ExperimentSpec = { ...spec, training: { ...spec.training, epochs: Math.max(1, epochs), patience: 0 } };
-  const trainer = new Trainer([tuned], data, { start: start ? [start] : undefined, masks: [masks] });
+  const trainer = new Trainer([tuned], data, { start: start ? [start] : undefined, masks: masks ? [masks] : undefined, quantization });
   try {
     while (epochs > 0 && !trainer.done) {
       trainer.stepBatch();
@@ -108,7 +128,8 @@ export async function fineTune(spec: ExperimentSpec, data: SplitDataset, start: 
 
 /**
  * Runs the optimize stage on a trained network: pruning in `rounds` (each cutting the same share
- * of the survivors, then fine-tuning), then quantization; scores before and after. `onRound`
+ * of the survivors, then fine-tuning), then quantization (after quantization-aware training
+ * when asked); scores before and after. `onRound`
  * hears each pruning round's sparsity.
  */
 export async function optimizeModel(
@@ -131,9 +152,14 @@ export async function optimizeModel(
     }
   }
   let known: (KnownLevels | undefined)[] = shapes.map(() => undefined);
-  if (settings.quantize) ({ weights: current, known } = quantizeWeights(current, shapes, settings.quantize));
+  const quantize = settings.quantize;
+  if (quantize) {
+    // Quantization-aware training: the network learns with its kernels on the levels they will take.
+    if (quantize.awareEpochs > 0) current = await fineTune(spec, data, current, masks, quantize.awareEpochs, quantize);
+    ({ weights: current, known } = quantizeWeights(current, shapes, quantize));
+  }
   const after = await scoreModel(spec, data, current, shapes, masks, settings.quantize);
-  return { weights: current, masks, known, before, after };
+  return { weights: current, masks, known, before, after, picture: await decisionComparison(spec, data, weights, current) };
 }
 
 /** Distillation settings: the student's hidden layers, temperature, α, epochs and seeds. */
@@ -151,23 +177,15 @@ export interface DistillResult {
   distilled: number[];
 }
 
-/**
- * The teacher's soft targets for the training rows: α·softmax(teacher/T) + (1 − α)·one-hot.
- * Training on them with cross-entropy follows the gradient of α·KL + (1 − α)·CE at T = 1; at
- * other T the teacher's distribution is softened and the student's is not (the T² factor of
- * distillationLoss keeps the two terms' gradients of one size there).
- */
-export function softTargets(logits: Float32Array, labels: Float32Array, classes: number, temperature: number, alpha: number): Float32Array {
-  const out = new Float32Array(labels.length * classes);
-  for (let r = 0; r < labels.length; r++) {
+/** softmax(logits/T) of each row of logits [n, K], in float64, stored as float32: the teacher's softened distribution. */
+export function teacherProbabilities(logits: Float32Array, classes: number, temperature: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let r = 0; r < logits.length / classes; r++) {
     let max = -Infinity;
     for (let c = 0; c < classes; c++) max = Math.max(max, logits[r * classes + c] / temperature);
     let total = 0;
     for (let c = 0; c < classes; c++) total += Math.exp(logits[r * classes + c] / temperature - max);
-    for (let c = 0; c < classes; c++) {
-      const p = Math.exp(logits[r * classes + c] / temperature - max) / total;
-      out[r * classes + c] = alpha * p + (1 - alpha) * (labels[r] === c ? 1 : 0);
-    }
+    for (let c = 0; c < classes; c++) out[r * classes + c] = Math.exp(logits[r * classes + c] / temperature - max) / total;
   }
   return out;
 }
@@ -190,21 +208,22 @@ async function teacherLogits(spec: ExperimentSpec, data: SplitDataset, weights: 
 
 /**
  * Trains a smaller student twice per seed, as two populations: alone on the labels, and
- * distilled from the teacher's soft targets; returns each member's held-out score (accuracy).
+ * distilled from the teacher with Hinton's loss (α·T²·KL + (1 − α)·CE, as distillationLoss);
+ * returns each member's held-out score (accuracy).
  * A table of three or more classes: the soft targets are class distributions.
  */
 export async function distill(teacher: ExperimentSpec, data: SplitDataset, weights: Float32Array[], settings: DistillSettings): Promise<DistillResult> {
   if (teacher.data.kind !== 'table' || data.train.classes < 3) throw new Error('Distillation needs a table of three or more classes.');
   const classes = data.train.classes;
   const logits = await teacherLogits(teacher, data, weights);
-  const targets = softTargets(logits, data.train.y, classes, settings.temperature, settings.alpha);
+  const distillation = { teacher: teacherProbabilities(logits, classes, settings.temperature), temperature: settings.temperature, alpha: settings.alpha };
   const students = settings.seeds.map((seed) => ({
     ...teacher,
     seed,
     model: { ...teacher.model, hidden: settings.hidden },
     training: { ...teacher.training, epochs: settings.epochs, patience: 0 },
   }));
-  const score = async (options: { targets?: Float32Array }) => {
+  const score = async (options: TrainerOptions) => {
     const trainer = new Trainer(students, data, options);
     try {
       while (!trainer.done) {
@@ -217,5 +236,5 @@ export async function distill(teacher: ExperimentSpec, data: SplitDataset, weigh
       trainer.dispose();
     }
   };
-  return { alone: await score({}), distilled: await score({ targets }) };
+  return { alone: await score({}), distilled: await score({ distillation }) };
 }

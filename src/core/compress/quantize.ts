@@ -47,8 +47,11 @@ export function levelRange(bits: number, symmetric: boolean): [number, number] {
   return symmetric ? [-(2 ** (bits - 1)), 2 ** (bits - 1) - 1] : [0, 2 ** bits - 1];
 }
 
-/** Scale and zero point of one channel from its observed min and max. */
-function observe(min: number, max: number, qmin: number, qmax: number, symmetric: boolean): [number, number] {
+/**
+ * Scale and zero point of one channel from its observed min and max, the range first widened
+ * to include 0, in float32 as torch computes them.
+ */
+export function observerParams(min: number, max: number, qmin: number, qmax: number, symmetric: boolean): [scale: number, zeroPoint: number] {
   const low = Math.min(min, 0);
   const high = Math.max(max, 0);
   if (symmetric) {
@@ -58,6 +61,15 @@ function observe(min: number, max: number, qmin: number, qmax: number, symmetric
   const scale = Math.max(f32(f32(high - low) / (qmax - qmin)), EPSILON);
   const zero = qmin - roundHalfEven(f32(low / scale));
   return [scale, Math.min(qmax, Math.max(qmin, zero))];
+}
+
+/**
+ * The value x stands for after quantization, (clamp(round(x·(1/scale)) + zeroPoint) − zeroPoint)·scale,
+ * with `inverse` = float32(1/scale): the fake quantization of quantization-aware training.
+ */
+export function fakeQuantized(x: number, scale: number, inverse: number, zeroPoint: number, qmin: number, qmax: number): number {
+  const level = Math.min(qmax, Math.max(qmin, roundHalfEven(f32(x * inverse)) + zeroPoint));
+  return f32((level - zeroPoint) * scale);
 }
 
 /**
@@ -84,7 +96,7 @@ export function quantize(values: Float32Array, options: QuantizeOptions): Quanti
   const scale = new Float32Array(channels);
   const zeroPoint = new Int32Array(channels);
   for (let c = 0; c < channels; c++) {
-    [scale[c], zeroPoint[c]] = observe(values.length ? min[c] : 0, values.length ? max[c] : 0, qmin, qmax, options.symmetric);
+    [scale[c], zeroPoint[c]] = observerParams(values.length ? min[c] : 0, values.length ? max[c] : 0, qmin, qmax, options.symmetric);
   }
   const inverse = Float32Array.from(scale, (s) => f32(1 / s));
   const q = new Int32Array(values.length);

@@ -337,7 +337,7 @@ export async function landscapeLosses(model: LandscapeModel, points: Float32Arra
   const kind = lossKind(model.data.train.problem, model.io.outputs);
   const base = (members: number): FusedPlan => fusedPlan({
     members, widths: shapes.filter((s) => s.length === 2).map(([i, o]) => [i, o]), activations: model.spec.model.hidden.map((l) => l.activation),
-    kind, batch: 1, rule: compileRule('sgd', { usesWeightDecay: false, usesMomentum: false }), dropout: false, penalties: false, pruning: false, clipNorm: 0,
+    kind, batch: 1, rule: compileRule('sgd', { usesWeightDecay: false, usesMomentum: false }), dropout: false, penalties: false, pruning: false, clipNorm: 0, quantization: null, distill: null, classWeights: null,
   });
   const backend = tf.getBackend();
   const onFused = fusedWidth(base(1), backend) !== null;

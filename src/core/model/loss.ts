@@ -95,3 +95,33 @@ export function pointLosses(
   const r = tf.sub(logits, t);
   return { loss: tf.square(r), grad: gradScale && tf.mul(tf.add(r, r), gradScale) };
 }
+
+/**
+ * {@link pointLosses} of knowledge distillation (Hinton et al. 2015) from logits [P, B, K] and
+ * target rows t [P, B, 2K] = [p_T, y], the teacher's softmax at T then the one-hot label:
+ * ℓ = α·T²·Σ p log(p / softmax(z/T)) + (1 − α)·(logΣe^z − Σ y·z), of gradient
+ * α·T·(softmax(z/T) − p) + (1 − α)·(softmax(z) − y).
+ */
+export function distillPointLosses(
+  logits: tf.Tensor,
+  t: tf.Tensor,
+  temperature: number,
+  alpha: number,
+  gradScale: tf.Tensor,
+): { loss: tf.Tensor; correct: tf.Tensor; grad: tf.Tensor } {
+  const K = logits.shape[2]!;
+  const p = tf.slice(t, [0, 0, 0], [-1, -1, K]);
+  const y = tf.slice(t, [0, 0, K], [-1, -1, K]);
+  const soft = tf.logSoftmax(tf.div(logits, temperature));
+  const plogp = tf.where(tf.greater(p, 0), tf.mul(p, tf.log(tf.maximum(p, 1e-30))), tf.zerosLike(p));
+  const kl = tf.sum(tf.sub(plogp, tf.mul(p, soft)), 2);
+  const lse = tf.logSumExp(logits, 2);
+  const ce = tf.sub(lse, tf.sum(tf.mul(logits, y), 2));
+  const loss = tf.add(tf.mul(alpha * temperature * temperature, kl), tf.mul(1 - alpha, ce));
+  const correct = tf.cast(tf.equal(tf.argMax(logits, 2), tf.argMax(y, -1)), 'float32');
+  const grad = tf.mul(
+    tf.add(tf.mul(alpha * temperature, tf.sub(tf.exp(soft), p)), tf.mul(1 - alpha, tf.sub(tf.exp(tf.sub(logits, tf.expandDims(lse, 2))), y))),
+    gradScale,
+  );
+  return { loss, correct, grad };
+}

@@ -122,6 +122,11 @@ export interface ForwardTape {
   dropout?: tf.Tensor[];
   /** Layer l + 1's W without its bias row, [P, in, out], where the forward pass sliced it. */
   weights: tf.Tensor[];
+  /**
+   * Quantization-aware training's fake quantizer of hidden layer l's activations, if any: the
+   * next layer computes with what it returns, the backward pass goes straight through it.
+   */
+  quantize?: (a: tf.Tensor3D, l: number) => tf.Tensor3D;
 }
 
 /**
@@ -218,7 +223,8 @@ export class NetworkParams {
       const a = ACTIVATION_FNS[this.spec.hidden[l].activation](z) as tf.Tensor3D;
       tape?.z.push(z);
       tape?.a.push(a);
-      const h = dropout ? tf.mul(a, dropout[l]) : a;
+      const shown = tape?.quantize ? tape.quantize(a, l) : a;
+      const h = dropout ? tf.mul(shown, dropout[l]) : shown;
       const next = layers[l + 1];
       if (unfold) {
         // On a GPU: h·W + b, W and b sliced from [W; b]. A matMul over in + 1 = 17 rows ran
@@ -233,6 +239,8 @@ export class NetworkParams {
       } else {
         const hAug = this.augment(h) as tf.Tensor3D;
         tape?.inputs.push(hAug);
+        // Layers other than the variables (fake-quantized ones) serve the backward pass too.
+        if (tape && layers !== this.variables) tape.weights.push(tf.slice(next, [0, 0, 0], [-1, ...this.widths[l + 1]]));
         z = matMul(hAug, next) as tf.Tensor3D;
       }
     }

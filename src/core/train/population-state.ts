@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { pointLosses, type LossKind } from '../model/loss';
+import { distillPointLosses, pointLosses, type LossKind } from '../model/loss';
 import { NetworkParams, splitLayers, type ForwardTape, type NetworkIO } from '../model/network';
 import { clipByGlobalNorm } from '../optim/clip';
 import { compileRule } from '../optim/compiled-rule';
@@ -8,8 +8,11 @@ import { Optimizer } from '../optim/optimizer';
 import type { OptimizerHypers } from '../optim/types';
 import type { ExperimentSpec } from '../spec/experiment';
 import { FusedStep, fusedWidth } from './fused/fused-step';
-import { fusedPlan, HYPER_COLUMNS, type StepWindow } from './fused/plan';
+import { fusedPlan, HYPER_COLUMNS, stepTargetWidth, type StepWindow } from './fused/plan';
 import { flattenWeights } from './weight-path';
+import type { DistillOptions } from '../compress/distill';
+import type { FakeQuantSettings } from '../compress/model';
+import { fakeQuantizedActivations, fakeQuantizedLayers } from './fake-quant';
 
 /** Per-member values as a tensor of shape `shape` ([P] padded with ones), or the number when all agree. */
 function perMember(values: number[], shape: number[]): number | tf.Tensor {
@@ -30,6 +33,8 @@ export interface BatchedOperations {
   sums: tf.Variable;
   /** Per layer, each member's pruning mask [P, in + 1, out]; null without pruning. */
   keep: tf.Tensor[] | null;
+  /** Per hidden layer, each member's observed activation range [P, 2] (min, max), with activation quantization; else null. */
+  observed: tf.Variable[] | null;
   /** The tensors above, and the optimizer's hyperparameter tensors, freed with them. */
   owned: tf.Tensor[];
 }
@@ -72,6 +77,9 @@ export class PopulationState {
    * @param fused whether to step with a fused kernel where the backend has one
    * @param masks every member's pruning masks (parameterShapes order, 1 keeps, 0 prunes): masked
    *   parameters get no gradient, so those that start at 0 stay 0
+   * @param quantization quantization-aware training (fake-quantized passes, straight-through updates), or null
+   * @param distill knowledge distillation's T and α (target rows [p_T, y]), or null
+   * @param classWeights each class's weight in the training loss, or null
    */
   constructor(
     readonly specs: ExperimentSpec[],
@@ -81,6 +89,9 @@ export class PopulationState {
     private readonly batchSize: number,
     fused: boolean,
     private readonly masks?: Uint8Array[][],
+    private readonly quantization: FakeQuantSettings | null = null,
+    private readonly distill: DistillOptions | null = null,
+    private readonly classWeights: number[] | null = null,
   ) {
     const first = specs[0];
     this.members = specs.map((_, p) => p);
@@ -91,7 +102,7 @@ export class PopulationState {
     const plan = fusedPlan({
       members: specs.length, widths: this.net.widths, activations: first.model.hidden.map((l) => l.activation), kind,
       batch: batchSize, dropout: specs.some((s) => s.model.dropout > 0), penalties: this.penalties,
-      pruning: masks !== undefined, clipNorm: first.training.clipNorm,
+      pruning: masks !== undefined, clipNorm: first.training.clipNorm, quantization, distill, classWeights,
       rule: compileRule(first.optimizer.kind, { usesWeightDecay: hypers.some((h) => h.weightDecay !== 0), usesMomentum: hypers.some((h) => h.momentum !== 0) }),
     });
     const width = fused ? fusedWidth(plan, tf.getBackend()) : null;
@@ -139,17 +150,38 @@ export class PopulationState {
   private stepOperations(x: tf.Tensor, t: tf.Tensor, { start, rows: size, lrFactor }: StepWindow, masks: Float32Array[] | undefined): void {
     const P = this.size;
     const { training, model } = this.specs[0];
-    const { optimizer, sums, penaltyRates: rates, keep } = this.ops!;
+    const { optimizer, sums, penaltyRates: rates, keep, observed } = this.ops!;
+    const quantization = this.quantization;
     const net = this.net;
     const inputs = net.io.inputs + 1;
-    const width = this.kind === 'multiclass' ? net.io.outputs : 1;
+    const width = stepTargetWidth({ kind: this.kind, widths: net.widths, distill: this.distill });
     tf.tidy(() => {
       const xb = tf.reshape(tf.slice(x, [P * start * inputs], [P * size * inputs]), [P, size, inputs]);
       const tb = tf.reshape(tf.slice(t, [P * start * width], [P * size * width]), width > 1 ? [P, size, width] : [P, size]);
       const dropout = masks?.map((mask, l) => tf.tensor3d(mask, [P, size, model.hidden[l].units]));
       const tape: ForwardTape = { inputs: [], z: [], a: [], weights: [], dropout };
-      const logits = net.forwardAugmented(xb, dropout, tape);
-      const { loss, correct, grad } = pointLosses(this.kind, logits, tb, this.inverseSize(size));
+      const ranges: tf.Tensor[] = [];
+      if (observed) {
+        tape.quantize = (a, l) => {
+          const quantized = fakeQuantizedActivations(a, observed[l]);
+          ranges[l] = quantized.observed;
+          return quantized.values as tf.Tensor3D;
+        };
+      }
+      // The passes compute with fake-quantized kernels; the gradient updates the float ones.
+      const layers = quantization ? fakeQuantizedLayers(net.variables, net.widths, quantization) : undefined;
+      const logits = net.forwardAugmented(xb, dropout, tape, layers);
+      ranges.forEach((range, l) => observed![l].assign(range));
+      let { loss, correct, grad } = this.distill
+        ? distillPointLosses(logits, tb, this.distill.temperature, this.distill.alpha, this.inverseSize(size))
+        : pointLosses(this.kind, logits, tb, this.inverseSize(size));
+      if (this.classWeights) {
+        // Each point's loss and gradient times its class's weight (binary targets code class 1 as −1).
+        const weights = this.classWeights;
+        const w = this.kind === 'binary' ? tf.add(weights[0], tf.mul(tf.cast(tf.less(tb, 0), 'float32'), weights[1] - weights[0])) : tf.sum(tf.mul(tb, tf.tensor1d(weights)), 2);
+        loss = tf.mul(loss, w);
+        grad = tf.mul(grad!, grad!.rank === 3 ? tf.expandDims(w, 2) : w);
+      }
       // Summed per point on the device and reduced once per epoch: a reduction per step costs
       // more on a GPU than the add. The last, smaller batch is padded with zeros.
       let points = correct ? tf.stack([loss, correct]) : tf.expandDims(loss, 0);
@@ -247,6 +279,7 @@ export class PopulationState {
     if (before) {
       this.ops = this.makeOperations();
       this.ops.optimizer.adoptRows(before.optimizer, keep, shapes);
+      this.ops.observed?.forEach((v, l) => tf.tidy(() => v.assign(tf.gather(before.observed![l], keep))));
       before.optimizer.dispose();
       tf.dispose(before.owned);
     }
@@ -305,7 +338,8 @@ export class PopulationState {
     const keep = masks
       ? this.net.widths.map(([i, o], l) => own(tf.tensor3d(Float32Array.from(masks.flatMap((member) => [...member[2 * l], ...member[2 * l + 1]])), [P, i + 1, o])))
       : null;
-    return { optimizer, lr, penaltyRates, sums, keep, owned };
+    const observed = this.quantization?.activations ? specs[0].model.hidden.map(() => own(tf.tidy(() => tf.variable(tf.zeros([P, 2]), false)))) : null;
+    return { optimizer, lr, penaltyRates, sums, keep, observed, owned };
   }
 }
 

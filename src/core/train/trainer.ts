@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../autodiff';
+import type { DistillOptions } from '../compress/distill';
+import type { FakeQuantSettings } from '../compress/model';
 import { featurize } from '../data/features';
 import type { Dataset, SplitDataset } from '../data/types';
 import type { Evaluation } from '../model/evaluation';
@@ -48,6 +50,17 @@ function toDevice(data: Dataset, spec: ExperimentSpec, io: NetworkIO): DeviceSet
   }));
 }
 
+/** Target rows for distillation: each row's teacher distribution [K] then its one-hot label [K]. */
+function withTeacher(teacher: Float32Array, labels: Float32Array, classes: number): Float32Array {
+  const n = labels.length / classes;
+  const out = new Float32Array(n * 2 * classes);
+  for (let i = 0; i < n; i++) {
+    out.set(teacher.subarray(i * classes, (i + 1) * classes), i * 2 * classes);
+    out.set(labels.subarray(i * classes, (i + 1) * classes), i * 2 * classes + classes);
+  }
+  return out;
+}
+
 /** The decision picture's frame: a generated set's square, or a slice through a table's first two inputs. */
 function frameOf(data: Dataset, spec: ExperimentSpec, axes: [number, number]): PictureFrame {
   return data.domain ? generatedFrame(data.domain, spec.model.features) : sliceFrame(data, axes);
@@ -91,6 +104,20 @@ export interface TrainerOptions {
    * and its gradient softmax(z) − t hold for any distribution t.
    */
   targets?: Float32Array;
+  /**
+   * Quantization-aware training for every member: the training passes compute with the
+   * kernels (and optionally the hidden activations) fake-quantized, the gradient goes straight
+   * through to the float weights. Validation figures are of the float weights.
+   */
+  quantization?: FakeQuantSettings;
+  /**
+   * Knowledge distillation of a problem of three or more classes: the teacher's softmax at
+   * temperature T on each training row ([n, K]), T and α; every step's loss is Hinton's
+   * α·T²·KL(teacher ‖ softmax(z/T)) + (1 − α)·CE(z, label), as distillationLoss.
+   */
+  distillation?: DistillOptions & { teacher: Float32Array };
+  /** Each class's weight (> 0) in the training loss of a classification, as Keras' class_weight; validation stays unweighted. */
+  classWeights?: number[];
 }
 
 /**
@@ -165,7 +192,8 @@ export class Trainer {
     const initial = (options.start ?? drawn).map((member, p) => (masks ? member.map((w, k) => w.map((v, i) => (masks[p][k][i] ? v : 0))) : member));
     this.kind = lossKind(data.train.problem, this.io.outputs);
     this.batchSize = Math.min(first.training.batchSize, data.train.n);
-    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks);
+    const distill = options.distillation ? { temperature: options.distillation.temperature, alpha: options.distillation.alpha } : null;
+    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks, options.quantization ?? null, distill, options.classWeights ?? null);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
     this.members = specs.map(() => ({ status: 'training', history: [] }));
@@ -173,10 +201,16 @@ export class Trainer {
     this.baseLr = specs.map((s) => resolveHypers(s.optimizer).lr as number);
     const classes = this.io.outputs;
     this.trainX = inputsOf(data.train, first);
-    if (options.targets && (this.kind !== 'multiclass' || options.targets.length !== data.train.n * classes)) {
+    const weights = options.classWeights;
+    if (weights && (data.train.problem !== 'classification' || weights.length !== Math.max(2, data.train.classes) || !weights.every((w) => w > 0))) {
+      throw new Error('Class weights need a classification and one weight above 0 per class');
+    }
+    const soft = options.targets ?? options.distillation?.teacher;
+    if (soft && (this.kind !== 'multiclass' || soft.length !== data.train.n * classes)) {
       throw new Error('Soft targets need a problem of three or more classes and one distribution per training row');
     }
-    this.trainT = options.targets ?? encodeTargets(this.kind, data.train.y, classes);
+    const labels = encodeTargets(this.kind, data.train.y, classes);
+    this.trainT = options.targets ?? (options.distillation ? withTeacher(options.distillation.teacher, labels, classes) : labels);
     const width = this.kind === 'multiclass' ? [classes] : [];
     const valInputs = inputsOf(data.val, first);
     this.valX = this.own(tf.tensor3d(withOnes(valInputs, data.val.n, inputs), [1, data.val.n, inputs + 1]));

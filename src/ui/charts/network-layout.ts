@@ -4,6 +4,8 @@ export interface LayoutNode {
   index: number;
   x: number;
   y: number;
+  /** A hidden neuron whose weights in and out are all 0: cut by neuron pruning. */
+  cut: boolean;
 }
 
 /** A link of the network drawing: from node to node, with its weight when known. */
@@ -36,10 +38,20 @@ export function columnShares(columns: number, room: number): number[] {
   return Array.from({ length: columns }, (_, layer) => (room + columnX(layer, columns, DIAGRAM.width)) / (room + DIAGRAM.width + 10));
 }
 
+/** Whether hidden neuron `index` of column `layer` has only zero weights in and out (pruned whole). */
+function isCut(sizes: number[], weights: ArrayLike<number>[] | undefined, layer: number, index: number): boolean {
+  if (!weights || layer === 0 || layer === sizes.length - 1 || !weights[layer - 1] || !weights[layer]) return false;
+  const units = sizes[layer];
+  for (let i = 0; i < sizes[layer - 1]; i++) if (weights[layer - 1][i * units + index] !== 0) return false;
+  for (let k = 0; k < sizes[layer + 1]; k++) if (weights[layer][index * sizes[layer + 1] + k] !== 0) return false;
+  return true;
+}
+
 /**
  * Lays out a network: one column per layer (inputs, hidden layers, output), nodes spread
  * evenly in each column and shrinking when a column is tall. `weights[l]` is the row-major
- * [from, to] matrix between layer l and l + 1.
+ * [from, to] matrix between layer l and l + 1; a hidden neuron with only zero weights in and
+ * out is marked cut and loses its links.
  */
 export function layoutNetwork(sizes: number[], width: number, height: number, weights?: ArrayLike<number>[]): NetworkLayout {
   const tallest = Math.max(...sizes);
@@ -48,14 +60,15 @@ export function layoutNetwork(sizes: number[], width: number, height: number, we
   const nodes = sizes.map((count, layer) => {
     const x = columnX(layer, columns, width);
     const step = height / count;
-    return Array.from({ length: count }, (_, index) => ({ layer, index, x, y: step * (index + 0.5) }));
+    return Array.from({ length: count }, (_, index) => ({ layer, index, x, y: step * (index + 0.5), cut: isCut(sizes, weights, layer, index) }));
   });
   const links: LayoutLink[] = [];
   for (let l = 0; l + 1 < nodes.length; l++) {
     const outs = nodes[l + 1].length;
     for (const from of nodes[l]) {
       for (const to of nodes[l + 1]) {
-        links.push({ from, to, weight: weights?.[l]?.[from.index * outs + to.index] });
+        // A cut neuron's links are gone.
+        if (!from.cut && !to.cut) links.push({ from, to, weight: weights?.[l]?.[from.index * outs + to.index] });
       }
     }
   }

@@ -3,8 +3,11 @@
 import { weightHistogram, type WeightHistogram } from '../../core/compress/histogram';
 import type { AugmentOutcome, AugmentSettings } from '../../core/compress/augment-data';
 import type { DistillResult, OptimizeResult } from '../../core/compress/optimize';
+import type { RebalanceResult } from '../../core/compress/rebalance';
+import type { SweepPoint, SweepResult } from '../../core/compress/sweep';
+import { problemOfData } from '../../core/train/training-data';
 import {
-  DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
+  DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, DEFAULT_REBALANCE, DEFAULT_SWEEP, validateRebalance, validateSweep, type RebalanceSpec, type SweepSpec, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
   type DistillSpec, type OptimizeSpec,
 } from '../../core/compress/spec';
 import type { FieldError } from '../../core/spec/schema';
@@ -38,7 +41,13 @@ export class OptimizeState {
   errors = $state<Errors>({});
   augmentSpec = $state<AugmentSettings>(structuredClone(DEFAULT_AUGMENT));
   augmented = $state.raw<{ plain: AugmentOutcome; augmented: AugmentOutcome } | null>(null);
-  status = $state<'idle' | 'running' | 'distilling' | 'augmenting'>('idle');
+  rebalanceSpec = $state<RebalanceSpec>(structuredClone(DEFAULT_REBALANCE));
+  sweepSpec = $state<SweepSpec>(structuredClone(DEFAULT_SWEEP));
+  /** The sweep's points so far, and when it is done its result with the front and the dense reference. */
+  sweepPoints = $state.raw<SweepPoint[]>([]);
+  swept = $state.raw<SweepResult | null>(null);
+  rebalanced = $state.raw<RebalanceResult | null>(null);
+  status = $state<'idle' | 'running' | 'distilling' | 'augmenting' | 'rebalancing' | 'sweeping'>('idle');
   /** Sparsity after each pruning round so far. */
   rounds = $state<number[]>([]);
   result = $state.raw<OptimizeResult | null>(null);
@@ -68,6 +77,9 @@ export class OptimizeState {
     this.histograms = [];
     this.distilled = null;
     this.augmented = null;
+    this.rebalanced = null;
+    this.sweepPoints = [];
+    this.swept = null;
     this.errors = {};
     const problem = sourceProblem(this.run);
     if (problem) this.errors = { [problem.path]: problem.message };
@@ -114,25 +126,92 @@ export class OptimizeState {
     const parts = [
       prune.enabled ? `pruned ${Math.round(prune.amount * 100)} % (${prune.method})` : '',
       quantize.enabled ? `${quantize.bits}-bit per ${quantize.perNeuron ? 'neuron' : 'tensor'}` : '',
+      quantize.enabled && quantize.awareEpochs > 0 ? `${quantize.awareEpochs} epochs quantization-aware${quantize.activations ? ' with 8-bit activations' : ''}` : '',
     ].filter(Boolean);
     return parts.join(', ') || 'unchanged';
   }
 
   /** Adds the optimized network to the saved runs, beside the one it came from; returns the new run's id. */
   async saveAsRun(): Promise<string | null> {
+    return this.result ? this.saveWeights(this.result.weights, this.summary) : null;
+  }
+
+  /** Adds point `index` of the sweep to the saved runs, to open it; returns the new run's id. */
+  async openSweepPoint(index: number): Promise<string | null> {
+    const point = this.swept?.points[index];
+    return point ? this.saveWeights(point.weights, `pruned ${Math.round(point.sparsity * 100)} %, ${point.bits}-bit per tensor`) : null;
+  }
+
+  /** Saves `weights` as a new run of the chosen run's network, described as `what`. */
+  private async saveWeights(weights: Float32Array[], what: string): Promise<string | null> {
     const run = this.run;
-    const result = this.result;
-    if (!run || !result) return null;
+    if (!run) return null;
     const created = await this.store.createRun(run.spec, run.backend);
     await this.store.finishRun(created.id, {
       status: 'complete',
-      message: `Optimized (${this.summary}) from the run of ${new Date(run.createdAt).toLocaleString()}.`,
-      weights: result.weights,
+      message: `Optimized (${what}) from the run of ${new Date(run.createdAt).toLocaleString()}.`,
+      weights,
       weightShapes: run.weightShapes,
       recipe: run.recipe,
     });
     await this.refresh();
     return created.id;
+  }
+
+  /** Sweeps sparsity × bits on the chosen run's network, after checking the settings; points arrive bit width by bit width. */
+  async sweep(): Promise<void> {
+    const run = this.run;
+    const checked = validateSweep($state.snapshot(this.sweepSpec));
+    const problem = sourceProblem(run);
+    this.errors = { ...(checked.ok ? {} : byPath(checked.errors, 'sweep.')), ...(problem ? { [problem.path]: problem.message } : {}) };
+    if (!checked.ok || problem || !run) return;
+    this.status = 'sweeping';
+    this.message = null;
+    this.sweepPoints = [];
+    this.swept = null;
+    try {
+      const settings = { sparsities: checked.sparsities!, bits: checked.bits!, method: 'layer' as const, epochs: checked.spec.epochs };
+      this.swept = await this.client.sweep(run, settings, (points) => (this.sweepPoints = [...this.sweepPoints, ...points]));
+    } catch (error) {
+      this.message = `The sweep failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.status = 'idle';
+    }
+  }
+
+  /** The chosen run's class names (a table's recipe), or "class k". */
+  get classNames(): string[] {
+    const target = this.run?.recipe?.target;
+    return target?.kind === 'classes' ? target.classes : (this.rebalanced?.classWeights ?? []).map((_, k) => `class ${k}`);
+  }
+
+  /** Retrains the chosen run's network with class weights, after checking the settings; per-class recall before and after. */
+  async rebalance(): Promise<void> {
+    const run = this.run;
+    const problem = sourceProblem(run);
+    const d = run?.spec.data;
+    const target = run?.recipe?.target;
+    const classes = !d || problemOfData(d) === 'regression' ? 0 : d.kind === 'table' ? (target?.kind === 'classes' ? target.classes.length : 0) : 2;
+    const checked = validateRebalance($state.snapshot(this.rebalanceSpec), classes);
+    const notClasses = run && !problem && classes < 2 ? { path: 'run', message: 'Class weights need a classification: this run predicts a value.' } : null;
+    const refusal = problem ?? notClasses;
+    this.errors = { ...(checked.ok ? {} : byPath(checked.errors, 'rebalance.')), ...(refusal ? { [refusal.path]: refusal.message } : {}) };
+    if (!checked.ok || refusal || !run) return;
+    this.status = 'rebalancing';
+    this.message = null;
+    try {
+      this.rebalanced = await this.client.rebalance(run, checked.weights ?? null, checked.spec.epochs);
+    } catch (error) {
+      this.message = `Retraining with class weights failed: ${error instanceof Error ? error.message : String(error)}`;
+    } finally {
+      this.status = 'idle';
+    }
+  }
+
+  /** Sets augmentation to the small-data preset, where the gap between training and validation loss visibly closes. */
+  smallDataPreset(): void {
+    this.augmentSpec = structuredClone(DEFAULT_AUGMENT);
+    this.errors = Object.fromEntries(Object.entries(this.errors).filter(([path]) => !path.startsWith('augment.')));
   }
 
   /** Trains the run's network on a few plain and on the same rows augmented, after checking the settings. */

@@ -1,6 +1,9 @@
-import { HYPER_COLUMNS, RULE_HYPER_SOURCES, type FusedPlan, type StepWindow } from './plan';
+import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan, type StepWindow } from './plan';
+import type { DistillOptions } from '../../compress/distill';
 import { hyperRegister, runRule, RULE_HYPERS } from '../../optim/compiled-rule';
 import { KERNEL_ACTIVATIONS, NUMBER_MATH } from './scalar-math';
+import { ACTIVATION_BITS } from '../../compress/model';
+import { fakeQuantized, levelRange, observerParams } from '../../compress/quantize';
 
 /** The arrays of one fused step: the state and the epoch's layout as the Trainer keeps them. */
 export interface StepArrays {
@@ -27,6 +30,8 @@ interface Scratch {
   d: Float64Array[];
   grad: Float64Array;
   r: Float64Array;
+  /** The parameters the passes compute with: the kernels fake-quantized (quantization-aware training). */
+  wq: Float64Array;
 }
 
 /** Scratch by plan, made at a population's first step: a step is ~100 µs for one member, and making these took half of it. */
@@ -39,7 +44,7 @@ function scratchOf(plan: FusedPlan): Scratch {
     const per = (pick: (w: [number, number]) => number) => plan.widths.map((w) => new Float64Array(B * pick(w)));
     scratch = {
       h: per(([i]) => i), z: per(([, o]) => o), act: per(([, o]) => o), d: per(([, o]) => o),
-      grad: new Float64Array(plan.params), r: new Float64Array(plan.rule.registers),
+      grad: new Float64Array(plan.params), r: new Float64Array(plan.rule.registers), wq: new Float64Array(plan.quantization ? plan.params : 0),
     };
     scratches.set(plan, scratch);
   }
@@ -85,6 +90,79 @@ function pointLoss(kind: FusedPlan['kind'], K: number, z: Float64Array, at: numb
   return lse - dot;
 }
 
+/**
+ * Writes into `out` a member's parameters (from `state[base…]`) with every kernel
+ * fake-quantized as the plan says, per tensor or per neuron (column), biases as they are.
+ */
+function fakeQuantizeParams(plan: FusedPlan, state: Float32Array, base: number, out: Float64Array): void {
+  const q = plan.quantization!;
+  const [qmin, qmax] = levelRange(q.bits, q.symmetric);
+  const low = new Float64Array(Math.max(...plan.widths.map(([, o]) => o)));
+  const high = new Float64Array(low.length);
+  plan.widths.forEach(([I, O], l) => {
+    const off = plan.offsets[l];
+    low.fill(0);
+    high.fill(0);
+    for (let k = 0; k < I * O; k++) {
+      const j = q.perNeuron ? k % O : 0;
+      const v = state[base + off + k];
+      if (v < low[j]) low[j] = v;
+      if (v > high[j]) high[j] = v;
+    }
+    const params = Array.from({ length: q.perNeuron ? O : 1 }, (_, j) => {
+      const [scale, zero] = observerParams(low[j], high[j], qmin, qmax, q.symmetric);
+      return [scale, Math.fround(1 / scale), zero];
+    });
+    for (let k = 0; k < I * O; k++) {
+      const [scale, inverse, zero] = params[q.perNeuron ? k % O : 0];
+      out[off + k] = fakeQuantized(state[base + off + k], scale, inverse, zero, qmin, qmax);
+    }
+    for (let k = I * O; k < (I + 1) * O; k++) out[off + k] = state[base + off + k];
+  });
+}
+
+/**
+ * The distillation loss of one point from its logits `z[at…at + K)` and target row
+ * `t[tAt…]` = [p_T, y] (see FusedPlan.distill), with whether it is right in {@link point};
+ * the logits are overwritten with scale·dL/dz.
+ */
+function distillPointLoss(K: number, z: Float64Array, at: number, t: Float32Array, tAt: number, scale: number, { temperature: T, alpha }: DistillOptions): number {
+  let top = 0, label = 0;
+  for (let k = 1; k < K; k++) {
+    if (z[at + k] > z[at + top]) top = k;
+    if (t[tAt + K + k] > t[tAt + K + label]) label = k;
+  }
+  const max = z[at + top];
+  let total = 0, totalT = 0, dot = 0;
+  for (let k = 0; k < K; k++) {
+    total += Math.exp(z[at + k] - max);
+    totalT += Math.exp((z[at + k] - max) / T);
+    dot += t[tAt + K + k] * z[at + k];
+  }
+  const lse = max + Math.log(total);
+  const lseT = max / T + Math.log(totalT);
+  let kl = 0;
+  for (let k = 0; k < K; k++) {
+    const p = t[tAt + k];
+    if (p > 0) kl += p * (Math.log(p) - (z[at + k] / T - lseT));
+  }
+  point.right = top === label ? 1 : 0;
+  for (let k = 0; k < K; k++) {
+    const soft = Math.exp(z[at + k] / T - lseT) - t[tAt + k];
+    const hard = Math.exp(z[at + k] - lse) - t[tAt + K + k];
+    z[at + k] = (alpha * T * soft + (1 - alpha) * hard) * scale;
+  }
+  return alpha * T * T * kl + (1 - alpha) * (lse - dot);
+}
+
+/** The class of an encoded target (see encodeTargets): −1 codes class 1 of two, the one-hot's 1 the class of K. */
+function targetClass(kind: FusedPlan['kind'], K: number, t: Float32Array, tAt: number): number {
+  if (kind === 'binary') return t[tAt] < 0 ? 1 : 0;
+  let label = 0;
+  for (let k = 1; k < K; k++) if (t[tAt + k] > t[tAt + label]) label = k;
+  return label;
+}
+
 const column = (name: (typeof HYPER_COLUMNS)[number]) => HYPER_COLUMNS.indexOf(name);
 
 /**
@@ -99,52 +177,75 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
   const L = widths.length - 1;
   const rows = w.rows;
   const out = a.state.slice();
-  const { h, z, act, d, grad, r } = scratchOf(plan);
+  const { h, z, act, d, grad, r, wq } = scratchOf(plan);
+  const [amin, amax] = levelRange(ACTIVATION_BITS, false);
   const slots = rule.slots.length;
   const [F] = widths[0];
   const K = widths[L][1];
-  const targetWidth = plan.kind === 'multiclass' ? K : 1;
+  const targetWidth = stepTargetWidth(plan);
   const scale = 1 / rows;
   let maskBase = 0;
   const maskOffsets = widths.slice(0, L).map(([, units]) => ((maskBase += P * rows * units), maskBase - P * rows * units));
   for (let p = 0; p < P; p++) {
     const base = p * a.width;
     const s = a.state;
+    // The passes compute with the fake-quantized parameters; the update applies to the float ones.
+    if (plan.quantization) fakeQuantizeParams(plan, s, base, wq);
+    const ws = plan.quantization ? wq : s;
+    const wBase = plan.quantization ? 0 : base;
     const rowBase = P * w.start + p * rows;
     for (let b = 0; b < rows; b++) for (let i = 0; i < F; i++) h[0][b * F + i] = a.x[(rowBase + b) * (F + 1) + i];
     for (let l = 0; l <= L; l++) {
       const [I, O] = widths[l];
-      const off = base + plan.offsets[l];
+      const off = wBase + plan.offsets[l];
       const input = h[l];
       // Hidden layers keep z for the backward pass; the output layer's logits go where dL/dz will.
       const zl = l < L ? z[l] : d[l];
       // Every inner loop runs over contiguous memory: z[b, :] += h[b, i]·W[i, :].
       for (let b = 0; b < rows; b++) {
-        for (let j = 0; j < O; j++) zl[b * O + j] = s[off + I * O + j];
+        for (let j = 0; j < O; j++) zl[b * O + j] = ws[off + I * O + j];
         for (let i = 0; i < I; i++) {
           const v = input[b * I + i];
           const w = off + i * O;
-          for (let j = 0; j < O; j++) zl[b * O + j] += v * s[w + j];
+          for (let j = 0; j < O; j++) zl[b * O + j] += v * ws[w + j];
         }
       }
       if (l === L) break;
       const f = KERNEL_ACTIVATIONS[plan.activations[l]].f;
       const al = act[l], next = h[l + 1];
       const mask = a.masks ? maskOffsets[l] + p * rows * O : -1;
-      for (let k = 0; k < rows * O; k++) {
-        const value = f(NUMBER_MATH, zl[k]);
-        al[k] = value;
-        next[k] = mask >= 0 ? value * a.masks![mask + k] : value;
+      for (let k = 0; k < rows * O; k++) al[k] = f(NUMBER_MATH, zl[k]);
+      if (plan.quantization?.activations) {
+        // The observer's range so far, widened by this batch (as torch's MinMaxObserver), then
+        // the activations fake-quantized on it; the backward pass goes straight through.
+        const at = base + plan.observers + 2 * l;
+        let low = s[at], high = s[at + 1];
+        for (let k = 0; k < rows * O; k++) {
+          low = Math.min(low, Math.fround(al[k]));
+          high = Math.max(high, Math.fround(al[k]));
+        }
+        out[at] = low;
+        out[at + 1] = high;
+        const [scale, zero] = observerParams(low, high, amin, amax, false);
+        const inverse = Math.fround(1 / scale);
+        for (let k = 0; k < rows * O; k++) next[k] = fakeQuantized(al[k], scale, inverse, zero, amin, amax);
+      } else {
+        next.set(al.subarray(0, rows * O));
       }
+      if (mask >= 0) for (let k = 0; k < rows * O; k++) next[k] *= a.masks![mask + k];
     }
     let lossSum = 0, correctSum = 0;
     for (let b = 0; b < rows; b++) {
-      lossSum += pointLoss(plan.kind, K, d[L], b * K, a.t, (rowBase + b) * targetWidth, scale);
+      const tAt = (rowBase + b) * targetWidth;
+      const weight = plan.classWeights ? plan.classWeights[targetClass(plan.kind, K, a.t, tAt)] : 1;
+      lossSum += plan.distill
+        ? distillPointLoss(K, d[L], b * K, a.t, tAt, scale, plan.distill)
+        : weight * pointLoss(plan.kind, K, d[L], b * K, a.t, tAt, scale * weight);
       correctSum += point.right;
     }
     for (let l = L; l >= 0; l--) {
       const [I, O] = widths[l];
-      const off = base + plan.offsets[l];
+      const off = wBase + plan.offsets[l];
       const g = plan.offsets[l];
       const input = h[l], dl = d[l];
       grad.fill(0, g, g + (I + 1) * O);
@@ -164,7 +265,7 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
         for (let i = 0; i < I; i++) {
           let dh = 0;
           const w = off + i * O;
-          for (let j = 0; j < O; j++) dh += dl[b * O + j] * s[w + j];
+          for (let j = 0; j < O; j++) dh += dl[b * O + j] * ws[w + j];
           const k = b * I + i;
           if (mask >= 0) dh *= a.masks![mask + k];
           down[k] = dh * below(NUMBER_MATH, al[k], zl[k]);

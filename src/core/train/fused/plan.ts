@@ -1,3 +1,5 @@
+import type { DistillOptions } from '../../compress/distill';
+import type { FakeQuantSettings } from '../../compress/model';
 import type { LossKind } from '../../model/loss';
 import type { Activation } from '../../model/types';
 import { RULE_HYPERS, type CompiledRule } from '../../optim/compiled-rule';
@@ -53,18 +55,39 @@ export interface FusedPlan {
   pruning: boolean;
   /** Clip each member's gradient to this global norm; 0 for no clipping. */
   clipNorm: number;
+  /**
+   * Quantization-aware training, or null: the forward and backward passes use the kernels
+   * fake-quantized, the update applies to the float parameters (straight-through); with
+   * activations, each hidden layer's observed [min, max] is kept in the record after the sums.
+   */
+  quantization: FakeQuantSettings | null;
+  /**
+   * Knowledge distillation (K classes), or null: each training target row is the teacher's
+   * softmax at T then the one-hot label, [p_T, y], and a step's loss is Hinton's
+   * α·T²·KL(p_T ‖ softmax(z/T)) + (1 − α)·CE(z, y), of gradient α·T·(softmax(z/T) − p_T) +
+   * (1 − α)·(softmax(z) − y). Evaluation keeps the cross-entropy on the labels.
+   */
+  distill: DistillOptions | null;
+  /**
+   * Each class's weight in the training loss (classification), or null: a point's loss and
+   * its gradient are multiplied by its class's weight, the mean still over the batch's points,
+   * as Keras' class_weight. Validation losses stay unweighted.
+   */
+  classWeights: number[] | null;
   /** Offset of each layer's parameters in the record. */
   offsets: number[];
   /** Parameters of one member. */
   params: number;
   /** Offset of the two sums in the record. */
   sums: number;
+  /** Offset of the activation observers in the record: each hidden layer's [min, max] (with activation quantization). */
+  observers: number;
   /** Values in one member's record. */
   record: number;
 }
 
 /** The plan of a population; see {@link FusedPlan}. */
-export function fusedPlan(fixed: Omit<FusedPlan, 'offsets' | 'params' | 'sums' | 'record'>): FusedPlan {
+export function fusedPlan(fixed: Omit<FusedPlan, 'offsets' | 'params' | 'sums' | 'observers' | 'record'>): FusedPlan {
   const offsets: number[] = [];
   let params = 0;
   for (const [i, o] of fixed.widths) {
@@ -72,7 +95,8 @@ export function fusedPlan(fixed: Omit<FusedPlan, 'offsets' | 'params' | 'sums' |
     params += (i + 1) * o;
   }
   const sums = params * (1 + fixed.rule.slots.length);
-  return { ...fixed, offsets, params, sums, record: sums + 2 };
+  const observers = fixed.quantization?.activations ? 2 * fixed.activations.length : 0;
+  return { ...fixed, offsets, params, sums, observers: sums + 2, record: sums + 2 + observers };
 }
 
 /** Where a step's batch and masks are: rows [start, start + rows) of the epoch's layout. */
@@ -83,4 +107,10 @@ export interface StepWindow {
   fresh: number;
   /** The schedule's factor on every learning rate. */
   lrFactor: number;
+}
+
+/** The width of a training step's target rows: the teacher's distribution and the label for distillation, K one-hot for K classes, else 1. */
+export function stepTargetWidth(plan: Pick<FusedPlan, 'kind' | 'widths' | 'distill'>): number {
+  const K = plan.widths[plan.widths.length - 1][1];
+  return plan.distill ? 2 * K : plan.kind === 'multiclass' ? K : 1;
 }

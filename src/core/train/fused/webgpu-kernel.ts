@@ -1,6 +1,8 @@
 import { hyperRegister, RULE_HYPERS, ruleStatements } from '../../optim/compiled-rule';
-import { HYPER_COLUMNS, RULE_HYPER_SOURCES, type FusedPlan } from './plan';
+import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan } from './plan';
 import { KERNEL_ACTIVATIONS, WGSL_MATH, wgslFloat } from './scalar-math';
+import { ACTIVATION_BITS } from '../../compress/model';
+import { levelRange } from '../../compress/quantize';
 
 /**
  * Threads of the workgroup that trains one member, by adapter: 64 on a GPU (two warps or one
@@ -14,7 +16,8 @@ export function workgroupThreads(architecture: string | undefined): number {
 
 /**
  * A member's working values: each hidden layer's pre-activations and activations [B, units],
- * each layer's dL/dz [B, out], and the gradient of every parameter, as offsets into one
+ * each layer's dL/dz [B, out], the gradient of every parameter and, with quantization-aware
+ * training, the fake-quantized parameters and each kernel column's range, as offsets into one
  * scratch area. The kernel writes them before reading them.
  */
 export function scratchLayout(plan: FusedPlan) {
@@ -25,7 +28,10 @@ export function scratchLayout(plan: FusedPlan) {
   const a = plan.activations.map((_, l) => take(B * plan.widths[l][1]));
   const d = plan.widths.map(([, o]) => take(B * o));
   const grad = take(plan.params);
-  return { z, a, d, grad, size };
+  // Quantization-aware training: the fake-quantized parameters, and each kernel's columns' [min, max].
+  const wq = plan.quantization ? take(plan.params) : 0;
+  const ranges = plan.quantization ? plan.widths.map(([, o]) => take(2 * o)) : [];
+  return { z, a, d, grad, wq, ranges, size };
 }
 
 /**
@@ -64,10 +70,15 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
   /** The member's parameter at `index` (from its record's start), and its scratch value at `offset` + `index`. */
   const param = (index: string) => `S[base + ${index}]`;
   const scratch = (offset: number, index: string) => `result[scr + ${offset} + ${index}]`;
+  /** The parameter the passes compute with: fake-quantized with quantization-aware training. */
+  const weight = (index: string) => (plan.quantization ? scratch(sc.wq, index) : param(index));
+  const activations = plan.quantization?.activations ?? false;
+  /** A hidden layer's activation as the next layer sees it: fake-quantized on the observed range with activation quantization. */
+  const shown = (l: number, value: string) => (activations ? `fakeQuant(${value}, aq${l}, 0.0f, ${wgslFloat(2 ** ACTIVATION_BITS - 1)})` : value);
   const mask = (l: number, b: string, i: string) => (plan.dropout ? ` * M[${maskBase(plan, l)} + (p * rows + ${b}) * ${widths[l][1]} + ${i}]` : '');
   /** Layer l's input at row `b`, column `i`: the batch's features, or the hidden layer below after dropout. */
   const input = (l: number, b = 'b', i = 'i') =>
-    l === 0 ? `X[(xRow + ${b}) * ${F1} + ${i}]` : `${scratch(sc.a[l - 1], `(${b}) * ${widths[l - 1][1]} + ${i}`)}${mask(l - 1, b, i)}`;
+    l === 0 ? `X[(xRow + ${b}) * ${F1} + ${i}]` : `${shown(l - 1, scratch(sc.a[l - 1], `(${b}) * ${widths[l - 1][1]} + ${i}`))}${mask(l - 1, b, i)}`;
   // Row-parallel loops give each thread two rows (the second past the batch's end when rows
   // is odd: computed, never stored) and R adjacent columns: each value loaded serves several
   // multiply-adds, which is what a step costs on SwiftShader (W2's step: 4.3 ms with one row
@@ -75,6 +86,7 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
   const pair = [0, 1];
   const guarded = (row: number, statements: string) => (row === 0 ? statements : `if (b + 1 < rows) {\n        ${statements}\n      }`);
   const lines: string[] = [];
+  if (plan.quantization) lines.push(fakeQuantCode(plan, sc, threads));
   widths.forEach(([I, O], l) => {
     const off = plan.offsets[l];
     // Each thread computes R adjacent outputs of a row: every input it loads serves R of them.
@@ -94,15 +106,16 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
     for (var k = tid; k < ((rows + 1) / 2) * ${O / R}; k += ${threads}) {
       let b = (k / ${O / R}) * 2;
       let j = (k % ${O / R}) * ${R};
-      ${pair.flatMap((row) => rs.map((r) => `var s${row}_${r} = ${param(`${off + I * O} + j + ${r}`)};`)).join(' ')}
+      ${pair.flatMap((row) => rs.map((r) => `var s${row}_${r} = ${weight(`${off + I * O} + j + ${r}`)};`)).join(' ')}
       for (var i = 0; i < ${I}; i++) {
         let v0 = ${input(l, 'b')};
         let v1 = ${input(l, 'b + 1')};
-        ${rs.map((r) => `let w${r} = ${param(`${off} + i * ${O} + j + ${r}`)}; s0_${r} += v0 * w${r}; s1_${r} += v1 * w${r};`).join('\n        ')}
+        ${rs.map((r) => `let w${r} = ${weight(`${off} + i * ${O} + j + ${r}`)}; s0_${r} += v0 * w${r}; s1_${r} += v1 * w${r};`).join('\n        ')}
       }
       ${pair.map((row) => guarded(row, store(row))).join('\n      ')}
     }
     ${barrier}`);
+    if (activations && l < L) lines.push(observerCode(plan, l, scratch(sc.a[l], 'k'), threads));
   });
   lines.push(lossCode(plan, (k) => scratch(sc.d[L], `b * ${K} + ${k}`), threads));
   for (let l = L; l >= 0; l--) {
@@ -152,7 +165,7 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
       for (var j = 0; j < ${O}; j++) {
         let d0 = ${dz('b', 'j')};
         let d1 = ${dz('b + 1', 'j')};
-        ${ri.map((r) => `let w${r} = ${param(`${plan.offsets[l]} + (i + ${r}) * ${O} + j`)}; dh0_${r} += d0 * w${r}; dh1_${r} += d1 * w${r};`).join('\n        ')}
+        ${ri.map((r) => `let w${r} = ${weight(`${plan.offsets[l]} + (i + ${r}) * ${O} + j`)}; dh0_${r} += d0 * w${r}; dh1_${r} += d1 * w${r};`).join('\n        ')}
       }
       ${pair.map((row) => guarded(row, `{\n        ${back(row)}\n      }`)).join('\n      ')}
     }`);
@@ -203,12 +216,83 @@ export function fusedStepShader(plan: FusedPlan, threads: number): string {
       result[base + ${plan.sums}] = keep * S[base + ${plan.sums}] + lossSum;
       result[base + ${plan.sums + 1}] = keep * S[base + ${plan.sums + 1}] + correctSum;
     }`);
-  return `${shaderHead(plan, threads, `var<workgroup> clip: array<f32, ${threads}>;`)}
+  const ranges = activations ? `var<workgroup> lows: array<f32, ${threads}>;\n  var<workgroup> highs: array<f32, ${threads}>;` : '';
+  return `${shaderHead(plan, threads, `var<workgroup> clip: array<f32, ${threads}>;\n  ${ranges}`)}
     let rows = uniforms.rows;
     let scr = base + ${plan.record};
     let xRow = uniforms.members * uniforms.start + p * rows;
     ${lines.join('\n')}
   }`;
+}
+
+/**
+ * Quantization-aware training's first phase: each kernel column's [min, max] (the range
+ * widened to include 0), then every kernel fake-quantized per tensor or per column into the
+ * scratch, biases copied, as the cpu kernel's fakeQuantizeParams.
+ */
+function fakeQuantCode(plan: FusedPlan, sc: ReturnType<typeof scratchLayout>, threads: number): string {
+  const q = plan.quantization!;
+  const [qmin, qmax] = levelRange(q.bits, q.symmetric).map(wgslFloat);
+  const barrier = 'storageBarrier(); workgroupBarrier();';
+  const ranges = plan.widths.map(([I, O], l) => {
+    const off = plan.offsets[l];
+    return `
+    for (var j = tid; j < ${O}; j += ${threads}) {
+      var low = 0.0f;
+      var high = 0.0f;
+      for (var i = 0; i < ${I}; i++) { let v = S[base + ${off} + i * ${O} + j]; low = min(low, v); high = max(high, v); }
+      result[scr + ${sc.ranges[l]} + 2 * j] = low;
+      result[scr + ${sc.ranges[l]} + 2 * j + 1] = high;
+    }`;
+  });
+  const quantized = plan.widths.map(([I, O], l) => {
+    const off = plan.offsets[l];
+    const range = (j: string) => `result[scr + ${sc.ranges[l]} + 2 * ${j}], result[scr + ${sc.ranges[l]} + 2 * ${j} + 1]`;
+    return `
+    {
+      var low = 0.0f;
+      var high = 0.0f;
+      for (var c = 0; c < ${O}; c++) { low = min(low, result[scr + ${sc.ranges[l]} + 2 * c]); high = max(high, result[scr + ${sc.ranges[l]} + 2 * c + 1]); }
+      let whole = quantParams(low, high, ${qmin}, ${qmax}, ${q.symmetric});
+      for (var k = tid; k < ${I * O}; k += ${threads}) {
+        let q = ${q.perNeuron ? `quantParams(${range(`(k % ${O})`)}, ${qmin}, ${qmax}, ${q.symmetric})` : 'whole'};
+        result[scr + ${sc.wq + off} + k] = fakeQuant(S[base + ${off} + k], q, ${qmin}, ${qmax});
+      }
+      for (var j = tid; j < ${O}; j += ${threads}) { result[scr + ${sc.wq + off + I * O} + j] = S[base + ${off + I * O} + j]; }
+    }`;
+  });
+  return `${ranges.join('')}
+    ${barrier}
+    ${quantized.join('')}
+    ${barrier}`;
+}
+
+/**
+ * Hidden layer l's activation observer: the range kept in the record, widened by this batch's
+ * activations `a(k)` (k over rows × units), written back, and the layer's quantization
+ * parameters `aq{l}` for the next layer's reads, as torch's MinMaxObserver and the cpu kernel.
+ */
+function observerCode(plan: FusedPlan, l: number, a: string, threads: number): string {
+  const O = plan.widths[l][1];
+  const at = plan.observers + 2 * l;
+  return `
+    {
+      var low = 0.0f;
+      var high = 0.0f;
+      for (var k = tid; k < rows * ${O}; k += ${threads}) { let v = ${a}; low = min(low, v); high = max(high, v); }
+      lows[tid] = low;
+      highs[tid] = high;
+    }
+    workgroupBarrier();
+    var low${l} = S[base + ${at}];
+    var high${l} = S[base + ${at + 1}];
+    for (var q = 0; q < ${threads}; q++) { low${l} = min(low${l}, lows[q]); high${l} = max(high${l}, highs[q]); }
+    workgroupBarrier();
+    if (tid == 0) {
+      result[base + ${at}] = low${l};
+      result[base + ${at + 1}] = high${l};
+    }
+    let aq${l} = quantParams(low${l}, high${l}, 0.0f, ${wgslFloat(2 ** ACTIVATION_BITS - 1)}, false);`;
 }
 
 /** How many adjacent outputs one thread computes in a loop over n of them: 4, 2 or 1, a divisor of n. */
@@ -228,6 +312,31 @@ function shaderHead(plan: FusedPlan, threads: number, declarations = ''): string
   fn stableTanh(x: f32) -> f32 {
     let e = exp(-2.0f * abs(x));
     return sign(x) * (1.0f - e) / (1.0f + e);
+  }
+
+  // a / b correctly rounded, as the cpu's float32 division: a GPU's division may be off by an
+  // ulp or two, and a symmetric quantizer puts its largest negative value exactly on a rounding
+  // tie, where one ulp picks the level. One Markstein correction with the exact residual.
+  fn divide(a: f32, b: f32) -> f32 {
+    let q = a / b;
+    return fma(fma(-q, b, a), 1.0f / b, q);
+  }
+
+  // Scale, 1/scale and zero point from an observed range widened to include 0 (observerParams).
+  fn quantParams(lo: f32, hi: f32, qmin: f32, qmax: f32, symmetric: bool) -> vec3<f32> {
+    let low = min(lo, 0.0f);
+    let high = max(hi, 0.0f);
+    if (symmetric) {
+      let scale = max(divide(max(-low, high), (qmax - qmin) / 2.0f), ${wgslFloat(2 ** -23)});
+      return vec3<f32>(scale, divide(1.0f, scale), 0.0f);
+    }
+    let scale = max(divide(high - low, qmax - qmin), ${wgslFloat(2 ** -23)});
+    return vec3<f32>(scale, divide(1.0f, scale), clamp(qmin - round(divide(low, scale)), qmin, qmax));
+  }
+
+  // The value x stands for on the levels of q (fakeQuantized): round halves to even, as torch.
+  fn fakeQuant(x: f32, q: vec3<f32>, qmin: f32, qmax: f32) -> f32 {
+    return (clamp(round(x * q.y) + q.z, qmin, qmax) - q.z) * q.x;
   }
 
   fn main(index: i32) {
@@ -284,17 +393,73 @@ function pointLossCode(plan: FusedPlan, z: (k: string) => string, t: (k: string)
     }`;
 }
 
+/**
+ * Statements adding one point's distillation loss to `lossPart` and whether it is right to
+ * `correctPart`, from its logits `z(k)` and target row `t(k)` = [p_T, y], overwriting the
+ * logits with scale·dL/dz: as the cpu kernel's distillPointLoss.
+ */
+function distillLossCode(plan: FusedPlan, z: (k: string) => string, t: (k: string) => string): string {
+  const K = plan.widths[plan.widths.length - 1][1];
+  const { temperature, alpha } = plan.distill!;
+  const [T, a] = [wgslFloat(temperature), wgslFloat(alpha)];
+  const label = (k: string) => t(`${K} + ${k}`);
+  return `{
+      var top = 0;
+      var label = 0;
+      for (var k = 1; k < ${K}; k++) {
+        if (${z('k')} > ${z('top')}) { top = k; }
+        if (${label('k')} > ${label('label')}) { label = k; }
+      }
+      let high = ${z('top')};
+      var total = 0.0f;
+      var totalT = 0.0f;
+      var dot = 0.0f;
+      for (var k = 0; k < ${K}; k++) {
+        total += exp(${z('k')} - high);
+        totalT += exp((${z('k')} - high) / ${T});
+        dot += ${label('k')} * ${z('k')};
+      }
+      let lse = high + log(total);
+      let lseT = high / ${T} + log(totalT);
+      var kl = 0.0f;
+      for (var k = 0; k < ${K}; k++) {
+        let p = ${t('k')};
+        if (p > 0.0f) { kl += p * (log(p) - (${z('k')} / ${T} - lseT)); }
+      }
+      lossPart += ${a} * ${T} * ${T} * kl + (1.0f - ${a}) * (lse - dot);
+      correctPart += select(0.0f, 1.0f, top == label);
+      for (var k = 0; k < ${K}; k++) {
+        let soft = exp(${z('k')} / ${T} - lseT) - ${t('k')};
+        let hard = exp(${z('k')} - lse) - ${label('k')};
+        ${z('k')} = (${a} * ${T} * soft + (1.0f - ${a}) * hard) * scale;
+      }
+    }`;
+}
+
 /** Each point's loss, whether it is right, and its dL/dz in place of its logits `z(k)` (point b); the sums into `partial`. */
 function lossCode(plan: FusedPlan, z: (k: string) => string, threads: number): string {
+  const width = stepTargetWidth(plan);
   const K = plan.widths[plan.widths.length - 1][1];
-  const width = plan.kind === 'multiclass' ? K : 1;
+  const weights = plan.classWeights;
+  // A point's class weight multiplies its loss and its gradient (scale), as the cpu kernel.
+  const weighted = weights
+    ? `var classWeights = array<f32, ${weights.length}>(${weights.map(wgslFloat).join(', ')});
+      ${plan.kind === 'binary' ? 'let label = select(0, 1, T[t] < 0.0f);' : `var label = 0;
+      for (var k = 1; k < ${K}; k++) { if (T[t + k] > T[t + label]) { label = k; } }`}
+      let weight = classWeights[label];
+      let scale = unitScale * weight;
+      let lossBefore = lossPart;
+      ${pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}
+      lossPart = lossBefore + (lossPart - lossBefore) * weight;`
+    : `let scale = unitScale;
+      ${plan.distill ? distillLossCode(plan, z, (k) => `T[t + ${k}]`) : pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}`;
   return `
-    let scale = 1.0f / f32(rows);
+    let unitScale = 1.0f / f32(rows);
     var lossPart = 0.0f;
     var correctPart = 0.0f;
     for (var b = tid; b < rows; b += ${threads}) {
       let t = (xRow + b) * ${width};
-      ${pointLossCode(plan, z, (k) => `T[t + ${k}]`, true)}
+      ${weighted}
     }
     partial[tid] = lossPart;
     partial[${threads} + tid] = correctPart;
@@ -358,7 +523,7 @@ const planKeys = new WeakMap<FusedPlan, string>();
 function planKey(plan: FusedPlan): string {
   let key = planKeys.get(plan);
   if (key === undefined) {
-    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.pruning, plan.clipNorm]);
+    key = JSON.stringify([plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.dropout, plan.penalties, plan.pruning, plan.clipNorm, plan.quantization, plan.distill, plan.classWeights]);
     planKeys.set(plan, key);
   }
   return key;
