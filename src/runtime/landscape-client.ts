@@ -1,8 +1,10 @@
 import * as Comlink from 'comlink';
 import type { BasinMap, BasinMapSpec, SurfaceSpec, Trajectory, TrajectorySpec } from '../core/landscape';
 import type { LandscapeWorkerApi, SweepWithRuns } from '../workers/landscape.worker';
+import type { Heartbeat } from '../workers/tensor.worker';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
+import { watchWorker, WorkerDied, type HeartbeatOptions, type WorkerWatch } from './worker-watch';
 
 /** Told how many steps of the running computation are done. */
 export type ProgressListener = (stepsDone: number) => void;
@@ -19,20 +21,27 @@ export class CancelledError extends Error {
  * The page's side of the landscape lab: one worker, kept while the screen is open, running
  * one computation at a time. Starting a computation cancels the one before (a newer setup
  * makes it worthless) and waits until it has stopped, so the two never share the device.
+ * A worker that dies (an uncaught error, no answer to its heartbeat) fails the computation
+ * with a {@link WorkerDied}; the next one starts a fresh worker.
  */
 export class LandscapeClient {
   private worker: Worker | null = null;
-  private api: Comlink.Remote<LandscapeWorkerApi> | null = null;
+  private api: Comlink.Remote<LandscapeWorkerApi & Heartbeat> | null = null;
+  private watch: WorkerWatch | null = null;
   private backend: Promise<BackendInfo> | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private generation = 0;
 
-  constructor(private readonly preference: BackendPreference = 'auto') {}
+  /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
+  constructor(
+    private readonly preference: BackendPreference = 'auto',
+    private readonly heartbeat?: HeartbeatOptions,
+  ) {}
 
   /** The backend the worker runs on, selected at the first call. */
   backendInfo(): Promise<BackendInfo> {
     const api = this.connect();
-    this.backend ??= api.prepare(this.preference);
+    this.backend ??= this.untilDead(api.prepare(this.preference));
     return this.backend;
   }
 
@@ -65,6 +74,12 @@ export class LandscapeClient {
   /** Ends the worker (the screen is leaving). */
   dispose(): void {
     this.generation++;
+    this.stopWorker();
+  }
+
+  private stopWorker(): void {
+    this.watch?.stop();
+    this.watch = null;
     this.api?.[Comlink.releaseProxy]();
     this.worker?.terminate();
     this.worker = null;
@@ -81,7 +96,7 @@ export class LandscapeClient {
       await this.backendInfo();
       if (generation !== this.generation) throw new CancelledError();
       try {
-        return await work(this.connect());
+        return await this.untilDead(work(this.connect()));
       } catch (error) {
         throw generation !== this.generation ? new CancelledError() : error;
       }
@@ -92,10 +107,23 @@ export class LandscapeClient {
     return result;
   }
 
-  private connect(): Comlink.Remote<LandscapeWorkerApi> {
+  /** `call`, or a {@link WorkerDied} once the worker is found dead; a dead worker is ended, so the next call starts another. */
+  private async untilDead<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await Promise.race([call, this.watch!.dead]);
+    } catch (error) {
+      if (error instanceof WorkerDied) this.stopWorker();
+      throw error;
+    }
+  }
+
+  private connect(): Comlink.Remote<LandscapeWorkerApi & Heartbeat> {
     if (!this.api) {
-      this.worker = tensorWorker('landscape');
-      this.api = Comlink.wrap<LandscapeWorkerApi>(this.worker);
+      const worker = tensorWorker('landscape');
+      const api = Comlink.wrap<LandscapeWorkerApi & Heartbeat>(worker);
+      this.worker = worker;
+      this.api = api;
+      this.watch = watchWorker(worker, () => api.ping(), this.heartbeat);
     }
     return this.api;
   }

@@ -10,6 +10,7 @@ import { runLock, tryLock } from './locks';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
+import type { LoadedData } from './experiment-data';
 import { problemOfData } from '../core/train/training-data';
 import { ioOfShapes } from '../core/model/network';
 import { watchWorker, WorkerDied, type HeartbeatOptions, type WorkerWatch } from './worker-watch';
@@ -107,6 +108,17 @@ export class TrainClient {
     });
     if (saved) listener.onSaved?.(saved);
     return saved ?? { ...record, status: outcome.status, epochs: outcome.history };
+  }
+
+  /** An experiment's data and, for a table, its recipe, prepared in the worker: the page stays responsive. */
+  async prepareData(spec: ExperimentSpec): Promise<LoadedData> {
+    const api = this.connect();
+    try {
+      return await Promise.race([api.prepareData(spec), this.watch!.dead]);
+    } catch (error) {
+      if (error instanceof WorkerDied) this.reset();
+      throw error;
+    }
   }
 
   /** The decision grid of a saved run's final weights, computed in the worker. */

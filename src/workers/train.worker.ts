@@ -11,7 +11,7 @@ import type { Recipe } from '../core/data/table/types';
 import { NetworkParams, type NetworkIO } from '../core/model/network';
 import { decisionGrid, generatedFrame, predictTensor, sliceFrame } from '../core/model/predict';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadExperimentData } from '../runtime/experiment-data';
+import { loadExperimentData, type LoadedData } from '../runtime/experiment-data';
 import {
   compareAugmentation, distill, optimizeModel, type AugmentOutcome, type AugmentSettings, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings,
 } from '../core/compress';
@@ -55,6 +55,18 @@ const api = {
     } finally {
       if (controller === own) controller = null;
     }
+  },
+
+  /**
+   * An experiment's data and recipe, for the page's picture and prediction form: a large
+   * table is read and prepared here, so the page never freezes on it. The arrays move to the
+   * page rather than being copied.
+   */
+  async prepareData(spec: ExperimentSpec): Promise<LoadedData> {
+    const loaded = await loadExperimentData(spec);
+    const { train, val, test } = loaded.data;
+    const buffers = new Set([train, val, ...(test ? [test] : [])].flatMap((part) => [part.x.buffer, part.y.buffer]));
+    return Comlink.transfer(loaded, [...buffers] as ArrayBuffer[]);
   },
 
   /** The decision grid of a saved model: the picture of a finished run, without training. */
