@@ -1,23 +1,11 @@
 import { afterEach, expect, test } from 'vitest';
 import { LandscapeClient } from '../../src/runtime/landscape-client';
 import { WorkerDied } from '../../src/runtime/worker-watch';
+import { captureWorkers, RealWorker } from '../support/worker-doubles';
 
-const RealWorker = globalThis.Worker;
 afterEach(() => {
   globalThis.Worker = RealWorker;
 });
-
-/** Every worker the page starts from now on, so a test can kill one. */
-function captureWorkers(): Worker[] {
-  const created: Worker[] = [];
-  globalThis.Worker = class extends RealWorker {
-    constructor(url: string | URL, options?: WorkerOptions) {
-      super(url, options);
-      created.push(this);
-    }
-  };
-  return created;
-}
 
 test('a landscape worker that dies silently fails its computation with a message, and the next computation starts a fresh worker', async () => {
   const created = captureWorkers();

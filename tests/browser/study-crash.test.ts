@@ -1,22 +1,14 @@
-import { deleteDB } from 'idb';
-import { afterEach, beforeEach, expect, test } from 'vitest';
-import { openStore, type RunStore } from '../../src/runtime/store';
+import { expect, test } from 'vitest';
 import { StudyRunner } from '../../src/runtime/study-runner';
+import { RealWorker, testDatabase } from '../support/worker-doubles';
 import { xorStudy } from '../support/xor-study';
 
-const DB = 'tunelab-study-crash-test';
+const db = testDatabase('tunelab-study-crash-test');
 const spec = xorStudy({
   name: 'crash', points: 60, batchSize: 15, epochs: 2, nTrials: 6, workers: 2, seed: 3,
   space: { 'optimizer.lr': { type: 'float', low: 0.001, high: 0.5, log: true } },
 });
 
-const RealWorker = globalThis.Worker;
-let store: RunStore | null = null;
-beforeEach(() => deleteDB(DB));
-afterEach(() => {
-  globalThis.Worker = RealWorker;
-  store?.close();
-});
 
 /**
  * Workers whose first `crashes` `run` calls crash them: the worker is really terminated and,
@@ -47,8 +39,7 @@ function crashingRuns(crashes: number, event: boolean): { created: () => number 
 
 test('a trial group that crashes its worker goes back in the queue, the worker is replaced, and every trial completes', async () => {
   const workers = crashingRuns(1, true);
-  const opened = await openStore(DB);
-  store = opened.store;
+  const opened = await db.open();
   const record = await opened.studies.createStudy(spec);
   const backends: string[] = [];
   // On the cpu the six trials split between the two workers, so one group crashes and the other trains.
@@ -69,8 +60,7 @@ test('a trial group that crashes its worker goes back in the queue, the worker i
 
 test('a worker that dies silently is found by its heartbeat, and its trials are trained again', async () => {
   crashingRuns(1, false);
-  const opened = await openStore(DB);
-  store = opened.store;
+  const opened = await db.open();
   const record = await opened.studies.createStudy(spec);
   await new StudyRunner(opened.studies, record, { onTrials: () => {}, onStatus: () => {} }, 'cpu', { everyMs: 200, timeoutMs: 10_000 }).run();
   const trials = await opened.studies.listTrials(record.id);
@@ -82,8 +72,7 @@ test('a worker that dies silently is found by its heartbeat, and its trials are 
 
 test('trials that kill every worker they meet fail after their second death, and the study still ends', async () => {
   crashingRuns(Infinity, true);
-  const opened = await openStore(DB);
-  store = opened.store;
+  const opened = await db.open();
   const record = await opened.studies.createStudy(spec);
   await new StudyRunner(opened.studies, record, { onTrials: () => {}, onStatus: () => {} }, 'cpu').run();
   const trials = await opened.studies.listTrials(record.id);

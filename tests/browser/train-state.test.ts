@@ -1,18 +1,10 @@
-import { deleteDB } from 'idb';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { loadExperimentData } from '../../src/runtime/experiment-data';
-import { openStore, type RunStore } from '../../src/runtime/store';
 import { TrainState } from '../../src/ui/train/train-state.svelte';
 import { PENGUINS_SPEC } from '../support/penguins-network';
+import { RealWorker, testDatabase } from '../support/worker-doubles';
 
-const DB = 'tunelab-train-state-test';
-const RealWorker = globalThis.Worker;
-let store: RunStore | null = null;
-beforeEach(() => deleteDB(DB));
-afterEach(() => {
-  globalThis.Worker = RealWorker;
-  store?.close();
-});
+const db = testDatabase('tunelab-train-state-test');
 
 /** The names of the calls the page makes to its workers from now on. */
 function recordCalls(): string[] {
@@ -29,8 +21,7 @@ function recordCalls(): string[] {
 
 test('the training screen has its table prepared by the training worker, not in the page, and gets the same rows and recipe', async () => {
   const calls = recordCalls();
-  const opened = await openStore(DB);
-  store = opened.store;
+  const { store } = await db.open();
   const train = new TrainState(structuredClone(PENGUINS_SPEC), store, () => {});
   await expect.poll(() => train.table?.recipe !== undefined, { timeout: 60_000 }).toBe(true);
   expect(calls).toContain('prepareData');
@@ -45,8 +36,7 @@ test('the training screen has its table prepared by the training worker, not in 
 });
 
 test('a table the experiment schema refuses on a field the screen does not show is said in a notice, and the experiment stays as it was', async () => {
-  const opened = await openStore(DB);
-  store = opened.store;
+  const { store } = await db.open();
   const train = new TrainState(structuredClone(PENGUINS_SPEC), store, () => {});
   const before = JSON.parse(JSON.stringify(train.spec));
   if (PENGUINS_SPEC.data.kind !== 'table') throw new Error('the penguins are a table');
