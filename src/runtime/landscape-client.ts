@@ -1,10 +1,9 @@
 import * as Comlink from 'comlink';
 import type { BasinMap, BasinMapSpec, SurfaceSpec, Trajectory, TrajectorySpec } from '../core/landscape';
 import type { LandscapeWorkerApi, SweepWithRuns } from '../workers/landscape.worker';
-import type { Heartbeat } from '../workers/tensor.worker';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
-import { watchWorker, WorkerDied, type HeartbeatOptions, type WorkerWatch } from './worker-watch';
+import { WatchedWorker, type HeartbeatOptions } from './worker-watch';
 
 /** Told how many steps of the running computation are done. */
 export type ProgressListener = (stepsDone: number) => void;
@@ -22,12 +21,10 @@ export class CancelledError extends Error {
  * one computation at a time. Starting a computation cancels the one before (a newer setup
  * makes it worthless) and waits until it has stopped, so the two never share the device.
  * A worker that dies (an uncaught error, no answer to its heartbeat) fails the computation
- * with a {@link WorkerDied}; the next one starts a fresh worker.
+ * with a WorkerDied; the next one starts a fresh worker.
  */
 export class LandscapeClient {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<LandscapeWorkerApi & Heartbeat> | null = null;
-  private watch: WorkerWatch | null = null;
+  private readonly worker: WatchedWorker<LandscapeWorkerApi>;
   private backend: Promise<BackendInfo> | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private generation = 0;
@@ -35,13 +32,14 @@ export class LandscapeClient {
   /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
   constructor(
     private readonly preference: BackendPreference = 'auto',
-    private readonly heartbeat?: HeartbeatOptions,
-  ) {}
+    heartbeat?: HeartbeatOptions,
+  ) {
+    this.worker = new WatchedWorker(() => tensorWorker('landscape'), heartbeat, () => (this.backend = null));
+  }
 
   /** The backend the worker runs on, selected at the first call. */
   backendInfo(): Promise<BackendInfo> {
-    const api = this.connect();
-    this.backend ??= this.untilDead(api.prepare(this.preference));
+    this.backend ??= this.worker.call((api) => api.prepare(this.preference));
     return this.backend;
   }
 
@@ -68,23 +66,13 @@ export class LandscapeClient {
   /** Stops the running computation at its next chunk of steps; its promise rejects with {@link CancelledError}. */
   cancel(): void {
     this.generation++;
-    void this.api?.cancel();
+    this.worker.tell((api) => api.cancel());
   }
 
   /** Ends the worker (the screen is leaving). */
   dispose(): void {
     this.generation++;
-    this.stopWorker();
-  }
-
-  private stopWorker(): void {
-    this.watch?.stop();
-    this.watch = null;
-    this.api?.[Comlink.releaseProxy]();
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    this.backend = null;
+    this.worker.end();
   }
 
   private async exclusive<T>(work: (api: Comlink.Remote<LandscapeWorkerApi>) => Promise<T>): Promise<T> {
@@ -96,7 +84,7 @@ export class LandscapeClient {
       await this.backendInfo();
       if (generation !== this.generation) throw new CancelledError();
       try {
-        return await this.untilDead(work(this.connect()));
+        return await this.worker.call(work);
       } catch (error) {
         throw generation !== this.generation ? new CancelledError() : error;
       }
@@ -105,26 +93,5 @@ export class LandscapeClient {
     const result = await next;
     if (generation !== this.generation) throw new CancelledError();
     return result;
-  }
-
-  /** `call`, or a {@link WorkerDied} once the worker is found dead; a dead worker is ended, so the next call starts another. */
-  private async untilDead<T>(call: Promise<T>): Promise<T> {
-    try {
-      return await Promise.race([call, this.watch!.dead]);
-    } catch (error) {
-      if (error instanceof WorkerDied) this.stopWorker();
-      throw error;
-    }
-  }
-
-  private connect(): Comlink.Remote<LandscapeWorkerApi & Heartbeat> {
-    if (!this.api) {
-      const worker = tensorWorker('landscape');
-      const api = Comlink.wrap<LandscapeWorkerApi & Heartbeat>(worker);
-      this.worker = worker;
-      this.api = api;
-      this.watch = watchWorker(worker, () => api.ping(), this.heartbeat);
-    }
-    return this.api;
   }
 }

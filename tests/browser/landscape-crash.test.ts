@@ -1,6 +1,9 @@
 import { afterEach, expect, test } from 'vitest';
 import { LandscapeClient } from '../../src/runtime/landscape-client';
+import type { RunRecord } from '../../src/runtime/store';
+import { TrainedLandscapeClient } from '../../src/runtime/trained-landscape-client';
 import { WorkerDied } from '../../src/runtime/worker-watch';
+import { penguinsNetwork } from '../support/penguins-network';
 import { captureWorkers, RealWorker } from '../support/worker-doubles';
 
 afterEach(() => {
@@ -36,5 +39,20 @@ test('a landscape worker that reports an uncaught error fails its computation at
   const error = await computing;
   expect(error).toBeInstanceOf(WorkerDied);
   expect((error as Error).message).toBe('out of memory');
+  client.dispose();
+});
+
+test("a saved run's landscape worker that reports an uncaught error fails its figure at once, and the next figure starts a fresh worker", async () => {
+  const created = captureWorkers();
+  const client = new TrainedLandscapeClient('cpu');
+  expect((await client.backendInfo()).name).toBe('cpu');
+  const run = { id: 'penguins', ...penguinsNetwork() } as unknown as RunRecord;
+  const figure = client.sharpness(run).catch((error: Error) => error);
+  created[0].dispatchEvent(new ErrorEvent('error', { message: 'device lost' }));
+  const error = await figure;
+  expect(error).toBeInstanceOf(WorkerDied);
+  expect((error as Error).message).toBe('device lost');
+  expect((await client.backendInfo()).name).toBe('cpu');
+  expect(created).toHaveLength(2);
   client.dispose();
 });
