@@ -122,6 +122,10 @@ test('the Data screen says how many values its bars leave out; the training scre
   // Six long names do not fit: the matrix scrolls in its own box, recall pinned in view.
   await expectMatrixInPanel(page);
   expect(await page.getByTestId('confusion-matrix').locator('thead th').allTextContents()).toEqual(['', ...[...regions].sort(), 'recall']);
+  // The capped identifier is typed in as one of its kept values or as any other one.
+  const ref = page.getByTestId('predict-form').getByLabel('ref', { exact: true });
+  expect(await ref.locator('option').count()).toBe(1 + 49 + 1);
+  expect(await ref.locator('option').last().textContent()).toBe('any other value');
   // Nothing, a 200-character table name included, widens the page past the window.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1440);
   await page.screenshot({ path: 'test-results/e2e-first-use-regions.png', fullPage: true });
