@@ -131,3 +131,35 @@ test('the Data screen says how many values its bars leave out; the training scre
   await page.screenshot({ path: 'test-results/e2e-first-use-regions.png', fullPage: true });
   expect(errors).toEqual([]);
 }, 240_000);
+
+test('a saved record that no longer reads is listed as damaged, says why, and can be deleted', async () => {
+  const { page, errors } = await site.newPage();
+  await page.goto(`${site.url}#/train`);
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  // A record as a broken version or a hand edit may leave it.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open('tunelab');
+        open.onsuccess = () => {
+          const tx = open.result.transaction('runs', 'readwrite');
+          tx.objectStore('runs').put({ id: 'broken-run', createdAt: 5, updatedAt: 5, spec: { nonsense: true }, backend: null, epochs: [], status: 'complete' });
+          tx.oncomplete = () => (open.result.close(), resolve());
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+  await page.reload();
+  const damaged = page.getByTestId('damaged-runs');
+  await expect.poll(() => damaged.isVisible(), { timeout: 30_000 }).toBe(true);
+  const listed = await damaged.locator('li span').allTextContents();
+  expect(listed).toHaveLength(1);
+  expect(listed[0]).toMatch(/ · its spec does not read$/);
+  await damaged.getByRole('button', { name: 'Delete damaged record broken-run' }).click();
+  await expect.poll(() => damaged.count()).toBe(0);
+  await page.reload();
+  await page.getByRole('button', { name: 'Play' }).waitFor();
+  expect(await page.getByTestId('damaged-runs').count()).toBe(0);
+  expect(errors).toEqual([]);
+});
