@@ -2,13 +2,14 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { playwright } from '@vitest/browser-playwright';
 import { findBrowser, CHROMIUM_ARGS } from './tests/support/browser-path.mjs';
+import { offline } from './scripts/pwa.ts';
 
 const browserPath = findBrowser() ?? undefined;
 
 export default defineConfig({
   // Relative asset paths: dist/ works from any static host and any sub-path.
   base: './',
-  plugins: [svelte()],
+  plugins: [svelte(), offline()],
   worker: { format: 'es' },
   // Pre-bundled up front: discovering them mid-run makes Vite reload the browser tests.
   optimizeDeps: {

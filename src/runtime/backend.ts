@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '@tensorflow/tfjs-backend-webgpu';
-import { BACKENDS, type BackendInfo, type BackendName, type BackendPreference } from './backend-types';
+import { fastestMeasured } from './backend-choice';
+import { BACKENDS, type BackendInfo, type BackendMeasurement, type BackendName, type BackendPreference } from './backend-types';
 
 // The badge's one-line text, next to the selection it describes (defined with the types, so the UI need not load tfjs).
 export { describeBackend } from './backend-types';
@@ -103,6 +104,15 @@ async function activate(name: BackendName): Promise<string | null> {
   return problem;
 }
 
+/** Makes `name` tfjs's backend, unless it failed here before: why it cannot, or its adapter where WebGPU names one. */
+async function start(name: BackendName): Promise<Probe> {
+  const earlier = failures.get(name);
+  const probe = earlier ? { problem: earlier } : await PROBES[name]();
+  if (probe.problem !== null) return probe;
+  const problem = await activate(name);
+  return problem ? { problem } : probe;
+}
+
 /**
  * Selects the tfjs backend for this page or worker: the preferred one when forced, else
  * WebGPU, then WebGL, then the CPU (a forced one that fails falls back in that order). Returns
@@ -117,14 +127,12 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
   const order: BackendName[] = preference === 'auto' ? [...BACKENDS] : [preference, ...BACKENDS.filter((b) => b !== preference)];
   const reasons: string[] = [];
   for (const name of order) {
-    const earlier = failures.get(name);
-    const probe = earlier ? { problem: earlier } : await PROBES[name]();
-    const problem = probe.problem ?? (await activate(name));
-    if (problem) {
-      reasons.push(problem);
+    const started = await start(name);
+    if (started.problem !== null) {
+      reasons.push(started.problem);
       continue;
     }
-    const adapter = name === 'webgpu' && probe.problem === null ? probe.adapter : undefined;
+    const adapter = name === 'webgpu' ? started.adapter : undefined;
     return {
       requested: preference,
       name,
@@ -133,4 +141,58 @@ export async function selectBackend(preference: BackendPreference): Promise<Back
     };
   }
   throw new Error(`No tfjs backend works here: ${reasons.join('; ')}`);
+}
+
+/**
+ * This device in a few words, the same on every visit: the WebGPU adapter (or its absence)
+ * and the number of cores. A calibration is remembered under it, so another GPU or machine
+ * measures again.
+ */
+export async function describeDevice(): Promise<string> {
+  const probe = await probeWebGpu();
+  const gpu = probe.problem === null ? `WebGPU ${probe.adapter ?? 'adapter'}` : 'no WebGPU';
+  return `${gpu} · ${globalThis.navigator?.hardwareConcurrency ?? '?'} cores`;
+}
+
+/** The work a calibration times on each backend: milliseconds per `unit`, measured warm. */
+export interface CalibrationWork {
+  unit: string;
+  /** Runs the work on tfjs's current backend and returns its milliseconds per unit. */
+  time(): Promise<number>;
+}
+
+/**
+ * Selects the backend for 'auto' by measurement: every one of `candidates` that starts here is
+ * timed on `work` (or, when `remembered` covers exactly those, its times are taken instead), and
+ * the fastest runs. With one candidate or none available it is {@link selectBackend}('auto').
+ * The result carries what was measured, for the badge and to be remembered.
+ */
+export async function selectMeasured(candidates: readonly BackendName[], work: CalibrationWork, remembered?: BackendMeasurement | null): Promise<BackendInfo> {
+  const available: BackendInfo[] = [];
+  const reasons: string[] = [];
+  for (const name of candidates) {
+    const started = await start(name);
+    if (started.problem !== null) {
+      reasons.push(started.problem);
+      continue;
+    }
+    available.push({ requested: 'auto', name, ...(name === 'webgpu' && started.adapter ? { adapter: started.adapter } : {}) });
+  }
+  if (available.length < 2) return selectBackend('auto');
+  const names = available.map((info) => info.name);
+  const known = remembered && Object.keys(remembered.milliseconds).length === names.length && names.every((b) => remembered.milliseconds[b] !== undefined);
+  let measured: BackendMeasurement;
+  if (known) measured = { unit: remembered.unit, milliseconds: remembered.milliseconds, earlier: true };
+  else {
+    const milliseconds: BackendMeasurement['milliseconds'] = {};
+    for (const name of names) {
+      await tf.setBackend(name);
+      milliseconds[name] = await work.time();
+    }
+    measured = { unit: work.unit, milliseconds };
+  }
+  // The measurement names exactly the available backends (measured now, or remembered for the same ones).
+  const fastest = fastestMeasured(measured);
+  await tf.setBackend(fastest);
+  return { ...available.find((info) => info.name === fastest)!, measured, ...(reasons.length ? { fallbackReason: reasons.join('; ') } : {}) };
 }

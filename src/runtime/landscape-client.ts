@@ -1,6 +1,8 @@
 import * as Comlink from 'comlink';
 import type { BasinMap, BasinMapSpec, SurfaceSpec, Trajectory, TrajectorySpec } from '../core/landscape';
 import type { LandscapeWorkerApi, SweepWithRuns } from '../workers/landscape.worker';
+import { LAB_CALIBRATION_SHAPE } from '../core/landscape/calibration-shape';
+import { chooseBackend } from './backend-choice';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import { WatchedWorker, type HeartbeatOptions } from './worker-watch';
@@ -37,10 +39,19 @@ export class LandscapeClient {
     this.worker = new WatchedWorker(() => tensorWorker('landscape'), heartbeat, () => (this.backend = null));
   }
 
-  /** The backend the worker runs on, selected at the first call. */
+  /** The backend the worker runs on, selected at the first call (by measurement for 'auto', remembered on this device). */
   backendInfo(): Promise<BackendInfo> {
-    this.backend ??= this.worker.call((api) => api.prepare(this.preference));
+    this.backend ??= this.worker.call((api) => chooseBackend(api, this.preference, LAB_CALIBRATION_SHAPE));
     return this.backend;
+  }
+
+  /**
+   * Milliseconds of the lab's calibration map on the worker's backend: what the calibration
+   * measured when it chose the backend, else timed now (a forced backend).
+   */
+  async calibrationMs(): Promise<number> {
+    const info = await this.backendInfo();
+    return info.measured?.milliseconds[info.name] ?? this.worker.call((api) => api.timeMap());
   }
 
   /** f on a res × res grid of the surface, rows from the lowest y (core's layout). */

@@ -7,7 +7,9 @@ import type { EpochMetrics } from '../core/train/types';
 import type { TrainWorkerApi } from '../workers/train.worker';
 import { runLock, tryLock } from './locks';
 import { tensorWorker } from './tensor-worker';
-import type { BackendInfo, BackendPreference } from './backend-types';
+import { chooseBackend } from './backend-choice';
+import { trainingShape } from '../core/train/training-shape';
+import type { BackendInfo, BackendMeasurement, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
 import type { LoadedData } from './experiment-data';
 import { problemOfData } from '../core/train/training-data';
@@ -27,7 +29,8 @@ export interface RunListener {
  */
 export class TrainClient {
   private readonly worker: WatchedWorker<TrainWorkerApi>;
-  private backend: { preference: BackendPreference; info: BackendInfo } | null = null;
+  /** The worker's backend, and what it was chosen for: a forced one, or 'auto' for work of one shape. */
+  private backend: { preference: BackendPreference; shape?: string; info: BackendInfo } | null = null;
 
   /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
   constructor(
@@ -45,8 +48,14 @@ export class TrainClient {
     options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
     listener: RunListener = {},
   ): Promise<RunRecord> {
-    if (this.backend?.preference !== preference) {
-      this.backend = { preference, info: await this.worker.call((api) => api.prepare(preference)) };
+    // 'auto' is chosen by timing a few steps of this experiment's shape, remembered per device.
+    const shape = preference === 'auto' ? trainingShape(spec) : undefined;
+    if (this.backend?.preference !== preference || this.backend.shape !== shape) {
+      const info = await this.worker.call((api) => {
+        const worker = { device: () => api.device(), prepare: (p: BackendPreference, remembered?: BackendMeasurement | null) => api.prepare(p, remembered, spec) };
+        return chooseBackend(worker, preference, shape ?? '');
+      });
+      this.backend = { preference, shape, info };
     }
     const backend = this.backend.info;
     listener.onBackend?.(backend);

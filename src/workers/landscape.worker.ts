@@ -3,11 +3,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as Comlink from 'comlink';
 import { basinMap, lrSweep, resolveSurface, surfaceGrid, trajectory, type BasinMapSpec, type LrSweep, type LrSweepSpec, type SurfaceInput, type SurfaceSpec, type TrajectorySpec } from '../core/landscape';
-import { fastestBackend } from '../core/landscape/calibrate';
+import { timeLabMap } from '../core/landscape/calibrate';
 import { descend, type RunControl } from '../core/landscape/descent';
 import type { Domain } from '../core/landscape/surfaces';
-import { selectBackend } from '../runtime/backend';
-import type { BackendInfo, BackendPreference } from '../runtime/backend-types';
+import { describeDevice, selectBackend, selectMeasured } from '../runtime/backend';
+import type { BackendInfo, BackendMeasurement, BackendPreference } from '../runtime/backend-types';
 
 /** Told the steps done so far, every chunk of steps. */
 type Progress = (stepsDone: number) => void;
@@ -30,21 +30,20 @@ export interface SweepWithRuns {
 }
 
 /**
- * The backend for the lab: the one asked for when forced; for 'auto' with WebGPU, whichever of
- * WebGPU and the cpu ran a small basin map faster here, the badge saying what was measured.
+ * The backend for the lab: the one asked for when forced; for 'auto', whichever of WebGPU and
+ * the cpu runs a small basin map faster here (WebGL runs the lab on the cpu's WebAssembly, so
+ * it is not a third contender), by `remembered` when this device measured it before.
  */
-async function prepare(preference: BackendPreference): Promise<BackendInfo> {
-  const info = await selectBackend(preference);
-  if (preference !== 'auto' || info.name !== 'webgpu') return info;
-  const { fastest, milliseconds } = await fastestBackend(['webgpu', 'cpu']);
-  if (fastest === 'webgpu') return info;
-  const ms = (backend: string) => Math.round(milliseconds[backend]);
-  const gpu = `WebGPU${info.adapter ? ` · ${info.adapter}` : ''}`;
-  return { requested: 'auto', name: 'cpu', fallbackReason: `measured faster than ${gpu}: a 64×64 basin map in ${ms('cpu')} ms against ${ms('webgpu')} ms` };
+function prepare(preference: BackendPreference, remembered?: BackendMeasurement | null): Promise<BackendInfo> {
+  if (preference !== 'auto') return selectBackend(preference);
+  return selectMeasured(['webgpu', 'cpu'], { unit: 'map', time: () => timeLabMap() }, remembered);
 }
 
 const api = {
   prepare,
+  device: describeDevice,
+  /** Milliseconds of the lab's calibration map on the backend the worker runs: what sizes are offered by. */
+  timeMap: () => timeLabMap(),
   trajectories: (specs: TrajectorySpec[], onProgress?: Progress) =>
     cancellable(onProgress, (control) => Promise.all(specs.map((s) => trajectory(s, control)))),
   basinMap: (spec: BasinMapSpec, onProgress?: Progress) =>

@@ -1,8 +1,10 @@
 // Comlink adapter for one training run: picks the backend, runs core/train, streams progress
 // and honours pause, step and cancel. No training logic lives here.
 import * as Comlink from 'comlink';
-import { selectBackend } from '../runtime/backend';
-import type { BackendInfo, BackendPreference } from '../runtime/backend-types';
+import { BACKENDS } from '../runtime/backend-types';
+import { describeDevice, selectBackend, selectMeasured } from '../runtime/backend';
+import { timeTrainingStep } from '../core/train/calibrate';
+import type { BackendInfo, BackendMeasurement, BackendPreference } from '../runtime/backend-types';
 import { RunController, type StepUnit } from '../core/train/controller';
 import { runTraining, type RunOutcome, type RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
@@ -19,10 +21,22 @@ import {
 let controller: RunController | null = null;
 
 const api = {
-  /** Selects the backend for this worker and says which one runs, and why if it fell back. */
-  prepare(preference: BackendPreference): Promise<BackendInfo> {
-    return selectBackend(preference);
+  /**
+   * Selects the backend for this worker and says which one runs, and why if it fell back. For
+   * 'auto' with an experiment, the backends that start here are timed on a few of its own
+   * training steps (or `remembered` says how they did on this device) and the fastest runs.
+   */
+  async prepare(preference: BackendPreference, remembered?: BackendMeasurement | null, spec?: ExperimentSpec): Promise<BackendInfo> {
+    if (preference !== 'auto' || !spec) return selectBackend(preference);
+    let data: Promise<LoadedData> | null = null;
+    return selectMeasured(BACKENDS, {
+      unit: 'step',
+      time: async () => timeTrainingStep(spec, (await (data ??= loadExperimentData(spec))).data),
+    }, remembered);
   },
+
+  /** This device in a few words: the key a backend calibration is remembered under. */
+  device: describeDevice,
 
   /**
    * Trains `spec` to its end; progress and each epoch's metrics stream through the callbacks.

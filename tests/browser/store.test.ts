@@ -211,7 +211,7 @@ describe('the run store in IndexedDB', () => {
     expect(await studies.listStudies()).toEqual([]);
     const raw = await openDB(DB);
     expect(raw.version).toBe(DB_VERSION);
-    expect([...raw.objectStoreNames].sort()).toEqual(['datasets', 'runs', 'studies', 'trials']);
+    expect([...raw.objectStoreNames].sort()).toEqual(['datasets', 'lessons', 'runs', 'studies', 'trials']);
     expect([...raw.transaction('runs').store.indexNames]).toEqual(['createdAt']);
     raw.close();
   });

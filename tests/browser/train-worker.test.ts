@@ -40,6 +40,28 @@ describe('the training worker', () => {
     expect(last.grid!.length).toBe(256);
   });
 
+  test("for 'best available' with an experiment, times its steps on every backend that starts, runs the fastest, and takes a remembered measurement instead", async () => {
+    const api = startWorker();
+    const measured = await api.prepare('auto', null, spec);
+    const times = measured.measured!.milliseconds;
+    expect(measured.measured!.unit).toBe('step');
+    expect(Object.keys(times).sort()).toEqual(['cpu', 'webgl', 'webgpu']);
+    expect(Object.values(times).every((ms) => ms! > 0)).toBe(true);
+    expect(measured.name).toBe(Object.entries(times).sort((a, b) => a[1]! - b[1]!)[0][0]);
+    expect(measured.measured!.earlier).toBeUndefined();
+
+    // As this device remembered it: webgl fastest, though it was not.
+    const remembered = { unit: 'step', milliseconds: { webgpu: 9, webgl: 1, cpu: 5 } };
+    const again = await api.prepare('auto', remembered, spec);
+    expect(again).toMatchObject({ requested: 'auto', name: 'webgl', measured: { ...remembered, earlier: true } });
+    const outcome = await api.train({ ...spec, training: { ...spec.training, epochs: 1 } }, { gridSize: 0, startPaused: false }, Comlink.proxy(() => {}), Comlink.proxy(() => {}));
+    expect(outcome.status).toBe('complete');
+    // A remembered measurement of other backends than start here is measured anew.
+    const stale = await api.prepare('auto', { unit: 'step', milliseconds: { webgl: 1, cpu: 5 } }, spec);
+    expect(Object.keys(stale.measured!.milliseconds).sort()).toEqual(['cpu', 'webgl', 'webgpu']);
+    expect(stale.measured!.earlier).toBeUndefined();
+  });
+
   test('the same spec and seed give final losses within 1% on cpu and webgpu', async () => {
     const losses: Record<string, number> = {};
     for (const name of ['cpu', 'webgpu'] as const) {

@@ -14,12 +14,17 @@ export interface Site {
   close(): Promise<void>;
 }
 
-/** Starts the preview server over dist/ and launches Chromium with WebGPU on. */
-export async function openSite(): Promise<Site> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run `npm run build` (npm test does it).');
+/**
+ * Starts the preview server over dist/ and launches Chromium with WebGPU on. `base` serves the
+ * site under a sub-path ('/class/tunelab/'), as a static host may; the build itself has
+ * relative paths. `dir` serves another built folder than dist/ (a copy that a test changes).
+ */
+export async function openSite(options: { base?: string; dir?: string } = {}): Promise<Site> {
+  const dir = options.dir ?? 'dist';
+  if (!existsSync(`${dir}/index.html`)) throw new Error(`${dir}/ is missing: run \`npm run build\` (npm test does it).`);
   const executablePath = findBrowser();
   if (!executablePath) throw new Error(missingBrowserMessage());
-  const server: PreviewServer = await preview({ preview: { port: 0, strictPort: false, open: false }, logLevel: 'warn' });
+  const server: PreviewServer = await preview({ base: options.base, build: { outDir: dir }, preview: { port: 0, strictPort: false, open: false }, logLevel: 'warn' });
   const url = server.resolvedUrls!.local[0];
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
   return {

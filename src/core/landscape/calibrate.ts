@@ -1,34 +1,18 @@
-import * as tf from '@tensorflow/tfjs-core';
+import { LAB_CALIBRATION } from './calibration-shape';
 import { basinMap } from './index';
 
 /**
- * The lab's calibration: a small basin map, the shape of the lab's work, timed on each backend
- * that can run it (WebAssembly on the cpu, the WGSL kernel on WebGPU), warm, so the faster
- * one runs the lab. On a GPU the kernel wins; on a software adapter (SwiftShader) the cpu does.
+ * Milliseconds of one {@link LAB_CALIBRATION} map on tfjs's current backend (WebAssembly on
+ * the cpu, the WGSL kernel on WebGPU), after a short warm-up so that code generation and
+ * pipeline compilation do not count; the fastest of `repeats`.
  */
-const CALIBRATION = { surface: 'himmelblau', optimizer: { kind: 'adam' as const, lr: 0.05 }, grid: { size: 64 }, steps: 100 };
-
-/** What {@link fastestBackend} measured: milliseconds per backend, and the winner. */
-export interface Calibration {
-  fastest: string;
-  milliseconds: Record<string, number>;
-}
-
-/**
- * Times {@link CALIBRATION} on each of `backends` that is registered and starts, and leaves
- * tfjs on the fastest. Each is warmed up first, so that code generation and pipeline
- * compilation do not count.
- */
-export async function fastestBackend(backends: string[]): Promise<Calibration> {
-  const milliseconds: Record<string, number> = {};
-  for (const backend of backends) {
-    if (!tf.findBackendFactory(backend) || !(await tf.setBackend(backend))) continue;
-    await basinMap({ ...CALIBRATION, steps: 2 });
+export async function timeLabMap(repeats = 2): Promise<number> {
+  await basinMap({ ...LAB_CALIBRATION, steps: 2 });
+  let best = Infinity;
+  for (let r = 0; r < repeats; r++) {
     const begin = performance.now();
-    await basinMap(CALIBRATION);
-    milliseconds[backend] = performance.now() - begin;
+    await basinMap(LAB_CALIBRATION);
+    best = Math.min(best, performance.now() - begin);
   }
-  const fastest = Object.keys(milliseconds).reduce((a, b) => (milliseconds[b] < milliseconds[a] ? b : a));
-  if (tf.getBackend() !== fastest) await tf.setBackend(fastest);
-  return { fastest, milliseconds };
+  return best;
 }

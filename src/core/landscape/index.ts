@@ -50,10 +50,23 @@ export {
 /** A surface given as data (specs, links, worker messages) or already built (in-process callers). */
 export type SurfaceInput = SurfaceSpec | Surface;
 
+/**
+ * Surfaces resolved from specs, by the spec's text: a slider dragged over a formula or a bowl
+ * sends the same spec many times a second, and its parse and compiled code are made once.
+ */
+const resolved = new Map<string, Surface>();
+/** Most resolved surfaces kept. */
+const MAX_RESOLVED = 16;
+
 function toSurface(input: SurfaceInput): Surface {
   if (typeof input === 'object' && 'fn' in input) return input;
+  const key = JSON.stringify(input);
+  const known = resolved.get(key);
+  if (known) return known;
   const result = resolveSurface(input);
   if (!result.ok) throw new Error(result.error.message);
+  if (resolved.size >= MAX_RESOLVED) resolved.delete(resolved.keys().next().value!);
+  resolved.set(key, result.surface);
   return result.surface;
 }
 

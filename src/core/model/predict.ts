@@ -110,10 +110,39 @@ export function decisionGridTensor(
   }
   const cells = gridSize * gridSize;
   return tf.tidy(() => {
-    const out = predictTensor(net, problem, tf.tensor2d(frame.inputs(points), [cells, net.io.inputs]), p);
-    if (out.rank === 1) return out as tf.Tensor1D;
-    return tf.add(tf.cast(tf.argMax(out, 1), 'float32'), tf.minimum(tf.max(out, 1), 0.999)) as tf.Tensor1D;
+    const x = tf.tensor2d(frame.inputs(points), [cells, net.io.inputs]);
+    if (net.io.outputs > 1) return classPicture(logitsOf(net, x, p) as tf.Tensor2D);
+    return predictTensor(net, problem, x, p) as tf.Tensor1D;
   });
+}
+
+/**
+ * The decision picture's value of each row of class logits [n, K]: the most likely class plus
+ * its softmax probability, capped at 0.999 (argMax + max of the softmax), computed in K
+ * elementwise passes over the rows rather than as reductions along them. On a software WebGPU
+ * adapter (SwiftShader) a reduction over thousands of rows of five is thousands of workgroups
+ * with barriers, ~0.35 s a picture, which made a table's training wait on its progress pictures.
+ */
+export function classPicture(logits: tf.Tensor2D): tf.Tensor1D {
+  return tf.tidy(() => {
+    const columns = tf.unstack(logits, 1);
+    let best = columns[0];
+    let index = tf.zerosLike(best);
+    // Strictly greater: the first of equal logits wins, as argMax decides.
+    for (let k = 1; k < columns.length; k++) {
+      const better = tf.cast(tf.greater(columns[k], best), 'float32');
+      index = tf.add(index, tf.mul(better, tf.sub(tf.scalar(k), index)));
+      best = tf.maximum(best, columns[k]);
+    }
+    // The largest probability of a softmax is 1 / Σₖ exp(zₖ − max z).
+    const sum = columns.reduce((total, z) => tf.add(total, tf.exp(tf.sub(z, best))), tf.zerosLike(best));
+    return tf.add(index, tf.minimum(tf.reciprocal(sum), 0.999)) as tf.Tensor1D;
+  });
+}
+
+/** Member p's logits for inputs `x` [n, inputs]: [n] for one output, [n, K] for K classes. */
+function logitsOf(net: NetworkParams, x: tf.Tensor2D, p: number): tf.Tensor {
+  return tf.tidy(() => tf.squeeze(tf.slice(net.forward(x), [p], [1]), [0]));
 }
 
 /**
@@ -122,7 +151,7 @@ export function decisionGridTensor(
  */
 export function predictTensor(net: NetworkParams, problem: ProblemType, x: tf.Tensor2D, p = 0): tf.Tensor {
   return tf.tidy(() => {
-    const logits = tf.squeeze(tf.slice(net.forward(x), [p], [1]), [0]);
+    const logits = logitsOf(net, x, p);
     if (net.io.outputs > 1) return tf.softmax(logits);
     return problem === 'classification' ? tf.sigmoid(logits) : logits;
   });

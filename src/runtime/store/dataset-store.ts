@@ -31,6 +31,16 @@ export interface StorageInfo {
   persisted: boolean;
 }
 
+/** The records a dataset is stored as: its summary, its table's head and the table's parts (see {@link DatasetRecord}). */
+export function datasetRecords(dataset: StoredDataset): DatasetRecord[] {
+  const { head, parts } = splitTable(dataset.table);
+  return [
+    { id: META + dataset.id, summary: summaryOf(dataset) },
+    { id: TABLE + dataset.id, head },
+    ...parts.map((part, k) => ({ id: partKey(dataset.id, k), part })),
+  ];
+}
+
 function summaryOf(dataset: StoredDataset): DatasetSummary {
   const { table, ...rest } = dataset;
   return { ...rest, rows: table.rows, columns: table.columns.length };
@@ -71,12 +81,9 @@ export class DatasetStore {
 
   /** Saves a dataset (new, or replacing the one with its id): summary, table head and parts in one transaction. */
   put(dataset: StoredDataset): Promise<WriteOutcome> {
-    const { head, parts } = splitTable(dataset.table);
     return this.write(dataset.name, [
       (store) => store.delete(partsOf(dataset.id)),
-      (store) => store.put({ id: META + dataset.id, summary: summaryOf(dataset) }),
-      (store) => store.put({ id: TABLE + dataset.id, head }),
-      ...parts.map((part, k) => (store: DatasetObjectStore) => store.put({ id: partKey(dataset.id, k), part })),
+      ...datasetRecords(dataset).map((record) => (store: DatasetObjectStore) => store.put(record)),
     ]);
   }
 
@@ -128,12 +135,7 @@ export class DatasetStore {
       await Promise.all(pending);
       return { ok: true };
     } catch (error) {
-      try {
-        tx.abort();
-      } catch {
-        // The transaction had already ended (aborted by the browser): nothing was written.
-      }
-      await Promise.allSettled(pending);
+      await abandon(tx, pending);
       console.warn('tunelab: a dataset write failed', error);
       return { ok: false, message: describeWriteError(error, name) };
     }
@@ -141,19 +143,41 @@ export class DatasetStore {
 }
 
 /**
+ * Aborts a transaction one of whose requests failed, and waits for all its requests to settle,
+ * so that none rejects unheard: nothing of the transaction is kept.
+ */
+export async function abandon(tx: { abort(): void }, pending: Promise<unknown>[]): Promise<void> {
+  try {
+    tx.abort();
+  } catch {
+    // The transaction had already ended (aborted by the browser): nothing was written.
+  }
+  await Promise.allSettled(pending);
+}
+
+/**
  * Opens the library. Pages keep it open; a worker opens it for one read. Rejects with a
- * sentence for the user when IndexedDB cannot be opened (no IndexedDB, an older tunelab open in
- * another tab that blocks the upgrade, a newer one that already made it).
+ * sentence for the user when IndexedDB cannot be opened (see {@link openDatabase}).
  *
  * @example
  * const store = await openDatasetStore();
  * const library = await store.list();
  */
 export async function openDatasetStore(name = DB_NAME): Promise<DatasetStore> {
+  return new DatasetStore(await openDatabase(name));
+}
+
+/**
+ * A connection to tunelab's database, upgraded to the current schema, for a page's datasets and
+ * class packs. Rejects with a sentence for the user when IndexedDB cannot be opened (no
+ * IndexedDB, an older tunelab open in another tab that blocks the upgrade, a newer one that
+ * already made it).
+ */
+export async function openDatabase(name = DB_NAME): Promise<IDBPDatabase<TunelabDB>> {
   if (typeof indexedDB === 'undefined') throw new Error('This browser offers no IndexedDB: imported datasets cannot be kept.');
   let blocked = false;
   try {
-    const db = await new Promise<IDBPDatabase<TunelabDB>>((resolve, reject) => {
+    return await new Promise<IDBPDatabase<TunelabDB>>((resolve, reject) => {
       openDB<TunelabDB>(name, DB_VERSION, {
         upgrade: migrate,
         blocked() {
@@ -166,7 +190,6 @@ export async function openDatasetStore(name = DB_NAME): Promise<DatasetStore> {
         },
       }).then((db) => (blocked ? db.close() : resolve(db)), reject);
     });
-    return new DatasetStore(db);
   } catch (error) {
     if ((error as DOMException)?.name === 'VersionError') {
       throw new Error('A newer version of tunelab has upgraded the saved data: reload the page to get it.');

@@ -40,6 +40,7 @@ const runRecordSchema = v.pipe(v.object({
       name: v.picklist(BACKENDS),
       adapter: v.optional(v.string()),
       fallbackReason: v.optional(v.string()),
+      measured: v.optional(v.object({ unit: v.string(), milliseconds: v.record(v.picklist(BACKENDS), v.number()), earlier: v.optional(v.boolean()) })),
     }),
   ),
   status: v.picklist(Object.keys(RUN_STATUSES) as RunStatus[]),

@@ -1,5 +1,6 @@
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { Recipe, StoredDataset, Table } from '../../core/data/table/types';
+import type { LabSpec } from '../../core/landscape/lab-spec';
 import type { Evaluation } from '../../core/model/evaluation';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
@@ -60,12 +61,22 @@ export interface RunRecord {
   evaluation?: { val: Evaluation; test?: Evaluation };
 }
 
+/** A lesson a teacher saved: a lab setup with a title and the words that go with it, handed out in class packs. */
+export interface LessonRecord {
+  id: string;
+  title: string;
+  text: string;
+  createdAt: number;
+  setup: LabSpec;
+}
+
 /** The IndexedDB schema of tunelab, as idb types it. */
 export interface TunelabDB extends DBSchema {
   runs: { key: string; value: RunRecord; indexes: { createdAt: number } };
   datasets: { key: string; value: DatasetRecord };
   studies: { key: string; value: StudyRecord; indexes: { createdAt: number } };
   trials: { key: [string, number]; value: TrialRecord; indexes: { studyId: string } };
+  lessons: { key: string; value: LessonRecord };
 }
 
 type Upgrade = (db: IDBPDatabase<TunelabDB>, tx: IDBPTransaction<TunelabDB, StoreNames<TunelabDB>[], 'versionchange'>) => void;
@@ -83,6 +94,9 @@ export const MIGRATIONS: Upgrade[] = [
   (db) => {
     db.createObjectStore('studies', { keyPath: 'id' }).createIndex('createdAt', 'createdAt');
     db.createObjectStore('trials', { keyPath: ['studyId', 'number'] }).createIndex('studyId', 'studyId');
+  },
+  (db) => {
+    db.createObjectStore('lessons', { keyPath: 'id' });
   },
 ];
 

@@ -1,7 +1,10 @@
 import { logSpace, resolveSurface, type BasinMap, type Surface, type Trajectory } from '../../core/landscape';
-import { labSurface, sweepRange, validateLab, type LabSpec } from '../../core/landscape/lab-spec';
-import { findLesson } from '../../core/landscape/lessons';
-import type { BackendInfo } from '../../runtime/backend-types';
+import { labSurface, sweepRange, type LabSpec } from '../../core/landscape/lab-spec';
+import { findLesson, validateLessonLab } from '../../core/landscape/lessons';
+import type { OptimizerSpec } from '../../core/optim/types';
+import { basinOffers, sweepOffers, type SizeOffer } from '../../core/landscape/offer';
+import { loadPreference, savePreference } from '../../runtime/backend-choice';
+import type { BackendInfo, BackendPreference } from '../../runtime/backend-types';
 import { CancelledError, LandscapeClient } from '../../runtime/landscape-client';
 import { decodeLab, encodeLab } from './lab-link';
 import { classifySweep, pickCurveLrs, type SweepRegion, type SweepRuns } from './sweep-regions';
@@ -49,9 +52,20 @@ export class LabState {
   /** A link that could not be read in full, or a computation that failed. */
   notice = $state<string | null>(null);
   backend = $state<BackendInfo | null>(null);
+  /** The backend the user forced, or 'auto' (chosen by measurement); kept for the next visit. */
+  preference = $state<BackendPreference>(loadPreference('lab'));
+  /** Milliseconds of the calibration map on this backend, once known: what the offered sizes follow. */
+  calibrationMs = $state<number | null>(null);
+  /** Computations completed and drawn: what a measurement of the live redraw rate counts. */
+  redraws = $state(0);
   /** The surface's heights, row 0 at the top, SURFACE_RES per side. */
   grid = $state.raw<Float32Array | null>(null);
   paths = $state.raw<Trajectory[]>([]);
+  /**
+   * The optimizers the paths were computed with: while a slider is dragged the setup runs
+   * ahead of the paths, and what labels the paths follows the paths, not every new value.
+   */
+  pathOptimizers = $state.raw<OptimizerSpec[]>([]);
   basins = $state.raw<(BasinMap | null)[]>([]);
   sweeps = $state.raw<(OptimizerSweep | null)[]>([]);
   /** Steps of the paths revealed so far (the animation), fractional between frames. */
@@ -60,12 +74,21 @@ export class LabState {
   speed = $state<keyof typeof SPEEDS>('normal');
   progress = $state<Progress | null>(null);
 
+  /**
+   * The setup's surface as text: it stays equal while a slider moves, so {@link surface}, and
+   * the surface's picture drawn from it, are not made again for every new value.
+   */
+  private surfaceText = $derived(JSON.stringify(labSurface(this.spec)));
   /** The surface as drawn: metadata of the current (valid) setup. */
   surface = $derived.by((): Surface => {
-    const r = resolveSurface(labSurface(this.spec));
+    const r = resolveSurface(JSON.parse(this.surfaceText));
     if (!r.ok) throw new Error(r.error.message); // validated setups always resolve
     return r.surface;
   });
+  /** Basin-map sizes with their predicted time here; all offered until the device has been measured. */
+  basinSizes = $derived(this.offer(basinOffers));
+  /** Sweep lengths with their predicted time here, likewise. */
+  sweepSizes = $derived(this.offer(sweepOffers));
   /** The lesson the setup came from, if it is a known one. */
   lesson = $derived(findLesson(this.spec.lesson));
   /** The learning rates whose loss curves the sweep overlays: the setup's, or one per regime. */
@@ -75,7 +98,7 @@ export class LabState {
     return pickCurveLrs(focused.runs.lrs, focused.regions);
   });
 
-  private readonly client = new LandscapeClient('auto');
+  private client = new LandscapeClient(this.preference);
   private done = { grid: '', paths: '', basins: '', sweep: '' };
   private frame = 0;
   private lastFrame = 0;
@@ -85,12 +108,41 @@ export class LabState {
 
   constructor(hash: string) {
     this.spec = this.read(hash);
-    void this.client.backendInfo().then(
-      (info) => (this.backend = info),
-      (error) => (this.notice = `No computing backend could start: ${errorText(error)}`),
-    );
+    this.followBackend();
     this.writeHash();
     void this.compute();
+  }
+
+  /** Forces a backend (or 'auto'), remembered for the next visit: a new worker on it computes the picture again. */
+  setPreference(preference: BackendPreference): void {
+    savePreference('lab', preference);
+    this.preference = preference;
+    this.client.dispose();
+    this.client = new LandscapeClient(preference);
+    this.backend = null;
+    this.done = { grid: '', paths: '', basins: '', sweep: '' };
+    this.live = null;
+    this.followBackend();
+    void this.compute();
+  }
+
+  private followBackend(): void {
+    const client = this.client;
+    this.calibrationMs = null;
+    void client.backendInfo().then(
+      (info) => client === this.client && (this.backend = info),
+      (error) => (this.notice = `No computing backend could start: ${errorText(error)}`),
+    );
+    void client.calibrationMs().then(
+      (ms) => client === this.client && (this.calibrationMs = ms),
+      () => undefined, // The sizes stay all offered; a backend that cannot start says so above.
+    );
+  }
+
+  /** Sizes of `choices` for this setup, offered by the calibration's prediction once there is one. */
+  private offer(choices: typeof basinOffers): SizeOffer[] {
+    const offers = choices(this.calibrationMs ?? 0, this.spec.steps, this.spec.optimizers.length);
+    return this.calibrationMs === null ? offers.map((o) => ({ ...o, offered: true })) : offers;
   }
 
   /** Loads the setup of a link (the user pasted one, or pressed back). */
@@ -110,9 +162,9 @@ export class LabState {
   edit(change: (draft: LabSpec) => void, keepLesson = false): boolean {
     const draft = $state.snapshot(this.spec) as LabSpec;
     change(draft);
-    if (!keepLesson) draft.lesson = '';
+    if (!keepLesson) Object.assign(draft, { lesson: '', lessonStep: 0 });
     draft.focus = Math.min(draft.focus, draft.optimizers.length - 1);
-    const result = validateLab(draft);
+    const result = validateLessonLab(draft);
     if (!result.ok) {
       const formula = result.errors.find((e) => e.path === 'surface');
       if (formula) {
@@ -139,8 +191,8 @@ export class LabState {
   drag(change: (draft: LabSpec) => void): void {
     const draft = $state.snapshot(this.spec) as LabSpec;
     change(draft);
-    draft.lesson = '';
-    const result = validateLab(draft);
+    Object.assign(draft, { lesson: '', lessonStep: 0 });
+    const result = validateLessonLab(draft);
     if (!result.ok) return;
     this.spec = result.spec;
     if (this.live) {
@@ -156,10 +208,31 @@ export class LabState {
     })();
   }
 
-  /** Opens a lesson: its setup, its text, its link. */
+  /** Opens a lesson at its first step: its setup, its text, its link. */
   openLesson(id: string): void {
-    const lesson = findLesson(id);
-    if (lesson) this.edit((d) => Object.assign(d, structuredClone(lesson.setup)), true);
+    if (findLesson(id)) this.goToStep(id, 1);
+  }
+
+  /** Shows step `step` (from 1) of a lesson's narrative: the step's whole setup, whatever was changed before. */
+  goToStep(id: string, step: number): void {
+    const setup = findLesson(id)?.steps[step - 1]?.setup;
+    if (setup) this.edit((d) => Object.assign(d, structuredClone(setup)), true);
+  }
+
+  /** The open lesson's next step; false when there is none to go to. */
+  nextStep(): boolean {
+    const lesson = this.lesson;
+    if (!lesson || this.spec.lessonStep >= lesson.steps.length) return false;
+    this.goToStep(lesson.id, this.spec.lessonStep + 1);
+    return true;
+  }
+
+  /** The open lesson's step before; false when there is none. */
+  previousStep(): boolean {
+    const lesson = this.lesson;
+    if (!lesson || this.spec.lessonStep <= 1) return false;
+    this.goToStep(lesson.id, this.spec.lessonStep - 1);
+    return true;
   }
 
   /** Plays the paths step by step; from the start again when they were all shown. */
@@ -230,8 +303,9 @@ export class LabState {
 
   /**
    * Computes what the current view needs and is not yet computed for this setup, in the worker.
-   * `live` (a control being dragged): what was drawn stays until its replacement is ready, and
-   * the paths are shown whole at once.
+   * `live` (a control being dragged): what was drawn stays until all of its replacement is
+   * ready, then paths and maps change together, in one redraw, the paths shown whole; no
+   * progress is shown or reported, since each computation lasts a fraction of a second.
    */
   private async compute(live = false): Promise<void> {
     const spec = $state.snapshot(this.spec) as LabSpec;
@@ -241,6 +315,14 @@ export class LabState {
       paths: JSON.stringify([surface, spec.optimizers, spec.start, spec.steps]),
       basins: JSON.stringify([surface, spec.optimizers, spec.steps, spec.grid]),
       sweep: JSON.stringify([surface, spec.optimizers, spec.start, spec.steps, spec.rates]),
+    };
+    /** What a live computation shows once all of it is ready; the others show each part as it comes. */
+    const ready: (() => void)[] = [];
+    const show = (apply: () => void) => (live ? ready.push(apply) : apply());
+    const phase = (label: string, total: number) => {
+      if (live) return undefined;
+      this.progress = { label, done: 0, total };
+      return this.follow(label, total);
     };
     try {
       if (keys.grid !== this.done.grid) {
@@ -253,53 +335,64 @@ export class LabState {
           this.pause();
           this.paths = [];
         }
-        this.progress = { label: 'Computing the paths', done: 0, total: spec.steps };
         const paths = await this.client.trajectories(
           spec.optimizers.map((optimizer) => ({ surface, optimizer, start: spec.start, steps: spec.steps })),
-          this.follow('Computing the paths', spec.steps),
+          phase('Computing the paths', spec.steps),
         );
-        this.paths = paths;
-        this.done.paths = keys.paths;
-        if (live) this.showAll();
-        else {
-          this.shown = 0;
-          this.play();
-        }
+        show(() => {
+          this.paths = paths;
+          this.pathOptimizers = spec.optimizers;
+          this.done.paths = keys.paths;
+          if (live) this.showAll();
+          else {
+            this.shown = 0;
+            this.play();
+          }
+        });
       }
       if (spec.view === 'basins' && keys.basins !== this.done.basins) {
-        if (!live) this.basins = spec.optimizers.map(() => null);
+        const maps: (BasinMap | null)[] = live ? [...this.basins] : spec.optimizers.map(() => null);
+        if (!live) this.basins = [...maps];
         // The optimizer in focus first: its map is the one drawn.
         const order = spec.optimizers.map((_, k) => k).sort((a, b) => (a === spec.focus ? -1 : b === spec.focus ? 1 : a - b));
         for (const [n, k] of order.entries()) {
           const label = `Basin map ${n + 1} of ${order.length} (${spec.grid}×${spec.grid} starts)`;
-          this.progress = { label, done: 0, total: spec.steps };
-          const map = await this.client.basinMap(
+          maps[k] = await this.client.basinMap(
             { surface, optimizer: spec.optimizers[k], grid: { size: spec.grid }, steps: spec.steps },
-            this.follow(label, spec.steps),
+            phase(label, spec.steps),
           );
-          this.basins = spec.optimizers.map((_, i) => (i === k ? map : (this.basins[i] ?? null)));
+          if (!live) this.basins = [...maps];
         }
-        this.done.basins = keys.basins;
+        show(() => {
+          this.basins = spec.optimizers.map((_, i) => maps[i] ?? null);
+          this.done.basins = keys.basins;
+        });
       }
       if (spec.view === 'sweep' && keys.sweep !== this.done.sweep) {
-        if (!live) this.sweeps = spec.optimizers.map(() => null);
+        const sweeps: (OptimizerSweep | null)[] = live ? [...this.sweeps] : spec.optimizers.map(() => null);
+        if (!live) this.sweeps = [...sweeps];
         const lrs = logSpace(sweepRange(spec));
         for (const [k, optimizer] of spec.optimizers.entries()) {
           const label = `Sweep ${k + 1} of ${spec.optimizers.length} (${lrs.length} learning rates)`;
-          this.progress = { label, done: 0, total: 2 * spec.steps };
+          const follow = phase(label, 2 * spec.steps);
           // Two batched runs: lrSweep's, then the one that records every step.
-          let phase = 0;
-          const { sweep, values, path } = await this.client.sweep({ surface, optimizer, start: spec.start, steps: spec.steps, lrs }, (done) => {
-            this.progress = { label, done: phase + done, total: 2 * spec.steps };
-            if (done === spec.steps) phase = spec.steps;
-          });
+          let phaseDone = 0;
+          const { sweep, values, path } = await this.client.sweep({ surface, optimizer, start: spec.start, steps: spec.steps, lrs }, follow && ((done) => {
+            follow(phaseDone + done);
+            if (done === spec.steps) phaseDone = spec.steps;
+          }));
           const runs: SweepRuns = { lrs: sweep.lrs, diverged: sweep.diverged, steps: spec.steps, values, path };
-          const result: OptimizerSweep = { runs, threshold: sweep.threshold, regions: classifySweep(runs) };
-          this.sweeps = spec.optimizers.map((_, i) => (i === k ? result : (this.sweeps[i] ?? null)));
+          sweeps[k] = { runs, threshold: sweep.threshold, regions: classifySweep(runs) };
+          if (!live) this.sweeps = [...sweeps];
         }
-        this.done.sweep = keys.sweep;
+        show(() => {
+          this.sweeps = spec.optimizers.map((_, i) => sweeps[i] ?? null);
+          this.done.sweep = keys.sweep;
+        });
       }
+      ready.forEach((apply) => apply());
       this.progress = null;
+      this.redraws++;
     } catch (error) {
       if (error instanceof CancelledError) return;
       this.progress = null;

@@ -276,7 +276,8 @@ export class StudyState {
     await this.show(record);
   }
 
-  private async refresh(): Promise<void> {
+  /** Reads the saved studies again (after a change here, or a class pack that brought some). */
+  async refresh(): Promise<void> {
     const [studies, locked] = await Promise.all([this.store.listStudies(), lockedIds('study')]);
     this.studies = studies;
     this.elsewhere = this.othersOf(locked);

@@ -8,6 +8,7 @@ import { validateExperiment, type FieldError } from '../../core/spec/schema';
 import type { StepUnit } from '../../core/train/controller';
 import type { RunProgress } from '../../core/train/run';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
+import { loadPreference, savePreference } from '../../runtime/backend-choice';
 import type { BackendInfo, BackendPreference } from '../../runtime/backend-types';
 import type { DamagedRun, RunRecord, RunStore } from '../../runtime/store';
 import { TrainClient } from '../../runtime/train-client';
@@ -54,7 +55,8 @@ export class TrainState {
   grid = $state.raw<Float32Array | null>(null);
   weights = $state.raw<Float32Array[] | null>(null);
   backend = $state<BackendInfo | null>(null);
-  preference = $state<BackendPreference>('auto');
+  /** The backend the user forced, or 'auto' (chosen by measurement); kept for the next visit. */
+  preference = $state<BackendPreference>(loadPreference('train'));
   runs = $state.raw<RunRecord[]>([]);
   /** Saved records that do not read back: listed apart, so that they can be deleted. */
   damaged = $state.raw<DamagedRun[]>([]);
@@ -300,8 +302,9 @@ export class TrainState {
     this.overlay = this.overlay.includes(id) ? this.overlay.filter((x) => x !== id) : [...this.overlay, id];
   }
 
-  /** Forces a backend for the next run, or 'auto'. */
+  /** Forces a backend for the next run, or 'auto'; kept for the next visit. */
   setPreference(preference: BackendPreference): void {
+    savePreference('train', preference);
     this.preference = preference;
     this.reset();
   }
@@ -351,7 +354,8 @@ export class TrainState {
     if (p.weights) this.weights = p.weights;
   }
 
-  private async refreshRuns(): Promise<void> {
+  /** Reads the saved runs again (after a run, or a class pack that brought some), and the damaged records. */
+  async refreshRuns(): Promise<void> {
     [this.runs, this.damaged] = await Promise.all([this.store.listRuns(), this.store.listDamaged()]);
   }
 

@@ -1,0 +1,31 @@
+import type { SplitDataset } from '../data/types';
+import type { ExperimentSpec } from '../spec/experiment';
+import { Trainer } from './trainer';
+
+/** Steps a calibration times, after as many to warm up (kernel compilation, first reads). */
+export const CALIBRATION_STEPS = 8;
+
+/**
+ * Milliseconds per training step of `spec` on `data` on tfjs's current backend: the run's own
+ * {@link Trainer} (one member) takes {@link CALIBRATION_STEPS} steps, closing an epoch when one
+ * ends as a run does, and the weights are read at the end so that a device's queued work
+ * counts. Warm: as many steps first, uncounted.
+ */
+export async function timeTrainingStep(spec: ExperimentSpec, data: SplitDataset, steps = CALIBRATION_STEPS): Promise<number> {
+  const trainer = new Trainer([spec], data);
+  try {
+    const run = async (count: number) => {
+      for (let s = 0; s < count; s++) {
+        if (trainer.atEpochEnd) await trainer.endEpoch();
+        trainer.stepBatch();
+      }
+      await trainer.weights();
+    };
+    await run(steps);
+    const begin = performance.now();
+    await run(steps);
+    return (performance.now() - begin) / steps;
+  } finally {
+    trainer.dispose();
+  }
+}
