@@ -21,6 +21,16 @@ export function slug(name: string): string {
   return spelled.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'tunelab';
 }
 
+/**
+ * The file name of a run's model: its data, layer widths and optimizer, so that downloads of
+ * several runs tell themselves apart ("palmer-penguins-16-8-adam").
+ */
+export function modelName(spec: ExperimentSpec): string {
+  const data = slug(spec.data.kind === 'table' ? spec.data.name : spec.data.kind);
+  const layers = spec.model.hidden.map((l) => l.units).join('-') || 'linear';
+  return `${data}-${layers}-${spec.optimizer.kind}`;
+}
+
 /** The Greek letters of hyperparameter labels, as file names spell them. */
 const GREEK: Record<string, string> = { α: 'alpha', β: 'beta', μ: 'mu' };
 

@@ -5,6 +5,7 @@ import { LAB_CALIBRATION_SHAPE } from '../core/landscape/calibration-shape';
 import { chooseBackend } from './backend-choice';
 import { tensorWorker } from './tensor-worker';
 import type { BackendInfo, BackendPreference } from './backend-types';
+import { WatchedWorker, type HeartbeatOptions } from './worker-watch';
 
 /** Told how many steps of the running computation are done. */
 export type ProgressListener = (stepsDone: number) => void;
@@ -21,20 +22,26 @@ export class CancelledError extends Error {
  * The page's side of the landscape lab: one worker, kept while the screen is open, running
  * one computation at a time. Starting a computation cancels the one before (a newer setup
  * makes it worthless) and waits until it has stopped, so the two never share the device.
+ * A worker that dies (an uncaught error, no answer to its heartbeat) fails the computation
+ * with a WorkerDied; the next one starts a fresh worker.
  */
 export class LandscapeClient {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<LandscapeWorkerApi> | null = null;
+  private readonly worker: WatchedWorker<LandscapeWorkerApi>;
   private backend: Promise<BackendInfo> | null = null;
   private running: Promise<unknown> = Promise.resolve();
   private generation = 0;
 
-  constructor(private readonly preference: BackendPreference = 'auto') {}
+  /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
+  constructor(
+    private readonly preference: BackendPreference = 'auto',
+    heartbeat?: HeartbeatOptions,
+  ) {
+    this.worker = new WatchedWorker(() => tensorWorker('landscape'), heartbeat, () => (this.backend = null));
+  }
 
   /** The backend the worker runs on, selected at the first call (by measurement for 'auto', remembered on this device). */
   backendInfo(): Promise<BackendInfo> {
-    const api = this.connect();
-    this.backend ??= chooseBackend(api, this.preference, LAB_CALIBRATION_SHAPE);
+    this.backend ??= this.worker.call((api) => chooseBackend(api, this.preference, LAB_CALIBRATION_SHAPE));
     return this.backend;
   }
 
@@ -44,7 +51,7 @@ export class LandscapeClient {
    */
   async calibrationMs(): Promise<number> {
     const info = await this.backendInfo();
-    return info.measured?.milliseconds[info.name] ?? this.connect().timeMap();
+    return info.measured?.milliseconds[info.name] ?? this.worker.call((api) => api.timeMap());
   }
 
   /** f on a res × res grid of the surface, rows from the lowest y (core's layout). */
@@ -70,17 +77,13 @@ export class LandscapeClient {
   /** Stops the running computation at its next chunk of steps; its promise rejects with {@link CancelledError}. */
   cancel(): void {
     this.generation++;
-    void this.api?.cancel();
+    this.worker.tell((api) => api.cancel());
   }
 
   /** Ends the worker (the screen is leaving). */
   dispose(): void {
     this.generation++;
-    this.api?.[Comlink.releaseProxy]();
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    this.backend = null;
+    this.worker.end();
   }
 
   private async exclusive<T>(work: (api: Comlink.Remote<LandscapeWorkerApi>) => Promise<T>): Promise<T> {
@@ -92,7 +95,7 @@ export class LandscapeClient {
       await this.backendInfo();
       if (generation !== this.generation) throw new CancelledError();
       try {
-        return await work(this.connect());
+        return await this.worker.call(work);
       } catch (error) {
         throw generation !== this.generation ? new CancelledError() : error;
       }
@@ -101,13 +104,5 @@ export class LandscapeClient {
     const result = await next;
     if (generation !== this.generation) throw new CancelledError();
     return result;
-  }
-
-  private connect(): Comlink.Remote<LandscapeWorkerApi> {
-    if (!this.api) {
-      this.worker = tensorWorker('landscape');
-      this.api = Comlink.wrap<LandscapeWorkerApi>(this.worker);
-    }
-    return this.api;
   }
 }

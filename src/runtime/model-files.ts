@@ -1,6 +1,7 @@
 import type { Recipe } from '../core/data/table/types';
 import { kerasArtifacts, readKerasArtifacts, type WeightFileOptions } from '../core/model/keras';
 import { ioOfShapes, parameterShapes } from '../core/model/network';
+import { checkSavedModel } from '../core/model/saved-model-check';
 import type { ExperimentSpec } from '../core/spec/experiment';
 import { validateExperiment } from '../core/spec/schema';
 import { problemOfData } from '../core/train/training-data';
@@ -31,9 +32,9 @@ function saveText(name: string, text: string): void {
  * tensorflowjs_converter read), and for a table its recipe as `<name>.recipe.json`. The
  * experiment and recipe also ride in the model's metadata, so importing the model alone
  * restores them. `file` stores the weights smaller in tf.io's own quantized format (uint8,
- * uint16 or float16), which tf.loadLayersModel reads unchanged.
+ * uint16 or float16), which tf.loadLayersModel reads unchanged. Gives the names of the files saved.
  */
-export async function downloadModel(record: RunRecord, name = 'tunelab-model', file?: WeightFileOptions): Promise<void> {
+export async function downloadModel(record: RunRecord, name = 'tunelab-model', file?: WeightFileOptions): Promise<string[]> {
   const shapes = record.weightShapes;
   if (!record.weights || !shapes) throw new Error('This run has no saved model to export.');
   const artifacts = kerasArtifacts(record.spec.model, ioOfShapes(shapes), problemOfData(record.spec.data), record.weights, {
@@ -42,12 +43,14 @@ export async function downloadModel(record: RunRecord, name = 'tunelab-model', f
   const [handler] = (await tfIo()).getSaveHandlers(`downloads://${name}`);
   await handler.save!(artifacts as never);
   if (record.recipe) saveText(`${name}.recipe.json`, JSON.stringify(record.recipe, null, 2));
+  return [`${name}.json`, `${name}.weights.bin`, ...(record.recipe ? [`${name}.recipe.json`] : [])];
 }
 
 /**
  * Reads a model the user picked: model.json with its weights file(s), and optionally a
  * recipe.json. The experiment comes from the model's tunelab metadata when it has one, else
- * from `current` with the model's layers. Throws an Error that says what is wrong.
+ * from `current` with the model's layers. Everything is checked before anything is saved (see
+ * checkSavedModel): throws an Error that says what is wrong.
  */
 export async function readModelFiles(files: File[], current: ExperimentSpec): Promise<ImportedModel> {
   const jsons = files.filter((f) => f.name.endsWith('.json'));
@@ -77,8 +80,11 @@ export async function readModelFiles(files: File[], current: ExperimentSpec): Pr
     ? checked.spec
     : { ...current, model: { ...current.model, hidden: net.hidden, dropout: net.dropout } };
   const recipe = recipeFile ?? saved.recipe;
-  const expected = recipe ? recipe.inputs.length : spec.model.features.length;
   if (spec.data.kind === 'table' && !recipe) throw new Error('This model was trained on a table: pick its recipe.json too.');
-  if (net.io.inputs !== expected) throw new Error(`The model takes ${net.io.inputs} inputs, but this experiment gives it ${expected}.`);
-  return { spec, weights: net.weights, weightShapes: parameterShapes(spec.model, net.io), recipe };
+  // The saved experiment must agree with the layers the file has, not only with itself.
+  const layers = { ...spec, model: { ...spec.model, hidden: net.hidden, dropout: net.dropout } };
+  const model = { spec: layers, weights: net.weights, weightShapes: parameterShapes(layers.model, net.io), recipe };
+  const problem = checkSavedModel(model);
+  if (problem) throw new Error(problem);
+  return model;
 }

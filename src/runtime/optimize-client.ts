@@ -59,8 +59,8 @@ export class OptimizeClient {
   }
 }
 
-/** Downloads an optimized network as tf.io files, in `dtype` or, when quantized per tensor, exactly on its levels (see exportDtypes). */
-export async function downloadOptimized(run: RunRecord, result: OptimizeResult, dtype: WeightDtype, name = 'tunelab-optimized'): Promise<void> {
+/** Downloads an optimized network as tf.io files, in `dtype` or, when quantized per tensor, exactly on its levels (see exportDtypes); gives the names of the files saved. */
+export async function downloadOptimized(run: RunRecord, result: OptimizeResult, dtype: WeightDtype, name = 'tunelab-optimized'): Promise<string[]> {
   // Loaded when first used, as the training screen loads it: the page's first load goes without it.
   const { downloadModel } = await import('./model-files');
   return downloadModel({ ...run, weights: result.weights }, name, { dtype: exportDtypes(result.known, dtype), known: result.known });

@@ -11,7 +11,9 @@ import { networkIO } from '../core/model/network';
 import { memberBytes, membersPerState, membersThatFit, stepValues } from '../core/train/population-memory';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
+import type { Heartbeat } from '../workers/tensor.worker';
 import { tensorWorker } from './tensor-worker';
+import { watchWorker, WorkerDied, type HeartbeatOptions, type WorkerWatch } from './worker-watch';
 import type { BackendInfo, BackendPreference } from './backend-types';
 import { loadExperimentData } from './experiment-data';
 import { studyLock, tryLock } from './locks';
@@ -33,9 +35,6 @@ export class StudyRunningElsewhere extends Error {
   }
 }
 
-/** A worker that stopped with an uncaught error, as told by its `error` event. */
-class WorkerCrash extends Error {}
-
 /** Largest population one worker trains at once. */
 const MAX_GROUP = 64;
 /** Share of the device's memory the populations of a study may take, split among its workers. */
@@ -43,16 +42,19 @@ const MEMORY_SHARE = 1 / 8;
 /** What navigator.deviceMemory says when the browser does not (GB; Chrome reports at most 8). */
 const ASSUMED_DEVICE_GB = 4;
 
+/** Times a trial's group may lose its worker before the trial is given up as failed. */
+const MAX_WORKER_DEATHS = 2;
+
 interface Slot {
   worker: Worker;
-  api: Comlink.Remote<StudyWorkerApi>;
+  api: Comlink.Remote<StudyWorkerApi & Heartbeat>;
   busy: boolean;
   /**
-   * Rejects when the worker reports an uncaught error (a throw outside Comlink's handling, a
-   * lost GPU device that tfjs does not catch): its pending calls would never settle, so every
-   * call to it races this.
+   * The worker's watch: `dead` rejects when it reports an uncaught error (a throw outside
+   * Comlink's handling, a lost GPU device that tfjs does not catch) or stops answering its
+   * heartbeat (out of memory): its pending calls would never settle, so every call races it.
    */
-  crashed: Promise<never>;
+  watch: WorkerWatch;
 }
 
 /**
@@ -74,12 +76,16 @@ export class StudyRunner {
   private backend: string | null = null;
   /** The trials whose trained networks are kept, with the bytes of their weights. */
   private kept = new Map<number, number>();
+  /** How often each trial's worker died under it, by trial number. */
+  private deaths = new Map<number, number>();
 
+  /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
   constructor(
     private readonly store: StudyStore,
     private readonly study: StudyRecord,
     private readonly listener: StudyListener,
     private readonly preference: BackendPreference = 'auto',
+    private readonly heartbeat?: HeartbeatOptions,
   ) {}
 
   /**
@@ -263,11 +269,11 @@ export class StudyRunner {
     };
     try {
       const keep = { count: KEEP_WEIGHTS.count, objective };
-      const outcome = await Promise.race([slot.api.run(group.map((t) => t.spec), { k: spec.folds ?? 1, seed: spec.seed }, Comlink.proxy(onEpoch), keep), slot.crashed]);
+      const outcome = await Promise.race([slot.api.run(group.map((t) => t.spec), { k: spec.folds ?? 1, seed: spec.seed }, Comlink.proxy(onEpoch), keep), slot.watch.dead]);
       const objectives = studyObjectives(spec);
       const costly = needsCost(objectives);
       // A group shares one architecture, so one measurement serves all its members.
-      const cost = isMultiObjective(spec) && (costly.size || costly.inferenceTime) ? await Promise.race([slot.api.measure(group[0].spec, costly.inferenceTime), slot.crashed]) : undefined;
+      const cost = isMultiObjective(spec) && (costly.size || costly.inferenceTime) ? await Promise.race([slot.api.measure(group[0].spec, costly.inferenceTime), slot.watch.dead]) : undefined;
       for (const [p, t] of group.entries()) {
         const members = outcome.folds.map((fold) => fold[p]);
         if (outcome.cancelled && members.some((m) => m.status === 'training')) continue;
@@ -278,16 +284,27 @@ export class StudyRunner {
       }
       await this.keepTrained(group, outcome.kept);
     } catch (error) {
-      // The group's trials fail and the study goes on; a crashed worker is replaced, one whose
-      // call merely threw (Comlink passes the error back) still works.
-      const crash = error instanceof WorkerCrash;
-      const message = `${crash ? 'The worker crashed' : 'Training failed'}: ${error instanceof Error ? error.message : String(error)}`;
+      // A dead worker is replaced and its trials wait for another turn (a second death fails
+      // them: the trial itself may be what kills it); one whose call merely threw (Comlink
+      // passes the error back) still works, and its trials fail. The study goes on.
+      const died = error instanceof WorkerDied;
+      const message = `${died ? 'The worker stopped' : 'Training failed'}: ${error instanceof Error ? error.message : String(error)}`;
       for (const t of group) {
         // A trial pruned before the failure stays pruned.
-        if (t.state !== 'pruned') Object.assign(t, { state: 'failed', finishedAt: Date.now(), message });
+        if (t.state === 'pruned') {
+          sampler.tell(t);
+          continue;
+        }
+        const deaths = died ? (this.deaths.get(t.number) ?? 0) + 1 : 0;
+        if (died) this.deaths.set(t.number, deaths);
+        if (died && deaths < MAX_WORKER_DEATHS) {
+          Object.assign(t, { state: 'waiting', epochs: [], startedAt: undefined, message: `Re-queued: ${message}` });
+          continue;
+        }
+        Object.assign(t, { state: 'failed', finishedAt: Date.now(), message });
         sampler.tell(t);
       }
-      if (crash) await this.replace(slot);
+      if (died) await this.replace(slot);
     }
     await Promise.all(group.map((t) => this.store.putTrial(t)));
     slot.busy = false;
@@ -328,29 +345,32 @@ export class StudyRunner {
 
   private async spawn(): Promise<Slot> {
     const worker = tensorWorker('study');
-    const api = Comlink.wrap<StudyWorkerApi>(worker);
-    const crashed = new Promise<never>((_, reject) =>
-      worker.addEventListener('error', (event) => {
-        event.preventDefault();
-        reject(new WorkerCrash(event.message || 'uncaught error in the worker'));
-      }),
-    );
-    // Observed by the calls that race it; a worker that never crashes leaves it pending.
-    crashed.catch(() => {});
-    const info = await Promise.race([api.prepare(this.preference), crashed]);
-    this.backend = info.name;
-    this.listener.onBackend?.(info);
-    return { worker, api, busy: false, crashed };
+    const api = Comlink.wrap<StudyWorkerApi & Heartbeat>(worker);
+    const watch = watchWorker(worker, () => api.ping(), this.heartbeat);
+    try {
+      const info = await Promise.race([api.prepare(this.preference), watch.dead]);
+      this.backend = info.name;
+      this.listener.onBackend?.(info);
+    } catch (error) {
+      watch.stop();
+      worker.terminate();
+      throw error;
+    }
+    return { worker, api, busy: false, watch };
   }
 
   private async replace(slot: Slot): Promise<void> {
+    slot.watch.stop();
     slot.worker.terminate();
     const fresh = await this.spawn();
     Object.assign(slot, fresh);
   }
 
   private stopWorkers(): void {
-    this.slots.forEach((s) => s.worker.terminate());
+    this.slots.forEach((s) => {
+      s.watch.stop();
+      s.worker.terminate();
+    });
     this.slots = [];
   }
 

@@ -5,16 +5,16 @@ import type { StepUnit } from '../core/train/controller';
 import type { RunOutcome, RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
 import type { TrainWorkerApi } from '../workers/train.worker';
-import type { Heartbeat } from '../workers/tensor.worker';
 import { runLock, tryLock } from './locks';
 import { tensorWorker } from './tensor-worker';
 import { chooseBackend } from './backend-choice';
 import { trainingShape } from '../core/train/training-shape';
 import type { BackendInfo, BackendMeasurement, BackendPreference } from './backend-types';
 import type { RunRecord, RunStore } from './store';
+import type { LoadedData } from './experiment-data';
 import { problemOfData } from '../core/train/training-data';
 import { ioOfShapes } from '../core/model/network';
-import { watchWorker, WorkerDied, type HeartbeatOptions, type WorkerWatch } from './worker-watch';
+import { WatchedWorker, WorkerDied, type HeartbeatOptions } from './worker-watch';
 
 /** What the screen hears from a run: progress snapshots, the backend, and the record as saved. */
 export interface RunListener {
@@ -28,17 +28,18 @@ export interface RunListener {
  * is written to as it ends, so a reload loses at most the epoch in flight.
  */
 export class TrainClient {
-  private worker: Worker | null = null;
-  private api: Comlink.Remote<TrainWorkerApi & Heartbeat> | null = null;
-  private watch: WorkerWatch | null = null;
+  private readonly worker: WatchedWorker<TrainWorkerApi>;
   /** The worker's backend, and what it was chosen for: a forced one, or 'auto' for work of one shape. */
   private backend: { preference: BackendPreference; shape?: string; info: BackendInfo } | null = null;
 
   /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
   constructor(
     private readonly store: RunStore,
-    private readonly heartbeat?: HeartbeatOptions,
-  ) {}
+    heartbeat?: HeartbeatOptions,
+  ) {
+    // A crashed worker cannot be trusted with the next run: the next call starts another.
+    this.worker = new WatchedWorker(() => tensorWorker('train'), heartbeat, () => (this.backend = null));
+  }
 
   /** Trains `spec` in the worker, saving the run as it goes; resolves with the final record. */
   async run(
@@ -47,13 +48,14 @@ export class TrainClient {
     options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
     listener: RunListener = {},
   ): Promise<RunRecord> {
-    const api = this.connect();
-    const dead = this.watch!.dead;
     // 'auto' is chosen by timing a few steps of this experiment's shape, remembered per device.
     const shape = preference === 'auto' ? trainingShape(spec) : undefined;
     if (this.backend?.preference !== preference || this.backend.shape !== shape) {
-      const worker = { device: () => api.device(), prepare: (p: BackendPreference, remembered?: BackendMeasurement | null) => api.prepare(p, remembered, spec) };
-      this.backend = { preference, shape, info: await Promise.race([chooseBackend(worker, preference, shape ?? ''), dead]) };
+      const info = await this.worker.call((api) => {
+        const worker = { device: () => api.device(), prepare: (p: BackendPreference, remembered?: BackendMeasurement | null) => api.prepare(p, remembered, spec) };
+        return chooseBackend(worker, preference, shape ?? '');
+      });
+      this.backend = { preference, shape, info };
     }
     const backend = this.backend.info;
     listener.onBackend?.(backend);
@@ -61,16 +63,14 @@ export class TrainClient {
     // Held while the run trains, so that another tab starting up leaves it running.
     const release = await tryLock(runLock(record.id));
     try {
-      return await this.train(api, dead, record, spec, options, listener);
+      return await this.train(record, spec, options, listener);
     } finally {
       await release?.();
     }
   }
 
-  /** Trains a created run to its end, or until the worker dies (`dead` rejects). */
+  /** Trains a created run to its end, or until the worker dies. */
   private async train(
-    api: Comlink.Remote<TrainWorkerApi>,
-    dead: Promise<never>,
     record: RunRecord,
     spec: ExperimentSpec,
     options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
@@ -79,15 +79,14 @@ export class TrainClient {
     listener.onSaved?.(record);
     let outcome: RunOutcome & { recipe?: Recipe };
     try {
-      outcome = await Promise.race([
+      outcome = await this.worker.call((api) =>
         api.train(
           spec,
           options,
           Comlink.proxy((p: RunProgress) => listener.onProgress?.(p)),
           Comlink.proxy((m: EpochMetrics) => void this.store.appendEpochs(record.id, [m])),
         ),
-        dead,
-      ]);
+      );
     } catch (error) {
       // A crashed worker cannot be trusted with the next run.
       this.reset();
@@ -115,13 +114,18 @@ export class TrainClient {
     return saved ?? { ...record, status: outcome.status, epochs: outcome.history };
   }
 
+  /** An experiment's data and, for a table, its recipe, prepared in the worker: the page stays responsive. */
+  prepareData(spec: ExperimentSpec): Promise<LoadedData> {
+    return this.worker.call((api) => api.prepareData(spec));
+  }
+
   /** The decision grid of a saved run's final weights, computed in the worker. */
   async predict(record: RunRecord, gridSize: number, axes?: [number, number]): Promise<Float32Array | null> {
     const shapes = record.weightShapes;
     if (!record.weights || !shapes) return null;
-    const api = this.connect();
-    if (!this.backend) this.backend = { preference: 'auto', info: await api.prepare('auto') };
-    return api.predict(record.spec, record.weights, ioOfShapes(shapes), gridSize, axes);
+    const weights = record.weights;
+    await this.ready();
+    return this.worker.call((api) => api.predict(record.spec, weights, ioOfShapes(shapes), gridSize, axes));
   }
 
   /**
@@ -131,52 +135,40 @@ export class TrainClient {
   async predictRows(record: RunRecord, x: Float32Array): Promise<Float32Array> {
     const shapes = record.weightShapes;
     if (!record.weights || !shapes) throw new Error('This run has no saved model');
-    const api = this.connect();
-    if (!this.backend) this.backend = { preference: 'auto', info: await api.prepare('auto') };
-    return api.predictRows(record.spec, record.weights, ioOfShapes(shapes), problemOfData(record.spec.data), x);
+    const weights = record.weights;
+    await this.ready();
+    return this.worker.call((api) => api.predictRows(record.spec, weights, ioOfShapes(shapes), problemOfData(record.spec.data), x));
+  }
+
+  /** Selects a backend in the worker when none is yet: the best available. */
+  private async ready(): Promise<void> {
+    if (!this.backend) this.backend = { preference: 'auto', info: await this.worker.call((api) => api.prepare('auto')) };
   }
 
   /** Shows the running table's decision picture through inputs `axes`. */
   setAxes(axes: [number, number]): void {
-    void this.api?.setAxes(axes);
+    this.worker.tell((api) => api.setAxes(axes));
   }
 
   /** Pauses the running run before its next batch. */
   pause(): void {
-    void this.api?.pause();
+    this.worker.tell((api) => api.pause());
   }
   /** Resumes a paused run. */
   resume(): void {
-    void this.api?.resume();
+    this.worker.tell((api) => api.resume());
   }
   /** Runs one batch or the rest of the epoch of a paused run. */
   step(unit: StepUnit): void {
-    void this.api?.step(unit);
+    this.worker.tell((api) => api.step(unit));
   }
   /** Ends the running run; its record keeps the epochs done. */
   cancel(): void {
-    void this.api?.cancel();
+    this.worker.tell((api) => api.cancel());
   }
 
   /** Stops the worker for good (the page is leaving). */
   reset(): void {
-    this.watch?.stop();
-    this.watch = null;
-    this.api?.[Comlink.releaseProxy]();
-    this.worker?.terminate();
-    this.worker = null;
-    this.api = null;
-    this.backend = null;
-  }
-
-  private connect(): Comlink.Remote<TrainWorkerApi & Heartbeat> {
-    if (!this.api) {
-      const worker = tensorWorker('train');
-      const api = Comlink.wrap<TrainWorkerApi & Heartbeat>(worker);
-      this.worker = worker;
-      this.api = api;
-      this.watch = watchWorker(worker, () => api.ping(), this.heartbeat);
-    }
-    return this.api;
+    this.worker.end();
   }
 }

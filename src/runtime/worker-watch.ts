@@ -1,3 +1,6 @@
+import * as Comlink from 'comlink';
+import type { Heartbeat } from '../workers/tensor.worker';
+
 /** A worker that stopped: an uncaught error, a message it could not read, or no answer to a heartbeat. */
 export class WorkerDied extends Error {
   override name = 'WorkerDied';
@@ -63,4 +66,60 @@ export function watchWorker(worker: Worker, ping: () => Promise<unknown>, option
     die(error);
   }
   return { dead, stop };
+}
+
+/**
+ * A worker started on first use and watched while it lives: every call through {@link call}
+ * races the worker's death, and a dead worker is ended (`onEnd` told), so the next call
+ * starts a fresh one.
+ *
+ * @example
+ * const lab = new WatchedWorker<LandscapeWorkerApi>(() => tensorWorker('landscape'));
+ * const grid = await lab.call((api) => api.surfaceGrid('rosenbrock', 64)); // or a WorkerDied
+ */
+export class WatchedWorker<Api> {
+  private worker: Worker | null = null;
+  private remote: Comlink.Remote<Api & Heartbeat> | null = null;
+  private watch: WorkerWatch | null = null;
+
+  /** `start` makes the worker; `heartbeat` says how its death is noticed; `onEnd` hears that it was ended. */
+  constructor(
+    private readonly start: () => Worker,
+    private readonly heartbeat?: HeartbeatOptions,
+    private readonly onEnd?: () => void,
+  ) {}
+
+  /** Calls the worker, starting it first if needed; rejects with a {@link WorkerDied} once it is found dead. */
+  async call<T>(use: (api: Comlink.Remote<Api & Heartbeat>) => Promise<T>): Promise<T> {
+    if (!this.remote) {
+      const worker = this.start();
+      const remote = Comlink.wrap<Api & Heartbeat>(worker);
+      this.worker = worker;
+      this.remote = remote;
+      this.watch = watchWorker(worker, () => remote.ping(), this.heartbeat);
+    }
+    const dead = this.watch!.dead;
+    try {
+      return await Promise.race([use(this.remote), dead]);
+    } catch (error) {
+      if (error instanceof WorkerDied) this.end();
+      throw error;
+    }
+  }
+
+  /** Tells the running worker something without waiting (a cancel); nothing when none runs. */
+  tell(use: (api: Comlink.Remote<Api & Heartbeat>) => unknown): void {
+    if (this.remote) void use(this.remote);
+  }
+
+  /** Ends the worker, if one runs. */
+  end(): void {
+    this.watch?.stop();
+    this.watch = null;
+    this.remote?.[Comlink.releaseProxy]();
+    this.worker?.terminate();
+    this.worker = null;
+    this.remote = null;
+    this.onEnd?.();
+  }
 }

@@ -4,11 +4,11 @@
 // terminating this worker (see runtime/import-client): a save under way is then aborted whole.
 import * as Comlink from 'comlink';
 import { datasetFromCsv } from '../core/data/table/dataset';
-import type { StoredDataset } from '../core/data/table/types';
+import { MAX_NAME_LENGTH, type StoredDataset } from '../core/data/table/types';
 import { openDatasetStore, type WriteOutcome } from '../runtime/store/dataset-store';
 
-/** A file's name as a dataset name: without its .csv, .tsv or .txt ending. */
-const datasetName = (fileName: string) => fileName.replace(/\.(csv|tsv|txt)$/i, '') || fileName;
+/** A file's name as a dataset name: without its .csv, .tsv or .txt ending, and cut to the names experiments take. */
+const datasetName = (fileName: string) => (fileName.replace(/\.(csv|tsv|txt)$/i, '') || fileName).slice(0, MAX_NAME_LENGTH);
 
 /** Puts a dataset in the library of database `name`, in one transaction; a failure is a message. */
 async function save(name: string, dataset: StoredDataset): Promise<WriteOutcome> {

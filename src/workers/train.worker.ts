@@ -71,6 +71,18 @@ const api = {
     }
   },
 
+  /**
+   * An experiment's data and recipe, for the page's picture and prediction form: a large
+   * table is read and prepared here, so the page never freezes on it. The arrays move to the
+   * page rather than being copied.
+   */
+  async prepareData(spec: ExperimentSpec): Promise<LoadedData> {
+    const loaded = await loadExperimentData(spec);
+    const { train, val, test } = loaded.data;
+    const buffers = new Set([train, val, ...(test ? [test] : [])].flatMap((part) => [part.x.buffer, part.y.buffer]));
+    return Comlink.transfer(loaded, [...buffers] as ArrayBuffer[]);
+  },
+
   /** The decision grid of a saved model: the picture of a finished run, without training. */
   async predict(
     spec: ExperimentSpec,

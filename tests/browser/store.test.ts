@@ -9,7 +9,7 @@ import { DB_VERSION, MIGRATIONS, openStore as open, type RunStore } from '../../
 const DB = 'tunelab-test';
 const webgpu: BackendInfo = { requested: 'auto', name: 'webgpu', adapter: 'SwiftShader' };
 const epoch = (k: number): EpochMetrics => ({ epoch: k, trainLoss: 1 / k, valLoss: 1.1 / k, trainMetric: 0.5 + k / 100, valMetric: 0.5 + k / 110 });
-const FULL = 'Storage is full: new progress is not being saved; saved runs are kept.';
+const FULL = 'Storage is full: new progress is not being saved until you delete something; saved runs are kept.';
 
 const opened: RunStore[] = [];
 /** Opens the test database, remembering the connection so that it is closed after the test. */
@@ -154,13 +154,13 @@ describe('the run store in IndexedDB', () => {
     after.close();
   });
 
-  test('a full disk stops saving with a message, throws nothing, and loses nothing already saved', async () => {
+  test('a full disk stops saving with a message, throws nothing, loses nothing already saved, and saves again once a delete frees space', async () => {
     const { store } = await openStore();
     const kept = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
     await store.appendEpochs(kept.id, [epoch(1)]);
-    const heard: string[] = [];
+    const heard: (string | undefined)[] = [];
     store.onProblem((p) => heard.push(p));
-    const unsubscribed: string[] = [];
+    const unsubscribed: (string | undefined)[] = [];
     store.onProblem((p) => unsubscribed.push(p))();
 
     await withFullDisk(async () => {
@@ -171,13 +171,23 @@ describe('the run store in IndexedDB', () => {
     expect(store.problem).toBe(FULL);
     expect(heard).toEqual([FULL]);
     expect(unsubscribed).toEqual([]);
-    // Stopped: even with room again, nothing more is written until a reload.
+    // Stopped: nothing more is tried until something is deleted.
     await store.appendEpochs(kept.id, [epoch(3)]);
     expect(await store.listRuns()).toMatchObject([{ id: kept.id, status: 'running', epochs: [epoch(1)] }]);
 
-    // Deleting frees space, so it still goes through.
+    // Deleting frees space, so it still goes through, and saving starts again.
     await store.deleteRun(kept.id);
     expect(await store.listRuns()).toEqual([]);
+    expect(store.problem).toBeUndefined();
+    expect(heard).toEqual([FULL, undefined]);
+    const next = await store.createRun({ ...DEFAULT_EXPERIMENT, seed: 4 }, webgpu);
+    await store.appendEpochs(next.id, [epoch(1)]);
+    expect(await store.listRuns()).toMatchObject([{ id: next.id, epochs: [epoch(1)] }]);
+
+    // Still no room: the next write stops saving again, and says so again.
+    await withFullDisk(() => store.appendEpochs(next.id, [epoch(2)]));
+    expect(store.problem).toBe(FULL);
+    expect(heard).toEqual([FULL, undefined, FULL]);
   });
 
   test('a record that does not read back is skipped with a warning, not a crash', async () => {
@@ -195,6 +205,30 @@ describe('the run store in IndexedDB', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+
+  test('records that do not read back are listed as damaged, with why, and can be deleted', async () => {
+    const { store } = await openStore();
+    const good = await store.createRun(DEFAULT_EXPERIMENT, null);
+    const raw = await openDB(DB);
+    await raw.put('runs', { id: 'bad-spec', createdAt: 1, updatedAt: 1, spec: { nonsense: true }, backend: null, epochs: [], status: 'complete' });
+    const recipe = { spec: { target: 't', features: ['x'] }, columns: [{ name: 'x', kind: 'numeric', fill: 0, shift: 0, scale: 0 }], inputs: ['x'], target: { kind: 'value', mean: 0, std: 1 } };
+    await raw.put('runs', { id: 'bad-recipe', createdAt: 2, updatedAt: 2, spec: DEFAULT_EXPERIMENT, backend: null, epochs: [], status: 'complete', recipe });
+    raw.close();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      expect((await store.listRuns()).map((r) => r.id)).toEqual([good.id]);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(await store.listDamaged()).toEqual([
+      { id: 'bad-recipe', createdAt: 2, problem: 'its recipe is broken: columns.0.scale: a scale of 0' },
+      { id: 'bad-spec', createdAt: 1, problem: 'its spec does not read' },
+    ]);
+    await store.deleteRun('bad-spec');
+    await store.deleteRun('bad-recipe');
+    expect(await store.listDamaged()).toEqual([]);
+    expect((await store.listRuns()).map((r) => r.id)).toEqual([good.id]);
   });
 
   test('a database of the first version upgrades to the current one and keeps its runs', async () => {
@@ -216,7 +250,7 @@ describe('the run store in IndexedDB', () => {
   test('a newer tunelab in another tab takes the database: this one stops saving and says so', async () => {
     const { store } = await openStore();
     const kept = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
-    const heard: string[] = [];
+    const heard: (string | undefined)[] = [];
     store.onProblem((p) => heard.push(p));
     // Opens only if this tab's connection lets go.
     const newer = await openDB(DB, DB_VERSION + 1);

@@ -1,48 +1,26 @@
-import { deleteDB } from 'idb';
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
-import { openStore, type RunStore } from '../../src/runtime/store';
 import { TrainClient } from '../../src/runtime/train-client';
+import { captureWorkers, testDatabase } from '../support/worker-doubles';
 
-const DB = 'tunelab-train-client-test';
+const db = testDatabase('tunelab-train-client-test');
 const spec: ExperimentSpec = {
   ...structuredClone(DEFAULT_EXPERIMENT),
   data: { kind: 'circle', n: 200, noise: 0, trainRatio: 0.5, seed: 2 },
   training: { batchSize: 10, epochs: 500, clipNorm: 0, patience: 0, schedule: { kind: 'constant' } },
 };
 
-const RealWorker = globalThis.Worker;
-let store: RunStore | null = null;
-beforeEach(() => deleteDB(DB));
-afterEach(() => {
-  globalThis.Worker = RealWorker;
-  store?.close();
-});
-
-/** Every worker the page starts from now on, so a test can kill one. */
-function captureWorkers(): Worker[] {
-  const created: Worker[] = [];
-  globalThis.Worker = class extends RealWorker {
-    constructor(url: string | URL, options?: WorkerOptions) {
-      super(url, options);
-      created.push(this);
-    }
-  };
-  return created;
-}
-
 test('a worker that dies in the middle of a run ends it as interrupted, with its epochs and a message, instead of running forever', async () => {
   const created = captureWorkers();
-  const opened = await openStore(DB);
-  store = opened.store;
+  const { store } = await db.open();
   const client = new TrainClient(store, { everyMs: 100, timeoutMs: 5_000 });
   const running = client.run(spec, 'cpu', { gridSize: 8, startPaused: false }).then(
     () => 'finished',
     (error: Error) => error.message,
   );
   // Terminated with no `error` event, as an out-of-memory worker goes: only the heartbeat can tell.
-  await expect.poll(async () => (await store!.listRuns())[0]?.epochs.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  await expect.poll(async () => (await store.listRuns())[0]?.epochs.length ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
   created[0].terminate();
   expect(await running).toBe('the worker stopped answering (no reply in 5 s)');
   const [run] = await store.listRuns();
@@ -55,11 +33,10 @@ test('a worker that dies in the middle of a run ends it as interrupted, with its
 
 test('a worker that reports an uncaught error ends the run at once, and the next run starts a fresh worker', async () => {
   const created = captureWorkers();
-  const opened = await openStore(DB);
-  store = opened.store;
+  const { store } = await db.open();
   const client = new TrainClient(store);
   const running = client.run(spec, 'cpu', { gridSize: 8, startPaused: true }).catch((error: Error) => error.message);
-  await expect.poll(async () => (await store!.listRuns()).length, { timeout: 60_000 }).toBe(1);
+  await expect.poll(async () => (await store.listRuns()).length, { timeout: 60_000 }).toBe(1);
   created[0].dispatchEvent(new ErrorEvent('error', { message: 'out of memory' }));
   expect(await running).toBe('out of memory');
   const [run] = await store.listRuns();

@@ -43,7 +43,7 @@ test('a practitioner trains on the penguins, reads the confusion matrix, predict
   await page.screenshot({ path: 'test-results/e2e-table.png', fullPage: true });
 
   // Export: model.json, its weights and the recipe, as three downloads.
-  const downloads = await exportModelFiles(page, 'tunelab-model');
+  const downloads = await exportModelFiles(page, 'palmer-penguins-16-8-adam');
 
   // Load it back: a new run opens from the files and predicts the same.
   const before = await page.locator('[data-testid=run-history] li').count();

@@ -19,7 +19,8 @@ export function cellNumber(cell) {
 
 /**
  * A row given as text, { column: cell }, as the network's inputs: numbers filled, shifted and
- * scaled, categories one-hot (an unseen level gives zeros), exactly as the recipe was fitted.
+ * scaled, categories one-hot (an unseen level gives zeros, or its column's "other" input),
+ * exactly as the recipe was fitted.
  * Throws an Error naming the column when a numeric cell is not a number.
  */
 export function rowInputs(recipe, row) {
@@ -32,9 +33,11 @@ export function rowInputs(recipe, row) {
       if (!missingCell(cell) && Number.isNaN(value)) throw new Error(`“${column.name}” is a numeric column, but “${cell}” is not a number.`);
       x[at++] = ((Number.isNaN(value) ? column.fill : value) - column.shift) / column.scale;
     } else {
-      const level = column.levels.indexOf(missingCell(cell) ? column.fill : cell);
+      const known = column.levels.indexOf(missingCell(cell) ? column.fill : cell);
+      // A capped column's last input takes every level it does not list.
+      const level = known < 0 && column.other ? column.levels.length : known;
       if (level >= 0) x[at + level] = 1;
-      at += column.levels.length;
+      at += column.levels.length + (column.other ? 1 : 0);
     }
   }
   return x;

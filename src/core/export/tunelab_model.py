@@ -46,7 +46,7 @@ def cell_number(cell, column):
 
 
 def row_inputs(recipe, row):
-    """A row of text cells as the network's inputs: filled, shifted and scaled numbers, one-hot categories."""
+    """A row of text cells as the network's inputs: filled, shifted and scaled numbers, one-hot categories (with a capped column's "other" input)."""
     x = []
     for column in recipe["columns"]:
         cell = (row.get(column["name"]) or "").strip()
@@ -57,6 +57,9 @@ def row_inputs(recipe, row):
         else:
             level = column["fill"] if missing else cell
             x.extend(1.0 if level == known else 0.0 for known in column["levels"])
+            if column.get("other"):
+                # A capped column's last input takes every level it does not list.
+                x.append(0.0 if level in column["levels"] else 1.0)
     return x
 
 

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { MAX_NAME_LENGTH } from '../data/table/types';
 import { DATASET_KINDS } from '../data/types';
 import { ACTIVATIONS, FEATURES } from '../model/types';
 import { OPTIMIZER_KINDS } from '../optim/types';
@@ -98,10 +99,10 @@ const share = (label: string) => num(label, { min: 0, max: 0.95 });
 
 const preprocessSchema = v.pipe(
   section('Preprocessing', {
-    target: text('Target column', 200),
+    target: text('Target column', MAX_NAME_LENGTH),
     task: oneOf('Problem type', ['binary', 'multiclass', 'regression'] as const),
     features: v.pipe(
-      v.array(text('Feature column', 200), (issue) => `Feature columns must be a list (got ${show(issue.input)}).`),
+      v.array(text('Feature column', MAX_NAME_LENGTH), (issue) => `Feature columns must be a list (got ${show(issue.input)}).`),
       v.check((fs) => fs.length > 0, 'Select at least one feature column.'),
       v.check((fs) => new Set(fs).size === fs.length, 'Each feature column may be selected only once.'),
     ),
@@ -125,8 +126,8 @@ const preprocessSchema = v.pipe(
 
 const tableSchema = section('The table', {
   kind: v.literal('table'),
-  dataset: text('Dataset id', 200),
-  name: text('Dataset name', 200),
+  dataset: text('Dataset id', MAX_NAME_LENGTH),
+  name: text('Dataset name', MAX_NAME_LENGTH),
   preprocess: preprocessSchema,
 });
 

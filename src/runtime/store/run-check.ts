@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { checkRecipe } from '../../core/data/table/recipe-check';
 import { validateExperiment } from '../../core/spec/schema';
 import type { RunStatus } from '../../core/train/types';
 import { BACKENDS } from '../backend-types';
@@ -63,5 +64,18 @@ const runRecordSchema = v.pipe(v.object({
  * written by a broken or future version, or edited by hand, fails here instead of in a chart.
  */
 export function isRunRecord(value: unknown): value is RunRecord {
-  return v.is(runRecordSchema, value);
+  return v.is(runRecordSchema, value) && (value.recipe === undefined || checkRecipe(value.recipe) === null);
+}
+
+/** Why a stored record fails {@link isRunRecord}, in a few words for the list of damaged records; undefined when it passes. */
+export function runRecordProblem(value: unknown): string | undefined {
+  const result = v.safeParse(runRecordSchema, value);
+  if (!result.success) {
+    const issue = result.issues[0];
+    const path = v.getDotPath(issue);
+    return path ? `its ${path} does not read` : 'it does not read as a run';
+  }
+  const recipe = (value as RunRecord).recipe;
+  const broken = recipe === undefined ? null : checkRecipe(recipe);
+  return broken === null ? undefined : `its recipe is broken: ${broken}`;
 }

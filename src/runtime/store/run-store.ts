@@ -3,8 +3,17 @@ import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo } from '../backend-types';
 import type { WriteGuard } from './guard';
-import { isRunRecord } from './run-check';
+import { isRunRecord, runRecordProblem } from './run-check';
 import type { RunRecord, TunelabDB } from './schema';
+
+/** A stored record that fails its check on reading: listed so that it can be deleted. */
+export interface DamagedRun {
+  id: string;
+  /** When it was made, where the record still says so. */
+  createdAt?: number;
+  /** Why it does not read, in a few words. */
+  problem: string;
+}
 
 /** What finishing a run may record. */
 export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'initialWeights' | 'path' | 'recipe' | 'evaluation'>;
@@ -12,14 +21,18 @@ export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'w
 /**
  * The saved runs. Writes never throw into the caller: a failed write (storage full, database
  * closed) switches the store to a degraded state that `problem` describes and `onProblem`
- * announces, and what is already saved stays as it is. Records read back are checked; one
+ * announces, and what is already saved stays as it is; on a full disk, deleting a run starts
+ * saving again. Records read back are checked; one
  * that fails the check is skipped with a console warning.
  */
 export interface RunStore {
   /** A sentence for the user when runs are not being saved, else undefined. */
   readonly problem: string | undefined;
-  /** Calls `listener` with the sentence when saving stops; returns the function that unsubscribes it. */
-  onProblem(listener: (problem: string) => void): () => void;
+  /**
+   * Calls `listener` with the sentence when saving stops, and with undefined when it starts
+   * again (a delete freed space on a full disk); returns the function that unsubscribes it.
+   */
+  onProblem(listener: (problem: string | undefined) => void): () => void;
   /** Saves a new run, status 'running', with no epochs yet. */
   createRun(spec: ExperimentSpec, backend: BackendInfo | null): Promise<RunRecord>;
   /** Adds finished epochs to a run, in one small transaction, as they end. */
@@ -32,6 +45,8 @@ export interface RunStore {
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Every saved run, newest first. */
   listRuns(): Promise<RunRecord[]>;
+  /** The stored records that fail their check on reading (and so are not in listRuns), to be shown and deleted. */
+  listDamaged(): Promise<DamagedRun[]>;
   /** Deletes a run; tried even when saving has stopped, since it frees space. */
   deleteRun(id: string): Promise<void>;
   /**
@@ -68,7 +83,7 @@ export class IdbRunStore implements RunStore {
     return this.guard.problem;
   }
 
-  onProblem(listener: (problem: string) => void): () => void {
+  onProblem(listener: (problem: string | undefined) => void): () => void {
     return this.guard.onProblem(listener);
   }
 
@@ -101,6 +116,18 @@ export class IdbRunStore implements RunStore {
     return this.read([], async () => {
       const oldestFirst = await this.db.getAllFromIndex('runs', 'createdAt');
       return oldestFirst.reverse().flatMap((r) => checked(r) ?? []);
+    });
+  }
+
+  listDamaged(): Promise<DamagedRun[]> {
+    return this.read([], async () => {
+      const all = (await this.db.getAll('runs')) as unknown[];
+      return all.flatMap((r) => {
+        const problem = runRecordProblem(r);
+        if (problem === undefined) return [];
+        const { id, createdAt } = (r ?? {}) as { id?: unknown; createdAt?: unknown };
+        return typeof id === 'string' ? [{ id, problem, ...(typeof createdAt === 'number' ? { createdAt } : {}) }] : [];
+      });
     });
   }
 
@@ -189,6 +216,11 @@ export class MemoryRunStore implements RunStore {
 
   async listRuns(): Promise<RunRecord[]> {
     return [...this.runs.values()].sort((a, b) => b.createdAt - a.createdAt).map((r) => structuredClone(r));
+  }
+
+  /** Records in memory were never read back from anywhere: none is damaged. */
+  async listDamaged(): Promise<DamagedRun[]> {
+    return [];
   }
 
   async deleteRun(id: string): Promise<void> {

@@ -41,6 +41,14 @@ export function classShade(k: number, probability: number, classes: number): Rgb
   return mix(WHITE, CLASS_COLORS[k % CLASS_COLORS.length], 0.2 + 0.8 * sure);
 }
 
+/**
+ * The colour each class has on the decision picture, in class order: orange and blue for two
+ * classes, the category colours for more.
+ */
+export function classColors(classes: number): Rgb[] {
+  return classes > 2 ? Array.from({ length: classes }, (_, k) => CLASS_COLORS[k % CLASS_COLORS.length]) : [NEGATIVE, POSITIVE].slice(0, classes);
+}
+
 /** CSS colour for an RGB triple. */
 export function css([r, g, b]: Rgb, alpha = 1): string {
   return alpha === 1 ? `rgb(${r},${g},${b})` : `rgba(${r},${g},${b},${alpha})`;

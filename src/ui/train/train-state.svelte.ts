@@ -10,8 +10,7 @@ import type { RunProgress } from '../../core/train/run';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import { loadPreference, savePreference } from '../../runtime/backend-choice';
 import type { BackendInfo, BackendPreference } from '../../runtime/backend-types';
-import type { RunRecord, RunStore } from '../../runtime/store';
-import { loadExperimentData } from '../../runtime/experiment-data';
+import type { DamagedRun, RunRecord, RunStore } from '../../runtime/store';
 import { TrainClient } from '../../runtime/train-client';
 import { WorkerDied } from '../../runtime/worker-watch';
 
@@ -59,6 +58,8 @@ export class TrainState {
   /** The backend the user forced, or 'auto' (chosen by measurement); kept for the next visit. */
   preference = $state<BackendPreference>(loadPreference('train'));
   runs = $state.raw<RunRecord[]>([]);
+  /** Saved records that do not read back: listed apart, so that they can be deleted. */
+  damaged = $state.raw<DamagedRun[]>([]);
   /** The saved run the screen shows, when one was opened or is training. */
   currentRunId = $state<string | null>(null);
   /** Ids of saved runs whose loss curves are overlaid. */
@@ -68,7 +69,7 @@ export class TrainState {
   message = $state<string | null>(null);
 
   /**
-   * A table experiment's data as prepared in the page (for the picture's points, the input
+   * A table experiment's data as prepared in the worker (for the picture's points, the input
    * names and the prediction form), keyed by the data spec it was prepared for; or why it
    * could not be.
    */
@@ -84,6 +85,8 @@ export class TrainState {
 
   private readonly client: TrainClient;
   private token = 0;
+  /** Fields whose errors a component shows beside them (see errorFor). */
+  private readonly shownFields = new Set<string>();
 
   constructor(
     initial: ExperimentSpec,
@@ -93,7 +96,7 @@ export class TrainState {
     this.spec = initial;
     this.client = new TrainClient(store);
     this.storageProblem = store.problem ?? null;
-    store.onProblem((problem) => (this.storageProblem = problem));
+    store.onProblem((problem) => (this.storageProblem = problem ?? null));
     void this.refreshRuns();
     void this.loadTable();
   }
@@ -140,15 +143,19 @@ export class TrainState {
     return { classes: classes.map((name, k) => ({ name, probability: probabilities[k] })) };
   }
 
-  /** Downloads the model on screen (Keras model.json + weights, and the recipe of a table). */
-  async exportModel(): Promise<void> {
+  /**
+   * Downloads the model on screen (Keras model.json + weights, and the recipe of a table),
+   * named after its data and network; gives the names of the files saved.
+   */
+  async exportModel(): Promise<string[]> {
     const record = this.runs.find((r) => r.id === this.currentRunId);
-    if (!record) return;
+    if (!record) return [];
     try {
-      const { downloadModel } = await import('../../runtime/model-files');
-      await downloadModel(record);
+      const [{ downloadModel }, { modelName }] = await Promise.all([import('../../runtime/model-files'), import('../../runtime/exports')]);
+      return await downloadModel(record, modelName(record.spec));
     } catch (error) {
       this.message = `The model could not be exported: ${error instanceof Error ? error.message : String(error)}`;
+      return [];
     }
   }
 
@@ -170,14 +177,14 @@ export class TrainState {
     }
   }
 
-  /** Prepares the current table in the page when the data spec changed; keeps the last result otherwise. */
+  /** Prepares the current table (in the worker) when the data spec changed; keeps the last result otherwise. */
   private async loadTable(): Promise<void> {
     const spec = $state.snapshot(this.spec) as ExperimentSpec;
     if (spec.data.kind !== 'table') return;
     const key = JSON.stringify(spec.data);
     if (this.table?.key === key) return;
     try {
-      const { data, recipe } = await loadExperimentData(spec);
+      const { data, recipe } = await this.client.prepareData(spec);
       this.table = { key, data, recipe };
       this.axes = recipe ? defaultAxes(recipe) : [0, 1];
     } catch (error) {
@@ -185,9 +192,18 @@ export class TrainState {
     }
   }
 
-  /** The message of the first error on `path`, if any. */
+  /** The message of the first error on `path`, if any; asking marks `path` as a field the screen shows. */
   errorFor(path: string): string | undefined {
+    this.shownFields.add(path);
     return this.errors.find((e) => e.path === path)?.message;
+  }
+
+  /**
+   * Errors of the last refused edit on fields the screen does not show (a table's name, a
+   * column's): shown as a notice, so that a refused edit never passes for the old experiment.
+   */
+  get hiddenErrors(): FieldError[] {
+    return this.errors.filter((e) => !this.shownFields.has(e.path));
   }
 
   /** Whether a run is under way (training, or paused mid-run). */
@@ -327,7 +343,9 @@ export class TrainState {
   }
 
   private apply(p: RunProgress): void {
-    this.status = p.status;
+    // A run's end is shown once its record is saved (start), not when the worker reports it:
+    // until then a reload would find it unfinished.
+    this.status = p.status === 'paused' ? 'paused' : 'running';
     this.epoch = p.epoch;
     this.batchInEpoch = p.batchInEpoch;
     this.batchesPerEpoch = p.batchesPerEpoch;
@@ -336,9 +354,9 @@ export class TrainState {
     if (p.weights) this.weights = p.weights;
   }
 
-  /** Reads the saved runs again (after a run, or a class pack that brought some). */
+  /** Reads the saved runs again (after a run, or a class pack that brought some), and the damaged records. */
   async refreshRuns(): Promise<void> {
-    this.runs = await this.store.listRuns();
+    [this.runs, this.damaged] = await Promise.all([this.store.listRuns(), this.store.listDamaged()]);
   }
 
   /** Opens a run another screen saved (an optimized network), reading the saved runs again first. */

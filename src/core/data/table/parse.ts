@@ -2,7 +2,7 @@ import Papa from 'papaparse';
 import { isMissing, parseNumber } from './cells';
 import { ColumnBuilder } from './column-builder';
 import { convertColumn, detectType, profileColumn } from './profile';
-import type { ColumnProfile, ImportProblem, Table } from './types';
+import { MAX_NAME_LENGTH, type ColumnProfile, type ImportProblem, type Table } from './types';
 
 /**
  * The most cells (rows × columns) a table may have. Stored as 8-byte numbers that is 160 MB,
@@ -112,6 +112,13 @@ async function readTable(input: Blob | string, options: ParseOptions, encoding: 
       const decimalComma = delimiter !== ',';
       const header = !fields.some((f) => !isMissing(f.trim()) && !Number.isNaN(parseNumber(f.trim(), decimalComma)));
       const names = uniqueNames(fields.map((f, i) => (header ? f.trim() : '') || `Column ${i + 1}`));
+      const long = names.findIndex((name) => name.length > MAX_NAME_LENGTH);
+      if (long >= 0) {
+        throw new InputProblem(
+          `Column ${long + 1}'s name has ${names[long].length} characters (“${names[long].slice(0, 40)}…”); tunelab takes names of up to ${MAX_NAME_LENGTH}: shorten it in the file and import it again.`,
+          rowLine,
+        );
+      }
       builders = names.map((name) => new ColumnBuilder(name, decimalComma));
       dataLine = header ? line : rowLine;
       if (header) return;

@@ -1,7 +1,7 @@
 import { checkPreprocess } from './check';
-import { inputWidth, scaledInput } from './recipe';
+import { inputWidth, levelInput, scaledInput } from './recipe';
 import { cellText } from './rows';
-import type { PreparedTable, PreprocessSpec, Recipe, RecipeColumn, Table, TableColumn, TabularSet } from './types';
+import { MAX_CATEGORY_INPUTS, type PreparedTable, type PreprocessSpec, type Recipe, type RecipeColumn, type Table, type TableColumn, type TabularSet } from './types';
 
 /**
  * Turns a table into network inputs and targets by a spec, and cuts it into training,
@@ -11,7 +11,8 @@ import type { PreparedTable, PreprocessSpec, Recipe, RecipeColumn, Table, TableC
  * what new data would give: the fill of empty cells (mean, median or most frequent value; a
  * category is always filled with its most frequent level), the scaling (standardize:
  * (v − mean)/std; min–max: (v − min)/(max − min), fitted on the filled values), the levels of
- * the one-hot encoding of categorical and boolean columns, and a regression target's mean and
+ * the one-hot encoding of categorical and boolean columns (at most MAX_CATEGORY_INPUTS inputs a
+ * column, the rarest levels sharing an "other" input), and a regression target's mean and
  * std (y is standardized with them). Rows without a target are left out, as are rows with an
  * empty feature when `missing` is 'drop'. A spec the table cannot satisfy (see
  * checkPreprocess) throws an Error whose message is for the user.
@@ -31,7 +32,7 @@ export function prepareTable(table: Table, spec: PreprocessSpec): PreparedTable 
   const recipe: Recipe = {
     spec: structuredClone(spec),
     columns,
-    inputs: columns.flatMap((c) => (c.kind === 'numeric' ? [c.name] : c.levels.map((level) => `${c.name}=${level}`))),
+    inputs: columns.flatMap((c) => (c.kind === 'numeric' ? [c.name] : [...c.levels.map((level) => `${c.name}=${level}`), ...(c.other ? [`${c.name}=(other)`] : [])])),
     target: spec.task === 'regression' ? { kind: 'value', ...meanStd(numbersOf(target, parts.train)) } : { kind: 'classes', classes },
   };
   const encode = (rows: number[]) => encodeRows(features, recipe, target, rows);
@@ -45,7 +46,10 @@ function fitColumn(column: TableColumn, train: number[], spec: PreprocessSpec): 
     for (const r of train) if (column.codes[r] >= 0) counts.set(column.codes[r], (counts.get(column.codes[r]) ?? 0) + 1);
     const seen = [...counts.keys()].sort((a, b) => a - b);
     const fill = seen.reduce((best, code) => (counts.get(code)! > counts.get(best)! ? code : best), seen[0]);
-    return { name: column.name, kind: 'categorical', fill: column.levels[fill], levels: seen.map((code) => column.levels[code]) };
+    if (seen.length <= MAX_CATEGORY_INPUTS) return { name: column.name, kind: 'categorical', fill: column.levels[fill], levels: seen.map((code) => column.levels[code]) };
+    // Too many levels: the most frequent keep their inputs (ties to the first in the table), the rest share one.
+    const kept = [...seen].sort((a, b) => counts.get(b)! - counts.get(a)! || a - b).slice(0, MAX_CATEGORY_INPUTS - 1).sort((a, b) => a - b);
+    return { name: column.name, kind: 'categorical', fill: column.levels[fill], levels: kept.map((code) => column.levels[code]), other: true };
   }
   const observed = numbersOf(column, train);
   const fill = spec.missing === 'median' ? median(observed) : spec.missing === 'most-frequent' ? mode(observed) : meanStd(observed).mean;
@@ -76,9 +80,9 @@ function encodeRows(features: TableColumn[], recipe: Recipe, target: TableColumn
         if (!Number.isFinite(x[i * width + offset])) throw new Error(tooLarge(column.name, source.values[r]));
       });
     } else if (column.kind === 'categorical' && source.kind === 'text') {
-      // Table code → position among the recipe's levels (−1: a level training never saw).
-      const slot = source.levels.map((level) => column.levels.indexOf(level));
-      const fill = column.levels.indexOf(column.fill);
+      // Table code → the input it turns on (−1: a level training never saw).
+      const slot = source.levels.map((level) => levelInput(column, level));
+      const fill = levelInput(column, column.fill);
       rows.forEach((r, i) => {
         const level = source.codes[r] < 0 ? fill : slot[source.codes[r]];
         if (level >= 0) x[i * width + offset + level] = 1;

@@ -10,15 +10,25 @@ export function scaledInput(column: Extract<RecipeColumn, { kind: 'numeric' }>, 
   return ((Number.isNaN(value) ? column.fill : value) - column.shift) / column.scale;
 }
 
-/** Inputs a recipe column makes: one for a number, one per level for a category. */
+/** Inputs a recipe column makes: one for a number, one per level for a category (and one for its other levels). */
 export function inputWidth(column: RecipeColumn): number {
-  return column.kind === 'numeric' ? 1 : column.levels.length;
+  return column.kind === 'numeric' ? 1 : column.levels.length + (column.other ? 1 : 0);
+}
+
+/**
+ * Which of a categorical column's inputs a level turns on: its own, the "other" input of a
+ * capped column for any level not kept, or −1 (all zeros) for a level training never saw.
+ */
+export function levelInput(column: Extract<RecipeColumn, { kind: 'categorical' }>, level: string): number {
+  const k = column.levels.indexOf(level);
+  return k >= 0 || !column.other ? k : column.levels.length;
 }
 
 /**
  * The network inputs for one row given as text, as a CSV file or the prediction form has it:
  * the same numbers the network was trained on. An empty cell (or NA, null…) takes the column's
- * fill; a level not seen in training gives all zeros for that column. A text that is not a
+ * fill; a level not seen in training gives all zeros for that column, or turns on its "other"
+ * input when the column has one. A text that is not a
  * number in a numeric column is an Error naming the column.
  *
  * @example
@@ -34,9 +44,9 @@ export function applyRecipe(recipe: Recipe, row: Record<string, string>): Float3
       if (!isMissing(cell) && Number.isNaN(value)) throw new Error(`“${column.name}” is a numeric column, but “${cell}” is not a number.`);
       x[at++] = scaledInput(column, value);
     } else {
-      const level = column.levels.indexOf(isMissing(cell) ? column.fill : cell);
+      const level = levelInput(column, isMissing(cell) ? column.fill : cell);
       if (level >= 0) x[at + level] = 1;
-      at += column.levels.length;
+      at += inputWidth(column);
     }
   }
   return x;

@@ -57,6 +57,12 @@ export interface StoredDataset {
   suggestedTarget?: string;
 }
 
+/**
+ * Longest name of a column or a dataset, in UTF-16 units: the experiment schema allows no more,
+ * so an import refuses longer column names and shortens a longer file name.
+ */
+export const MAX_NAME_LENGTH = 200;
+
 /** The three kinds of problem a table can pose. */
 export type TaskKind = 'binary' | 'multiclass' | 'regression';
 
@@ -80,8 +86,19 @@ export interface PreprocessSpec {
 export type RecipeColumn =
   /** One input: ((value, or fill when empty) − shift) / scale. */
   | { name: string; kind: 'numeric'; fill: number; shift: number; scale: number }
-  /** One input per level (one-hot); an empty cell takes `fill`, an unknown level gives all zeros. */
-  | { name: string; kind: 'categorical'; fill: string; levels: string[] };
+  /**
+   * One input per level (one-hot); an empty cell takes `fill`, an unknown level gives all zeros.
+   * With `other`, a column of more levels than {@link MAX_CATEGORY_INPUTS} allows: one more
+   * input, after the levels, takes every level not among them (rarer in training, or unseen).
+   */
+  | { name: string; kind: 'categorical'; fill: string; levels: string[]; other?: true };
+
+/**
+ * Most inputs one categorical column makes: an identifier-like column of thousands of values
+ * would otherwise make thousands of inputs. Beyond, its most frequent levels keep an input
+ * each and the rest share an "other" one.
+ */
+export const MAX_CATEGORY_INPUTS = 50;
 
 /**
  * A fitted preprocessing: applied to new rows at prediction time it gives the very features
