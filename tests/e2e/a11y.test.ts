@@ -27,9 +27,14 @@ async function axeViolations(page: Page): Promise<string[]> {
  * controls Tab never reached and the controls it reached whose focus is not drawn.
  */
 async function keyboardWalk(page: Page): Promise<{ unreached: string[]; unseen: string[] }> {
+  // Tab starts after the element last focused: a mark at the very top makes it start there.
   await page.evaluate(() => {
-    (document.activeElement as HTMLElement | null)?.blur();
     document.querySelectorAll('[data-reached]').forEach((el) => el.removeAttribute('data-reached'));
+    const top = document.createElement('span');
+    top.tabIndex = -1;
+    top.id = 'walk-start';
+    document.body.prepend(top);
+    top.focus();
   });
   const unseen: string[] = [];
   for (let i = 0; i < 600; i++) {
@@ -48,6 +53,7 @@ async function keyboardWalk(page: Page): Promise<{ unreached: string[]; unseen: 
     if (step.done) break;
     if (!step.drawn) unseen.push(step.name);
   }
+  await page.evaluate(() => document.getElementById('walk-start')!.remove());
   const unreached = await page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, summary')]
       .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !(el as HTMLInputElement).disabled && !el.hasAttribute('data-reached'))
@@ -59,14 +65,34 @@ async function keyboardWalk(page: Page): Promise<{ unreached: string[]; unseen: 
 test('on every screen axe finds no serious or critical violation, Tab reaches every control with its focus drawn, and charts say their numbers', async () => {
   const { page, errors } = await site.newPage();
   const found = {} as Record<Screen, { axe: string[]; unreached: string[]; unseen: string[] }>;
-  const charts: string[] = [];
+  const charts: Partial<Record<Screen, { label: string; shown?: string }>> = {};
   await visitEveryScreen(page, site.url, async (screen) => {
     // Deploy and monitor are panels of the training screen: its walk is made once all of them show.
     const walk = screen === 'train' || screen === 'deploy' ? { unreached: [], unseen: [] } : await keyboardWalk(page);
     found[screen] = { axe: await axeViolations(page), ...walk };
-    if (screen === 'train' || screen === 'landscape' || screen === 'lab') charts.push(...(await page.locator('[role=img]').evaluateAll((els) => els.map((el) => el.getAttribute('aria-label')!))));
+    // One chart per screen, read as a screen reader reads it, next to the number the screen shows.
+    if (screen === 'train') {
+      charts.train = { label: (await page.locator('.out [role=img][aria-label^="loss against epoch"]').getAttribute('aria-label'))!,
+        shown: (await page.getByTestId('train-loss').textContent())! };
+    }
+    if (screen === 'data') charts.data = { label: (await page.getByRole('img', { name: /^Histogram of Bill length \(mm\)/ }).getAttribute('aria-label'))! };
+    if (screen === 'lab') {
+      await page.getByRole('button', { name: 'Show all' }).click();
+      const picture = page.locator('[data-testid=contour] [role=img]');
+      await expect.poll(() => picture.getAttribute('aria-label')).toContain('adam: 150 steps');
+      charts.lab = { label: (await picture.getAttribute('aria-label'))! };
+    }
   });
   expect(found).toEqual(Object.fromEntries(SCREENS.map((s) => [s, { axe: [], unreached: [], unseen: [] }])));
-  console.log(charts.join('\n'));
+
+  // The loss chart: each curve's last value, the training one as the number above it shows it.
+  const loss = charts.train!.label.match(/^loss against epoch\. training ([\d.e-]+) at epoch 3; validation ([\d.e-]+) at epoch 3\.$/);
+  expect(loss, charts.train!.label).not.toBeNull();
+  expect(Number(loss![1])).toBeCloseTo(Number(charts.train!.shown), 2);
+  // A column's histogram: its bins count the 342 of 344 penguins whose bill length is known.
+  const counts = charts.data!.label.match(/counts per bin: ([\d, ]+)$/)![1].split(', ').map(Number);
+  expect(counts.reduce((a, b) => a + b, 0)).toBe(342);
+  // The lab's surface: Himmelblau's four minima, and each path's 150 steps from the start at (0, 0).
+  expect(charts.lab!.label).toMatch(/^Contour plot of the surface over x from -5 to 5, y from -5 to 5; (global minimum at \([\d.-]+, [\d.-]+\); ){4}start at \(0, 0\); sgd: 150 steps from \(0, 0\) to .*; momentum: 150 steps from \(0, 0\) to .*; adam: 150 steps from \(0, 0\) to \([\d.-]+, [\d.-]+\)\.$/);
   expect(errors).toEqual([]);
 });
