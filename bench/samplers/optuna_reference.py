@@ -7,6 +7,8 @@ median over the seeds. For Optuna's default TPESampler and its RandomSampler.
 
     nice -n 19 python3 bench/samplers/optuna_reference.py            # seeds 0-19, writes optuna-reference.json
     nice -n 19 python3 bench/samplers/optuna_reference.py 1000 1020  # other seeds, printed only
+    nice -n 19 python3 bench/samplers/optuna_reference.py 1000 1060 --only=Conditional --samplers=tpe,tpe_group --per-seed
+                                                                     # one problem, chosen samplers, every seed's regrets too
 """
 
 import json
@@ -14,6 +16,7 @@ import math
 import os
 import statistics
 import sys
+import warnings
 
 import optuna
 
@@ -257,19 +260,34 @@ def run(problem, sampler, seed):
     return out
 
 
+SAMPLERS = {
+    "tpe": lambda s: optuna.samplers.TPESampler(seed=s),
+    "random": lambda s: optuna.samplers.RandomSampler(seed=s),
+    # Not in the reference: Optuna's joint TPE over groups of parameters that occur together.
+    "tpe_group": lambda s: optuna.samplers.TPESampler(seed=s, multivariate=True, group=True),
+}
+
+
 def main():
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    first, end = (int(sys.argv[1]), int(sys.argv[2])) if len(sys.argv) > 2 else (0, 20)
-    samplers = {"tpe": lambda s: optuna.samplers.TPESampler(seed=s), "random": lambda s: optuna.samplers.RandomSampler(seed=s)}
+    warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+    positional = [a for a in sys.argv[1:] if not a.startswith("--")]
+    options = dict(a[2:].split("=", 1) if "=" in a else (a[2:], "") for a in sys.argv[1:] if a.startswith("--"))
+    first, end = (int(positional[0]), int(positional[1])) if len(positional) > 1 else (0, 20)
+    labels = options.get("samplers", "tpe,random").split(",")
+    suite = [p for p in SUITE if p["name"] == options["only"]] if "only" in options else SUITE
     result = {"optuna": optuna.__version__, "seeds": [first, end - 1], "trials": TRIALS, "checkpoints": CHECKPOINTS, "median_best_regret": {}}
-    for problem in SUITE:
+    for problem in suite:
         row = {}
-        for label, make in samplers.items():
-            runs = [run(problem, make(seed), seed) for seed in range(first, end)]
+        for label in labels:
+            runs = [run(problem, SAMPLERS[label](seed), seed) for seed in range(first, end)]
             row[label] = [float(f"{statistics.median(r[i] for r in runs):.4g}") for i in range(len(CHECKPOINTS))]
+            if "per-seed" in options:
+                for i, c in enumerate(CHECKPOINTS):
+                    print(f"{problem['name']} {label} @{c}:", " ".join(f"{r[i]:.3g}" for r in runs), flush=True)
         result["median_best_regret"][problem["name"]] = row
         print(problem["name"], row, flush=True)
-    if (first, end) == (0, 20):
+    if (first, end) == (0, 20) and suite is SUITE and labels == ["tpe", "random"]:
         with open(os.path.join(HERE, "optuna-reference.json"), "w") as f:
             json.dump(result, f, indent=1)
             f.write("\n")

@@ -3,7 +3,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { basinMap, DIVERGED, lrSweep, NOT_CONVERGED, resolveSurface, stabilityBound, trajectory, type Trajectory } from '../../src/core/landscape';
 import { labSurface, SWEEP_RANGE, validateLab } from '../../src/core/landscape/lab-spec';
-import { findLesson, LESSONS } from '../../src/core/landscape/lessons';
+import { findLesson, LESSONS, validateLessonLab, type LessonStep } from '../../src/core/landscape/lessons';
+import type { LabSpec } from '../../src/core/landscape/lab-spec';
+import type { OptimizerSpec } from '../../src/core/optim/types';
 import { validateExperiment } from '../../src/core/spec/schema';
 
 let baseline = 0;
@@ -25,6 +27,91 @@ const minimumAt = (id: string, [x, y]: [number, number]) => {
   if (!r.ok) throw new Error(id);
   return r.surface.minima.findIndex((m) => Math.hypot(m.x - x, m.y - y) < 0.01);
 };
+
+/** A number as a step's text writes it: not as part of a longer number. */
+const number = (v: number) => new RegExp(`(?<![\\d.])${String(v).replace('.', '\\.')}(?![\\d])`);
+/** How a step's text names each optimizer. */
+const KIND_NAMES: Record<string, RegExp> = { sgd: /[Gg]radient descent/, momentum: /[Mm]omentum/, nesterov: /Nesterov/, adam: /Adam\b/, adamw: /AdamW/, rmsprop: /RMSProp/, adagrad: /Adagrad/ };
+/** How a step's text names each view. */
+const VIEW_NAMES: Record<LabSpec['view'], RegExp> = { paths: /path/, basins: /map of every start|map colours every start/, sweep: /sweep of sixty-four learning rates/ };
+/** How a step's text names each surface. */
+const SURFACE_NAMES: Record<string, RegExp> = { bowl: /bowl/, rosenbrock: /Rosenbrock/, saddle: /saddle/, himmelblau: /Himmelblau/, 'six-hump-camel': /six-hump camel/, rastrigin: /Rastrigin/ };
+
+/** What a text must say of an optimizer it brings in: its learning rate and other settings, and its name unless `known` (one of its kind is already shown). */
+function expectNamesOptimizer(text: string, o: OptimizerSpec, where: string, known = false) {
+  if (!known) expect(text, where).toMatch(KIND_NAMES[o.kind]);
+  for (const [key, v] of Object.entries(o)) if (key !== 'kind') expect(text, `${where}: ${key}`).toMatch(number(v as number));
+}
+
+/** The settings of the lab (and the training link) that differ from one step to the next. */
+function changedFields(before: LessonStep, after: LessonStep): string[] {
+  const fields = (Object.keys(after.setup) as (keyof LabSpec)[]).filter((k) => k !== 'lessonStep' && JSON.stringify(before.setup[k]) !== JSON.stringify(after.setup[k]));
+  return JSON.stringify(before.training) === JSON.stringify(after.training) ? fields : [...fields, 'training'];
+}
+
+describe('lesson narratives', () => {
+  test('every lesson has steps, each a valid setup of its lesson numbered from 1, the last its whole picture', () => {
+    for (const l of LESSONS) {
+      expect(l.steps.length, l.id).toBeGreaterThanOrEqual(2);
+      l.steps.forEach((st, k) => {
+        expect(validateLessonLab(st.setup), `${l.id} step ${k + 1}`).toEqual({ ok: true, spec: st.setup });
+        expect(st.setup).toMatchObject({ lesson: l.id, lessonStep: k + 1 });
+        expect(st.text.split(/[.!?](\s|$)/).filter((x) => x.trim().length > 2).length, `${l.id} step ${k + 1}`).toBeLessThanOrEqual(2);
+      });
+      expect(l.steps.at(-1)!.setup, l.id).toEqual(l.setup);
+    }
+  });
+
+  test("the first step's text names its surface and every optimizer it shows", () => {
+    for (const l of LESSONS) {
+      const [first] = l.steps;
+      expect(first.text, l.id).toMatch(SURFACE_NAMES[first.setup.surface]);
+      first.setup.optimizers.forEach((o, k) => expectNamesOptimizer(first.text, o, `${l.id} optimizer ${k + 1}`));
+    }
+  });
+
+  test('each later step changes something, and its text names what it changes: the new optimizers, the view, the start, the training', () => {
+    for (const l of LESSONS) {
+      for (let k = 1; k < l.steps.length; k++) {
+        const [before, after] = [l.steps[k - 1], l.steps[k]];
+        const where = `${l.id} step ${k + 1}`;
+        const changed = changedFields(before, after);
+        expect(changed.length, where).toBeGreaterThan(0);
+        for (const field of changed) {
+          if (field === 'optimizers') {
+            after.setup.optimizers.forEach((o, i) => {
+              const known = before.setup.optimizers.some((b) => b.kind === o.kind);
+              if (JSON.stringify(o) !== JSON.stringify(before.setup.optimizers[i])) expectNamesOptimizer(after.text, o, `${where} optimizer ${i + 1}`, known);
+            });
+          } else if (field === 'view') expect(after.text, where).toMatch(VIEW_NAMES[after.setup.view]);
+          else if (field === 'start') after.setup.start.forEach((v) => expect(after.text, where).toMatch(number(v)));
+          else if (field === 'training') expect(after.text, where).toMatch(number(after.training!.spec.training.batchSize));
+          else throw new Error(`${where} changes ${field}, which no rule of this test reads`);
+        }
+      }
+    }
+  });
+
+  test('the steps that claim a behaviour show it: the saddle lets a start off the ridge go, stability converges at 0.1, Rastrigin traps in a ripple', async () => {
+    const saddle = findLesson('saddle')!.steps;
+    const off = await trajectory({ surface: 'saddle', optimizer: saddle[0].setup.optimizers[0], start: saddle[0].setup.start, steps: saddle[0].setup.steps });
+    // |y| grows by 1.02 a step: 0.5 · 1.02^100 ≈ 3.6, past the plot's edge at 2.
+    expect(Math.abs(end(off)[1])).toBeCloseTo(0.5 * 1.02 ** 100, 6);
+    const stuck = await trajectory({ surface: 'saddle', optimizer: saddle[1].setup.optimizers[0], start: saddle[1].setup.start, steps: saddle[1].setup.steps });
+    expect(Math.hypot(...end(stuck))).toBeLessThan(0.3);
+
+    const stable = findLesson('stability-bound')!.steps[0].setup;
+    const [path] = await Promise.all(stable.optimizers.map((optimizer) => trajectory({ surface: labSurface(stable), optimizer, start: stable.start, steps: stable.steps })));
+    // The flat direction (curvature 1) shrinks by 0.9 a step, the steep one (curvature 10) is solved in one.
+    expect(last(path) / path.values[0]).toBeLessThan(0.9 ** 180);
+
+    const ripple = findLesson('rastrigin')!.steps[0].setup;
+    const fallen = await trajectory({ surface: ripple.surface, optimizer: ripple.optimizers[0], start: ripple.start, steps: ripple.steps });
+    // The ripple's bottom near (2, 2): each coordinate's term x² − 10·cos(2πx) is lowest at 1.99, about 3.98 above the global minimum's.
+    expect(Math.hypot(end(fallen)[0] - 2, end(fallen)[1] - 2)).toBeLessThan(0.05);
+    expect(last(fallen)).toBeCloseTo(2 * 3.98, 1);
+  });
+});
 
 describe('lessons show what their text says', () => {
   test('there are at least eight, each a valid lab setup that starts inside its surface', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_LAB, optimizerListValue, pointValue, numberListValue, validateLab, type LabSpec } from '../../src/core/landscape/lab-spec';
-import { findLesson, LESSONS } from '../../src/core/landscape/lessons';
+import { findLesson, LESSONS, validateLessonLab } from '../../src/core/landscape/lessons';
 import { decodeLab, encodeLab } from '../../src/ui/lab/lab-link';
 
 const lab = (change: Partial<LabSpec>): LabSpec => ({ ...structuredClone(DEFAULT_LAB), ...change });
@@ -117,5 +117,35 @@ describe('the lab link', () => {
     }
     expect(decodeLab(hostile[0]).spec).toEqual(DEFAULT_LAB);
     expect(({} as Record<string, unknown>)['1']).toBeUndefined();
+  });
+
+  test("a lesson step's link is the lesson and the step alone, and reproduces that step exactly", () => {
+    const saddle = findLesson('saddle')!;
+    expect(saddle.steps.map((st) => encodeLab(st.setup))).toEqual(['#/lab?lesson=saddle&lessonStep=1', '#/lab?lesson=saddle&lessonStep=2', '#/lab?lesson=saddle']);
+    expect(decodeLab('#/lab?lesson=saddle&lessonStep=1')).toEqual({ spec: saddle.steps[0].setup });
+    expect(decodeLab('#/lab?lesson=saddle&lessonStep=1').spec.start).toEqual([1.5, 0.5]);
+    // A step moved on by hand writes what differs from that step.
+    const moved = { ...saddle.steps[1].setup, view: 'basins' as const };
+    expect(encodeLab(moved)).toBe('#/lab?lesson=saddle&lessonStep=2&view=basins');
+    for (const l of LESSONS) for (const st of l.steps) expect(decodeLab(encodeLab(st.setup)), `${l.id} ${st.setup.lessonStep}`).toEqual({ spec: st.setup });
+  });
+
+  test('a step the lesson does not have falls back to its whole picture, with a notice', () => {
+    const saddle = findLesson('saddle')!;
+    expect(decodeLab('#/lab?lesson=saddle&lessonStep=4')).toEqual({
+      spec: saddle.setup,
+      notice: 'Some settings in the link were ignored and their defaults used. lessonStep: The lesson "Stuck at a saddle point" has steps 1 to 3 (got 4).',
+    });
+    expect(decodeLab('#/lab?lessonStep=2')).toEqual({
+      spec: DEFAULT_LAB,
+      notice: 'Some settings in the link were ignored and their defaults used. lessonStep: A setup without a lesson has no lesson step (got 2).',
+    });
+    expect(decodeLab('#/lab?lesson=saddle&lessonStep=1.5').notice).toBe(
+      'Some settings in the link were ignored and their defaults used. lessonStep: The lesson step must be a whole number from 0 to 8 (got 1.5).',
+    );
+    expect(validateLessonLab({ ...DEFAULT_LAB, lesson: 'not-a-lesson', lessonStep: 1 })).toEqual({
+      ok: false,
+      errors: [{ path: 'lessonStep', message: 'Only a known lesson has steps (got step 1).' }],
+    });
   });
 });

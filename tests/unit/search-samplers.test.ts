@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createSampler, type Observation, type Params, type SamplerSpec, type SearchSpace } from '../../src/core/search';
-import { defaultGamma } from '../../src/core/search/samplers/tpe/sampler';
+import type { LoggedTrial } from '../../src/core/search/samplers/sampler';
+import { defaultGamma, splitWherePresent } from '../../src/core/search/samplers/tpe/sampler';
 import { logGaussMass, logNormalPdf, logSumExp } from '../../src/core/search/samplers/tpe/gauss';
 import { ParzenEstimator, defaultWeights } from '../../src/core/search/samplers/tpe/parzen';
 
@@ -188,19 +189,43 @@ describe('tpe', () => {
     expect(asks({ kind: 'tpe', multivariate: false, byChoice: false }).filter((p) => !nearOwn(p)).length).toBeGreaterThan(0);
   });
 
-  test('the default models jointly where every parameter is numeric, numbers jointly by choice with categoricals, and as Optuna with conditions', () => {
+  test('the default models jointly where every parameter is numeric, numbers jointly by choice with categoricals, and each on its own with conditions, a conditional one split where it exists', () => {
     const numeric: SearchSpace = { a: { type: 'float', low: 0, high: 1 }, b: { type: 'int', low: 1, high: 9 } };
     const withChoice: SearchSpace = { ...numeric, c: { type: 'categorical', choices: ['x', 'y', 'z'] } };
     const f = (p: Params) => (p.a as number) + (p.b as number) / 10 + (p.c === 'x' ? 0 : 0.3) + ((p.momentum as number | undefined) ?? 0);
     const same = (s: SearchSpace, explicit: SamplerSpec, other: SamplerSpec) => {
       const history = runSequential({ kind: 'random' }, 3, 30, f, s);
-      const next = (spec: SamplerSpec) => createSampler(spec, s, 4, history).askBatch(4);
+      const next = (spec: SamplerSpec) => createSampler(spec, s, 4, history).askBatch(8);
       expect(next({ kind: 'tpe' })).toEqual(next(explicit));
       expect(next({ kind: 'tpe' })).not.toEqual(next(other));
     };
     same(numeric, { kind: 'tpe', multivariate: true, byChoice: false }, { kind: 'tpe', multivariate: false });
     same(withChoice, { kind: 'tpe', multivariate: true, byChoice: true }, { kind: 'tpe', multivariate: true, byChoice: false });
     same(space, { kind: 'tpe', multivariate: false, byChoice: false }, { kind: 'tpe', multivariate: false, byChoice: true });
+    same(space, { kind: 'tpe', multivariate: false, byChoice: false, splitWherePresent: true }, { kind: 'tpe', multivariate: false, byChoice: false, splitWherePresent: false });
+  });
+
+  test('a conditional parameter is split among the trials where it exists, once five of them finished', () => {
+    // Warmup exists under the cosine schedule only. Every constant trial beats every cosine one,
+    // so the best γ(12) = 2 of all twelve are constant and Optuna's split leaves warmup no good
+    // trial. Among the six cosine trials, γ(6) = 1: the good one is 0.9 (warmup 5), the other
+    // five are bad, in ask order; warmup 25, outside [0, 20] now, counts nowhere.
+    const warmup: SearchSpace[string] = { type: 'int', low: 0, high: 20, condition: { param: 'schedule', in: ['cosine'] } };
+    const cosine: [number, number][] = [[1.4, 18], [0.9, 5], [1.2, 14], [1.1, 6], [1.6, 20], [1.3, 2]];
+    const trials = cosine.flatMap(([value, w], i): LoggedTrial[] => [
+      { order: 2 * i, params: { schedule: 'constant' }, value: 0.1 * (i + 1) },
+      { order: 2 * i + 1, params: { schedule: 'cosine', warmup: w }, value },
+    ]);
+    trials.push({ order: 12, params: { schedule: 'cosine', warmup: 25 }, value: 0.01 });
+    const orders = (ts: LoggedTrial[]) => ts.map((t) => t.order);
+    const own = splitWherePresent(trials, 'warmup', warmup)!;
+    expect(orders(own.below)).toEqual([3]);
+    expect(orders(own.above)).toEqual([1, 5, 7, 9, 11]);
+    // A pending trial waits in the bad share and does not count as finished: with four cosine
+    // trials finished there are too few to split.
+    const pending: LoggedTrial = { order: 13, params: { schedule: 'cosine', warmup: 4 } };
+    expect(orders(splitWherePresent([...trials, pending], 'warmup', warmup)!.above)).toEqual([1, 5, 7, 9, 11, 13]);
+    expect(splitWherePresent([...trials.slice(0, 8), pending], 'warmup', warmup)).toBeNull();
   });
 
   test("Optuna's default gamma and weights", () => {

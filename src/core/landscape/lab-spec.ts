@@ -64,6 +64,8 @@ export interface LabSpec {
   rates: number;
   /** The lesson the setup came from, if any (its text is shown). */
   lesson: string;
+  /** The step of that lesson's narrative, from 1; 0 without a lesson. */
+  lessonStep: number;
 }
 
 /** The lab as it first opens: Himmelblau, gradient descent against momentum and Adam. */
@@ -84,6 +86,7 @@ export const DEFAULT_LAB: LabSpec = {
   grid: BASIN_GRID,
   rates: SWEEP_RANGE.count,
   lesson: '',
+  lessonStep: 0,
 };
 
 /** The surface of a lab setup as the engine takes it: the bowl with its shape, else the id or formula. */
@@ -113,6 +116,9 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A received value as a message quotes it: short, and plain text. */
 const show = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v.length > 30 ? `${v.slice(0, 30)}…` : v) : Array.isArray(v) ? 'a list' : isRecord(v) ? 'an object' : String(v));
+
+/** Most steps of a lesson's narrative. */
+export const MAX_LESSON_STEPS = 8;
 
 /** A lesson id: short, lower-case words joined by '-'; '' for none. */
 const LESSON_ID = /^[a-z0-9-]{0,40}$/;
@@ -188,6 +194,8 @@ export function validateLab(input: unknown): ValidationResult<LabSpec> {
   oneOf('grid', 'The basin map\'s starts per side', BASIN_SIZES);
   oneOf('rates', 'The sweep\'s number of learning rates', SWEEP_COUNTS);
   if (typeof s.lesson !== 'string' || !LESSON_ID.test(s.lesson)) err('lesson', `The lesson must be a lesson's name (got ${show(s.lesson)}).`);
+  else if (s.lesson === '' && s.lessonStep !== 0) err('lessonStep', `A setup without a lesson has no lesson step (got ${show(s.lessonStep)}).`);
+  else range('lessonStep', 'The lesson step', 0, MAX_LESSON_STEPS, true);
   if (errors.length) return { ok: false, errors };
   return {
     ok: true,
@@ -204,6 +212,7 @@ export function validateLab(input: unknown): ValidationResult<LabSpec> {
       grid: s.grid as number,
       rates: s.rates as number,
       lesson: s.lesson as string,
+      lessonStep: s.lessonStep as number,
     },
   };
 }

@@ -1,6 +1,6 @@
 import { logSpace, resolveSurface, type BasinMap, type Surface, type Trajectory } from '../../core/landscape';
-import { labSurface, sweepRange, validateLab, type LabSpec } from '../../core/landscape/lab-spec';
-import { findLesson } from '../../core/landscape/lessons';
+import { labSurface, sweepRange, type LabSpec } from '../../core/landscape/lab-spec';
+import { findLesson, validateLessonLab } from '../../core/landscape/lessons';
 import type { BackendInfo } from '../../runtime/backend-types';
 import { CancelledError, LandscapeClient } from '../../runtime/landscape-client';
 import { decodeLab, encodeLab } from './lab-link';
@@ -110,9 +110,9 @@ export class LabState {
   edit(change: (draft: LabSpec) => void, keepLesson = false): boolean {
     const draft = $state.snapshot(this.spec) as LabSpec;
     change(draft);
-    if (!keepLesson) draft.lesson = '';
+    if (!keepLesson) Object.assign(draft, { lesson: '', lessonStep: 0 });
     draft.focus = Math.min(draft.focus, draft.optimizers.length - 1);
-    const result = validateLab(draft);
+    const result = validateLessonLab(draft);
     if (!result.ok) {
       const formula = result.errors.find((e) => e.path === 'surface');
       if (formula) {
@@ -139,8 +139,8 @@ export class LabState {
   drag(change: (draft: LabSpec) => void): void {
     const draft = $state.snapshot(this.spec) as LabSpec;
     change(draft);
-    draft.lesson = '';
-    const result = validateLab(draft);
+    Object.assign(draft, { lesson: '', lessonStep: 0 });
+    const result = validateLessonLab(draft);
     if (!result.ok) return;
     this.spec = result.spec;
     if (this.live) {
@@ -156,10 +156,31 @@ export class LabState {
     })();
   }
 
-  /** Opens a lesson: its setup, its text, its link. */
+  /** Opens a lesson at its first step: its setup, its text, its link. */
   openLesson(id: string): void {
-    const lesson = findLesson(id);
-    if (lesson) this.edit((d) => Object.assign(d, structuredClone(lesson.setup)), true);
+    if (findLesson(id)) this.goToStep(id, 1);
+  }
+
+  /** Shows step `step` (from 1) of a lesson's narrative: the step's whole setup, whatever was changed before. */
+  goToStep(id: string, step: number): void {
+    const setup = findLesson(id)?.steps[step - 1]?.setup;
+    if (setup) this.edit((d) => Object.assign(d, structuredClone(setup)), true);
+  }
+
+  /** The open lesson's next step; false when there is none to go to. */
+  nextStep(): boolean {
+    const lesson = this.lesson;
+    if (!lesson || this.spec.lessonStep >= lesson.steps.length) return false;
+    this.goToStep(lesson.id, this.spec.lessonStep + 1);
+    return true;
+  }
+
+  /** The open lesson's step before; false when there is none. */
+  previousStep(): boolean {
+    const lesson = this.lesson;
+    if (!lesson || this.spec.lessonStep <= 1) return false;
+    this.goToStep(lesson.id, this.spec.lessonStep - 1);
+    return true;
   }
 
   /** Plays the paths step by step; from the start again when they were all shown. */
