@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { openSite, type Site } from './harness';
+import { SCREENS, visitEveryScreen } from './every-screen';
+
+let site: Site;
+beforeAll(async () => {
+  site = await openSite();
+});
+afterAll(async () => {
+  await site?.close();
+});
+
+/** The phone: 390 × 844 CSS pixels, as an iPhone 14 is, with touch. */
+const WIDTH = 390;
+
+test('on a 390 px phone every screen fits the width, every control is a 44 px target, and a tap starts a path in the lab', async () => {
+  const context = await site.browser.newContext({ viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+
+  const found: Record<string, { scrollWidth: number; past: string[]; small: string[] }> = {};
+  await visitEveryScreen(page, site.url, async (screen) => {
+    found[screen] = await page.evaluate(measure, WIDTH);
+    await page.screenshot({ path: `test-results/e2e-phone-${screen}.png`, fullPage: true });
+  });
+  expect(found).toEqual(Object.fromEntries(SCREENS.map((s) => [s, { scrollWidth: WIDTH, past: [], small: [] }])));
+
+  // A tap on the surface starts the paths there: the start moves, and the paths are drawn again from it.
+  const plot = page.locator('[data-testid=contour] canvas.overlay');
+  const picture = page.locator('[data-testid=contour] [role=img]');
+  await plot.scrollIntoViewIfNeeded();
+  const box = (await plot.boundingBox())!;
+  const before = await page.getByLabel('Start x').inputValue();
+  await plot.tap({ position: { x: box.width * 0.75, y: box.height * 0.3 } });
+  await expect.poll(() => page.getByLabel('Start x').inputValue()).not.toBe(before);
+  const [x, y] = [Number(await page.getByLabel('Start x').inputValue()), Number(await page.getByLabel('Start y').inputValue())];
+  // The canvas has a 34 px axis margin in a picture of 554: three quarters across lands near x = 2.9 on [-5, 5].
+  expect(x).toBeCloseTo(-5 + ((0.75 * 554 - 34) / 520) * 10, 0);
+  expect(y).toBeCloseTo(5 - ((0.3 * 554) / 520) * 10, 0);
+  await expect.poll(() => picture.getAttribute('aria-label'), { timeout: 60_000 }).toContain(`from (${x}, ${y})`);
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+/**
+ * What reaches past the right edge of a screen `width` wide (outside any box that scrolls or clips
+ * sideways), and which visible controls are smaller than 44 × 44 px; a control inside a label
+ * counts the label, which a tap on it activates too.
+ */
+function measure(width: number) {
+  const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`;
+  const clipped = (el: Element) => {
+    for (let p = el.parentElement; p; p = p.parentElement) if (/auto|scroll|hidden|clip/.test(getComputedStyle(p).overflowX)) return true;
+    return false;
+  };
+  const past: string[] = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if ((r.width > 0 || r.height > 0) && r.right > width + 0.5 && !clipped(el)) past.push(`${describe(el)} right edge ${Math.round(r.right)}`);
+  }
+  const small: string[] = [];
+  for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')) {
+    const own = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (own.width === 0 || own.height === 0 || style.visibility === 'hidden' || (el as HTMLInputElement).disabled) continue;
+    const label = el.closest('label')?.getBoundingClientRect();
+    const w = label ? Math.max(own.right, label.right) - Math.min(own.left, label.left) : own.width;
+    const h = label ? Math.max(own.bottom, label.bottom) - Math.min(own.top, label.top) : own.height;
+    if (w < 43.5 || h < 43.5) small.push(`${describe(el)} ${Math.round(w)}×${Math.round(h)}`);
+  }
+  return { scrollWidth: document.scrollingElement!.scrollWidth, past, small };
+}
