@@ -1,21 +1,19 @@
 import * as Comlink from 'comlink';
 import { applyParams, type Params, type PopulationPruner } from '../core/search';
 import { validateExperiment } from '../core/spec/schema';
-import { isMultiObjective, needsCost, objectiveValues, parameterCount, studyObjectives, studySearch, type StudySearch } from '../core/study/objectives';
+import { isMultiObjective, needsCost, objectiveValues, studyObjectives, studySearch, type StudySearch } from '../core/study/objectives';
 import { memberEpochCost, studyPruner, type EpochTiming } from '../core/study/pruning';
 import { KEEP_WEIGHTS, trialsToKeep, weightBytes } from '../core/study/kept-weights';
 import { crossValidatedResult, groupCompatible, minimizedValue } from '../core/study/schedule';
 import type { KeptModel } from '../core/study/trained-models';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
-import { networkIO } from '../core/model/network';
-import { memberBytes, membersPerState, membersThatFit, stepValues } from '../core/train/population-memory';
+import { MAX_GROUP } from '../core/study/group-cap';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
 import type { Heartbeat } from '../workers/tensor.worker';
 import { tensorWorker } from './tensor-worker';
 import { watchWorker, WorkerDied, type HeartbeatOptions, type WorkerWatch } from './worker-watch';
 import type { BackendInfo, BackendPreference } from './backend-types';
-import { loadExperimentData } from './experiment-data';
 import { studyLock, tryLock } from './locks';
 import type { StudyStore } from './store';
 
@@ -34,13 +32,6 @@ export class StudyRunningElsewhere extends Error {
     super('This study is running in another tab; resume it here once it stops there.');
   }
 }
-
-/** Largest population one worker trains at once. */
-const MAX_GROUP = 64;
-/** Share of the device's memory the populations of a study may take, split among its workers. */
-const MEMORY_SHARE = 1 / 8;
-/** What navigator.deviceMemory says when the browser does not (GB; Chrome reports at most 8). */
-const ASSUMED_DEVICE_GB = 4;
 
 /** Times a trial's group may lose its worker before the trial is given up as failed. */
 const MAX_WORKER_DEATHS = 2;
@@ -117,7 +108,6 @@ export class StudyRunner {
     const sampler = studySearch(spec, this.trials);
     // As in Optuna, trials of several objectives are not pruned: no one intermediate value judges them.
     const pruner = isMultiObjective(spec) ? null : studyPruner(spec);
-    this.fitting = await this.memoryCap();
     await this.store.setStatus(this.study.id, 'running');
     this.listener.onStatus('running');
     this.publish();
@@ -125,6 +115,7 @@ export class StudyRunner {
     let exhausted = false;
     try {
       this.slots.push(await this.spawn());
+      this.fitting = await this.memoryCap(this.slots[0]);
       for (;;) {
         if (this.cancelled) break;
         const finished = this.trials.filter((t) => t.state !== 'waiting' && t.state !== 'running').length;
@@ -201,21 +192,13 @@ export class StudyRunner {
   /**
    * The largest population that fits an eighth of the device's memory shared by the study's
    * workers, from the base experiment's rows and network: a table of a million rows trains in
-   * populations of about ten, a toy set in populations of 64. When the data cannot be read here,
-   * the workers will say why; the cap stays at its maximum.
+   * populations of about ten, a toy set in populations of 64. The first worker reads and
+   * prepares the data for it, so that a large table never freezes the page. When the data
+   * cannot be read, the workers will say why; the cap stays at its maximum.
    */
-  private async memoryCap(): Promise<number> {
-    const { base, workers } = this.study.spec;
+  private async memoryCap(slot: Slot): Promise<number> {
     try {
-      const { data } = await loadExperimentData(base);
-      const io = networkIO(base.data.kind === 'table' ? data.train.dims : base.model.features.length, data.train.classes);
-      const parameters = parameterCount(base, io);
-      // Folds train on training and validation rows together.
-      const hiddenUnits = base.model.hidden.reduce((n, layer) => n + layer.units, 0);
-      const working = stepValues(base.training.batchSize, hiddenUnits, io.outputs, parameters);
-      const perMember = memberBytes(data.train.n + data.val.n, io, parameters, working);
-      const deviceGb = (navigator as { deviceMemory?: number }).deviceMemory ?? ASSUMED_DEVICE_GB;
-      return Math.min(membersThatFit(perMember, (deviceGb * 2 ** 30 * MEMORY_SHARE) / workers, MAX_GROUP), membersPerState(parameters, working));
+      return await Promise.race([slot.api.groupCap(this.study.spec.base, this.study.spec.workers), slot.watch.dead]);
     } catch {
       return MAX_GROUP;
     }

@@ -4,6 +4,7 @@
 import * as Comlink from 'comlink';
 import type { ExperimentSpec } from '../core/spec/experiment';
 import { trainCrossValidated, type CrossValidationOutcome } from '../core/study/cross-validate';
+import { ASSUMED_DEVICE_GB, groupCap } from '../core/study/group-cap';
 import { measureCost } from '../core/study/inference-time';
 import type { TrialCost } from '../core/study/objectives';
 import type { Objective } from '../core/study/types';
@@ -46,6 +47,15 @@ const api = {
    */
   async measure(spec: ExperimentSpec, time: boolean): Promise<TrialCost> {
     return measureCost(spec, (await loadExperimentData(spec)).data, time);
+  },
+
+  /**
+   * Most members of `base`'s shape this worker may train at once when the study runs `workers`
+   * workers (see groupCap): the data is read and prepared here, off the page.
+   */
+  async groupCap(base: ExperimentSpec, workers: number): Promise<number> {
+    const deviceGb = (navigator as { deviceMemory?: number }).deviceMemory ?? ASSUMED_DEVICE_GB;
+    return groupCap(base, (await loadExperimentData(base)).data, workers, deviceGb);
   },
 
   /** Stops the running group before its next batch. */
