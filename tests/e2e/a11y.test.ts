@@ -56,7 +56,8 @@ async function keyboardWalk(page: Page): Promise<{ unreached: string[]; unseen: 
   await page.evaluate(() => document.getElementById('walk-start')!.remove());
   const unreached = await page.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, summary')]
-      .filter((el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden' && !(el as HTMLInputElement).disabled && !el.hasAttribute('data-reached'))
+      // Shown: the contents of a closed <details> keep their boxes but are not.
+      .filter((el) => el.checkVisibility({ visibilityProperty: true }) && !(el as HTMLInputElement).disabled && !el.hasAttribute('data-reached'))
       .map((el) => `${el.tagName.toLowerCase()} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`),
   );
   return { unreached, unseen };

@@ -87,6 +87,7 @@ test('a newcomer weighs accuracy against size on the penguins, reads the Pareto 
   expect(await page.getByTestId('eval-accuracy').textContent()).toMatch(/^\d+\.\d%$/);
   expect(await predictRow(page, GENTOO, '')).toMatch(/Species: (Adelie|Chinstrap|Gentoo)/);
   await page.screenshot({ path: 'test-results/e2e-study-pareto-open.png' });
-  await exportModelFiles(page, 'tunelab-model');
+  // Files are named after the data, the layers and the optimizer.
+  await exportModelFiles(page, `palmer-penguins-${units}-adam`);
   expect(errors).toEqual([]);
 });

@@ -83,7 +83,11 @@ test('the study editor answers a bad step, a million-point step and an eight-ran
     await page.getByLabel(label).fill(text);
     await page.getByLabel(label).dispatchEvent('change');
   };
-  const fieldAlert = (label: string) => page.locator('label', { hasText: label }).getByRole('alert').textContent();
+  // The message is the field's accessible description.
+  const fieldAlert = async (label: string) => {
+    const id = await page.getByLabel(label).getAttribute('aria-describedby');
+    return id ? page.locator(`[id="${id}"][role=alert]`).textContent() : null;
+  };
   await page.getByLabel('Pruning').selectOption('asha');
   expect(await page.getByLabel('Reduction factor η').inputValue()).toBe('4');
   await option('Reduction factor η', '1');
@@ -110,6 +114,8 @@ test('two tabs: a study and a run live in one are left alone by the other, and o
   await first.goto(`${site.url}#/train?${XOR}`);
   await first.getByRole('button', { name: 'Step one epoch' }).click();
   await expect.poll(() => first.getAttribute('[data-testid=status]', 'data-status'), { timeout: 60_000 }).toBe('paused');
+  // Saved once its backend is chosen (the first run of a shape times the backends).
+  await expect.poll(() => savedRunStatuses(first), { timeout: 60_000 }).toHaveLength(1);
   // A long study, paused once it runs.
   await first.getByRole('link', { name: 'Study' }).click();
   await type(first, 'Trials', '500');

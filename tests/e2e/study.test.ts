@@ -61,7 +61,7 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   await expect.poll(() => canvasColours(page, '[data-testid=heatmap] canvas'), { timeout: 30_000 }).toBeGreaterThan(100);
   await page.screenshot({ path: 'test-results/e2e-study-open-trained.png', fullPage: true });
   // It exports at once: model.json and its weights, 2·4 + 4 + 4·1 + 1 = 17 float32 numbers.
-  const downloads = await exportModelFiles(page, 'tunelab-model', false);
+  const downloads = await exportModelFiles(page, 'xor-4-momentum', false);
   expect(statSync(downloads.find((p) => p.endsWith('.weights.bin'))!).size).toBe(17 * 4);
   expect(errors).toEqual([]);
 });

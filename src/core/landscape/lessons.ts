@@ -217,14 +217,15 @@ export function lessonStepSetup(id: string, step: number): LabSpec | undefined {
 
 /**
  * Checks a lab setup as {@link validateLab} does, and its lesson step against the lesson's
- * narrative: a known lesson's step is one of its steps, any other setup's step is 0.
+ * narrative: a known lesson's step is one of its steps, or 0 for its whole picture (as a link
+ * without a step opens it, and as a setup saved from there keeps it); any other setup's step is 0.
  */
 export function validateLessonLab(input: unknown): ValidationResult<LabSpec> {
   const result = validateLab(input);
   if (!result.ok) return result;
   const { lesson: id, lessonStep } = result.spec;
   const known = findLesson(id);
-  if (known && (lessonStep < 1 || lessonStep > known.steps.length)) {
+  if (known && (lessonStep < 0 || lessonStep > known.steps.length)) {
     return { ok: false, errors: [{ path: 'lessonStep', message: `The lesson "${known.title}" has steps 1 to ${known.steps.length} (got ${lessonStep}).` }] };
   }
   if (!known && lessonStep !== 0) return { ok: false, errors: [{ path: 'lessonStep', message: `Only a known lesson has steps (got step ${lessonStep}).` }] };
