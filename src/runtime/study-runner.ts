@@ -7,13 +7,15 @@ import { KEEP_WEIGHTS, trialsToKeep, weightBytes } from '../core/study/kept-weig
 import { crossValidatedResult, groupCompatible, minimizedValue } from '../core/study/schedule';
 import type { KeptModel } from '../core/study/trained-models';
 import type { StudyRecord, TrialRecord } from '../core/study/types';
-import { MAX_GROUP } from '../core/study/group-cap';
+import { MAX_GROUP, plannedGroup } from '../core/study/group-cap';
+import { trainingShape } from '../core/train/training-shape';
 import type { EpochMetrics } from '../core/train/types';
 import type { StudyWorkerApi } from '../workers/study.worker';
 import type { Heartbeat } from '../workers/tensor.worker';
 import { tensorWorker } from './tensor-worker';
 import { watchWorker, WorkerDied, type HeartbeatOptions, type WorkerWatch } from './worker-watch';
-import type { BackendInfo, BackendPreference } from './backend-types';
+import type { BackendInfo, BackendMeasurement, BackendPreference } from './backend-types';
+import { chooseBackend } from './backend-choice';
 import { studyLock, tryLock } from './locks';
 import type { StudyStore } from './store';
 
@@ -182,11 +184,9 @@ export class StudyRunner {
     this.notify();
   }
 
-  /** How many trials one worker takes at a time: large for grid and random, small for samplers that learn from every result. */
+  /** How many trials one worker takes at a time: see plannedGroup, within what fits the device. */
   private groupSize(share: number): number {
-    // NSGA-II learns too, but from whole generations: one generation is one population.
-    const learns = ['tpe', 'genetic'].includes(this.study.spec.sampler.kind);
-    return Math.max(1, Math.min(MAX_GROUP, this.fitting, learns ? Math.min(8, share) : share));
+    return Math.max(1, Math.min(this.fitting, plannedGroup(this.study.spec, share)));
   }
 
   /**
@@ -331,7 +331,7 @@ export class StudyRunner {
     const api = Comlink.wrap<StudyWorkerApi & Heartbeat>(worker);
     const watch = watchWorker(worker, () => api.ping(), this.heartbeat);
     try {
-      const info = await Promise.race([api.prepare(this.preference), watch.dead]);
+      const info = await Promise.race([this.prepare(api), watch.dead]);
       this.backend = info.name;
       this.listener.onBackend?.(info);
     } catch (error) {
@@ -340,6 +340,20 @@ export class StudyRunner {
       throw error;
     }
     return { worker, api, busy: false, watch };
+  }
+
+  /**
+   * A worker's backend: for 'auto', the fastest on a population of the study's own shape, timed
+   * once per device and shape (the first worker measures, the others and later visits remember).
+   */
+  private prepare(api: Comlink.Remote<StudyWorkerApi & Heartbeat>): Promise<BackendInfo> {
+    const { base, nTrials } = this.study.spec;
+    const members = plannedGroup(this.study.spec, nTrials);
+    const worker = {
+      device: () => api.device(),
+      prepare: (preference: BackendPreference, remembered?: BackendMeasurement | null) => api.prepare(preference, remembered, base, members),
+    };
+    return chooseBackend(worker, this.preference, `study ${trainingShape(base)} ×${members}`);
   }
 
   private async replace(slot: Slot): Promise<void> {

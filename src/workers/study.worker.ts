@@ -9,17 +9,25 @@ import { measureCost } from '../core/study/inference-time';
 import type { TrialCost } from '../core/study/objectives';
 import type { Objective } from '../core/study/types';
 import type { EpochMetrics } from '../core/train/types';
-import { selectBackend } from '../runtime/backend';
+import { describeDevice } from '../runtime/backend';
+import { selectForTraining } from '../runtime/training-backend';
 import { loadExperimentData } from '../runtime/experiment-data';
-import type { BackendInfo, BackendPreference } from '../runtime/backend-types';
+import type { BackendInfo, BackendMeasurement, BackendPreference } from '../runtime/backend-types';
 
 let cancelled = false;
 
 const api = {
-  /** Selects the backend for this worker and says which one runs. */
-  prepare(preference: BackendPreference): Promise<BackendInfo> {
-    return selectBackend(preference);
+  /**
+   * Selects the backend for this worker and says which one runs. For 'auto' with the study's
+   * base experiment, the backends that start here are timed on a population of `members`
+   * copies of it (or `remembered` says how they did on this device) and the fastest runs.
+   */
+  prepare(preference: BackendPreference, remembered?: BackendMeasurement | null, base?: ExperimentSpec, members?: number): Promise<BackendInfo> {
+    return selectForTraining(preference, remembered, base, members);
   },
+
+  /** This device in a few words: the key a backend calibration is remembered under. */
+  device: describeDevice,
 
   /**
    * Trains the trials' specs as one population, over `folds.k` folds cut with `folds.seed`

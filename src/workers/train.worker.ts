@@ -1,9 +1,8 @@
 // Comlink adapter for one training run: picks the backend, runs core/train, streams progress
 // and honours pause, step and cancel. No training logic lives here.
 import * as Comlink from 'comlink';
-import { BACKENDS } from '../runtime/backend-types';
-import { describeDevice, selectBackend, selectMeasured } from '../runtime/backend';
-import { timeTrainingStep } from '../core/train/calibrate';
+import { describeDevice } from '../runtime/backend';
+import { selectForTraining } from '../runtime/training-backend';
 import type { BackendInfo, BackendMeasurement, BackendPreference } from '../runtime/backend-types';
 import { RunController, type StepUnit } from '../core/train/controller';
 import { runTraining, type RunOutcome, type RunProgress } from '../core/train/run';
@@ -26,13 +25,8 @@ const api = {
    * 'auto' with an experiment, the backends that start here are timed on a few of its own
    * training steps (or `remembered` says how they did on this device) and the fastest runs.
    */
-  async prepare(preference: BackendPreference, remembered?: BackendMeasurement | null, spec?: ExperimentSpec): Promise<BackendInfo> {
-    if (preference !== 'auto' || !spec) return selectBackend(preference);
-    let data: Promise<LoadedData> | null = null;
-    return selectMeasured(BACKENDS, {
-      unit: 'step',
-      time: async () => timeTrainingStep(spec, (await (data ??= loadExperimentData(spec))).data),
-    }, remembered);
+  prepare(preference: BackendPreference, remembered?: BackendMeasurement | null, spec?: ExperimentSpec): Promise<BackendInfo> {
+    return selectForTraining(preference, remembered, spec);
   },
 
   /** This device in a few words: the key a backend calibration is remembered under. */

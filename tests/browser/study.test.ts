@@ -2,7 +2,7 @@ import { deleteDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { TrialRecord } from '../../src/core/study/types';
 import { openStore, type RunStore } from '../../src/runtime/store';
-import type { BackendPreference } from '../../src/runtime/backend-types';
+import type { BackendInfo, BackendPreference } from '../../src/runtime/backend-types';
 import { StudyRunner } from '../../src/runtime/study-runner';
 import { xorStudy } from '../support/xor-study';
 
@@ -53,6 +53,29 @@ describe('studies', () => {
       expect(kept.folds).toBe(1);
       expect(kept.evaluation.val.loss).toBeCloseTo(trials[best[0]].value!, 4);
     }
+  });
+
+  test("for 'best available', the first worker times a population of the study's own shape on every backend, and the other workers and the next study remember it", async () => {
+    Object.keys(localStorage).filter((k) => k.startsWith('tunelab.calibration.')).forEach((k) => localStorage.removeItem(k));
+    const heard: BackendInfo[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const store = await studies();
+      const infos: BackendInfo[] = [];
+      heard.push(infos);
+      const record = await store.createStudy(spec);
+      await new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {}, onBackend: (b) => infos.push(b) }).run();
+      expectAllComplete(await store.listTrials(record.id));
+    }
+    const [first, ...rest] = heard.flat();
+    // Random sampling: the 12 trials are one population where one worker takes them all.
+    expect(first.measured!.unit).toBe('12-trial step');
+    expect(Object.keys(first.measured!.milliseconds).sort()).toEqual(['cpu', 'webgl', 'webgpu']);
+    expect(first.measured!.earlier).toBeUndefined();
+    const times = first.measured!.milliseconds;
+    expect(first.name).toBe(Object.entries(times).sort((a, b) => a[1]! - b[1]!)[0][0]);
+    rest.forEach((info) => expect(info).toMatchObject({ requested: 'auto', name: first.name, measured: { milliseconds: times, earlier: true } }));
+    expect(heard[1]).not.toHaveLength(0);
+    expect(Object.keys(localStorage).filter((k) => k.startsWith('tunelab.calibration.') && k.includes('|study '))).toHaveLength(1);
   });
 
   test('a 24-trial study with the median pruner prunes inside its one population, each trial at the epoch it stopped', async () => {
