@@ -4,7 +4,8 @@ import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { EpochMetrics } from '../../src/core/train/types';
 import type { BackendInfo } from '../../src/runtime/backend-types';
 import { lockedIds, runLock, tryLock } from '../../src/runtime/locks';
-import { DB_VERSION, MIGRATIONS, openStore as open, type RunStore } from '../../src/runtime/store';
+import type { StoredDataset } from '../../src/core/data/table/types';
+import { DB_VERSION, MIGRATIONS, openDatasetStore, openStore as open, type RunStore } from '../../src/runtime/store';
 
 const DB = 'tunelab-test';
 const webgpu: BackendInfo = { requested: 'auto', name: 'webgpu', adapter: 'SwiftShader' };
@@ -188,6 +189,40 @@ describe('the run store in IndexedDB', () => {
     await withFullDisk(() => store.appendEpochs(next.id, [epoch(2)]));
     expect(store.problem).toBe(FULL);
     expect(heard).toEqual([FULL, undefined, FULL]);
+  });
+
+  test('deleting a dataset frees space too: the runs and studies stopped on a full disk save again', async () => {
+    const { store, studies } = await openStore();
+    const library = await openDatasetStore(DB);
+    const table: StoredDataset = {
+      id: 'plants', name: 'plants', source: 'file', createdAt: 5, bytes: 20,
+      table: { rows: 2, columns: [{ name: 'size', kind: 'number', values: new Float64Array([1, 2]) }] },
+      profiles: [{ name: 'size', detected: 'numeric', type: 'numeric', missing: 0, distinct: 2 }],
+    };
+    try {
+      expect(await library.put(table)).toEqual({ ok: true });
+      const kept = await store.createRun(DEFAULT_EXPERIMENT, webgpu);
+      const heard: (string | undefined)[] = [];
+      store.onProblem((p) => heard.push(p));
+      await withFullDisk(() => store.appendEpochs(kept.id, [epoch(1)]));
+      expect(store.problem).toBe(FULL);
+      await store.appendEpochs(kept.id, [epoch(2)]);
+      expect((await store.getRun(kept.id))?.epochs).toEqual([]);
+
+      expect(await library.delete('plants')).toEqual({ ok: true });
+      expect(await library.list()).toEqual([]);
+      expect(store.problem).toBeUndefined();
+      expect(heard).toEqual([FULL, undefined]);
+      await store.appendEpochs(kept.id, [epoch(3)]);
+      expect((await store.getRun(kept.id))?.epochs).toEqual([epoch(3)]);
+      const study = await studies.createStudy({
+        version: 1, name: 'lr', base: DEFAULT_EXPERIMENT, space: { 'optimizer.lr': { type: 'float', low: 0.001, high: 1, log: true } },
+        sampler: { kind: 'random' }, pruner: { kind: 'none' }, objective: { metric: 'valLoss', direction: 'minimize' }, nTrials: 2, workers: 1, seed: 1,
+      });
+      expect((await studies.listStudies()).map((s) => s.id)).toEqual([study.id]);
+    } finally {
+      library.close();
+    }
   });
 
   test('a record that does not read back is skipped with a warning, not a crash', async () => {

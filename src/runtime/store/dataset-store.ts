@@ -1,6 +1,7 @@
 import { openDB, type IDBPDatabase, type IDBPObjectStore } from 'idb';
 import { tableCsvParts } from '../../core/data/table/format';
 import type { StoredDataset, Table } from '../../core/data/table/types';
+import { spaceFreed } from './guard';
 import { DB_NAME, DB_VERSION, migrate, type DatasetRecord, type DatasetSummary, type TunelabDB } from './schema';
 import { joinTable, splitTable } from './table-parts';
 
@@ -106,9 +107,11 @@ export class DatasetStore {
     }
   }
 
-  /** Deletes a dataset, summary and table together. */
-  delete(id: string): Promise<WriteOutcome> {
-    return this.write('The dataset', [(store) => store.delete(META + id), (store) => store.delete(TABLE + id), (store) => store.delete(partsOf(id))]);
+  /** Deletes a dataset, summary and table together; the space it frees lets stores stopped on a full disk save again. */
+  async delete(id: string): Promise<WriteOutcome> {
+    const outcome = await this.write('The dataset', [(store) => store.delete(META + id), (store) => store.delete(TABLE + id), (store) => store.delete(partsOf(id))]);
+    if (outcome.ok) spaceFreed();
+    return outcome;
   }
 
   /** A dataset written as CSV (see tableCsvParts), or undefined when it is not in the library. */

@@ -1,3 +1,17 @@
+/** The guards of this page stopped for want of space: any delete that frees some starts them again. */
+const waitingForSpace = new Set<WriteGuard>();
+
+/**
+ * Tells every store of this page that a delete freed space (a run, a study, a dataset, whichever
+ * connection made it): those stopped for a full disk write again, and a write that still finds
+ * no room stops them again.
+ */
+export function spaceFreed(): void {
+  const waiting = [...waitingForSpace];
+  waitingForSpace.clear();
+  waiting.forEach((guard) => guard.resume());
+}
+
 /**
  * The degraded state shared by every store on one database: once a write fails (storage full,
  * database gone) the stores stop writing, keep what is saved, and say so once, in a sentence
@@ -38,11 +52,16 @@ export class WriteGuard {
    * no room stops it again). A failure is reported like any other.
    */
   async release(action: () => Promise<unknown>): Promise<void> {
-    if ((await this.attempt(action)) && this.full) {
-      this.full = false;
-      this.problem = undefined;
-      this.listeners.forEach((l) => l(undefined));
-    }
+    if (await this.attempt(action)) spaceFreed();
+  }
+
+  /** Writes again after a stop for want of space ({@link spaceFreed}); any other stop stands. */
+  resume(): void {
+    if (!this.full) return;
+    waitingForSpace.delete(this);
+    this.full = false;
+    this.problem = undefined;
+    this.listeners.forEach((l) => l(undefined));
   }
 
   /** Stops writing, telling listeners `problem`; only the first problem is told. `full`: for want of space. */
@@ -50,6 +69,7 @@ export class WriteGuard {
     if (this.problem) return;
     this.problem = problem;
     this.full = full;
+    if (full) waitingForSpace.add(this);
     this.listeners.forEach((l) => l(problem));
   }
 

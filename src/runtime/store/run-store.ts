@@ -21,8 +21,8 @@ export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'w
 /**
  * The saved runs. Writes never throw into the caller: a failed write (storage full, database
  * closed) switches the store to a degraded state that `problem` describes and `onProblem`
- * announces, and what is already saved stays as it is; on a full disk, deleting a run starts
- * saving again. Records read back are checked; one
+ * announces, and what is already saved stays as it is; on a full disk, deleting a run, a study
+ * or a dataset starts saving again. Records read back are checked; one
  * that fails the check is skipped with a console warning.
  */
 export interface RunStore {
@@ -30,7 +30,7 @@ export interface RunStore {
   readonly problem: string | undefined;
   /**
    * Calls `listener` with the sentence when saving stops, and with undefined when it starts
-   * again (a delete freed space on a full disk); returns the function that unsubscribes it.
+   * again (a delete of a run, study or dataset freed space on a full disk); returns the function that unsubscribes it.
    */
   onProblem(listener: (problem: string | undefined) => void): () => void;
   /** Saves a new run, status 'running', with no epochs yet. */
