@@ -9,6 +9,9 @@ import { cellText } from '../../src/core/data/table/rows';
 import { defaultPreprocess } from '../../src/core/data/table/task';
 import type { PreprocessSpec, StoredDataset, Table } from '../../src/core/data/table/types';
 import { cellDate, rowInputs } from '../../src/core/export/predictor.js';
+import { predictorNetwork } from '../../src/core/export';
+import { initialParameters, networkIO } from '../../src/core/model/network';
+import { checkColumns, monitorRows } from '../../src/core/monitor/report';
 import { joinTable, splitTable } from '../../src/runtime/store/table-parts';
 import { weatherCsv } from '../support/weather-table';
 
@@ -98,5 +101,25 @@ describe('dates as features', () => {
     expect(checkRecipe(recipe)).toBeNull();
     const broken = { ...recipe, columns: recipe.columns.map((c) => (c.kind === 'date' ? { ...c, fill: '2015-02-30' } : c)) };
     expect(checkRecipe(broken)).toBe('columns.0.fill: a fill that is not a date');
+  });
+
+  test('monitoring reads a date column as a decimal year, and names new rows whose dates do not read', async () => {
+    const dataset = await datasetOf(weatherCsv());
+    const { recipe } = prepareTable(dataset.table, { ...defaultPreprocess(dataset), split: { train: 1, val: 0, test: 0 } });
+    const rows = textRows(dataset.table);
+    const header = dataset.table.columns.map((c) => c.name);
+    expect(checkColumns(recipe, header, [{ ...rows[0], date: 'tomorrow' }])).toEqual([
+      { column: 'date', kind: 'type', message: '“date” is a date column in the model, but 1 of the new rows hold other text there (“tomorrow”).' },
+    ]);
+    const model = { features: ['x1' as const], hidden: [{ units: 4, activation: 'relu' as const }], l1: 0, l2: 0, dropout: 0 };
+    const network = predictorNetwork(model, initialParameters(model, networkIO(recipe.inputs.length, 4), 1));
+    const baseline = { recipe, network, reference: rows.slice(0, 73), test: rows.slice(73) };
+    const outcome = monitorRows(baseline, header, rows.slice(73));
+    if (!('report' in outcome)) throw new Error('a report was expected');
+    // The second year against the first: every date drifts, by Kolmogorov–Smirnov on the decimal year.
+    const date = outcome.report.drift.features.find((f) => f.name === 'date')!;
+    expect(date).toMatchObject({ test: 'ks', drifted: true });
+    expect(date.statistic).toBe(1);
+    expect(outcome.report.histograms.date.edges![0]).toBeCloseTo(1970 + 16436 / 365.2425, 6);
   });
 });

@@ -1,5 +1,6 @@
+import { dayNumber, parseDate } from '../data/table/dates';
 import type { Recipe } from '../data/table/types';
-import { cellDate, cellNumber, missingCell, predictRow, type PredictorNetwork } from '../export/predictor.js';
+import { cellNumber, missingCell, predictRow, type PredictorNetwork } from '../export/predictor.js';
 import { datasetDrift, featureDrift, type DatasetDrift, type FeatureDrift, type FeatureSample } from './drift';
 
 /** Rows of a table as text, keyed by column name, as a CSV file gives them. */
@@ -30,7 +31,7 @@ export function checkColumns(recipe: Recipe, header: string[], rows: TextRow[]):
       continue;
     }
     if (column.kind === 'categorical') continue;
-    const unreadable = column.kind === 'numeric' ? (cell: string) => Number.isNaN(cellNumber(cell)) : (cell: string) => cellDate(cell) === null;
+    const unreadable = column.kind === 'numeric' ? (cell: string) => Number.isNaN(cellNumber(cell)) : (cell: string) => parseDate(cell) === null;
     const bad = rows.map((r) => r[column.name]?.trim()).filter((cell) => !isMissingText(cell) && unreadable(cell!));
     if (bad.length) {
       const examples = [...new Set(bad)].slice(0, 3).map((v) => `“${v}”`).join(', ');
@@ -100,11 +101,11 @@ export function monitorRows(baseline: MonitorBaseline, header: string[], rows: T
 /** The report's body for rows known to fit the recipe. */
 function compare(baseline: MonitorBaseline, rows: TextRow[], withTarget: boolean): Omit<MonitorReport, 'notes'> {
   const { recipe, network, reference, test } = baseline;
-  const samples: FeatureSample[] = recipe.columns.map((column) =>
-    column.kind === 'numeric'
-      ? { name: column.name, kind: 'numeric', reference: reference.map((r) => numberOf(r[column.name])), current: rows.map((r) => numberOf(r[column.name])) }
-      : { name: column.name, kind: 'categorical', reference: reference.map((r) => textOf(r[column.name])), current: rows.map((r) => textOf(r[column.name])) },
-  );
+  const samples: FeatureSample[] = recipe.columns.map((column) => {
+    if (column.kind === 'categorical') return { name: column.name, kind: 'categorical', reference: reference.map((r) => textOf(r[column.name])), current: rows.map((r) => textOf(r[column.name])) };
+    const read = column.kind === 'date' ? yearOf : numberOf;
+    return { name: column.name, kind: 'numeric', reference: reference.map((r) => read(r[column.name])), current: rows.map((r) => read(r[column.name])) };
+  });
   const histograms = Object.fromEntries(samples.map((s) => [s.name, histogramOf(s)]));
   const regression = recipe.target.kind === 'value';
   const predict = (r: TextRow) => {
@@ -130,6 +131,11 @@ function compare(baseline: MonitorBaseline, rows: TextRow[], withTarget: boolean
 function numberOf(cell: string | undefined): number {
   if (isMissingText(cell)) return NaN;
   return cellNumber(cell!.trim());
+}
+/** A date as a decimal year (2015.5 is early July 2015), so that a date column drifts as a number does; NaN when empty. */
+function yearOf(cell: string | undefined): number {
+  const date = isMissingText(cell) ? null : parseDate(cell!.trim());
+  return date ? 1970 + dayNumber(date) / 365.2425 : NaN;
 }
 function textOf(cell: string | undefined): string | undefined {
   return isMissingText(cell) ? undefined : cell!.trim();
