@@ -2,14 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBuiltin } from '../../src/core/data/table/builtins';
+import { parseCsv } from '../../src/core/data/table/parse';
+import { applyRecipe } from '../../src/core/data/table/recipe';
 import { prepareTable } from '../../src/core/data/table/prepare';
 import { cellText } from '../../src/core/data/table/rows';
 import { defaultPreprocess } from '../../src/core/data/table/task';
-import { crc32, networkOutputs, predictCsv, predictorFolder, predictorNetwork, predictRow, readCsv, zipFiles } from '../../src/core/export';
+import { crc32, networkOutputs, predictCsv, predictorFolder, predictorNetwork, predictRow, readCsv, rowInputs, zipFiles } from '../../src/core/export';
 import { NetworkParams, initialParameters, networkIO, parameterShapes } from '../../src/core/model/network';
 import { predictTensor } from '../../src/core/model/predict';
 import type { ModelSpec } from '../../src/core/model/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import { weatherCsv } from '../support/weather-table';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -78,5 +81,31 @@ describe('the exported predictor', () => {
     expect(new DataView(zip.buffer).getUint32(0, true)).toBe(0x04034b50);
     expect(new DataView(zip.buffer).getUint16(zip.length - 22 + 10, true)).toBe(files.length);
     expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+
+  it('reads a date column as the app does, and predicts every day of the weather table as the app does', async () => {
+    const parsed = await parseCsv(weatherCsv());
+    if (!parsed.ok) throw new Error(parsed.problem.message);
+    const table = parsed.table;
+    const prepared = prepareTable(table, { target: 'weather', task: 'multiclass', features: ['date', 'precipitation', 'temp_max', 'wind'], missing: 'mean', scaling: 'standardize', split: { train: 1, val: 0, test: 0 }, seed: 1 });
+    expect(prepared.recipe.inputs).toHaveLength(8);
+    const classes = prepared.recipe.target.kind === 'classes' ? prepared.recipe.target.classes : [];
+    const io = networkIO(8, classes.length);
+    const weights = initialParameters(MODEL, io, 3);
+    const rows = Array.from({ length: table.rows }, (_, r) => Object.fromEntries(table.columns.map((c) => [c.name, cellText(c, r) ?? ''])));
+    const typed = [...rows, { date: '2017-06-15T14:30', precipitation: '0', temp_max: '24', wind: '2' }, { date: '', precipitation: '3', temp_max: '', wind: '4' }];
+    const x = new Float32Array(typed.flatMap((row) => Array.from(applyRecipe(prepared.recipe, row))));
+    const net = new NetworkParams(MODEL, io, [weights]);
+    const expected = tf.tidy(() => predictTensor(net, 'classification', tf.tensor2d(x, [typed.length, 8])).arraySync()) as number[][];
+    net.dispose();
+    const network = predictorNetwork(MODEL, weights);
+    typed.forEach((row, i) => {
+      expect(Array.from(rowInputs(prepared.recipe, row))).toEqual(Array.from(x.slice(i * 8, (i + 1) * 8)));
+      const p = predictRow(network, prepared.recipe, row);
+      if (!('probabilities' in p)) throw new Error('a class was expected');
+      p.probabilities.forEach((v, k) => expect(Math.abs(v - expected[i][k])).toBeLessThan(1e-5));
+      expect(p.label).toBe(classes[expected[i].indexOf(Math.max(...expected[i]))]);
+    });
+    expect(() => predictCsv(network, prepared.recipe, 'date,precipitation\n2015-01-01,1\n2015-31-01,2\n')).toThrow('Row 3: “date” is a date column, but “2015-31-01” is not a date (write it as 2015-01-31).');
   });
 });

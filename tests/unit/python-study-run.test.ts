@@ -9,11 +9,19 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
 import { tableSplit } from '../../src/core/data/table-split';
+import { parseCsv } from '../../src/core/data/table/parse';
 import { prepareTable } from '../../src/core/data/table/prepare';
+import { applyRecipe } from '../../src/core/data/table/recipe';
+import { cellText } from '../../src/core/data/table/rows';
+import type { PreprocessSpec } from '../../src/core/data/table/types';
 import { pythonProject } from '../../src/core/export/python-project';
 import { applyParams, gridPoints, type SearchSpace } from '../../src/core/search';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
+import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { runTraining } from '../../src/core/train/run';
+import type { ArchiveFile } from '../../src/core/export/zip';
 import { penguinStudy, penguinTable } from '../support/penguin-study';
+import { weatherCsv } from '../support/weather-table';
 
 const run = promisify(execFile);
 /** Debian's interpreter, where python3-torch and python3-optuna install; `python3` elsewhere. */
@@ -23,16 +31,21 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-it('runs the exported penguins study in two processes sharing SQLite, as good as tunelab trains the same configurations', { timeout: 300_000 }, async () => {
-  const { table, recipe } = await penguinTable();
-  const study = penguinStudy();
+/** The files of an exported project written to a fresh folder; the project's own folder. */
+function writeProject(files: ArchiveFile[]): string {
   const folder = mkdtempSync(join(tmpdir(), 'tunelab-python-'));
-  for (const file of pythonProject({ experiment: study.base, table, recipe, study }, 'project')) {
+  for (const file of files) {
     const path = join(folder, file.path);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.content);
   }
-  const cwd = join(folder, 'project');
+  return join(folder, 'project');
+}
+
+it('runs the exported penguins study in two processes sharing SQLite, as good as tunelab trains the same configurations', { timeout: 300_000 }, async () => {
+  const { table, recipe } = await penguinTable();
+  const study = penguinStudy();
+  const cwd = writeProject(pythonProject({ experiment: study.base, table, recipe, study }, 'project'));
   const env = { ...process.env, OMP_NUM_THREADS: '1', PYTHONWARNINGS: 'ignore' };
   execFileSync(PYTHON, ['study.py', '--n-trials', '0'], { cwd, env });
   await Promise.all([0, 1].map((worker) => run(PYTHON, ['study.py', '--worker', String(worker), '--n-trials', '2'], { cwd, env })));
@@ -58,4 +71,35 @@ it('runs the exported penguins study in two processes sharing SQLite, as good as
   }
   console.log(`penguins study: best validation accuracy ${pythonBest.toFixed(4)} in Python (PyTorch + Optuna), ${browserBest.toFixed(4)} in tunelab`);
   expect(Math.abs(pythonBest - browserBest)).toBeLessThanOrEqual(0.05);
+});
+
+it('prepares a date column in Python as tunelab does, and trains the exported weather experiment', { timeout: 120_000 }, async () => {
+  const parsed = await parseCsv(weatherCsv());
+  if (!parsed.ok) throw new Error(parsed.problem.message);
+  const table = parsed.table;
+  const preprocess: PreprocessSpec = { target: 'weather', task: 'multiclass', features: ['date', 'precipitation', 'temp_max', 'wind'], missing: 'median', scaling: 'standardize', split: { train: 0.7, val: 0.15, test: 0.15 }, seed: 1 };
+  const { recipe } = prepareTable(table, preprocess);
+  const experiment: ExperimentSpec = {
+    ...structuredClone(DEFAULT_EXPERIMENT),
+    data: { kind: 'table', dataset: 'weather', name: 'weather', preprocess },
+    model: { ...DEFAULT_EXPERIMENT.model, hidden: [{ units: 8, activation: 'relu' }] },
+    training: { ...DEFAULT_EXPERIMENT.training, epochs: 5, batchSize: 16 },
+  };
+  const cwd = writeProject(pythonProject({ experiment, table, recipe }, 'project'));
+  const env = { ...process.env, OMP_NUM_THREADS: '1', PYTHONWARNINGS: 'ignore' };
+  const rows = Array.from({ length: table.rows }, (_, r) => Object.fromEntries(table.columns.map((c) => [c.name, cellText(c, r) ?? ''])));
+  const typed = [...rows, { date: '2017/06/15 14:30', precipitation: '0', temp_max: '24', wind: '2' }, { date: 'NA', precipitation: '3', temp_max: '', wind: '4' }];
+  const script = 'import json, sys\nfrom tunelab_model import load_json, row_inputs\nrecipe = load_json("recipe.json")\nprint(json.dumps([row_inputs(recipe, row) for row in json.load(sys.stdin)]))';
+  const python = JSON.parse(execFileSync(PYTHON, ['-c', script], { cwd, env, input: JSON.stringify(typed), encoding: 'utf8' })) as number[][];
+  expect(python).toHaveLength(typed.length);
+  typed.forEach((row, i) => {
+    const app = applyRecipe(recipe, row);
+    expect(python[i]).toHaveLength(app.length);
+    python[i].forEach((v, k) => expect(Math.abs(Math.fround(v) - app[k])).toBeLessThanOrEqual(1e-6));
+  });
+  const bad = execFileSync(PYTHON, ['-c', 'from tunelab_model import load_json, row_inputs\ntry:\n    row_inputs(load_json("recipe.json"), {"date": "2015-02-30"})\nexcept ValueError as e:\n    print(e)'], { cwd, env, encoding: 'utf8' });
+  expect(bad.trim()).toBe('“date” is a date column, but “2015-02-30” is not a date (write it as 2015-01-31).');
+  const out = execFileSync(PYTHON, ['tunelab_model.py'], { cwd, env, encoding: 'utf8' }).trim().split('\n');
+  expect(out).toHaveLength(6);
+  expect(out.at(-1)).toMatch(/^validation metric \d\.\d{4}, validation loss \d+\.\d{4}$/);
 });

@@ -11,6 +11,8 @@ export type RowPrediction = { label: string; probabilities: number[] } | { value
 
 export function missingCell(cell: string): boolean;
 export function cellNumber(cell: string): number;
+export function cellDate(cell: string): { year: number; month: number; day: number } | null;
+export function dateInputs(column: Extract<Recipe['columns'][number], { kind: 'date' }>, date: { year: number; month: number; day: number } | null): number[];
 export function rowInputs(recipe: Recipe, row: Record<string, string>): Float32Array;
 export function networkOutputs(network: PredictorNetwork, x: ArrayLike<number>): number[];
 export function predictRow(network: PredictorNetwork, recipe: Recipe, row: Record<string, string>): RowPrediction;

@@ -17,11 +17,37 @@ export function cellNumber(cell) {
   return /^[+-]?\d*,\d+$/.test(cell) ? Number(cell.replace(',', '.')) : NaN;
 }
 
+/** Year first: 2015-01-31 or 2015/01/31, a time of day after it read past (as the app's import reads dates). */
+const DATE = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** The calendar date { year, month, day } a trimmed cell holds, or null (also for a day the calendar lacks). */
+export function cellDate(cell) {
+  const m = DATE.exec(cell);
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = Number(m[3]);
+  const day = Number(m[4]);
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= last ? { year, month, day } : null;
+}
+
+/**
+ * A date column's five inputs: (year − shift)/scale, sin and cos of 2π(month − 1)/12, sin and
+ * cos of 2π·weekday/7 (Monday 0); an empty cell (null) takes the column's fill date.
+ */
+export function dateInputs(column, date) {
+  const d = date ?? cellDate(column.fill);
+  const weekday = (new Date(Date.UTC(d.year, d.month - 1, d.day)).getUTCDay() + 6) % 7;
+  const month = (2 * Math.PI * (d.month - 1)) / 12;
+  const day = (2 * Math.PI * weekday) / 7;
+  return [(d.year - column.shift) / column.scale, Math.sin(month), Math.cos(month), Math.sin(day), Math.cos(day)];
+}
+
 /**
  * A row given as text, { column: cell }, as the network's inputs: numbers filled, shifted and
- * scaled, categories one-hot (an unseen level gives zeros, or its column's "other" input),
- * exactly as the recipe was fitted.
- * Throws an Error naming the column when a numeric cell is not a number.
+ * scaled, dates as their year and month and weekday circles, categories one-hot (an unseen
+ * level gives zeros, or its column's "other" input), exactly as the recipe was fitted.
+ * Throws an Error naming the column when a numeric cell is not a number, or a date cell not a date.
  */
 export function rowInputs(recipe, row) {
   const x = new Float32Array(recipe.inputs.length);
@@ -32,6 +58,11 @@ export function rowInputs(recipe, row) {
       const value = missingCell(cell) ? NaN : cellNumber(cell);
       if (!missingCell(cell) && Number.isNaN(value)) throw new Error(`“${column.name}” is a numeric column, but “${cell}” is not a number.`);
       x[at++] = ((Number.isNaN(value) ? column.fill : value) - column.shift) / column.scale;
+    } else if (column.kind === 'date') {
+      const date = missingCell(cell) ? null : cellDate(cell);
+      if (!missingCell(cell) && !date) throw new Error(`“${column.name}” is a date column, but “${cell}” is not a date (write it as 2015-01-31).`);
+      x.set(dateInputs(column, date), at);
+      at += 5;
     } else {
       const known = column.levels.indexOf(missingCell(cell) ? column.fill : cell);
       // A capped column's last input takes every level it does not list.

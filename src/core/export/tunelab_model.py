@@ -6,6 +6,7 @@ prepared by the recipe tunelab fitted on the training rows (recipe.json), row by
 app's prediction form does, on the very rows of each part (split.json).
 """
 import csv
+import datetime
 import json
 import math
 import re
@@ -17,6 +18,8 @@ from torch.nn import functional as F
 
 HERE = Path(__file__).resolve().parent
 MISSING = {"", "na", "n/a", "#n/a", "nan", "null", "none", "?", "-"}
+# Year first (2015-01-31, 2015/01/31), a time of day after it read past: the dates tunelab reads.
+DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 ACTIVATIONS = {
     "relu": nn.ReLU,
     "tanh": nn.Tanh,
@@ -45,8 +48,24 @@ def cell_number(cell, column):
     raise ValueError(f"“{column}” is a numeric column, but “{cell}” is not a number.")
 
 
+def cell_date(cell, column):
+    """The calendar date a non-missing cell holds; a ValueError naming the column otherwise."""
+    m = DATE.fullmatch(cell)
+    try:
+        return datetime.date(int(m[1]), int(m[3]), int(m[4]))
+    except (TypeError, ValueError):
+        raise ValueError(f"“{column}” is a date column, but “{cell}” is not a date (write it as 2015-01-31).") from None
+
+
+def date_inputs(column, date):
+    """A date's five inputs: the scaled year, then sin and cos of the month (2π(month − 1)/12) and of the weekday (2π·weekday/7, Monday 0)."""
+    month = 2 * math.pi * (date.month - 1) / 12
+    day = 2 * math.pi * date.weekday() / 7
+    return [(date.year - column["shift"]) / column["scale"], math.sin(month), math.cos(month), math.sin(day), math.cos(day)]
+
+
 def row_inputs(recipe, row):
-    """A row of text cells as the network's inputs: filled, shifted and scaled numbers, one-hot categories (with a capped column's "other" input)."""
+    """A row of text cells as the network's inputs: filled, shifted and scaled numbers, dates as year, month and weekday, one-hot categories (with a capped column's "other" input)."""
     x = []
     for column in recipe["columns"]:
         cell = (row.get(column["name"]) or "").strip()
@@ -54,6 +73,8 @@ def row_inputs(recipe, row):
         if column["kind"] == "numeric":
             value = column["fill"] if missing else cell_number(cell, column["name"])
             x.append((value - column["shift"]) / column["scale"])
+        elif column["kind"] == "date":
+            x.extend(date_inputs(column, cell_date(column["fill"] if missing else cell, column["name"])))
         else:
             level = column["fill"] if missing else cell
             x.extend(1.0 if level == known else 0.0 for known in column["levels"])

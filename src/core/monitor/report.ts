@@ -1,3 +1,4 @@
+import { dayNumber, parseDate } from '../data/table/dates';
 import type { Recipe } from '../data/table/types';
 import { cellNumber, missingCell, predictRow, type PredictorNetwork } from '../export/predictor.js';
 import { datasetDrift, featureDrift, type DatasetDrift, type FeatureDrift, type FeatureSample } from './drift';
@@ -17,7 +18,7 @@ const isMissingText = (cell: string | undefined) => cell === undefined || missin
 
 /**
  * How the columns of new rows fit a recipe: feature columns the rows lack, columns the recipe
- * does not use (the target aside), and numeric features whose cells are not numbers, each named
+ * does not use (the target aside), and numeric (date) features whose cells are not numbers (dates), each named
  * with what was found. Missing and mistyped features block a report; extra columns are only
  * noted.
  */
@@ -29,11 +30,13 @@ export function checkColumns(recipe: Recipe, header: string[], rows: TextRow[]):
       problems.push({ column: column.name, kind: 'missing', message: `The model needs the column “${column.name}”, which the new rows lack.` });
       continue;
     }
-    if (column.kind !== 'numeric') continue;
-    const bad = rows.map((r) => r[column.name]?.trim()).filter((cell) => !isMissingText(cell) && Number.isNaN(cellNumber(cell!)));
+    if (column.kind === 'categorical') continue;
+    const unreadable = column.kind === 'numeric' ? (cell: string) => Number.isNaN(cellNumber(cell)) : (cell: string) => parseDate(cell) === null;
+    const bad = rows.map((r) => r[column.name]?.trim()).filter((cell) => !isMissingText(cell) && unreadable(cell!));
     if (bad.length) {
       const examples = [...new Set(bad)].slice(0, 3).map((v) => `“${v}”`).join(', ');
-      problems.push({ column: column.name, kind: 'type', message: `“${column.name}” is numeric in the model, but ${bad.length} of the new rows hold text there (${examples}).` });
+      const what = column.kind === 'numeric' ? 'numeric in the model, but' : 'a date column in the model, but';
+      problems.push({ column: column.name, kind: 'type', message: `“${column.name}” is ${what} ${bad.length} of the new rows hold ${column.kind === 'numeric' ? 'text' : 'other text'} there (${examples}).` });
     }
   }
   for (const name of header) {
@@ -98,11 +101,11 @@ export function monitorRows(baseline: MonitorBaseline, header: string[], rows: T
 /** The report's body for rows known to fit the recipe. */
 function compare(baseline: MonitorBaseline, rows: TextRow[], withTarget: boolean): Omit<MonitorReport, 'notes'> {
   const { recipe, network, reference, test } = baseline;
-  const samples: FeatureSample[] = recipe.columns.map((column) =>
-    column.kind === 'numeric'
-      ? { name: column.name, kind: 'numeric', reference: reference.map((r) => numberOf(r[column.name])), current: rows.map((r) => numberOf(r[column.name])) }
-      : { name: column.name, kind: 'categorical', reference: reference.map((r) => textOf(r[column.name])), current: rows.map((r) => textOf(r[column.name])) },
-  );
+  const samples: FeatureSample[] = recipe.columns.map((column) => {
+    if (column.kind === 'categorical') return { name: column.name, kind: 'categorical', reference: reference.map((r) => textOf(r[column.name])), current: rows.map((r) => textOf(r[column.name])) };
+    const read = column.kind === 'date' ? yearOf : numberOf;
+    return { name: column.name, kind: 'numeric', reference: reference.map((r) => read(r[column.name])), current: rows.map((r) => read(r[column.name])) };
+  });
   const histograms = Object.fromEntries(samples.map((s) => [s.name, histogramOf(s)]));
   const regression = recipe.target.kind === 'value';
   const predict = (r: TextRow) => {
@@ -128,6 +131,11 @@ function compare(baseline: MonitorBaseline, rows: TextRow[], withTarget: boolean
 function numberOf(cell: string | undefined): number {
   if (isMissingText(cell)) return NaN;
   return cellNumber(cell!.trim());
+}
+/** A date as a decimal year (2015.5 is early July 2015), so that a date column drifts as a number does; NaN when empty. */
+function yearOf(cell: string | undefined): number {
+  const date = isMissingText(cell) ? null : parseDate(cell!.trim());
+  return date ? 1970 + dayNumber(date) / 365.2425 : NaN;
 }
 function textOf(cell: string | undefined): string | undefined {
   return isMissingText(cell) ? undefined : cell!.trim();
@@ -190,11 +198,12 @@ export interface Shift {
  * The test rows with one feature shifted, rescaled or re-mixed, for the shift simulator: a
  * number v becomes mean + (v − mean)·scale + shift·std (training mean and std); for a category,
  * every row whose position falls in the first `mix` share of each run of rows (evenly spread,
- * no randomness) takes `level`. Other columns, and the target, stay as they are.
+ * no randomness) takes `level`. Other columns, and the target, stay as they are; so do the
+ * rows when the feature is a date, which the simulator does not move.
  */
 export function shiftRows(baseline: MonitorBaseline, shift: Shift): TextRow[] {
   const column = baseline.recipe.columns.find((c) => c.name === shift.column);
-  if (!column) return baseline.test;
+  if (!column || column.kind === 'date') return baseline.test;
   if (column.kind === 'numeric') {
     const values = baseline.reference.map((r) => numberOf(r[column.name])).filter(Number.isFinite);
     const mean = values.reduce((a, b) => a + b, 0) / values.length;

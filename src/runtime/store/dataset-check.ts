@@ -10,7 +10,7 @@ function columnFits(column: StoredDataset['table']['columns'][number], rows: num
 
 const columnSchema = v.variant('kind', [
   v.object({ name: v.string(), kind: v.literal('number'), values: v.instance(Float64Array) }),
-  v.object({ name: v.string(), kind: v.literal('text'), codes: v.instance(Int32Array), levels: v.array(v.string()) }),
+  v.object({ name: v.string(), kind: v.literal('text'), codes: v.instance(Int32Array), levels: v.array(v.string()), date: v.optional(v.literal(true)) }),
 ]);
 
 const datasetSchema = v.pipe(

@@ -55,7 +55,7 @@ const runRecordSchema = v.pipe(v.object({
   initialWeights: v.optional(v.array(v.instance(Float32Array))),
   path: v.optional(v.object({ epochs: v.array(count), weights: v.array(v.instance(Float32Array)), stride: count })),
   // The prediction form reads a recipe's columns and inputs; the rest is what prepareTable wrote.
-  recipe: v.optional(v.object({ columns: v.array(v.object({ name: v.string(), kind: v.picklist(['numeric', 'categorical']) })), inputs: v.array(v.string()) })),
+  recipe: v.optional(v.object({ columns: v.array(v.object({ name: v.string(), kind: v.picklist(['numeric', 'categorical', 'date']) })), inputs: v.array(v.string()) })),
   evaluation: v.optional(evaluationSchema),
 }), v.check((r) => weightsFitShapes(r)));
 

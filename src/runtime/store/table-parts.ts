@@ -8,10 +8,10 @@ import type { Table } from '../../core/data/table/types';
 export const PART_CELLS = 4 * 2 ** 20;
 const PART_LEVELS = 2 ** 18;
 
-/** A table without its cells: what is stored under its head record. */
+/** A table without its cells: what is stored under its head record (a date column marked). */
 export interface TableHead {
   rows: number;
-  columns: { name: string; kind: 'number' | 'text' }[];
+  columns: { name: string; kind: 'number' | 'text'; date?: true }[];
 }
 
 /** A run of one column's cells (or of a text column's level names), from `offset` on. */
@@ -35,15 +35,16 @@ export function splitTable(table: Table, cells = PART_CELLS, levels = PART_LEVEL
       }
     }
   });
-  return { head: { rows: table.rows, columns: table.columns.map(({ name, kind }) => ({ name, kind })) }, parts };
+  const heads = table.columns.map((column) => (column.kind === 'text' && column.date ? { name: column.name, kind: column.kind, date: true as const } : { name: column.name, kind: column.kind }));
+  return { head: { rows: table.rows, columns: heads }, parts };
 }
 
 /** The table a head and its parts (in any order) were split from. */
 export function joinTable(head: TableHead, parts: TablePart[]): Table {
-  const columns = head.columns.map(({ name, kind }) =>
+  const columns = head.columns.map(({ name, kind, date }) =>
     kind === 'number'
       ? { name, kind, values: new Float64Array(head.rows) }
-      : { name, kind, codes: new Int32Array(head.rows), levels: [] as string[] },
+      : { name, kind, codes: new Int32Array(head.rows), levels: [] as string[], ...(date ? { date } : {}) },
   );
   for (const part of parts) {
     const column = columns[part.column];

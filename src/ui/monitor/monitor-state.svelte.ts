@@ -29,7 +29,7 @@ export class MonitorState {
     try {
       const dataset = await loadDataset(spec.data.dataset);
       this.baseline = monitorBaseline(dataset.table, recipe, predictorNetwork(spec.model, weights));
-      this.shift.column = recipe.columns[0]?.name ?? '';
+      this.shift.column = recipe.columns.find((c) => c.kind !== 'date')?.name ?? '';
     } catch (error) {
       this.problem = error instanceof Error ? error.message : String(error);
     }

@@ -25,7 +25,7 @@ export async function datasetFromCsv(
 /**
  * The dataset with one column's type changed by the user: the column is converted to the form
  * the type asks for (see convertColumn) and profiled again. `note` tells what the change cost,
- * when values that are not numbers became empty.
+ * when values that are not numbers (or not dates) became empty.
  */
 export function retypeColumn(dataset: StoredDataset, name: string, type: ColumnType): { dataset: StoredDataset; note?: string } {
   const c = dataset.table.columns.findIndex((column) => column.name === name);
@@ -35,7 +35,7 @@ export function retypeColumn(dataset: StoredDataset, name: string, type: ColumnT
   const profiles = dataset.profiles.map((old, i) => (i === c ? profileColumn(column, old.detected, type) : old));
   const examples = unreadable.slice(0, 3).map((v) => `“${v}”`).join(', ');
   const note = unreadable.length
-    ? `${unreadable.length} value${unreadable.length > 1 ? 's' : ''} of “${name}” that ${unreadable.length > 1 ? 'are' : 'is'} not a number (${examples}) now count as empty.`
+    ? `${unreadable.length} value${unreadable.length > 1 ? 's' : ''} of “${name}” that ${unreadable.length > 1 ? 'are' : 'is'} not a ${type === 'date' ? 'date' : 'number'} (${examples}) now count as empty.`
     : undefined;
   return { dataset: { ...dataset, table: { ...dataset.table, columns }, profiles }, note };
 }

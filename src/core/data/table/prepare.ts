@@ -1,5 +1,6 @@
 import { checkPreprocess } from './check';
-import { inputWidth, levelInput, scaledInput } from './recipe';
+import { dayNumber, isoDate, parseDate } from './dates';
+import { dateInputs, inputNames, inputWidth, levelInput, scaledInput } from './recipe';
 import { cellText } from './rows';
 import { MAX_CATEGORY_INPUTS, type PreparedTable, type PreprocessSpec, type Recipe, type RecipeColumn, type Table, type TableColumn, type TabularSet } from './types';
 
@@ -13,7 +14,8 @@ import { MAX_CATEGORY_INPUTS, type PreparedTable, type PreprocessSpec, type Reci
  * (v − mean)/std; min–max: (v − min)/(max − min), fitted on the filled values), the levels of
  * the one-hot encoding of categorical and boolean columns (at most MAX_CATEGORY_INPUTS inputs a
  * column, the rarest levels sharing an "other" input), and a regression target's mean and
- * std (y is standardized with them). Rows without a target are left out, as are rows with an
+ * std (y is standardized with them). A date column's empty cells take the mean, median or most
+ * frequent day (the mean for 'drop'), and its year is scaled as a number. Rows without a target are left out, as are rows with an
  * empty feature when `missing` is 'drop'. A spec the table cannot satisfy (see
  * checkPreprocess) throws an Error whose message is for the user.
  *
@@ -32,7 +34,7 @@ export function prepareTable(table: Table, spec: PreprocessSpec): PreparedTable 
   const recipe: Recipe = {
     spec: structuredClone(spec),
     columns,
-    inputs: columns.flatMap((c) => (c.kind === 'numeric' ? [c.name] : [...c.levels.map((level) => `${c.name}=${level}`), ...(c.other ? [`${c.name}=(other)`] : [])])),
+    inputs: columns.flatMap(inputNames),
     target: spec.task === 'regression' ? { kind: 'value', ...meanStd(numbersOf(target, parts.train)) } : { kind: 'classes', classes },
   };
   const encode = (rows: number[]) => encodeRows(features, recipe, target, rows);
@@ -41,6 +43,7 @@ export function prepareTable(table: Table, spec: PreprocessSpec): PreparedTable 
 
 /** A feature's recipe column, fitted on the training rows. */
 function fitColumn(column: TableColumn, train: number[], spec: PreprocessSpec): RecipeColumn {
+  if (column.kind === 'text' && column.date) return fitDate(column, train, spec);
   if (column.kind === 'text') {
     const counts = new Map<number, number>();
     for (const r of train) if (column.codes[r] >= 0) counts.set(column.codes[r], (counts.get(column.codes[r]) ?? 0) + 1);
@@ -51,19 +54,41 @@ function fitColumn(column: TableColumn, train: number[], spec: PreprocessSpec): 
     const kept = [...seen].sort((a, b) => counts.get(b)! - counts.get(a)! || a - b).slice(0, MAX_CATEGORY_INPUTS - 1).sort((a, b) => a - b);
     return { name: column.name, kind: 'categorical', fill: column.levels[fill], levels: kept.map((code) => column.levels[code]), other: true };
   }
-  const observed = numbersOf(column, train);
-  const fill = spec.missing === 'median' ? median(observed) : spec.missing === 'most-frequent' ? mode(observed) : meanStd(observed).mean;
+  const fill = fillOf(numbersOf(column, train), spec.missing);
   const filled = train.map((r) => (Number.isNaN(column.values[r]) ? fill : column.values[r]));
-  if (spec.scaling === 'standardize') {
+  return { name: column.name, kind: 'numeric', fill, ...scalingOf(filled, spec.scaling) };
+}
+
+/** A date column's recipe: the fill day, a statistic of the training rows' days, and the scaling of their years. */
+function fitDate(column: Extract<TableColumn, { kind: 'text' }>, train: number[], spec: PreprocessSpec): RecipeColumn {
+  const dates = column.levels.map(parseDate);
+  const days = train.flatMap((r) => {
+    const date = column.codes[r] < 0 ? null : dates[column.codes[r]];
+    return date ? [dayNumber(date)] : [];
+  });
+  const fill = isoDate(Math.round(fillOf(days, spec.missing)));
+  const fillYear = Number(fill.slice(0, 4));
+  const years = train.map((r) => (column.codes[r] < 0 ? fillYear : (dates[column.codes[r]]?.year ?? fillYear)));
+  return { name: column.name, kind: 'date', fill, ...scalingOf(years, spec.scaling) };
+}
+
+/** What fills a numeric column's empty cells: the mean (also for 'drop', where none are left), median or most frequent value. */
+function fillOf(observed: number[], missing: PreprocessSpec['missing']): number {
+  return missing === 'median' ? median(observed) : missing === 'most-frequent' ? mode(observed) : meanStd(observed).mean;
+}
+
+/** Shift and scale of filled values: (v − mean)/std, (v − min)/(max − min), or none. */
+function scalingOf(filled: number[], scaling: PreprocessSpec['scaling']): { shift: number; scale: number } {
+  if (scaling === 'standardize') {
     const { mean, std } = meanStd(filled);
-    return { name: column.name, kind: 'numeric', fill, shift: mean, scale: std };
+    return { shift: mean, scale: std };
   }
-  if (spec.scaling === 'minmax') {
+  if (scaling === 'minmax') {
     const lo = filled.reduce((m, v) => Math.min(m, v), Infinity);
     const hi = filled.reduce((m, v) => Math.max(m, v), -Infinity);
-    return { name: column.name, kind: 'numeric', fill, shift: lo, scale: hi > lo ? hi - lo : 1 };
+    return { shift: lo, scale: hi > lo ? hi - lo : 1 };
   }
-  return { name: column.name, kind: 'numeric', fill, shift: 0, scale: 1 };
+  return { shift: 0, scale: 1 };
 }
 
 /** The rows' inputs and targets, through the same per-value functions as applyRecipe. */
@@ -78,6 +103,17 @@ function encodeRows(features: TableColumn[], recipe: Recipe, target: TableColumn
       rows.forEach((r, i) => (x[i * width + offset] = scaledInput(column, source.values[r])));
       rows.forEach((r, i) => {
         if (!Number.isFinite(x[i * width + offset])) throw new Error(tooLarge(column.name, source.values[r]));
+      });
+    } else if (column.kind === 'date' && source.kind === 'text') {
+      const byLevel = source.levels.map((level) => {
+        const date = parseDate(level);
+        return date && dateInputs(column, date);
+      });
+      const fill = dateInputs(column, null);
+      rows.forEach((r, i) => {
+        const inputs = source.codes[r] < 0 ? fill : byLevel[source.codes[r]];
+        if (!inputs) throw new Error(`“${column.name}” is a date column, but row ${r + 1} holds “${source.levels[source.codes[r]]}”, which is not a date (write it as 2015-01-31).`);
+        x.set(inputs, i * width + offset);
       });
     } else if (column.kind === 'categorical' && source.kind === 'text') {
       // Table code → the input it turns on (−1: a level training never saw).

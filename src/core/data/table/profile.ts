@@ -1,5 +1,6 @@
 import type { ColumnProfile, ColumnType, TableColumn } from './types';
 import { parseNumber } from './cells';
+import { dayNumber, isoDate, parseDate } from './dates';
 
 /** Bins of a numeric column's histogram. */
 const HISTOGRAM_BINS = 16;
@@ -40,7 +41,8 @@ function census(column: TableColumn): Census {
 /**
  * The type a column most likely has. Numbers: boolean when they are only 0 and 1; ignored when
  * they look like a row identifier (a name such as "id", or all distinct consecutive integers);
- * else numeric. Text: boolean for a yes/no pair; categorical up to {@link MAX_CATEGORY_LEVELS}
+ * else numeric. Text: date when every value is a date (2015-01-31, 2015/01/31, with or without a
+ * time); boolean for a yes/no pair; categorical up to {@link MAX_CATEGORY_LEVELS}
  * levels when values repeat; else ignored (names, free text, identifiers).
  */
 export function detectType(column: TableColumn): ColumnType {
@@ -55,7 +57,9 @@ export function detectType(column: TableColumn): ColumnType {
     if (integers && unique && present >= 20 && (consecutive || ID_NAME.test(column.name))) return 'ignore';
     return 'numeric';
   }
-  const used = column.levels.filter((_, code) => counts![code] > 0).map((l) => l.toLowerCase());
+  const usedLevels = column.levels.filter((_, code) => counts![code] > 0);
+  if (usedLevels.every((level) => parseDate(level) !== null)) return 'date';
+  const used = usedLevels.map((l) => l.toLowerCase());
   if (distinct === 2 && YES_NO.some((pair) => pair.every((word) => used.includes(word)))) return 'boolean';
   if (distinct <= MAX_CATEGORY_LEVELS && (distinct <= 10 || distinct <= present / 2) && !ID_NAME.test(column.name)) return 'categorical';
   return 'ignore';
@@ -68,6 +72,7 @@ export function profileColumn(column: TableColumn, detected: ColumnType, type: C
   if (column.kind === 'number') {
     if (distinct > 0) profile.histogram = histogram(column.values, sorted![0], sorted![distinct - 1]);
   } else {
+    if (type === 'date') profile.dates = dateRange(column.levels.filter((_, code) => counts![code] > 0));
     profile.top = column.levels
       .map((value, code) => ({ value, count: counts![code] }))
       .filter((t) => t.count > 0)
@@ -88,12 +93,23 @@ function histogram(values: Float64Array, lo: number, hi: number): NonNullable<Co
   return { lo, hi, counts };
 }
 
+/** The first and last of some date texts, as ISO dates; undefined when none is a date. */
+function dateRange(levels: string[]): ColumnProfile['dates'] {
+  const days = levels.flatMap((level) => {
+    const date = parseDate(level);
+    return date ? [dayNumber(date)] : [];
+  });
+  if (days.length === 0) return undefined;
+  return { first: isoDate(days.reduce((a, b) => Math.min(a, b))), last: isoDate(days.reduce((a, b) => Math.max(a, b))) };
+}
+
 /**
- * A column in the form its type asks for: numeric columns hold numbers, categorical and boolean
- * ones hold levels, so that preprocessing one-hot encodes them. Number to text writes each
- * distinct value as a level, in ascending order; text to number reads each level as a number
- * (a decimal comma included), and `unreadable` lists the levels that are not numbers, which
- * become empty cells. An ignored column stays as it is.
+ * A column in the form its type asks for: numeric columns hold numbers, categorical, boolean
+ * and date ones hold levels, so that preprocessing one-hot encodes them or, marked `date`, makes
+ * date features of them. Number to text writes each distinct value as a level, in ascending
+ * order; text to number reads each level as a number (a decimal comma included), and text to
+ * date each as a date; `unreadable` lists the levels that are neither, which become empty cells.
+ * An ignored column stays as it is.
  */
 export function convertColumn(column: TableColumn, type: ColumnType): { column: TableColumn; unreadable: string[] } {
   if (type === 'ignore') return { column, unreadable: [] };
@@ -104,12 +120,21 @@ export function convertColumn(column: TableColumn, type: ColumnType): { column: 
     const unreadable = column.levels.filter((_, code) => Number.isNaN(numbers[code]) && used.has(code));
     return { column: { name: column.name, kind: 'number', values }, unreadable };
   }
-  if (type !== 'numeric' && column.kind === 'number') {
-    const { sorted } = census(column);
-    const levels = Array.from(sorted!, String);
-    const codeOf = new Map(Array.from(sorted!, (v, code) => [v, code]));
-    const codes = Int32Array.from(column.values, (v) => (Number.isNaN(v) ? -1 : codeOf.get(v)!));
-    return { column: { name: column.name, kind: 'text', codes, levels }, unreadable: [] };
-  }
-  return { column, unreadable: [] };
+  if (type === 'numeric') return { column, unreadable: [] };
+  const text = column.kind === 'number' ? numbersAsText(column) : column;
+  if (type !== 'date') return { column: text.date ? { name: text.name, kind: 'text', codes: text.codes, levels: text.levels } : text, unreadable: [] };
+  const readable = text.levels.map((level) => parseDate(level) !== null);
+  const used = new Set(text.codes);
+  const unreadable = text.levels.filter((_, code) => !readable[code] && used.has(code));
+  const codes = unreadable.length ? text.codes.map((code) => (code >= 0 && !readable[code] ? -1 : code)) : text.codes;
+  return { column: { name: text.name, kind: 'text', codes, levels: text.levels, date: true }, unreadable };
+}
+
+/** A number column as text: each distinct value a level, in ascending order. */
+function numbersAsText(column: Extract<TableColumn, { kind: 'number' }>): Extract<TableColumn, { kind: 'text' }> {
+  const { sorted } = census(column);
+  const levels = Array.from(sorted!, String);
+  const codeOf = new Map(Array.from(sorted!, (v, code) => [v, code]));
+  const codes = Int32Array.from(column.values, (v) => (Number.isNaN(v) ? -1 : codeOf.get(v)!));
+  return { name: column.name, kind: 'text', codes, levels };
 }

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { parseDate } from './dates';
 import { inputWidth } from './recipe';
 import type { Recipe } from './types';
 
@@ -8,6 +9,7 @@ const name = v.pipe(v.string(), v.minLength(1));
 const columnSchema = v.variant('kind', [
   v.object({ name, kind: v.literal('numeric'), fill: finite, shift: finite, scale: v.pipe(finite, v.check((s) => s !== 0, 'a scale of 0')) }),
   v.object({ name, kind: v.literal('categorical'), fill: v.string(), levels: v.array(v.string()), other: v.optional(v.literal(true)) }),
+  v.object({ name, kind: v.literal('date'), fill: v.pipe(v.string(), v.check((d) => parseDate(d) !== null, 'a fill that is not a date')), shift: finite, scale: v.pipe(finite, v.check((s) => s !== 0, 'a scale of 0')) }),
 ]);
 
 const recipeSchema = v.object({
@@ -22,7 +24,7 @@ const recipeSchema = v.object({
 
 /**
  * What is wrong with a recipe read from a file or a saved run, or null when it can be
- * applied: every column with finite numbers (a nonzero scale) or its levels, as many input
+ * applied: every column with finite numbers (a nonzero scale), its levels, or a date fill, as many input
  * names as its columns make, and a target of two or more classes or a finite mean and std.
  */
 export function checkRecipe(recipe: unknown): string | null {

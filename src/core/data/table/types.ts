@@ -1,14 +1,15 @@
-/** How a column of an imported table is used: as a number, as categories, as yes/no, or not at all. */
-export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'ignore';
+/** How a column of an imported table is used: as a number, as categories, as yes/no, as dates, or not at all. */
+export type ColumnType = 'numeric' | 'categorical' | 'boolean' | 'date' | 'ignore';
 
 /**
  * One column of an imported table, kept in the cheapest form that loses nothing the user may
  * still ask for: numbers as a Float64Array (NaN where the cell was empty), everything else as
- * codes into a list of levels (−1 where the cell was empty).
+ * codes into a list of levels (−1 where the cell was empty). A text column whose levels are all
+ * dates, used as dates, says so with `date`: preparing it makes date features of it.
  */
 export type TableColumn =
   | { name: string; kind: 'number'; values: Float64Array }
-  | { name: string; kind: 'text'; codes: Int32Array; levels: string[] };
+  | { name: string; kind: 'text'; codes: Int32Array; levels: string[]; date?: true };
 
 /** An imported table: named columns of `rows` cells each. */
 export interface Table {
@@ -32,6 +33,8 @@ export interface ColumnProfile {
   histogram?: { lo: number; hi: number; counts: number[] };
   /** Other columns: the most frequent values, most frequent first. */
   top?: { value: string; count: number }[];
+  /** Date columns: the first and the last date, as ISO text. */
+  dates?: { first: string; last: string };
 }
 
 /** Why a file could not be imported, with the 1-based line of the file where that was seen. */
@@ -91,7 +94,12 @@ export type RecipeColumn =
    * With `other`, a column of more levels than {@link MAX_CATEGORY_INPUTS} allows: one more
    * input, after the levels, takes every level not among them (rarer in training, or unseen).
    */
-  | { name: string; kind: 'categorical'; fill: string; levels: string[]; other?: true };
+  | { name: string; kind: 'categorical'; fill: string; levels: string[]; other?: true }
+  /**
+   * Five inputs (see DATE_FEATURES): the year as ((year of the date, or of fill when empty) −
+   * shift) / scale, then the month and the day of the week as sin/cos pairs. `fill` is an ISO date.
+   */
+  | { name: string; kind: 'date'; fill: string; shift: number; scale: number };
 
 /**
  * Most inputs one categorical column makes: an identifier-like column of thousands of values
@@ -107,7 +115,7 @@ export const MAX_CATEGORY_INPUTS = 50;
 export interface Recipe {
   spec: PreprocessSpec;
   columns: RecipeColumn[];
-  /** The network's input names in order: a numeric column's name, or "column=level" for one-hot inputs. */
+  /** The network's input names in order: a numeric column's name, "column=level" for one-hot inputs, "column:year" and the like for a date's. */
   inputs: string[];
   /** Classification: the class names, index k is class k. Regression: y was standardized as (y − mean)/std. */
   target: { kind: 'classes'; classes: string[] } | { kind: 'value'; mean: number; std: number };
