@@ -3,7 +3,6 @@ import { exportDtypes } from '../core/compress/model';
 import type { AugmentOutcome, AugmentSettings } from '../core/compress/augment-data';
 import type { DistillResult, DistillSettings, OptimizeResult, OptimizeSettings } from '../core/compress/optimize';
 import type { RebalanceResult } from '../core/compress/rebalance';
-import type { SweepPoint, SweepResult, SweepSettings } from '../core/compress/sweep';
 import type { WeightDtype } from '../core/model/weight-encoding';
 import type { BackendPreference } from './backend-types';
 import type { TrainWorkerApi } from '../workers/train.worker';
@@ -38,12 +37,6 @@ export class OptimizeClient {
   /** Trains the run's network on a few plain rows and on the same rows augmented, for comparison. */
   async augment(run: RunRecord, settings: AugmentSettings): Promise<{ plain: AugmentOutcome; augmented: AugmentOutcome }> {
     return (await this.connect(run)).augment(run.spec, settings);
-  }
-
-  /** Sweeps sparsity × bits on a saved run's network; `onPoints` hears each bit width's points. */
-  async sweep(run: RunRecord, settings: SweepSettings, onPoints: (points: SweepPoint[]) => void): Promise<SweepResult> {
-    if (!run.weights || !run.weightShapes) throw new Error('This run has no saved weights.');
-    return (await this.connect(run)).sweep(run.spec, run.weights, run.weightShapes, settings, Comlink.proxy(onPoints));
   }
 
   /** Retrains a saved run's network with class weights (balanced when null), for per-class recall before and after. */

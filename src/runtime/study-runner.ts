@@ -251,7 +251,7 @@ export class StudyRunner {
       return prune;
     };
     try {
-      const keep = { count: KEEP_WEIGHTS.count, objective };
+      const keep = { count: spec.keep ?? KEEP_WEIGHTS.count, objective };
       const outcome = await Promise.race([slot.api.run(group.map((t) => t.spec), { k: spec.folds ?? 1, seed: spec.seed }, Comlink.proxy(onEpoch), keep), slot.watch.dead]);
       const objectives = studyObjectives(spec);
       const costly = needsCost(objectives);
@@ -304,7 +304,8 @@ export class StudyRunner {
     const fresh = models.filter((m) => group[m.member].state === 'complete');
     if (fresh.length === 0) return;
     const offered = fresh.map((m) => ({ number: group[m.member].number, bytes: weightBytes(m.weights) }));
-    const keep = new Set(trialsToKeep(this.study.spec, this.trials, [...[...this.kept].map(([number, bytes]) => ({ number, bytes })), ...offered]));
+    const bounds = { ...KEEP_WEIGHTS, count: this.study.spec.keep ?? KEEP_WEIGHTS.count };
+    const keep = new Set(trialsToKeep(this.study.spec, this.trials, [...[...this.kept].map(([number, bytes]) => ({ number, bytes })), ...offered], bounds));
     const evicted = [...this.kept.keys()].filter((n) => !keep.has(n));
     evicted.forEach((n) => this.kept.delete(n));
     const added = fresh.filter((_, i) => keep.has(offered[i].number));

@@ -3,6 +3,7 @@
 // after every epoch, and can be cancelled.
 import * as Comlink from 'comlink';
 import type { ExperimentSpec } from '../core/spec/experiment';
+import { trainCompressed } from '../core/compress/compressed-training';
 import { trainCrossValidated, type CrossValidationOutcome } from '../core/study/cross-validate';
 import { ASSUMED_DEVICE_GB, groupCap } from '../core/study/group-cap';
 import { measureCost } from '../core/study/inference-time';
@@ -11,6 +12,7 @@ import type { Objective } from '../core/study/types';
 import type { EpochMetrics } from '../core/train/types';
 import { describeDevice } from '../runtime/backend';
 import { selectForTraining } from '../runtime/training-backend';
+import { loadCompressionSource } from '../runtime/compression-source';
 import { loadExperimentData } from '../runtime/experiment-data';
 import type { BackendInfo, BackendMeasurement, BackendPreference } from '../runtime/backend-types';
 
@@ -33,7 +35,8 @@ const api = {
    * Trains the trials' specs as one population, over `folds.k` folds cut with `folds.seed`
    * (k = 1: the plain validation split); `onEpoch` hears the metrics (averaged over the folds)
    * and answers with the members to prune. With `keep`, the best members' trained networks
-   * come back too, evaluated on the experiment's own split.
+   * come back too, evaluated on the experiment's own split. Trials that compress a saved run
+   * (`compress`) start from its network, read here from the store (see trainCompressed).
    */
   async run(
     specs: ExperimentSpec[],
@@ -44,7 +47,10 @@ const api = {
     cancelled = false;
     // A table comes from the library in IndexedDB (its loading code is in the training screen's worker script anyway).
     const data = specs[0].data.kind === 'table' ? (await loadExperimentData(specs[0])).data : undefined;
-    const outcome = await trainCrossValidated(specs, folds, { data, onEpoch, cancelled: () => cancelled, keep });
+    const options = { data, onEpoch, cancelled: () => cancelled, keep };
+    const compress = specs[0].compress;
+    if (compress && folds.k > 1) throw new Error('A compression study validates on the run\'s own split, without folds.');
+    const outcome = compress ? await trainCompressed(specs, await loadCompressionSource(compress.run), options) : await trainCrossValidated(specs, folds, options);
     // The weights move to the page rather than being copied.
     return Comlink.transfer(outcome, outcome.kept.flatMap((m) => m.weights.map((w) => w.buffer)));
   },

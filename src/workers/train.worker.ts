@@ -14,7 +14,7 @@ import { decisionGrid, generatedFrame, predictTensor, sliceFrame } from '../core
 import * as tf from '@tensorflow/tfjs-core';
 import { loadExperimentData, type LoadedData } from '../runtime/experiment-data';
 import {
-  balancedClassWeights, sizeAccuracySweep, type SweepPoint, type SweepResult, type SweepSettings, compareAugmentation, distill, optimizeModel, rebalance, type RebalanceResult, type AugmentOutcome, type AugmentSettings, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings,
+  balancedClassWeights, compareAugmentation, distill, optimizeModel, rebalance, type RebalanceResult, type AugmentOutcome, type AugmentSettings, type DistillResult, type DistillSettings, type OptimizeResult, type OptimizeSettings,
 } from '../core/compress';
 
 let controller: RunController | null = null;
@@ -128,12 +128,6 @@ const api = {
   async distill(teacher: ExperimentSpec, weights: Float32Array[], settings: DistillSettings): Promise<DistillResult> {
     const { data } = await loadExperimentData(teacher);
     return distill(teacher, data, weights, settings);
-  },
-
-  /** Sweeps sparsity × bits on a saved network (one population per bit width); `onPoints` hears each width's points. */
-  async sweep(spec: ExperimentSpec, weights: Float32Array[], shapes: number[][], settings: SweepSettings, onPoints: (points: SweepPoint[]) => void): Promise<SweepResult> {
-    const { data } = await loadExperimentData(spec);
-    return sizeAccuracySweep(spec, data, weights, shapes, settings, onPoints);
   },
 
   /** Retrains a saved network with class weights (balanced from its training labels when null); recall before and after comes back. */

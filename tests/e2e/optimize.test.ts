@@ -131,10 +131,12 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.getByTestId('recall-results').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e-optimize-rebalance.png', fullPage: true });
 
-  // Size against accuracy: a bad list gets its message; 2 sparsities × 2 bit widths, 1 epoch each, beside the dense model; a dot opens its model.
+  // Size against accuracy, as a study: a bad list gets its message; 2 sparsities × 2 bit widths × student or not, 1 epoch each,
+  // beside the dense model; a dot opens its model, and the study reads on the study screen.
+  const start = page.getByRole('button', { name: 'Start the size-against-accuracy study' });
   await page.getByLabel('Bit widths').fill('8, 1');
   await page.getByLabel('Bit widths').dispatchEvent('change');
-  await page.getByRole('button', { name: 'Sweep' }).click();
+  await start.click();
   await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual(['Bits are whole numbers from 2 to 16, separated by commas (got "8, 1").']);
   await page.getByLabel('Sparsities').fill('0.5, 0.9');
   await page.getByLabel('Sparsities').dispatchEvent('change');
@@ -142,12 +144,22 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.getByLabel('Bit widths').dispatchEvent('change');
   await page.getByLabel('Epochs per point').fill('1');
   await page.getByLabel('Epochs per point').dispatchEvent('change');
-  await page.getByRole('button', { name: 'Sweep' }).click();
-  await expect.poll(() => page.getByTestId('sweep-dense').count(), { timeout: 180_000 }).toBe(1);
-  expect(await page.getByTestId('sweep-point').count()).toBe(4);
+  await page.getByLabel('Also as a student distilled from this run').check();
+  await start.click();
+  await expect.poll(() => page.getByTestId('sweep-point').count(), { timeout: 240_000 }).toBe(8);
+  await expect.poll(() => start.isEnabled(), { timeout: 60_000 }).toBe(true);
+  expect(await page.getByTestId('sweep-dense').count()).toBe(1);
+  console.log(`size study: ${await page.getByTestId('size-study').textContent()}`);
   await page.getByTestId('sweep-dense').scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e-optimize-sweep.png', fullPage: true });
   await page.locator('[data-testid=sweep-point].on-front').first().click();
   await expect.poll(() => page.url()).toContain('#/train');
+  await expect.poll(() => page.getByTestId('evaluation').isVisible(), { timeout: 30_000 }).toBe(true);
+  await page.evaluate(() => (location.hash = '#/study'));
+  await page.getByRole('button', { name: /^Size against accuracy: 2 sparsities × 2 bit widths × distilled/ }).click();
+  await expect.poll(() => page.getByTestId('pareto-plot').isVisible(), { timeout: 30_000 }).toBe(true);
+  await expect.poll(() => page.getByTestId('trial-table').locator('tbody tr').count()).toBe(8);
+  await page.getByTestId('pareto-plot').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e-optimize-sweep-study.png', fullPage: true });
   expect(errors).toEqual([]);
 }, 480_000);

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { augmentTrain, balancedClassWeights, sizeAccuracySweep, compareAugmentation, decisionComparison, pictureAxes, DEFAULT_AUGMENT, DEFAULT_REBALANCE, rebalance, validateRebalance, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
+import { augmentTrain, balancedClassWeights, compressedBytes, pruneCount, sizeAccuracyStudy, trainCompressed, compareAugmentation, decisionComparison, pictureAxes, DEFAULT_AUGMENT, DEFAULT_REBALANCE, rebalance, validateRebalance, distill, quantizeWeights, iterativeAmount, masked, optimizeModel, packedBytes, pruneMasks, teacherProbabilities, weightHistogram } from '../../src/core/compress';
 import type { Dataset, SplitDataset } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { initialParameters, NetworkParams } from '../../src/core/model/network';
 import { createRng } from '../../src/core/random/prng';
 import { runTraining } from '../../src/core/train/run';
-import { Trainer } from '../../src/core/train/trainer';
+import { incompatibility, Trainer } from '../../src/core/train/trainer';
+import { applyParams } from '../../src/core/search';
 import { readFileSync } from 'node:fs';
 import { loadBuiltin } from '../../src/core/data/table/builtins';
 import { prepareTable } from '../../src/core/data/table/prepare';
@@ -178,29 +179,43 @@ describe('the optimize stage', () => {
 });
 
 describe('size against accuracy', () => {
-  test('sweeps sparsity × bits as one population per bit width, each point as the optimize stage makes it alone', async () => {
+  test('the points of one bit width train as one population, each as the optimize stage makes it alone, kept as compressed', async () => {
     const data = split();
     const trained = await runTraining(spec, { data });
     const shapes = trained.weightShapes;
-    const settings = { sparsities: [0.5, 0.9], bits: [8, 2], method: 'layer' as const, epochs: 2 };
-    const heard: number[][] = [];
-    const sweep = await sizeAccuracySweep(spec, data, trained.weights, shapes, settings, (points) => heard.push(points.map((p) => p.bits)));
-    expect(heard).toEqual([[8, 8], [2, 2]]);
-    expect(sweep.points.map((p) => [p.sparsity, p.bits])).toEqual([[0.5, 8], [0.9, 8], [0.5, 2], [0.9, 2]]);
-    expect([sweep.dense.bits, sweep.dense.bytes]).toEqual([32, 636]);
-    // Each point equals one-shot pruning, quantization-aware fine-tuning and rounding of the same network alone.
-    for (const p of sweep.points) {
+    const study = sizeAccuracyStudy({ id: 'run-1', spec }, { sparsities: [0.5, 0.9], bits: [8, 2], distilled: true, epochs: 2, distill: { widthFactor: 0.5, temperature: 2, alpha: 0.7, epochs: 3 } });
+    const source = { spec, weights: trained.weights };
+    const objective = study.objective;
+    const trial = (params: Record<string, number | boolean>) => applyParams(study.base, params);
+    const eight = [0.5, 0.9].map((s) => trial({ 'compress.sparsity': s, 'compress.bits': 8, 'compress.distilled': false }));
+    expect(incompatibility(eight[0], eight[1])).toBeNull();
+    expect(incompatibility(eight[0], trial({ 'compress.sparsity': 0.5, 'compress.bits': 2, 'compress.distilled': false }))).toBe('compression');
+    const outcome = await trainCompressed(eight, source, { data, keep: { count: 2, objective } });
+    expect(outcome.kept.map((k) => k.member).sort()).toEqual([0, 1]);
+    for (const [p, s] of [0.5, 0.9].entries()) {
       const alone = await optimizeModel(spec, data, trained.weights, shapes, {
-        prune: { method: 'layer', amount: p.sparsity, rounds: 1, fineTuneEpochs: 0, rewind: false },
-        quantize: { bits: p.bits, symmetric: false, perNeuron: false, awareEpochs: 2, activations: false },
+        prune: { method: 'layer', amount: s, rounds: 1, fineTuneEpochs: 0, rewind: false },
+        quantize: { bits: 8, symmetric: false, perNeuron: false, awareEpochs: 2, activations: false },
       });
-      expect(p.bytes).toBe(alone.after.packedBytes);
-      expect(p.score).toBeCloseTo(alone.after.evaluation.accuracy!, 6);
+      const kept = outcome.kept.find((k) => k.member === p)!;
+      kept.weights.forEach((w, k) => w.forEach((x, i) => expect(x).toBeCloseTo(alone.weights[k][i], 5)));
+      expect(kept.evaluation.test!.accuracy).toBeCloseTo(alone.after.evaluation.accuracy!, 6);
+      // The trial's value is the compressed network's validation accuracy; its size what the optimize stage packs.
+      expect(outcome.folds[0][p].history.at(-1)!.valMetric).toBe(kept.evaluation.val.accuracy);
+      expect(compressedBytes(eight[p].compress!, shapes)).toBe(alone.after.packedBytes);
     }
-    // The front: no point of it has another at least as accurate and smaller.
-    for (const i of sweep.front) {
-      expect(sweep.points.some((q) => q.score >= sweep.points[i].score && q.bytes < sweep.points[i].bytes)).toBe(false);
+    // Students: half as wide, distilled from the run first, then pruned and quantized the same way.
+    const students = [0.5, 0.9].map((s) => trial({ 'compress.sparsity': s, 'compress.bits': 2, 'compress.distilled': true }));
+    expect(students[0].model.hidden.map((l) => l.units)).toEqual([6, 3]);
+    const taught = await trainCompressed(students, source, { data, keep: { count: 2, objective } });
+    const student = taught.kept.find((k) => k.member === 1)!;
+    expect(student.shapes).toEqual([[4, 6], [6], [6, 3], [3], [3, 3], [3]]);
+    // 90 % of each kernel at 0, the rest on at most 4 levels per kernel.
+    for (const k of [0, 2, 4]) {
+      expect(student.weights[k].filter((x) => x === 0).length).toBe(pruneCount(0.9, student.weights[k].length));
+      expect(new Set(student.weights[k]).size).toBeLessThanOrEqual(4);
     }
+    expect(student.evaluation.val.accuracy).toBe(taught.folds[0][1].history.at(-1)!.valMetric);
   });
 });
 

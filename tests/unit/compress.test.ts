@@ -142,6 +142,7 @@ describe('optimize settings', () => {
       { path: 'sparsities', message: 'Sparsities are shares from 0 to below 1, separated by commas (got "0.5, 1").' },
       { path: 'bits', message: 'Bits are whole numbers from 2 to 16, separated by commas (got "8, 1.5").' },
     ] });
+    expect(validateSweep({ ...DEFAULT_SWEEP, epochs: 0 })).toEqual({ ok: false, errors: [{ path: 'epochs', message: 'Fine-tuning epochs per point must be a whole number from 1 to 100 (got 0).' }] });
   });
 
   test('a run without weights, and a teacher of another task, are refused at their field', () => {

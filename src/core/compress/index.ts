@@ -7,11 +7,12 @@ export { magnitudeMask, neuronMask, globalMagnitudeMasks, kernelMaskOfNeurons, a
 export { quantize, checkBits, levelRange, roundHalfEven, observerParams, fakeQuantized, type Quantized, type QuantizeOptions } from './quantize';
 export { distillationLoss, type DistillOptions } from './distill';
 export { gaussianJitter, mixup, betaSample, smote, smoteNeighbours, type Mixed } from './augment';
-export { pruneMasks, exportDtypes, iterativeAmount, masked, quantizeWeights, packedBytes, ACTIVATION_BITS, type PruneMethod, type PruneSettings, type QuantizeSettings, type FakeQuantSettings, type QuantizedWeights } from './model';
-export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, teacherProbabilities, type OptimizeSettings, type PruneStage, type QuantizeStage, type ModelScore, type OptimizeResult, type DistillSettings, type DistillResult } from './optimize';
+export { pruneMasks, exportDtypes, iterativeAmount, masked, quantizeWeights, packedBytes, keptBytes, keptPerLayer, compressedBytes, compressionQuantization, ACTIVATION_BITS, type PruneMethod, type PruneSettings, type QuantizeSettings, type FakeQuantSettings, type QuantizedWeights } from './model';
+export { optimizeModel, scoreModel, evaluateWeights, fineTune, distill, teacherProbabilities, teacherLogits, type OptimizeSettings, type PruneStage, type QuantizeStage, type ModelScore, type OptimizeResult, type DistillSettings, type DistillResult } from './optimize';
 export { DEFAULT_OPTIMIZE, DEFAULT_DISTILL, DEFAULT_AUGMENT, DEFAULT_REBALANCE, DEFAULT_SWEEP, PRUNE_METHODS, validateOptimize, validateRebalance, validateSweep, validateDistill, validateAugment, optimizeSettings, sourceProblem, teacherProblem, studentLayers, taskOf, type OptimizeSpec, type DistillSpec, type RebalanceSpec, type SweepSpec, type SourceRun } from './spec';
 export { weightHistogram, type WeightHistogram } from './histogram';
 export { augmentTrain, compareAugmentation, smallData, type AugmentSettings, type Augmented, type AugmentOutcome } from './augment-data';
 export { decisionComparison, pictureAxes, type DecisionComparison } from './picture';
 export { balancedClassWeights, rebalance, type RebalanceResult } from './rebalance';
-export { sizeAccuracySweep, type SweepSettings, type SweepPoint, type SweepResult } from './sweep';
+export { sizeAccuracyStudy, sizePoints, denseReference, type SizeStudySettings, type SizePoint } from './size-study';
+export { trainCompressed, type CompressionSource } from './compressed-training';

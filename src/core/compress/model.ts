@@ -4,7 +4,8 @@
  * them, and what the result weighs.
  */
 import type { KnownLevels, WeightDtype } from '../model/weight-encoding';
-import { checkAmount, globalMagnitudeMasks, magnitudeMask, neuronMask } from './prune';
+import type { CompressionSpec } from '../spec/experiment';
+import { checkAmount, globalMagnitudeMasks, magnitudeMask, neuronMask, pruneCount } from './prune';
 import { quantize } from './quantize';
 
 /** Which weights pruning compares: each layer's own, all layers' together, or whole hidden neurons. */
@@ -125,13 +126,36 @@ export function exportDtypes(known: (KnownLevels | undefined)[], chosen: WeightD
  * rounded up per tensor.
  */
 export function packedBytes(shapes: number[][], masks: Uint8Array[] | null, quantization: QuantizeSettings | null): number {
+  return keptBytes(shapes, masks && masks.map((m) => m.reduce((a, b) => a + b, 0)), quantization);
+}
+
+/** {@link packedBytes} from how many parameters of each tensor are kept (null: all of them). */
+export function keptBytes(shapes: number[][], kept: number[] | null, quantization: QuantizeSettings | null): number {
   const bits = quantization?.bits ?? 32;
   return shapes.reduce((total, shape, k) => {
     const n = shape.reduce((a, b) => a * b, 1);
-    if (!isKernel(shape)) return total + 4 * (masks ? masks[k].reduce((a, b) => a + b, 0) : n);
-    const kept = masks ? masks[k].reduce((a, b) => a + b, 0) : n;
-    const maskBits = masks && kept < n ? n : 0;
+    const survivors = kept ? kept[k] : n;
+    if (!isKernel(shape)) return total + 4 * survivors;
+    const maskBits = survivors < n ? n : 0;
     const params = quantization ? (quantization.perNeuron ? shape[1] : 1) * (4 + Math.ceil(bits / 8)) : 0;
-    return total + Math.ceil((kept * bits + maskBits) / 8) + params;
+    return total + Math.ceil((survivors * bits + maskBits) / 8) + params;
   }, 0);
+}
+
+/** How many parameters of each tensor magnitude pruning per layer keeps at `amount`: every bias, and n − round(amount·n) of each kernel. */
+export function keptPerLayer(shapes: number[][], amount: number): number[] {
+  return shapes.map((shape) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return isKernel(shape) ? n - pruneCount(amount, n) : n;
+  });
+}
+
+/** How a trial of a size-against-accuracy study quantizes: its bits, per tensor, asymmetric, kernels only. */
+export function compressionQuantization(compress: Pick<CompressionSpec, 'bits'>): FakeQuantSettings {
+  return { bits: compress.bits, symmetric: false, perNeuron: false, activations: false };
+}
+
+/** What a compressed trial's network weighs stored compactly ({@link packedBytes}), from its spec alone: magnitude pruning keeps a known count per layer. */
+export function compressedBytes(compress: Pick<CompressionSpec, 'bits' | 'sparsity'>, shapes: number[][]): number {
+  return keptBytes(shapes, keptPerLayer(shapes, compress.sparsity), compressionQuantization(compress));
 }

@@ -11,7 +11,7 @@ import { BYTES_PER_VALUE, WEIGHT_DTYPES, type KnownLevels, type WeightDtype } fr
 import type { LayerSpec } from '../model/types';
 import type { ExperimentSpec } from '../spec/experiment';
 import { Trainer, type TrainerOptions } from '../train/trainer';
-import { iterativeAmount, masked, packedBytes, pruneMasks, quantizeWeights, type FakeQuantSettings, type PruneMethod, type QuantizeSettings } from './model';
+import { iterativeAmount, masked, packedBytes, pruneMasks, quantizeWeights, type PruneMethod, type QuantizeSettings } from './model';
 import { decisionComparison, type DecisionComparison } from './picture';
 import { sparsity } from './prune';
 
@@ -102,8 +102,8 @@ export async function scoreModel(
 /**
  * Trains for `epochs` with pruned weights held at 0 (without masks, none pruned), from `start`
  * or (null) from the run's initial values drawn again from its seed: the run's own optimizer
- * and batch size, no early stopping; with `quantization`, quantization-aware. With 0 epochs,
- * the masked starting weights.
+ * and batch size, no early stopping; with `quantization`, quantization-aware; with
+ * `distillation`, on Hinton's loss. With 0 epochs, the masked starting weights.
  */
 export async function fineTune(
   spec: ExperimentSpec,
@@ -111,10 +111,10 @@ export async function fineTune(
   start: Float32Array[] | null,
   masks: Uint8Array[] | null,
   epochs: number,
-  quantization?: FakeQuantSettings,
+  options: Pick<TrainerOptions, 'quantization' | 'distillation'> = {},
 ): Promise<Float32Array[]> {
   const tuned: ExperimentSpec = { ...spec, training: { ...spec.training, epochs: Math.max(1, epochs), patience: 0 } };
-  const trainer = new Trainer([tuned], data, { start: start ? [start] : undefined, masks: masks ? [masks] : undefined, quantization });
+  const trainer = new Trainer([tuned], data, { start: start ? [start] : undefined, masks: masks ? [masks] : undefined, ...options });
   try {
     while (epochs > 0 && !trainer.done) {
       trainer.stepBatch();
@@ -155,7 +155,7 @@ export async function optimizeModel(
   const quantize = settings.quantize;
   if (quantize) {
     // Quantization-aware training: the network learns with its kernels on the levels they will take.
-    if (quantize.awareEpochs > 0) current = await fineTune(spec, data, current, masks, quantize.awareEpochs, quantize);
+    if (quantize.awareEpochs > 0) current = await fineTune(spec, data, current, masks, quantize.awareEpochs, { quantization: quantize });
     ({ weights: current, known } = quantizeWeights(current, shapes, quantize));
   }
   const after = await scoreModel(spec, data, current, shapes, masks, settings.quantize);
@@ -191,7 +191,7 @@ export function teacherProbabilities(logits: Float32Array, classes: number, temp
 }
 
 /** The teacher's logits on the training rows, [n, K]. */
-async function teacherLogits(spec: ExperimentSpec, data: SplitDataset, weights: Float32Array[]): Promise<Float32Array> {
+export async function teacherLogits(spec: ExperimentSpec, data: SplitDataset, weights: Float32Array[]): Promise<Float32Array> {
   const inputs = spec.data.kind === 'table' ? data.train.dims : spec.model.features.length;
   const net = new NetworkParams(spec.model, networkIO(inputs, data.train.classes), [weights]);
   const x = tf.tensor2d(data.train.x, [data.train.n, data.train.dims]);

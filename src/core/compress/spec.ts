@@ -4,7 +4,7 @@
  */
 import * as v from 'valibot';
 import { WEIGHT_DTYPES, type WeightDtype } from '../model/weight-encoding';
-import { num, oneOf, section, validateWith, type FieldError, type ValidationResult } from '../spec/schema';
+import { DISTILL_ENTRIES, num, oneOf, section, validateWith, type FieldError, type ValidationResult } from '../spec/schema';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { AugmentSettings } from './augment-data';
 import type { PruneMethod } from './model';
@@ -60,13 +60,7 @@ const optimizeSchema = section('The optimize settings', {
   export: section('Export', { dtype: oneOf('Weight storage', WEIGHT_DTYPES as unknown as readonly ['float32', 'float16', 'uint16', 'uint8']) }),
 });
 
-const distillSchema = section('Distillation', {
-  widthFactor: num('Student width', { min: 0, max: 1, minOpen: true }),
-  temperature: num('Temperature T', { min: 0, max: 20, minOpen: true }),
-  alpha: num('α', { min: 0, max: 1 }),
-  epochs: num('Student epochs', { min: 1, max: 1000, integer: true }),
-  seeds: num('Seeds', { min: 1, max: 10, integer: true }),
-});
+const distillSchema = section('Distillation', { ...DISTILL_ENTRIES, seeds: num('Seeds', { min: 1, max: 10, integer: true }) });
 
 /**
  * The small-data preset: 20 training rows, five jittered copies of each (σ = 0.5) and SMOTE. On
@@ -177,20 +171,26 @@ export function validateRebalance(input: unknown, classes: number): ValidationRe
   return { ...checked, weights };
 }
 
-/** The size-against-accuracy sweep as the screen asks for it: lists of sparsities and of bit widths, typed, and fine-tuning epochs. */
+/**
+ * The size-against-accuracy study as the screen asks for it: lists of sparsities and of bit
+ * widths, typed, fine-tuning epochs, and whether every point is also tried as a student
+ * distilled from the run (half its width, with the distillation settings' T and α).
+ */
 export interface SweepSpec {
   sparsities: string;
   bits: string;
   epochs: number;
+  distilled: boolean;
 }
 
-/** 0, 50, 80 and 90 % × 8, 6, 4 and 2 bits, 5 epochs each: bench W5's sixteen points. */
-export const DEFAULT_SWEEP: SweepSpec = { sparsities: '0, 0.5, 0.8, 0.9', bits: '8, 6, 4, 2', epochs: 5 };
+/** 0, 50, 80 and 90 % × 8, 6, 4 and 2 bits, 5 epochs each, not distilled: bench W5's sixteen points. */
+export const DEFAULT_SWEEP: SweepSpec = { sparsities: '0, 0.5, 0.8, 0.9', bits: '8, 6, 4, 2', epochs: 5, distilled: false };
 
 const sweepSchema = section('The sweep', {
   sparsities: v.string(),
   bits: v.string(),
-  epochs: num('Fine-tuning epochs per point', { min: 0, max: 100, integer: true }),
+  epochs: num('Fine-tuning epochs per point', { min: 1, max: 100, integer: true }),
+  distilled: v.boolean(),
 });
 
 /** Checks the sweep's settings: the lists as numbers (sparsities in [0, 1), bits 2–16), or a message per field. */

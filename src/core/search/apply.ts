@@ -1,3 +1,4 @@
+import { studentLayers } from '../compress/spec';
 import { FEATURES, type Activation, type FeatureId } from '../model/types';
 import type { OptimizerKind } from '../optim/types';
 import type { ExperimentSpec } from '../spec/experiment';
@@ -25,6 +26,12 @@ const SPECIAL: Record<string, Setter> = {
   'optimizer.kind': (s, v) => {
     s.optimizer = { kind: v as OptimizerKind, lr: s.optimizer.lr };
   },
+  // A student is narrower than the run that teaches it.
+  'compress.distilled': (s, v) => {
+    if (!s.compress) throw new Error('compress.distilled varies only in a study that compresses a saved run.');
+    s.compress.distilled = v === true;
+    if (s.compress.distilled) s.model.hidden = studentLayers(s, s.compress.distill.widthFactor);
+  },
 };
 
 /** Applies a kind before the hyperparameters that depend on it, the layer count before the units. */
@@ -33,7 +40,8 @@ const FIRST = ['optimizer.kind', 'model.layers'];
 /**
  * The experiment a trial runs: `base` with each parameter set, by its dotted path
  * ('optimizer.lr', 'training.batchSize', 'seed') or one of the special names 'model.layers',
- * 'model.units', 'model.activation', 'model.features' (features joined by '+').
+ * 'model.units', 'model.activation', 'model.features' (features joined by '+'),
+ * 'compress.distilled' (true narrows the hidden layers to the student's widths).
  *
  * @example
  * applyParams(base, { 'optimizer.lr': 0.1, 'model.layers': 2, 'model.units': 8 });

@@ -44,10 +44,10 @@ export type SamplerSpec =
   | ({ kind: 'genetic' } & GeneticOptions);
 
 /** The search strategies available to studies of several objectives. */
-export const MULTI_OBJECTIVE_SAMPLER_KINDS = ['nsga2', 'random'] as const;
+export const MULTI_OBJECTIVE_SAMPLER_KINDS = ['nsga2', 'random', 'grid'] as const;
 
-/** A search strategy for several objectives as data (random counts generations of `populationSize`, 50 by default). */
-export type MultiObjectiveSamplerSpec = ({ kind: 'nsga2' } & Nsga2Options) | { kind: 'random'; populationSize?: number };
+/** A search strategy for several objectives as data (random counts generations of `populationSize`, 50 by default; a grid is one generation). */
+export type MultiObjectiveSamplerSpec = ({ kind: 'nsga2' } & Nsga2Options) | { kind: 'random'; populationSize?: number } | { kind: 'grid'; resolution?: number };
 
 /** A pruner as data. */
 export type PrunerSpec = ({ kind: 'median' } & MedianOptions) | ({ kind: 'asha' } & AshaOptions) | ({ kind: 'hyperband' } & HyperbandOptions);
@@ -87,8 +87,13 @@ export function createMultiObjectiveSampler(spec: MultiObjectiveSamplerSpec, spa
       return nsga2Sampler(space, seed, spec, history);
     case 'random':
       return randomMultiObjectiveSampler(space, seed, spec.populationSize, history);
+    case 'grid': {
+      // Every point once, whatever the values: a grid learns nothing from them.
+      const grid = gridSampler(space, seed, spec.resolution ?? DEFAULT_GRID_RESOLUTION, history.map((h) => ({ params: h.params, value: null, pending: h.pending })));
+      return { askBatch: (n) => grid.askBatch(n).map((params) => ({ params, generation: 0 })), tell: () => {} };
+    }
     default:
-      throw new Error(`"${(spec as { kind: string }).kind}" does not search several objectives; choose NSGA-II or random.`);
+      throw new Error(`"${(spec as { kind: string }).kind}" does not search several objectives; choose NSGA-II or random, or grid search.`);
   }
 }
 

@@ -196,6 +196,22 @@ const trainingSchema = section('Training', {
   schedule: scheduleSchema,
 });
 
+/** The fields of a distillation into a student: its width as a share of the teacher's, T, α and its epochs. */
+export const DISTILL_ENTRIES = {
+  widthFactor: num('Student width', { min: 0, max: 1, minOpen: true }),
+  temperature: num('Temperature T', { min: 0, max: 20, minOpen: true }),
+  alpha: num('α', { min: 0, max: 1 }),
+  epochs: num('Student epochs', { min: 1, max: 1000, integer: true }),
+};
+
+const compressionSchema = section('The compression', {
+  run: text('Compressed run', 200),
+  sparsity: num('Sparsity', { min: 0, max: 1, maxOpen: true }),
+  bits: num('Bits', { min: 2, max: 16, integer: true }),
+  distilled: v.boolean((issue) => `Distilled must be true or false (got ${show(issue.input)}).`),
+  distill: section('Distillation', DISTILL_ENTRIES),
+});
+
 /** Points in the training part, as splitDataset cuts them. */
 const trainingSize = (data: { n: number; trainRatio: number }) => Math.round(data.n * data.trainRatio);
 
@@ -207,6 +223,7 @@ const experimentSchema = v.pipe(
     optimizer: optimizerSchema,
     training: trainingSchema,
     seed: seed('Seed'),
+    compress: v.optional(compressionSchema),
   }),
   v.forward(
     v.partialCheck(

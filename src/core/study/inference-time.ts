@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { featurize } from '../data/features';
 import type { SplitDataset } from '../data/types';
-import { initialParameters, NetworkParams } from '../model/network';
+import { compressedBytes } from '../compress/model';
+import { initialParameters, NetworkParams, parameterShapes } from '../model/network';
 import type { ExperimentSpec } from '../spec/experiment';
 import { modelBytes, networkIOOf, parameterCount, type TrialCost } from './objectives';
 
@@ -14,7 +15,8 @@ export interface TimingOptions {
 }
 
 /**
- * What a trial's network costs: its parameter count and weight bytes, and, when `time` is set, its inference
+ * What a trial's network costs: its parameter count and weight bytes (packed, for a compressed
+ * trial: see compressedBytes), and, when `time` is set, its inference
  * time per row on the current tfjs backend. The time is the median over `repeats` forward
  * passes of `rows` validation rows (repeated to fill them) through a network of the trial's
  * architecture, each pass read back to the host so that a GPU's queue is included, over
@@ -27,7 +29,7 @@ export interface TimingOptions {
 export async function measureCost(spec: ExperimentSpec, data: SplitDataset, time: boolean, options: TimingOptions = {}): Promise<TrialCost> {
   const io = networkIOOf(spec, data);
   const paramCount = parameterCount(spec, io);
-  const size = { paramCount, modelBytes: modelBytes(paramCount) };
+  const size = { paramCount, modelBytes: spec.compress ? compressedBytes(spec.compress, parameterShapes(spec.model, io)) : modelBytes(paramCount) };
   if (!time) return size;
   const { rows = 1024, repeats = 5, now = () => performance.now() } = options;
   const source = data.val.n > 0 ? data.val : data.train;

@@ -132,5 +132,6 @@ export function studySearch(spec: StudySpec, trials: TrialRecord[]): StudySearch
   const minimized = (t: TrialRecord) => (t.state === 'complete' && t.values ? minimizedPoint(t.values, directions) : null);
   const history = trials.map((t) => ({ params: t.params, values: minimized(t), pending: t.state === 'waiting' || t.state === 'running', generation: t.generation }));
   const sampler = createMultiObjectiveSampler(spec.sampler as MultiObjectiveSamplerSpec, space, spec.seed, history);
-  return { askBatch: (n) => sampler.askBatch(n), tell: (t) => sampler.tell(t.params, minimized(t)), generational: true };
+  // A grid hands out all its points at once: fewer than asked means it ran out.
+  return { askBatch: (n) => sampler.askBatch(n), tell: (t) => sampler.tell(t.params, minimized(t)), generational: spec.sampler.kind !== 'grid' };
 }

@@ -35,9 +35,9 @@ export function bestMembers(folds: MemberState[][], objective: Objective, count:
 /**
  * Reads members' trained weights from the trainer that trained them (under k-fold, fold 0's:
  * trained on the other k − 1 folds) and evaluates them on `data`, the experiment's own split,
- * as one population.
+ * as one population. `trainer` may be any reader of members' weights (a network compressed after training).
  */
-export async function readKeptModels(trainer: Trainer, data: SplitDataset, members: number[]): Promise<KeptModel[]> {
+export async function readKeptModels(trainer: Pick<Trainer, 'specs' | 'weights'>, data: SplitDataset, members: number[]): Promise<KeptModel[]> {
   if (members.length === 0) return [];
   // Copies of their own: a read may give views into one buffer of the whole population, which
   // would travel and be stored whole.

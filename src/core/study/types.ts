@@ -49,6 +49,8 @@ export interface StudySpec {
    * points, the trial's value being the mean over the folds.
    */
   folds?: number;
+  /** How many trained networks the study keeps (KEEP_WEIGHTS.count when absent), within KEEP_WEIGHTS.bytes. */
+  keep?: number;
 }
 
 /** The fewest and most folds a study's cross-validation takes (1 means no cross-validation). */

@@ -1,6 +1,6 @@
 import type { SplitDataset } from '../data/types';
 import type { ExperimentSpec } from '../spec/experiment';
-import { Trainer, type MemberState } from './trainer';
+import { Trainer, type MemberState, type TrainerOptions } from './trainer';
 import { trainingData } from './training-data';
 import type { EpochMetrics } from './types';
 
@@ -20,6 +20,8 @@ export interface PopulationOptions {
    * trainer's tensors are freed: the moment to read members' weights.
    */
   finish?: (trainer: Trainer) => Promise<void>;
+  /** How the population trains beyond its specs: starting weights, masks, quantization-aware training, distillation. */
+  trainer?: TrainerOptions;
 }
 
 /** How every member of a population ended. */
@@ -36,7 +38,7 @@ const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0
  * Members that diverge, stop early or are pruned freeze; the others go on.
  */
 export async function trainPopulation(specs: ExperimentSpec[], options: PopulationOptions = {}): Promise<PopulationOutcome> {
-  const trainer = new Trainer(specs, trainingData(specs[0], options.data));
+  const trainer = new Trainer(specs, trainingData(specs[0], options.data), options.trainer);
   try {
     while (!trainer.done) {
       if (options.cancelled?.()) return { members: trainer.members, cancelled: true };

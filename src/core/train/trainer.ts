@@ -69,7 +69,7 @@ function frameOf(data: Dataset, spec: ExperimentSpec, axes: [number, number]): P
 /**
  * Why two experiments cannot train in one population, or null when they can: members share
  * the data, the architecture, the optimizer kind, the batch size, the epochs, the schedule and
- * the clipping; everything else (learning rate and the other hyperparameters, L1/L2, dropout,
+ * the clipping, and what a compression does apart from its sparsity; everything else (learning rate and the other hyperparameters, L1/L2, dropout,
  * patience, seed) may differ per member.
  */
 export function incompatibility(a: ExperimentSpec, b: ExperimentSpec): string | null {
@@ -80,6 +80,8 @@ export function incompatibility(a: ExperimentSpec, b: ExperimentSpec): string | 
   const ta = a.training, tb = b.training;
   if (ta.batchSize !== tb.batchSize || ta.epochs !== tb.epochs) return 'batch size or epochs';
   if (!same(ta.schedule, tb.schedule) || ta.clipNorm !== tb.clipNorm) return 'schedule or clipping';
+  // Members of one population share its quantization and teacher; each has its own mask.
+  if (!same({ ...a.compress, sparsity: 0 }, { ...b.compress, sparsity: 0 })) return 'compression';
   return null;
 }
 

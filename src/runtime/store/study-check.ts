@@ -26,6 +26,7 @@ const studySpecSchema = v.object({
   seed: v.pipe(v.number(), v.finite()),
   folds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(FOLD_RANGE.min), v.maxValue(FOLD_RANGE.max))),
   objectives: v.optional(v.custom((objectives) => validateObjectives(objectives).ok)),
+  keep: v.optional(positive),
 });
 
 const studyRecordSchema = v.object({

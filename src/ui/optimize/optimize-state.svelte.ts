@@ -4,15 +4,18 @@ import { weightHistogram, type WeightHistogram } from '../../core/compress/histo
 import type { AugmentOutcome, AugmentSettings } from '../../core/compress/augment-data';
 import type { DistillResult, OptimizeResult } from '../../core/compress/optimize';
 import type { RebalanceResult } from '../../core/compress/rebalance';
-import type { SweepPoint, SweepResult } from '../../core/compress/sweep';
+import { denseReference, sizeAccuracyStudy } from '../../core/compress/size-study';
 import { problemOfData } from '../../core/train/training-data';
 import {
   DEFAULT_AUGMENT, DEFAULT_DISTILL, DEFAULT_OPTIMIZE, DEFAULT_REBALANCE, DEFAULT_SWEEP, validateRebalance, validateSweep, type RebalanceSpec, type SweepSpec, optimizeSettings, sourceProblem, studentLayers, teacherProblem, validateAugment, validateDistill, validateOptimize,
   type DistillSpec, type OptimizeSpec,
 } from '../../core/compress/spec';
 import type { FieldError } from '../../core/spec/schema';
+import type { StudyRecord, TrialRecord } from '../../core/study/types';
 import { downloadOptimized, OptimizeClient } from '../../runtime/optimize-client';
-import type { RunRecord, RunStore } from '../../runtime/store';
+import type { RunRecord, RunStore, StudyStore } from '../../runtime/store';
+import { StudyRunner } from '../../runtime/study-runner';
+import { saveTrialRun } from '../../runtime/trial-run';
 
 /** Field path → message, for the fields of the screen. */
 type Errors = Record<string, string>;
@@ -43,9 +46,10 @@ export class OptimizeState {
   augmented = $state.raw<{ plain: AugmentOutcome; augmented: AugmentOutcome } | null>(null);
   rebalanceSpec = $state<RebalanceSpec>(structuredClone(DEFAULT_REBALANCE));
   sweepSpec = $state<SweepSpec>(structuredClone(DEFAULT_SWEEP));
-  /** The sweep's points so far, and when it is done its result with the front and the dense reference. */
-  sweepPoints = $state.raw<SweepPoint[]>([]);
-  swept = $state.raw<SweepResult | null>(null);
+  /** The size-against-accuracy study started here (saved like any study), its trials as they arrive, and the dense network it is drawn against. */
+  sizeStudy = $state.raw<StudyRecord | null>(null);
+  sizeTrials = $state.raw<TrialRecord[]>([]);
+  sizeDense = $state.raw<{ score: number; bytes: number } | null>(null);
   rebalanced = $state.raw<RebalanceResult | null>(null);
   status = $state<'idle' | 'running' | 'distilling' | 'augmenting' | 'rebalancing' | 'sweeping'>('idle');
   /** Sparsity after each pruning round so far. */
@@ -56,7 +60,12 @@ export class OptimizeState {
   message = $state<string | null>(null);
   private readonly client = new OptimizeClient();
 
-  constructor(private readonly store: RunStore) {}
+  /** `onStudy` hears that a study was added or finished, for the study screen's list. */
+  constructor(
+    private readonly store: RunStore,
+    private readonly studies: StudyStore,
+    private readonly onStudy?: () => void,
+  ) {}
 
   /** The chosen run. */
   get run(): RunRecord | undefined {
@@ -78,8 +87,9 @@ export class OptimizeState {
     this.distilled = null;
     this.augmented = null;
     this.rebalanced = null;
-    this.sweepPoints = [];
-    this.swept = null;
+    this.sizeStudy = null;
+    this.sizeTrials = [];
+    this.sizeDense = null;
     this.errors = {};
     const problem = sourceProblem(this.run);
     if (problem) this.errors = { [problem.path]: problem.message };
@@ -136,10 +146,21 @@ export class OptimizeState {
     return this.result ? this.saveWeights(this.result.weights, this.summary) : null;
   }
 
-  /** Adds point `index` of the sweep to the saved runs, to open it; returns the new run's id. */
-  async openSweepPoint(index: number): Promise<string | null> {
-    const point = this.swept?.points[index];
-    return point ? this.saveWeights(point.weights, `pruned ${Math.round(point.sparsity * 100)} %, ${point.bits}-bit per tensor`) : null;
+  /**
+   * Adds a point of the size-against-accuracy study (its trial number) to the saved runs with
+   * its compressed network, as the study kept it, to open it; returns the new run's id.
+   */
+  async openSweepPoint(trial: number): Promise<string | null> {
+    const study = this.sizeStudy;
+    const record = this.sizeTrials.find((t) => t.number === trial);
+    const kept = study && record && (await this.studies.getWeights(study.id, trial));
+    if (!study || !record || !kept) {
+      this.message = `The network of point ${trial} was not kept.`;
+      return null;
+    }
+    const id = await saveTrialRun(this.store, study, record, kept);
+    await this.refresh();
+    return id;
   }
 
   /** Saves `weights` as a new run of the chosen run's network, described as `what`. */
@@ -158,24 +179,43 @@ export class OptimizeState {
     return created.id;
   }
 
-  /** Sweeps sparsity × bits on the chosen run's network, after checking the settings; points arrive bit width by bit width. */
+  /**
+   * Starts the size-against-accuracy study of the chosen run, after checking the settings (and,
+   * with students, the distillation's): saved as a study, run by the study engine here, its
+   * points arriving population by population; the study screen reads it too.
+   */
   async sweep(): Promise<void> {
     const run = this.run;
     const checked = validateSweep($state.snapshot(this.sweepSpec));
-    const problem = sourceProblem(run);
-    this.errors = { ...(checked.ok ? {} : byPath(checked.errors, 'sweep.')), ...(problem ? { [problem.path]: problem.message } : {}) };
-    if (!checked.ok || problem || !run) return;
+    const distill = validateDistill($state.snapshot(this.distillSpec));
+    const students = checked.ok && checked.spec.distilled;
+    const refusal = sourceProblem(run) ?? (run && students ? teacherProblem(run, run) : null);
+    this.errors = {
+      ...(checked.ok ? {} : byPath(checked.errors, 'sweep.')),
+      ...(students && !distill.ok ? byPath(distill.errors, 'distill.') : {}),
+      ...(refusal ? { [refusal.path === 'teacher' ? 'sweep.distilled' : refusal.path]: refusal.message } : {}),
+    };
+    if (!checked.ok || refusal || !run || (students && !distill.ok)) return;
+    const d = distill.ok ? distill.spec : DEFAULT_DISTILL;
+    const spec = sizeAccuracyStudy({ id: run.id, spec: run.spec }, {
+      sparsities: checked.sparsities!, bits: checked.bits!, distilled: checked.spec.distilled, epochs: checked.spec.epochs,
+      distill: { widthFactor: d.widthFactor, temperature: d.temperature, alpha: d.alpha, epochs: d.epochs },
+    });
     this.status = 'sweeping';
     this.message = null;
-    this.sweepPoints = [];
-    this.swept = null;
+    this.sizeTrials = [];
+    this.sizeDense = denseReference({ weights: run.weights!, evaluation: run.evaluation, epochs: run.epochs });
     try {
-      const settings = { sparsities: checked.sparsities!, bits: checked.bits!, method: 'layer' as const, epochs: checked.spec.epochs };
-      this.swept = await this.client.sweep(run, settings, (points) => (this.sweepPoints = [...this.sweepPoints, ...points]));
+      this.sizeStudy = await this.studies.createStudy(spec);
+      this.onStudy?.();
+      await new StudyRunner(this.studies, this.sizeStudy, { onTrials: (trials) => (this.sizeTrials = trials), onStatus: () => {} }).run();
+      const failed = this.sizeTrials.find((t) => t.state === 'failed');
+      if (failed) this.message = `Point ${failed.number} failed: ${failed.message ?? 'no reason given'}`;
     } catch (error) {
-      this.message = `The sweep failed: ${error instanceof Error ? error.message : String(error)}`;
+      this.message = `The study stopped: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       this.status = 'idle';
+      this.onStudy?.();
     }
   }
 
