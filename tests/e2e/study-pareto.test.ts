@@ -76,8 +76,19 @@ test('a newcomer weighs accuracy against size on the penguins, reads the Pareto 
     .filter((t) => keptNumbers.includes(t.number))
     .sort((a, b) => a.size - b.size)[0];
   const units = (smallest.size - 3) / perUnit;
+  // The trial table marks every trial whose trained weights are kept (at most five), the
+  // front's kept ones among them, and each such point says so in its caption and its name.
+  const marked = await page.locator('[data-testid=trial-table] tbody tr').filter({ has: page.getByRole('img', { name: 'trained weights kept' }) }).locator('td:first-child').allTextContents();
+  const markedNumbers = marked.map((text) => /^\d+/.exec(text)![0]);
+  expect(markedNumbers.length).toBeGreaterThanOrEqual(keptNumbers.length);
+  expect(markedNumbers.length).toBeLessThanOrEqual(5);
+  for (const n of keptNumbers) expect(markedNumbers).toContain(n);
+  expect(await page.locator('svg a[aria-label$=", trained weights kept"]').count()).toBe(markedNumbers.length);
+  for (const n of markedNumbers) {
+    expect(await page.locator(`svg a[aria-label="Open trial ${n}, trained weights kept"] title`).textContent()).toMatch(new RegExp(`^Trial ${n}: .*; trained weights kept; click to open$`));
+  }
   // Its point on the plot links to the same experiment's settings, for a browser that opens it in a new tab.
-  expect(await page.locator(`svg a[aria-label="Open trial ${smallest.number}"]`).first().getAttribute('href')).toMatch(/^#\/train\?/);
+  expect(await page.locator(`svg a[aria-label="Open trial ${smallest.number}, trained weights kept"]`).first().getAttribute('href')).toMatch(/^#\/train\?/);
   await page.getByTestId('pareto-trials').getByRole('button', { name: `Open trial ${smallest.number}`, exact: true }).click();
   await expect.poll(() => page.url()).toContain('#/train?');
   await expect.poll(() => page.locator('.layer .units span').first().textContent()).toBe(String(units));

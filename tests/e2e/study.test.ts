@@ -46,6 +46,11 @@ test('a practitioner defines a space, runs a short random study, reads its plots
   const numeric = cells.filter((c) => /^-?[\d.]+(e[-+]?\d+)?$/.test(c));
   expect(numeric.length).toBeGreaterThanOrEqual(12);
   for (const cell of numeric) expect(cell.replace(/e.*$/, '').replace(/\D/g, '').replace(/^0+/, '').length, cell).toBeLessThanOrEqual(4);
+  // The trained weights of the best five trials are kept: the table marks them, the best among them.
+  const kept = page.locator('[data-testid=trial-table] tbody tr').filter({ has: page.getByRole('img', { name: 'trained weights kept' }) });
+  await expect.poll(() => kept.count()).toBe(5);
+  const bestNumber = /Best: trial (\d+)/.exec((await page.textContent('.best'))!)![1];
+  expect((await kept.locator('td:first-child').allTextContents()).map((text) => /^\d+/.exec(text)![0])).toContain(bestNumber);
   await page.screenshot({ path: 'test-results/e2e-study.png', fullPage: true });
 
   // The best trial's network was kept: it opens trained, without pressing Play.

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { prunerCode, pythonLiteral, pythonProject, samplerCode, studyScript, suggestFunction } from '../../src/core/export/python-project';
+import { pythonLiteral } from '../../src/core/export/python-literal';
+import { prunerCode, pythonProject, studyScript, suggestFunction } from '../../src/core/export/python-project';
+import { samplerCode, samplerDifferences } from '../../src/core/export/python-sampler';
 import type { StudySpec } from '../../src/core/study/types';
 import { penguinStudy, penguinTable } from '../support/penguin-study';
 
+const spaceWithChoice = {
+  'optimizer.kind': { type: 'categorical', choices: ['sgd', 'momentum', 'adam'] },
+  'optimizer.lr': { type: 'float', low: 1e-4, high: 0.3, log: true },
+  'model.units': { type: 'int', low: 2, high: 32 },
+};
 const withSampler = (sampler: StudySpec['sampler'], pruner: StudySpec['pruner'] = { kind: 'none' }): StudySpec => ({ ...penguinStudy(), sampler, pruner });
 
 describe('the Python project of a study', () => {
@@ -38,7 +45,7 @@ describe('the Python project of a study', () => {
   it('names the same sampler and pruner with their options and the seed', () => {
     expect(samplerCode(withSampler({ kind: 'random' }))).toBe('optuna.samplers.RandomSampler(seed=seed)');
     expect(samplerCode(withSampler({ kind: 'tpe', nStartupTrials: 5 }))).toBe(
-      'optuna.samplers.TPESampler(n_startup_trials=5, n_ei_candidates=24, multivariate=True, constant_liar=True, seed=seed)',
+      'optuna.samplers.TPESampler(n_startup_trials=5, n_ei_candidates=24, prior_weight=1, consider_magic_clip=True, consider_endpoints=False, multivariate=True, constant_liar=True, seed=seed)',
     );
     expect(samplerCode(withSampler({ kind: 'genetic', populationSize: 8 }))).toBe('optuna.samplers.NSGAIISampler(population_size=8, crossover_prob=0.9, seed=seed)');
     expect(samplerCode(withSampler({ kind: 'grid' }))).toBe('optuna.samplers.GridSampler({"optimizer.lr": [0.003, 0.03], "model.units": [4, 12]}, seed=seed)');
@@ -85,5 +92,59 @@ describe('the Python project of a study', () => {
       expect(model).toContain(piece);
     }
     expect(() => pythonProject({ experiment: study.base, table, recipe, study: { ...study, folds: 3 } }, 'x')).toThrow('cross-validated');
+  });
+
+  it('exports TPE with every option, as tunelab works out its defaults for the space, and says how it differs', () => {
+    const conditional = { ...spaceWithChoice, 'optimizer.momentum': { type: 'float', low: 0.5, high: 0.99, condition: { param: 'optimizer.kind', in: ['momentum'] } } };
+    // Choices and numbers, no conditions: the joint model per choice.
+    const mixed = { ...withSampler({ kind: 'tpe' }), space: spaceWithChoice };
+    expect(samplerCode(mixed)).toBe(
+      'optuna.samplers.TPESampler(n_startup_trials=10, n_ei_candidates=24, prior_weight=1, consider_magic_clip=True, consider_endpoints=False, multivariate=True, constant_liar=True, seed=seed)',
+    );
+    expect(samplerDifferences(mixed).map((n) => n.slice(0, 50))).toEqual(['tunelab picks each categorical parameter first, on', "tunelab's joint kernels are as wide as the geometr"]);
+    // A conditional space: univariate, the conditional parameter ranked where present.
+    const withCondition = { ...withSampler({ kind: 'tpe', nStartupTrials: 20, priorWeight: 2, considerEndpoints: true, constantLiar: false }), space: conditional };
+    expect(samplerCode(withCondition)).toBe(
+      'optuna.samplers.TPESampler(n_startup_trials=20, n_ei_candidates=24, prior_weight=2, consider_magic_clip=True, consider_endpoints=True, multivariate=False, constant_liar=False, seed=seed)',
+    );
+    expect(samplerDifferences(withCondition).map((n) => n.slice(0, 50))).toEqual(["tunelab ranks a conditional parameter's trials int"]);
+    // Told to model a conditional space jointly, Optuna needs group=True to reach the conditional parameters.
+    expect(samplerCode({ ...withCondition, sampler: { kind: 'tpe', multivariate: true, splitWherePresent: false } })).toContain('multivariate=True, group=True, constant_liar=True');
+    const script = studyScript(mixed);
+    expect(script).toContain("# The closest Optuna has to the study's own search strategy. How it differs:\n# - tunelab picks each categorical");
+    expect(script.split('\n').every((line) => line.length <= 200)).toBe(true);
+    expect(samplerDifferences(withSampler({ kind: 'random' }))).toEqual([]);
+    expect(samplerDifferences(withSampler({ kind: 'genetic', tournamentSize: 3 }))[0]).toContain('tournaments of 3');
+  });
+
+  it('exports a study of several objectives as directions, NSGA-II with uniform crossover, and an objective returning every value', async () => {
+    const study: StudySpec = {
+      ...penguinStudy(),
+      sampler: { kind: 'nsga2', populationSize: 6 },
+      objectives: [
+        { metric: 'valLoss', direction: 'minimize' },
+        { metric: 'paramCount', direction: 'minimize' },
+        { metric: 'inferenceTime', direction: 'minimize' },
+      ],
+    };
+    expect(samplerCode(study)).toBe(
+      'optuna.samplers.NSGAIISampler(population_size=6, mutation_prob=None, crossover=optuna.samplers.nsgaii.UniformCrossover(swapping_prob=0.5), crossover_prob=0.9, seed=seed)',
+    );
+    expect(samplerCode({ ...study, sampler: { kind: 'nsga2', mutationProb: 0.2, crossoverProb: 0.8, swappingProb: 0.3 } })).toBe(
+      'optuna.samplers.NSGAIISampler(population_size=50, mutation_prob=0.2, crossover=optuna.samplers.nsgaii.UniformCrossover(swapping_prob=0.3), crossover_prob=0.8, seed=seed)',
+    );
+    expect(samplerCode({ ...study, sampler: { kind: 'random' } })).toBe('optuna.samplers.RandomSampler(seed=seed)');
+    const code = studyScript(study);
+    expect(code).toContain('OBJECTIVES = ["valLoss", "paramCount", "inferenceTime"]\nDIRECTIONS = ["minimize", "minimize", "minimize"]');
+    expect(code).toContain('directions=DIRECTIONS,');
+    expect(code).toContain('return tuple(values[name] for name in OBJECTIVES)');
+    // Optuna prunes no study of several objectives; neither does tunelab.
+    expect(code).toContain('return optuna.pruners.NopPruner()');
+    expect(code).not.toContain('trial.report');
+    expect(samplerDifferences(study)[0]).toContain('one generation as one population');
+    const { table, recipe } = await penguinTable();
+    const readme = pythonProject({ experiment: study.base, table, recipe, study }, 'p').find((f) => f.path === 'p/README.md')!.content as string;
+    expect(readme).toContain('Each trial returns one value per objective: validation loss (minimize), parameter count (minimize), inference ms per row (minimize). The inference time per row is measured here');
+    expect(readme).toContain('one column per objective (`values_0`, `values_1`, …)');
   });
 });

@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
 import { tableSplit } from '../../src/core/data/table-split';
 import { parseCsv } from '../../src/core/data/table/parse';
+import { networkIOOf, parameterCount } from '../../src/core/study/objectives';
+import type { StudySpec } from '../../src/core/study/types';
 import { prepareTable } from '../../src/core/data/table/prepare';
 import { applyRecipe } from '../../src/core/data/table/recipe';
 import { cellText } from '../../src/core/data/table/rows';
@@ -103,3 +105,45 @@ it('prepares a date column in Python as tunelab does, and trains the exported we
   expect(out).toHaveLength(6);
   expect(out.at(-1)).toMatch(/^validation metric \d\.\d{4}, validation loss \d+\.\d{4}$/);
 });
+
+it('runs an exported study of three objectives with NSGA-II: every trial returns its loss, its PyTorch parameter count as tunelab counts it, and its inference time', { timeout: 300_000 }, async () => {
+  const study: StudySpec = {
+    ...penguinStudy(),
+    space: { 'model.units': { type: 'int', low: 2, high: 16 }, 'optimizer.lr': { type: 'float', low: 1e-3, high: 0.1, log: true } },
+    sampler: { kind: 'nsga2', populationSize: 2 },
+    pruner: { kind: 'none' },
+    objectives: [
+      { metric: 'valLoss', direction: 'minimize' },
+      { metric: 'paramCount', direction: 'minimize' },
+      { metric: 'inferenceTime', direction: 'minimize' },
+    ],
+    nTrials: 4,
+  };
+  const { table: studyTable, recipe } = await penguinTable();
+  const cwd = writeProject(pythonProject({ experiment: study.base, table: studyTable, recipe, study }, 'project'));
+  const env = { ...process.env, OMP_NUM_THREADS: '1', PYTHONWARNINGS: 'ignore' };
+  execFileSync(PYTHON, ['study.py', '--n-trials', '4'], { cwd, env });
+  const summary = execFileSync(
+    PYTHON,
+    ['-c', 'import json, optuna; s = optuna.load_study(study_name="penguins", storage="sqlite:///study.db"); print(json.dumps([[t.state.name, t.values, t.params, t.user_attrs] for t in s.trials]))'],
+    { cwd, env, encoding: 'utf8' },
+  );
+  const trials = JSON.parse(summary.trim().split('\n').at(-1)!) as [string, number[], Record<string, number>, Record<string, number>][];
+  expect(trials).toHaveLength(4);
+  const { table } = await penguinTable();
+  if (study.base.data.kind !== 'table') throw new Error('unreachable');
+  const data = tableSplit(prepareTable(table, study.base.data.preprocess));
+  for (const [state, values, params, attrs] of trials) {
+    expect(state).toBe('COMPLETE');
+    expect(values).toHaveLength(3);
+    const spec = applyParams(study.base, params);
+    expect(values[1]).toBe(parameterCount(spec, networkIOOf(spec, data)));
+    expect(attrs.modelBytes).toBe(4 * values[1]);
+    expect(values[0]).toBe(attrs.valLoss);
+    expect(values[0]).toBeGreaterThan(0);
+    expect(values[0]).toBeLessThan(1.2);
+    expect(values[2]).toBeGreaterThan(0);
+    expect(values[2]).toBeLessThan(1);
+  }
+});
+

@@ -5,5 +5,7 @@
 export { predictorFolder, predictorNetwork, type SavedTableModel } from './predictor-folder';
 export { predictRow, predictCsv, readCsv, rowInputs, networkOutputs, type PredictorNetwork, type RowPrediction } from './predictor.js';
 export { zipFiles, crc32, type ArchiveFile } from './zip';
-export { pythonProject, studyScript, suggestFunction, samplerCode, prunerCode, pythonLiteral, type PythonProjectInput } from './python-project';
+export { pythonProject, studyScript, suggestFunction, prunerCode, type PythonProjectInput } from './python-project';
+export { samplerCode, samplerDifferences } from './python-sampler';
+export { pythonLiteral } from './python-literal';
 export { readOptunaTrials, spaceOfTrials, importedStudy, type OptunaTrial } from './optuna-import';

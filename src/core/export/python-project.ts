@@ -3,25 +3,15 @@ import { quoteCell } from '../data/table/cells';
 import { cellText } from '../data/table/rows';
 import type { Recipe, Table } from '../data/table/types';
 import { OPTIMIZER_DEFAULTS } from '../optim/defaults';
-import { gridValues } from '../search/grid';
 import { orderedNames, type ParamDef, type SearchSpace } from '../search/space';
-import { DEFAULT_GRID_RESOLUTION, PRUNER_DEFAULTS } from '../search';
+import { PRUNER_DEFAULTS } from '../search';
 import type { ExperimentSpec } from '../spec/experiment';
+import { isMultiObjective, OBJECTIVE_LABELS, studyObjectives } from '../study/objectives';
 import type { StudySpec } from '../study/types';
 import modelCode from './tunelab_model.py?raw';
+import { pythonLiteral } from './python-literal';
+import { samplerCode, samplerDifferences } from './python-sampler';
 import type { ArchiveFile } from './zip';
-
-/** A value as a Python literal: JSON's strings and numbers are Python's too; booleans and lists are spelled out. */
-export function pythonLiteral(value: unknown): string {
-  if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (value === null || value === undefined) return 'None';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`${value} has no place in a search space.`);
-    return Number.isInteger(value) ? String(value) : JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map(pythonLiteral).join(', ')}]`;
-  return JSON.stringify(String(value));
-}
 
 /** The `trial.suggest_*` call of one parameter, as Optuna spells it. */
 function suggestCall(name: string, def: ParamDef): string {
@@ -44,37 +34,6 @@ export function suggestFunction(space: SearchSpace): string {
   }
   lines.push('    return params');
   return lines.join('\n');
-}
-
-/** Optuna's sampler for the study's, with its options and the study's seed (plus the worker's number, see the README). */
-export function samplerCode(study: StudySpec): string {
-  const s = study.sampler as Record<string, unknown> & { kind: string };
-  const space = study.space as SearchSpace;
-  switch (s.kind) {
-    case 'random':
-      return 'optuna.samplers.RandomSampler(seed=seed)';
-    case 'grid': {
-      const resolution = (s.resolution as number | undefined) ?? DEFAULT_GRID_RESOLUTION;
-      const grid = Object.keys(space).map((name) => `${pythonLiteral(name)}: ${pythonLiteral(gridValues(space[name], resolution))}`);
-      return `optuna.samplers.GridSampler({${grid.join(', ')}}, seed=seed)`;
-    }
-    case 'tpe': {
-      const args = [
-        `n_startup_trials=${pythonLiteral(s.nStartupTrials ?? 10)}`,
-        `n_ei_candidates=${pythonLiteral(s.nEiCandidates ?? 24)}`,
-        `multivariate=${pythonLiteral(s.multivariate ?? true)}`,
-        `constant_liar=${pythonLiteral(s.constantLiar ?? true)}`,
-      ];
-      return `optuna.samplers.TPESampler(${args.join(', ')}, seed=seed)`;
-    }
-    case 'genetic': {
-      const args = [`population_size=${pythonLiteral(s.populationSize ?? 20)}`, `crossover_prob=${pythonLiteral(s.crossoverProb ?? 0.9)}`];
-      if (s.mutationProb !== undefined) args.push(`mutation_prob=${pythonLiteral(s.mutationProb)}`);
-      return `optuna.samplers.NSGAIISampler(${args.join(', ')}, seed=seed)`;
-    }
-    default:
-      throw new Error(`The search strategy “${s.kind}” has no Optuna counterpart here.`);
-  }
 }
 
 /** Optuna's pruner for the study's, with its options (Hyperband's longest run: the epochs, unless the spec says otherwise). */
@@ -110,36 +69,135 @@ export function prunerCode(study: StudySpec): string {
   return 'optuna.pruners.NopPruner()';
 }
 
-/** study.py: the Optuna study, its space as suggest_* calls, its sampler, pruner, seed and objective. */
+/** Text broken into lines of at most `width` characters, each started with `prefix`. */
+function wrapped(text: string, prefix: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = prefix;
+  for (const word of text.split(' ')) {
+    if (line.length + word.length + 1 > width && line !== prefix) {
+      lines.push(line);
+      line = prefix;
+    }
+    line += (line === prefix ? '' : ' ') + word;
+  }
+  return [...lines, line];
+}
+
+/** The comment above make_sampler: how the exported sampler differs from the study's own, if it does. */
+function samplerComment(study: StudySpec): string {
+  const notes = samplerDifferences(study);
+  if (!notes.length) return '';
+  const lines = ['# The closest Optuna has to the study\'s own search strategy. How it differs:'];
+  for (const note of notes) lines.push(...wrapped(note, '#   ').map((line, i) => (i === 0 ? line.replace('#   ', '# - ') : line)));
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The multi-objective parts of study.py: the objectives, the cost of a trial's network in
+ * PyTorch (parameters, float32 bytes, inference time per row as tunelab measures it), and an
+ * objective that returns every value; Optuna prunes no study of several objectives, nor does tunelab.
+ */
+function multiObjectiveCode(study: StudySpec): { header: string; objective: string; summary: string } {
+  const objectives = studyObjectives(study);
+  const header = `OBJECTIVES = ${pythonLiteral(objectives.map((o) => o.metric))}
+DIRECTIONS = ${pythonLiteral(objectives.map((o) => o.direction))}
+
+
+def network_cost(spec, parts, rows=1024, repeats=5):
+    """
+    The network's parameter count, the bytes of its float32 weights, and its inference time per
+    row in milliseconds: the median of \`repeats\` forward passes of \`rows\` validation rows
+    (repeated to fill them), after one untimed pass, as tunelab measures it in the browser.
+    The weights are fresh ones: a dense forward pass costs the same for any weights.
+    """
+    recipe = load_json("recipe.json")
+    classes = recipe["target"].get("classes") or []
+    x = parts["val"][0] if len(parts["val"][0]) else parts["train"][0]
+    net = build_model(spec["model"], x.shape[1], len(classes) if len(classes) > 2 else 1)
+    net.train(False)
+    count = sum(p.numel() for p in net.parameters())
+    batch = x[torch.arange(rows) % x.shape[0]]
+    times = []
+    with torch.no_grad():
+        net(batch)
+        for _ in range(repeats):
+            start = time.perf_counter()
+            net(batch)
+            times.append((time.perf_counter() - start) * 1000)
+    return {"paramCount": count, "modelBytes": 4 * count, "inferenceTime": statistics.median(times) / rows}
+`;
+  const objective = `    def objective(trial):
+        spec = apply_params(STUDY["base"], suggest(trial))
+        history, kept = train_experiment(spec, parts)
+        values = {**kept, **network_cost(spec, parts)}
+        trial.set_user_attr("epochs", len(history))
+        for name in ("valLoss", "valMetric", "paramCount", "modelBytes", "inferenceTime"):
+            trial.set_user_attr(name, values[name])
+        return tuple(values[name] for name in OBJECTIVES)
+`;
+  const summary = `    if done:
+        print(f"Pareto front of {', '.join(OBJECTIVES)}:")
+        for t in study.best_trials:
+            print(f"  trial {t.number}: {t.values} with {t.params}")
+`;
+  return { header, objective, summary };
+}
+
+/** study.py: the Optuna study, its space as suggest_* calls, its sampler, pruner, seed and objective (or objectives). */
 export function studyScript(study: StudySpec): string {
   const metric = study.objective.metric;
+  const multi = isMultiObjective(study) ? multiObjectiveCode(study) : null;
+  const header = multi
+    ? multi.header
+    : `METRIC = ${pythonLiteral(metric)}
+DIRECTION = ${pythonLiteral(study.objective.direction)}
+`;
+  const objective =
+    multi?.objective ??
+    `    def objective(trial):
+        spec = apply_params(STUDY["base"], suggest(trial))
+
+        def report(epoch, metrics):
+            trial.report(metrics[METRIC], epoch)
+            if trial.should_prune():
+                raise optuna.TrialPruned()
+
+        history, kept = train_experiment(spec, parts, report)
+        trial.set_user_attr("epochs", len(history))
+        trial.set_user_attr("valLoss", kept["valLoss"])
+        trial.set_user_attr("valMetric", kept["valMetric"])
+        return kept[METRIC]
+`;
+  const summary =
+    multi?.summary ??
+    `    if done:
+        print(f"best trial {study.best_trial.number}: {METRIC} {study.best_value:.4f} with {study.best_params}")
+`;
   return `"""The tunelab study ${pythonLiteral(study.name)} as an Optuna study.
 
 Run one process, or many on many machines sharing one database (see README.md):
     python3 study.py --storage sqlite:///study.db --n-trials ${study.nTrials}
 """
 import argparse
-
+${multi ? 'import statistics\nimport time\n' : ''}
 import optuna
-
-from tunelab_model import apply_params, load_json, load_parts, train_experiment
+${multi ? 'import torch\n' : ''}
+from tunelab_model import apply_params, ${multi ? 'build_model, ' : ''}load_json, load_parts, train_experiment
 
 STUDY = load_json("study.json")
-METRIC = ${pythonLiteral(metric)}
-DIRECTION = ${pythonLiteral(study.objective.direction)}
-
+${header}
 
 ${suggestFunction(study.space as SearchSpace)}
 
 
-def make_sampler(seed):
+${samplerComment(study)}def make_sampler(seed):
     """The study's search strategy, seeded."""
     return ${samplerCode(study)}
 
 
 def make_pruner():
     """The study's pruner, fed the objective after every epoch."""
-    return ${prunerCode(study)}
+    return ${multi ? 'optuna.pruners.NopPruner()' : prunerCode(study)}
 
 
 def make_storage(url):
@@ -162,35 +220,36 @@ def main():
         study_name=args.study_name,
         storage=make_storage(args.storage),
         load_if_exists=True,
-        direction=DIRECTION,
+        ${multi ? 'directions=DIRECTIONS' : 'direction=DIRECTION'},
         sampler=make_sampler(STUDY["seed"] + args.worker),
         pruner=make_pruner(),
     )
 
-    def objective(trial):
-        spec = apply_params(STUDY["base"], suggest(trial))
-
-        def report(epoch, metrics):
-            trial.report(metrics[METRIC], epoch)
-            if trial.should_prune():
-                raise optuna.TrialPruned()
-
-        history, kept = train_experiment(spec, parts, report)
-        trial.set_user_attr("epochs", len(history))
-        trial.set_user_attr("valLoss", kept["valLoss"])
-        trial.set_user_attr("valMetric", kept["valMetric"])
-        return kept[METRIC]
-
+${objective}
     if args.n_trials > 0:
         study.optimize(objective, n_trials=args.n_trials)
     done = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
-    if done:
-        print(f"best trial {study.best_trial.number}: {METRIC} {study.best_value:.4f} with {study.best_params}")
-
+${summary}
 
 if __name__ == "__main__":
     main()
 `;
+}
+
+/** The README's words on what the study weighs and how its exported search strategy differs from tunelab's. */
+function studyAbout(study: StudySpec): string {
+  const parts: string[] = [];
+  if (isMultiObjective(study)) {
+    const objectives = studyObjectives(study);
+    const list = objectives.map((o) => `${OBJECTIVE_LABELS[o.metric]} (${o.direction})`).join(', ');
+    const timed = objectives.some((o) => o.metric === 'inferenceTime')
+      ? ' The inference time per row is measured here, with PyTorch on this machine, so it compares the trials of this run, not figures taken in the browser.'
+      : '';
+    parts.push(`Each trial returns one value per objective: ${list}.${timed} \`study.best_trials\` is the Pareto front.`);
+  }
+  const notes = samplerDifferences(study);
+  if (notes.length) parts.push(['The sampler in `study.py` is the closest Optuna has to the study\'s own. How it differs:', '', ...notes.map((n) => `- ${n}`)].join('\n'));
+  return parts.map((p) => `\n${p}\n`).join('');
 }
 
 /** README.md of an exported project: what is in it, how to run it on one machine or many. */
@@ -201,7 +260,7 @@ function readme(title: string, study?: StudySpec): string {
 \`\`\`sh
 python3 study.py                        # one process, storage sqlite:///study.db
 \`\`\`
-
+${studyAbout(study)}
 ## Many processes, many machines
 
 Every process that runs \`study.py\` with the same \`--storage\` and \`--study-name\` works on
@@ -228,7 +287,11 @@ study = optuna.load_study(study_name=${pythonLiteral(study.name)}, storage="sqli
 study.trials_dataframe().to_csv("trials.csv", index=False)
 \`\`\`
 
-Open trials.csv in tunelab's Study screen (“Import an Optuna study…”) to read the study there.
+${
+        isMultiObjective(study)
+          ? 'trials.csv has one column per objective (`values_0`, `values_1`, …) and the measures as `user_attrs_*`; tunelab\'s “Import an Optuna study…” reads studies of one objective, so read this one with pandas or optuna.visualization.'
+          : 'Open trials.csv in tunelab\'s Study screen (“Import an Optuna study…”) to read the study there.'
+      }
 `
     : '';
   return `# ${title}

@@ -1,0 +1,113 @@
+import { gridValues } from '../search/grid';
+import { orderedNames, type SearchSpace } from '../search/space';
+import { DEFAULT_GRID_RESOLUTION } from '../search';
+import { DEFAULT_POPULATION_SIZE } from '../search/samplers/multi-objective';
+import { isMultiObjective } from '../study/objectives';
+import type { StudySpec } from '../study/types';
+import { pythonLiteral } from './python-literal';
+
+/**
+ * How the study's TPE models the trials, with every default worked out as tpeSampler works it
+ * out for this space: whether numbers are sampled jointly, whether choices are picked first and
+ * the numbers modelled per choice, whether a conditional parameter is ranked where present.
+ */
+function tpeModel(study: StudySpec) {
+  const s = study.sampler as Record<string, unknown>;
+  const space = study.space as SearchSpace;
+  const names = orderedNames(space);
+  const conditional = names.some((n) => space[n].condition);
+  const categorical = names.some((n) => space[n].type === 'categorical');
+  return {
+    conditional,
+    multivariate: (s.multivariate as boolean | undefined) ?? !conditional,
+    byChoice: (s.byChoice as boolean | undefined) ?? (categorical && !conditional),
+    splitWherePresent: conditional && ((s.splitWherePresent as boolean | undefined) ?? true),
+  };
+}
+
+/** Optuna's sampler for the study's, with its options and the study's seed (plus the worker's number, see the README). */
+export function samplerCode(study: StudySpec): string {
+  const s = study.sampler as Record<string, unknown> & { kind: string };
+  const space = study.space as SearchSpace;
+  switch (s.kind) {
+    case 'random':
+      return 'optuna.samplers.RandomSampler(seed=seed)';
+    case 'grid': {
+      const resolution = (s.resolution as number | undefined) ?? DEFAULT_GRID_RESOLUTION;
+      const grid = Object.keys(space).map((name) => `${pythonLiteral(name)}: ${pythonLiteral(gridValues(space[name], resolution))}`);
+      return `optuna.samplers.GridSampler({${grid.join(', ')}}, seed=seed)`;
+    }
+    case 'tpe': {
+      const model = tpeModel(study);
+      const args = [
+        `n_startup_trials=${pythonLiteral(s.nStartupTrials ?? 10)}`,
+        `n_ei_candidates=${pythonLiteral(s.nEiCandidates ?? 24)}`,
+        `prior_weight=${pythonLiteral(s.priorWeight ?? 1)}`,
+        `consider_magic_clip=${pythonLiteral(s.considerMagicClip ?? true)}`,
+        `consider_endpoints=${pythonLiteral(s.considerEndpoints ?? false)}`,
+        `multivariate=${pythonLiteral(model.multivariate)}`,
+        // Optuna's joint model skips conditional parameters unless it splits the space into groups.
+        ...(model.multivariate && model.conditional ? ['group=True'] : []),
+        `constant_liar=${pythonLiteral(s.constantLiar ?? true)}`,
+      ];
+      return `optuna.samplers.TPESampler(${args.join(', ')}, seed=seed)`;
+    }
+    case 'genetic': {
+      const args = [`population_size=${pythonLiteral(s.populationSize ?? 20)}`, `crossover_prob=${pythonLiteral(s.crossoverProb ?? 0.9)}`];
+      if (s.mutationProb !== undefined) args.push(`mutation_prob=${pythonLiteral(s.mutationProb)}`);
+      return `optuna.samplers.NSGAIISampler(${args.join(', ')}, seed=seed)`;
+    }
+    case 'nsga2': {
+      const args = [
+        `population_size=${pythonLiteral(s.populationSize ?? DEFAULT_POPULATION_SIZE)}`,
+        // None: each inherited parameter mutates with 1 / their number, as tunelab's default.
+        `mutation_prob=${pythonLiteral(s.mutationProb ?? null)}`,
+        `crossover=optuna.samplers.nsgaii.UniformCrossover(swapping_prob=${pythonLiteral(s.swappingProb ?? 0.5)})`,
+        `crossover_prob=${pythonLiteral(s.crossoverProb ?? 0.9)}`,
+      ];
+      return `optuna.samplers.NSGAIISampler(${args.join(', ')}, seed=seed)`;
+    }
+    default:
+      throw new Error(`The search strategy “${s.kind}” has no Optuna counterpart here.`);
+  }
+}
+
+/**
+ * Where the exported sampler does not do what the study's own does, one sentence each (empty
+ * when Optuna's sampler is the same algorithm): written into study.py and the README, so that
+ * nobody takes the two studies' trials for the same sequence.
+ */
+export function samplerDifferences(study: StudySpec): string[] {
+  const s = study.sampler as Record<string, unknown> & { kind: string };
+  const notes: string[] = [];
+  if (s.kind === 'tpe') {
+    const model = tpeModel(study);
+    if (model.byChoice) {
+      notes.push(
+        'tunelab picks each categorical parameter first, on its own, then models the numeric ones only from the trials that made the same choices (once 5 of them finished): the best learning rate of one optimizer is not the best of another. Optuna has no such model: its multivariate TPE models choices and numbers together in one estimator.',
+      );
+    }
+    if (model.splitWherePresent) {
+      notes.push(
+        'tunelab ranks a conditional parameter\'s trials into good and bad among the trials where it exists (once 5 of them finished); Optuna ranks them by where they fall among all trials.',
+      );
+    }
+    if (model.multivariate) {
+      notes.push(
+        'tunelab\'s joint kernels are as wide as the geometric mean of the univariate gap rule and Scott\'s rule; Optuna\'s multivariate TPE takes Scott\'s rule alone, one width for every kernel, and explores more widely.',
+      );
+    }
+    if (model.multivariate && model.conditional) {
+      notes.push('With group=True Optuna models each group of parameters that occur together on its own; tunelab samples its conditional parameters one by one.');
+    }
+  }
+  if (s.kind === 'genetic') {
+    notes.push(
+      `tunelab's genetic search keeps the best ${pythonLiteral(s.populationSize ?? 20)} trials, picks parents by tournaments of ${pythonLiteral(s.tournamentSize ?? 2)} and mutates a number by a normal step of ${pythonLiteral(s.mutationScale ?? 0.1)} of its range; Optuna's NSGAIISampler, the nearest it has, breeds generation by generation and mutates by drawing a fresh value.`,
+    );
+  }
+  if (s.kind === 'nsga2' || (s.kind === 'random' && isMultiObjective(study))) {
+    notes.push('tunelab trains one generation as one population; here each trial trains on its own, and processes sharing a database share the generations.');
+  }
+  return notes;
+}
