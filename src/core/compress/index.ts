@@ -13,5 +13,6 @@ export { DEFAULT_OPTIMIZE, DEFAULT_DISTILL, DEFAULT_AUGMENT, DEFAULT_REBALANCE, 
 export { weightHistogram, type WeightHistogram } from './histogram';
 export { augmentTrain, compareAugmentation, smallData, type AugmentSettings, type Augmented, type AugmentOutcome } from './augment-data';
 export { decisionComparison, pictureAxes, type DecisionComparison } from './picture';
-export { balancedClassWeights, rebalance, type RebalanceResult } from './rebalance';
+export { rebalance, type RebalanceResult } from './rebalance';
+export { balancedClassWeights } from '../train/class-weights';
 export { sizeAccuracySweep, type SweepSettings, type SweepPoint, type SweepResult } from './sweep';
