@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { generatedSplit } from '../../src/core/data/split';
+import type { DataSpec } from '../../src/core/data/types';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { validateExperiment } from '../../src/core/spec/schema';
@@ -82,7 +83,7 @@ describe('class weights', () => {
 
   test("weigh any run's loss as the spec says, and the run records the weights", async () => {
     const spec = weighed({ kind: 'typed', weights: [1, 3] }, { epochs: 3 });
-    const data = generatedSplit(spec.data);
+    const data = generatedSplit(DEFAULT_EXPERIMENT.data as DataSpec);
     const fromSpec = new Trainer([spec], data);
     expect(fromSpec.classWeights).toEqual([1, 3]);
     const given = new Trainer([DEFAULT_EXPERIMENT].map((s) => ({ ...s, training: { ...s.training, epochs: 3 } })), data, { classWeights: [1, 3] });
@@ -93,7 +94,7 @@ describe('class weights', () => {
 
     const balanced = weighed({ kind: 'balanced' }, { epochs: 1 });
     const outcome = await runTraining(balanced);
-    expect(outcome.classWeights).toEqual(balancedClassWeights(generatedSplit(balanced.data).train.y, 2));
+    expect(outcome.classWeights).toEqual(balancedClassWeights(generatedSplit(DEFAULT_EXPERIMENT.data as DataSpec).train.y, 2));
     expect((await runTraining({ ...DEFAULT_EXPERIMENT, training: { ...DEFAULT_EXPERIMENT.training, epochs: 1 } })).classWeights).toBeUndefined();
     // Members of one population share their class weights.
     expect(() => new Trainer([spec, DEFAULT_EXPERIMENT], data)).toThrow('Members of a population must share their');
