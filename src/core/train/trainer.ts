@@ -120,7 +120,8 @@ export interface TrainerOptions {
   distillation?: DistillOptions & { teacher: Float32Array };
   /**
    * Each class's weight (> 0) in the training loss of a classification, as Keras' class_weight;
-   * validation stays unweighted. By default those of the members' spec (training.classWeights).
+   * validation stays unweighted. By default those of the members' spec (training.classWeights),
+   * except with soft targets.
    */
   classWeights?: number[];
 }
@@ -200,7 +201,9 @@ export class Trainer {
     this.kind = lossKind(data.train.problem, this.io.outputs);
     this.batchSize = Math.min(first.training.batchSize, data.train.n);
     const distill = options.distillation ? { temperature: options.distillation.temperature, alpha: options.distillation.alpha } : null;
-    this.classWeights = options.classWeights ?? resolveClassWeights(first.training.classWeights, data.train);
+    // Soft targets (distillation) carry their own shares of the classes: the spec's weights stay out of them.
+    const soft = options.targets ?? options.distillation?.teacher;
+    this.classWeights = options.classWeights ?? (soft ? null : resolveClassWeights(first.training.classWeights, data.train));
     this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks, options.quantization ?? null, distill, this.classWeights);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
@@ -213,7 +216,6 @@ export class Trainer {
     if (weights && (data.train.problem !== 'classification' || weights.length !== Math.max(2, data.train.classes) || !weights.every((w) => w > 0))) {
       throw new Error('Class weights need a classification and one weight above 0 per class');
     }
-    const soft = options.targets ?? options.distillation?.teacher;
     if (soft && (this.kind !== 'multiclass' || soft.length !== data.train.n * classes)) {
       throw new Error('Soft targets need a problem of three or more classes and one distribution per training row');
     }
