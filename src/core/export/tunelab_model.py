@@ -19,7 +19,7 @@ from torch.nn import functional as F
 HERE = Path(__file__).resolve().parent
 MISSING = {"", "na", "n/a", "#n/a", "nan", "null", "none", "?", "-"}
 # Year first (2015-01-31, 2015/01/31), a time of day after it read past: the dates tunelab reads.
-DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+DATE = re.compile(r"([1-9]\d{3})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", re.ASCII)
 ACTIVATIONS = {
     "relu": nn.ReLU,
     "tanh": nn.Tanh,
