@@ -109,6 +109,7 @@ export class TrainClient {
       path: outcome.path,
       recipe: outcome.recipe,
       evaluation: outcome.evaluation,
+      classWeights: outcome.classWeights,
     });
     if (saved) listener.onSaved?.(saved);
     return saved ?? { ...record, status: outcome.status, epochs: outcome.history };

@@ -2,7 +2,7 @@ import { validateExperiment, type FieldError, type ValidationResult } from '../c
 import { DEFAULT_EXPERIMENT } from '../core/spec/defaults';
 import type { ExperimentSpec } from '../core/spec/experiment';
 import type { LayerSpec } from '../core/model/types';
-import type { ScheduleSpec } from '../core/train/types';
+import type { ClassWeightsSpec, ScheduleSpec } from '../core/train/types';
 
 /**
  * How one field's value is written in the hash and read back. `parse` only reads the syntax
@@ -222,6 +222,16 @@ const scheduleValue: ValueCodec<ScheduleSpec> = {
   },
 };
 
+/** Class weights as 'balanced', or the typed weights in class order, e.g. '1,4.5,2'. */
+const classWeightsValue: ValueCodec<ClassWeightsSpec> = {
+  format: (w) => (w.kind === 'balanced' ? 'balanced' : w.weights.map(numberValue.format).join(',')),
+  parse(text) {
+    if (text === 'balanced') return { kind: 'balanced' };
+    const weights = text.split(',').map((piece) => numberValue.parse(piece));
+    return weights.every((w) => w !== undefined) ? { kind: 'typed', weights: weights as number[] } : undefined;
+  },
+};
+
 /** The experiment's settings in the hash, one row each. */
 const EXPERIMENT_ROWS: HashRow[] = [
   { name: 'data', path: 'data.kind', type: textValue },
@@ -247,6 +257,7 @@ const EXPERIMENT_ROWS: HashRow[] = [
   { name: 'clip', path: 'training.clipNorm', type: numberValue },
   { name: 'patience', path: 'training.patience', type: numberValue },
   { name: 'schedule', path: 'training.schedule', type: scheduleValue },
+  { name: 'classWeights', path: 'training.classWeights', type: classWeightsValue },
   { name: 'seed', path: 'seed', type: numberValue },
 ];
 

@@ -10,7 +10,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-test('a weather table\'s date column becomes the year, month and weekday, trains, and a typed row with a date is predicted', async () => {
+test('a weather table\'s date column becomes the year, month and weekday, trains with balanced class weights, and a typed row with a date is predicted', async () => {
   const { page, errors } = await site.newPage();
   await page.goto(`${site.url}#/data`);
   await page.setInputFiles('[data-testid=file-input]', { name: 'weather.csv', mimeType: 'text/csv', buffer: Buffer.from(weatherCsv()) });
@@ -25,8 +25,29 @@ test('a weather table\'s date column becomes the year, month and weekday, trains
   await expect.poll(() => new URL(page.url()).hash).toMatch(/^#\/train/);
   await page.getByLabel('Epochs', { exact: true }).fill('30');
   await page.getByLabel('Epochs', { exact: true }).dispatchEvent('change');
+
+  // Class weights: typed ones are checked at their field, then balanced ones train.
+  const weights = page.getByTestId('class-weights');
+  await expect.poll(() => weights.isVisible(), { timeout: 30_000 }).toBe(true);
+  await weights.getByLabel('Class weights').selectOption('typed');
+  const typed = weights.getByLabel('Weights, one per class (drizzle, fog, rain, sun)');
+  await expect.poll(() => typed.inputValue()).toBe('1, 1, 1, 1');
+  await typed.fill('1, -1, 1, 1');
+  await typed.dispatchEvent('change');
+  await expect.poll(() => weights.getByRole('alert').textContent()).toBe('Class weights must be greater than 0 and at most 1000, one per class (got 1, -1, 1, 1).');
+  await typed.fill('1, 2');
+  await typed.dispatchEvent('change');
+  await expect.poll(() => weights.getByRole('alert').textContent()).toBe('Type one weight per class: 4 weights for 4 classes (got 2).');
+  await weights.getByLabel('Class weights').selectOption('balanced');
+  await expect.poll(() => decodeURIComponent(page.url())).toContain('classWeights=balanced');
+  expect(await weights.getByRole('alert').count()).toBe(0);
+
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => page.getByTestId('confusion-matrix').isVisible(), { timeout: 120_000 }).toBe(true);
+  const matrix = page.getByTestId('confusion-matrix');
+  expect(await matrix.locator('thead th').allTextContents()).toEqual(['', 'drizzle', 'fog', 'rain', 'sun', 'weight', 'recall']);
+  // 102 training rows: 21 drizzle, 6 fog, 13 rain and 62 sun; each weighs 102 / (4 · n_c).
+  expect(await matrix.getByTestId('class-weight').allTextContents()).toEqual(['1.21', '4.25', '1.96', '0.41']);
 
   const form = page.getByTestId('predict-form');
   expect(await form.getByLabel('date', { exact: true }).getAttribute('placeholder')).toMatch(/^2015-01-31 \(empty: 20\d\d-\d\d-\d\d\)$/);

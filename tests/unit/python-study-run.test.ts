@@ -21,6 +21,7 @@ import { applyParams, gridPoints, type SearchSpace } from '../../src/core/search
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { runTraining } from '../../src/core/train/run';
+import { Trainer } from '../../src/core/train/trainer';
 import type { ArchiveFile } from '../../src/core/export/zip';
 import { penguinStudy, penguinTable } from '../support/penguin-study';
 import { weatherCsv } from '../support/weather-table';
@@ -75,17 +76,18 @@ it('runs the exported penguins study in two processes sharing SQLite, as good as
   expect(Math.abs(pythonBest - browserBest)).toBeLessThanOrEqual(0.05);
 });
 
-it('prepares a date column in Python as tunelab does, and trains the exported weather experiment', { timeout: 120_000 }, async () => {
+it('prepares a date column in Python as tunelab does, and trains the exported weather experiment with balanced class weights', { timeout: 120_000 }, async () => {
   const parsed = await parseCsv(weatherCsv());
   if (!parsed.ok) throw new Error(parsed.problem.message);
   const table = parsed.table;
   const preprocess: PreprocessSpec = { target: 'weather', task: 'multiclass', features: ['date', 'precipitation', 'temp_max', 'wind'], missing: 'median', scaling: 'standardize', split: { train: 0.7, val: 0.15, test: 0.15 }, seed: 1 };
-  const { recipe } = prepareTable(table, preprocess);
+  const prepared = prepareTable(table, preprocess);
+  const { recipe } = prepared;
   const experiment: ExperimentSpec = {
     ...structuredClone(DEFAULT_EXPERIMENT),
     data: { kind: 'table', dataset: 'weather', name: 'weather', preprocess },
     model: { ...DEFAULT_EXPERIMENT.model, hidden: [{ units: 8, activation: 'relu' }] },
-    training: { ...DEFAULT_EXPERIMENT.training, epochs: 5, batchSize: 16 },
+    training: { ...DEFAULT_EXPERIMENT.training, epochs: 5, batchSize: 16, classWeights: { kind: 'balanced' } },
   };
   const cwd = writeProject(pythonProject({ experiment, table, recipe }, 'project'));
   const env = { ...process.env, OMP_NUM_THREADS: '1', PYTHONWARNINGS: 'ignore' };
@@ -101,6 +103,20 @@ it('prepares a date column in Python as tunelab does, and trains the exported we
   });
   const bad = execFileSync(PYTHON, ['-c', 'from tunelab_model import load_json, row_inputs\ntry:\n    row_inputs(load_json("recipe.json"), {"date": "2015-02-30"})\nexcept ValueError as e:\n    print(e)'], { cwd, env, encoding: 'utf8' });
   expect(bad.trim()).toBe('“date” is a date column, but “2015-02-30” is not a date (write it as 2015-01-31).');
+  // The loss's class weights: n / (K · n_c) over the training labels, in Python as in tunelab's trainer.
+  const weightScript = 'import json\nfrom tunelab_model import class_weights, load_json, load_parts\nrecipe = load_json("recipe.json")\ny = load_parts(recipe)["train"][1]\nprint(json.dumps(class_weights(load_json("experiment.json"), y, len(recipe["target"]["classes"])).tolist()))';
+  const pythonWeights = JSON.parse(execFileSync(PYTHON, ['-c', weightScript], { cwd, env, encoding: 'utf8' })) as number[];
+  const trainer = new Trainer([experiment], tableSplit(prepared));
+  const appWeights = trainer.classWeights!;
+  trainer.dispose();
+  expect(appWeights).toHaveLength(4);
+  expect(new Set(appWeights.map((w) => w.toFixed(3))).size).toBe(4);
+  pythonWeights.forEach((w, k) => expect(w).toBeCloseTo(appWeights[k], 6));
+  // Each point's cross-entropy times its class's weight, averaged over the points, as tunelab's loss.
+  const lossScript = 'import torch\nfrom tunelab_model import data_loss\nprint(data_loss(torch.tensor([[2.0, 0.0, 0.0, 1.0], [0.0, 1.0, 0.0, 0.0]]), torch.tensor([0, 3]), False, torch.tensor([1.0, 2.0, 3.0, 4.0])).item())';
+  const crossEntropy = (z: number[], k: number) => Math.log(z.reduce((s, v) => s + Math.exp(v), 0)) - z[k];
+  const weightedLoss = (1 * crossEntropy([2, 0, 0, 1], 0) + 4 * crossEntropy([0, 1, 0, 0], 3)) / 2;
+  expect(Number(execFileSync(PYTHON, ['-c', lossScript], { cwd, env, encoding: 'utf8' }))).toBeCloseTo(weightedLoss, 5);
   const out = execFileSync(PYTHON, ['tunelab_model.py'], { cwd, env, encoding: 'utf8' }).trim().split('\n');
   expect(out).toHaveLength(6);
   expect(out.at(-1)).toMatch(/^validation metric \d\.\d{4}, validation loss \d+\.\d{4}$/);

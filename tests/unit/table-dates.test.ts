@@ -29,7 +29,7 @@ describe('dates as features', () => {
       expect(parseDate(cell)).toEqual({ year: 2015, month: 1, day: 1 });
       expect(cellDate(cell)).toEqual({ year: 2015, month: 1, day: 1 });
     }
-    for (const cell of ['2015-02-29', '2015-13-01', '2015-01-32', '01/02/2015', '2015-01/01', '20150101', 'soon']) {
+    for (const cell of ['2015-02-29', '2015-13-01', '2015-01-32', '01/02/2015', '2015-01/01', '20150101', '0999-01-01', 'soon']) {
       expect(parseDate(cell)).toBeNull();
       expect(cellDate(cell)).toBeNull();
     }

@@ -13,6 +13,7 @@ export { DEFAULT_OPTIMIZE, DEFAULT_DISTILL, DEFAULT_AUGMENT, DEFAULT_REBALANCE, 
 export { weightHistogram, type WeightHistogram } from './histogram';
 export { augmentTrain, compareAugmentation, smallData, type AugmentSettings, type Augmented, type AugmentOutcome } from './augment-data';
 export { decisionComparison, pictureAxes, type DecisionComparison } from './picture';
-export { balancedClassWeights, rebalance, type RebalanceResult } from './rebalance';
+export { rebalance, type RebalanceResult } from './rebalance';
+export { balancedClassWeights } from '../train/class-weights';
 export { sizeAccuracyStudy, sizePoints, denseReference, type SizeStudySettings, type SizePoint } from './size-study';
 export { trainCompressed, type CompressionSource } from './compressed-training';

@@ -1,22 +1,13 @@
 /**
- * Class imbalance: weights for the classes in the training loss (scikit-learn's 'balanced', or
- * typed), and a saved network retrained with them, its per-class recall before and after.
+ * Class imbalance: a saved network retrained with weights for the classes in the training loss
+ * (scikit-learn's 'balanced', or typed; see core/train/class-weights), its per-class recall
+ * before and after.
  */
 import type { SplitDataset } from '../data/types';
 import type { Evaluation } from '../model/evaluation';
 import type { ExperimentSpec } from '../spec/experiment';
 import { Trainer } from '../train/trainer';
 import { evaluateWeights } from './optimize';
-
-/**
- * scikit-learn's compute_class_weight('balanced'): n / (K · n_c) for each class c of the labels,
- * so that every class weighs the same in the loss; a class absent from the labels gets 1.
- */
-export function balancedClassWeights(labels: ArrayLike<number>, classes: number): number[] {
-  const counts = new Array<number>(classes).fill(0);
-  for (let i = 0; i < labels.length; i++) counts[labels[i]]++;
-  return counts.map((c) => (c === 0 ? 1 : labels.length / (classes * c)));
-}
 
 /** A saved network before and after retraining with class weights: the weights used, the new parameters, and both held-out evaluations. */
 export interface RebalanceResult {

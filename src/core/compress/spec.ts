@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import { WEIGHT_DTYPES, type WeightDtype } from '../model/weight-encoding';
 import { DISTILL_ENTRIES, num, oneOf, section, validateWith, type FieldError, type ValidationResult } from '../spec/schema';
 import type { ExperimentSpec } from '../spec/experiment';
+import { parseClassWeights } from '../train/class-weights';
 import type { AugmentSettings } from './augment-data';
 import type { PruneMethod } from './model';
 import type { OptimizeSettings } from './optimize';
@@ -163,9 +164,8 @@ const rebalanceSchema = section('Class weights', {
 export function validateRebalance(input: unknown, classes: number): ValidationResult<RebalanceSpec> & { weights?: number[] | null } {
   const checked = validateWith(rebalanceSchema, input);
   if (!checked.ok || checked.spec.mode === 'balanced') return { ...checked, weights: null };
-  const parts = checked.spec.typed.split(',').map((p) => p.trim());
-  const weights = parts.map(Number);
-  if (parts.length !== classes || !weights.every((w) => Number.isFinite(w) && w > 0)) {
+  const weights = parseClassWeights(checked.spec.typed);
+  if (weights.length !== classes || !weights.every((w) => Number.isFinite(w) && w > 0)) {
     return { ok: false, errors: [{ path: 'typed', message: `Type ${classes} weights above 0, separated by commas, one per class in order (got "${checked.spec.typed}").` }] };
   }
   return { ...checked, weights };

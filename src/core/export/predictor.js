@@ -18,7 +18,7 @@ export function cellNumber(cell) {
 }
 
 /** Year first: 2015-01-31 or 2015/01/31, a time of day after it read past (as the app's import reads dates). */
-const DATE = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE = /^([1-9]\d{3})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** The calendar date { year, month, day } a trimmed cell holds, or null (also for a day the calendar lacks). */
 export function cellDate(cell) {

@@ -19,7 +19,7 @@ from torch.nn import functional as F
 HERE = Path(__file__).resolve().parent
 MISSING = {"", "na", "n/a", "#n/a", "nan", "null", "none", "?", "-"}
 # Year first (2015-01-31, 2015/01/31), a time of day after it read past: the dates tunelab reads.
-DATE = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+DATE = re.compile(r"([1-9]\d{3})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", re.ASCII)
 ACTIVATIONS = {
     "relu": nn.ReLU,
     "tanh": nn.Tanh,
@@ -148,13 +148,34 @@ def make_schedule(spec, optimizer):
     return None
 
 
-def data_loss(logits, y, regression):
-    """Cross-entropy of the softmax (several classes), binary cross-entropy of the sigmoid (two), or mean squared error."""
+def class_weights(spec, y, classes):
+    """
+    Each class's weight in the training loss, or None: balanced, n / (K · n_c) from the training
+    labels y (scikit-learn's compute_class_weight('balanced'), an absent class 1), or typed.
+    """
+    chosen = spec["training"].get("classWeights")
+    if not chosen:
+        return None
+    if chosen["kind"] == "typed":
+        return torch.tensor(chosen["weights"], dtype=torch.float32)
+    counts = torch.bincount(y, minlength=classes).double()
+    return torch.where(counts > 0, len(y) / (classes * counts), torch.ones_like(counts)).float()
+
+
+def data_loss(logits, y, regression, weight=None):
+    """
+    Cross-entropy of the softmax (several classes), binary cross-entropy of the sigmoid (two), or
+    mean squared error. With class weights, each point's loss times its class's weight, averaged
+    over the points (as tunelab and Keras' class_weight do; torch's own mean divides by the
+    weights' sum instead).
+    """
     if logits.shape[1] > 1:
-        return F.cross_entropy(logits, y)
+        if weight is None:
+            return F.cross_entropy(logits, y)
+        return F.cross_entropy(logits, y, weight=weight, reduction="sum") / y.shape[0]
     if regression:
         return F.mse_loss(logits[:, 0], y)
-    return F.binary_cross_entropy_with_logits(logits[:, 0], y.float())
+    return F.binary_cross_entropy_with_logits(logits[:, 0], y.float(), weight=None if weight is None else weight[y])
 
 
 def quality(logits, y, regression):
@@ -172,7 +193,7 @@ def train_experiment(spec, parts, report=None):
     """
     Trains the experiment; calls report(epoch, metrics) after every epoch (the pruning hook).
     Returns the epochs' metrics and the metrics of the weights kept (the best epoch's when
-    early stopping restored them).
+    early stopping restored them). Class weights weigh the training loss; validation is unweighted.
     """
     torch.manual_seed(spec["seed"])
     recipe = load_json("recipe.json")
@@ -180,6 +201,7 @@ def train_experiment(spec, parts, report=None):
     x, y = parts["train"]
     xv, yv = parts["val"]
     outputs = len(recipe["target"]["classes"]) if not regression and len(recipe["target"]["classes"]) > 2 else 1
+    weight = None if regression else class_weights(spec, y, len(recipe["target"]["classes"]))
     net = build_model(spec["model"], x.shape[1], outputs)
     optimizer = make_optimizer(spec, net.parameters())
     schedule = make_schedule(spec, optimizer)
@@ -194,7 +216,7 @@ def train_experiment(spec, parts, report=None):
         for batch in torch.randperm(x.shape[0], generator=order).split(training["batchSize"]):
             optimizer.zero_grad()
             logits = net(x[batch])
-            loss = data_loss(logits, y[batch], regression)
+            loss = data_loss(logits, y[batch], regression, weight)
             if l1 or l2:
                 loss = loss + sum(l1 * w.abs().sum() + l2 * (w ** 2).sum() for w in weights)
             loss.backward()

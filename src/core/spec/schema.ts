@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { MAX_NAME_LENGTH } from '../data/table/types';
-import { DATASET_KINDS } from '../data/types';
+import { DATASET_KINDS, REGRESSION_KINDS } from '../data/types';
 import { ACTIVATIONS, FEATURES } from '../model/types';
 import { OPTIMIZER_KINDS } from '../optim/types';
 import type { ExperimentSpec } from './experiment';
@@ -188,12 +188,38 @@ const scheduleSchema = v.variant(
       : `The schedule must be an object (got ${show(issue.input)}).`,
 );
 
+/** A class weight: above 0 (a class of weight 0 would not be learned at all), and not so large that one class swamps the loss. */
+const CLASS_WEIGHT_RANGE: Range = { min: 0, minOpen: true, max: 1000 };
+/** Most classes a classification has (the table check's limit). */
+const MAX_CLASSES = 100;
+
+const classWeightsSchema = v.variant(
+  'kind',
+  [
+    section('Balanced class weights', { kind: v.literal('balanced') }),
+    section('Typed class weights', {
+      kind: v.literal('typed'),
+      // One message for the whole list, said at its field: the form types it as one text.
+      weights: v.pipe(
+        v.array(v.unknown(), (issue) => `Class weights must be a list of numbers (got ${show(issue.input)}).`),
+        v.check(
+          (ws) => ws.length >= 2 && ws.length <= MAX_CLASSES && ws.every((w) => typeof w === 'number' && inRange(w, CLASS_WEIGHT_RANGE)),
+          (issue) => `Class weights must be ${describe(CLASS_WEIGHT_RANGE)}, one per class (got ${(issue.input as unknown[]).slice(0, 12).map(show).join(', ') || 'none'}).`,
+        ),
+        v.transform((ws) => ws as number[]),
+      ),
+    }),
+  ],
+  (issue) => (issue.path ? `Class weights must be balanced or typed (got ${show(issue.input)}).` : `Class weights must be an object (got ${show(issue.input)}).`),
+);
+
 const trainingSchema = section('Training', {
   batchSize: num('Batch size', { min: 1, integer: true }),
   epochs: num('Epochs', { min: 1, max: 10000, integer: true }),
   clipNorm: num('Gradient clipping norm', { min: 0 }),
   patience: num('Early-stopping patience', { min: 0, integer: true }),
   schedule: scheduleSchema,
+  classWeights: v.optional(classWeightsSchema),
 });
 
 /** The fields of a distillation into a student: its width as a share of the teacher's, T, α and its epochs. */
@@ -246,7 +272,30 @@ const experimentSchema = v.pipe(
     ),
     ['training', 'batchSize'],
   ),
+  // What the spec alone says of the classes: a regression has none, a binary problem two; a
+  // table of more classes is checked once it is prepared (classWeightsProblem).
+  v.forward(
+    v.partialCheck([['data'], ['training', 'classWeights']], (s) => !s.training.classWeights || knownClasses(s.data) !== 0, 'Class weights need a classification: this experiment predicts a value.'),
+    ['training', 'classWeights'],
+  ),
+  v.forward(
+    v.partialCheck(
+      [['data'], ['training', 'classWeights']],
+      (s) => s.training.classWeights?.kind !== 'typed' || knownClasses(s.data) !== 2 || s.training.classWeights.weights.length === 2,
+      (issue) => {
+        const typed = (issue.input as ExperimentSpec).training.classWeights;
+        return `Type one weight per class: 2 weights for 2 classes (got ${typed?.kind === 'typed' ? typed.weights.length : 0}).`;
+      },
+    ),
+    ['training', 'classWeights'],
+  ),
 );
+
+/** Classes an experiment's data has, as far as the spec says: 0 for a regression, 2 for a binary problem, undefined for a table of several. */
+function knownClasses(data: { kind: string; preprocess?: { task: string } }): number | undefined {
+  if (data.kind === 'table') return data.preprocess?.task === 'regression' ? 0 : data.preprocess?.task === 'binary' ? 2 : undefined;
+  return (REGRESSION_KINDS as readonly string[]).includes(data.kind) ? 0 : 2;
+}
 
 /**
  * Checks that `input` is a complete, valid experiment spec, the one check every boundary

@@ -39,6 +39,8 @@ export interface RunOutcome {
   path: WeightPath;
   /** The trained model on the validation part and, for tables, on the held-out test part. */
   evaluation?: { val: Evaluation; test?: Evaluation };
+  /** Each class's weight in the training loss, when the spec asked for class weights (balanced ones as worked out). */
+  classWeights?: number[];
 }
 
 /** Options of {@link runTraining}. */
@@ -145,6 +147,7 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
       weightShapes: parameterShapes(spec.model, trainer.io),
       initialWeights,
       path,
+      ...(trainer.classWeights ? { classWeights: trainer.classWeights } : {}),
     };
   }
 }

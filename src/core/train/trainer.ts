@@ -12,6 +12,7 @@ import { resolveHypers } from '../optim/defaults';
 import { lrFactor } from '../optim/schedule';
 import { createRng, type Rng } from '../random/prng';
 import type { ExperimentSpec } from '../spec/experiment';
+import { resolveClassWeights } from './class-weights';
 import { epochValues, rowEvaluation, rowSnapshot } from './population-evaluation';
 import { PopulationState } from './population-state';
 import { layOutEpoch } from './training-data';
@@ -82,6 +83,7 @@ export function incompatibility(a: ExperimentSpec, b: ExperimentSpec): string | 
   if (!same(ta.schedule, tb.schedule) || ta.clipNorm !== tb.clipNorm) return 'schedule or clipping';
   // Members of one population share its quantization and teacher; each has its own mask.
   if (!same({ ...a.compress, sparsity: 0 }, { ...b.compress, sparsity: 0 })) return 'compression';
+  if (!same(ta.classWeights, tb.classWeights)) return 'class weights';
   return null;
 }
 
@@ -118,7 +120,11 @@ export interface TrainerOptions {
    * α·T²·KL(teacher ‖ softmax(z/T)) + (1 − α)·CE(z, label), as distillationLoss.
    */
   distillation?: DistillOptions & { teacher: Float32Array };
-  /** Each class's weight (> 0) in the training loss of a classification, as Keras' class_weight; validation stays unweighted. */
+  /**
+   * Each class's weight (> 0) in the training loss of a classification, as Keras' class_weight;
+   * validation stays unweighted. By default those of the members' spec (training.classWeights),
+   * except with soft targets.
+   */
   classWeights?: number[];
 }
 
@@ -143,6 +149,8 @@ export class Trainer {
   readonly io: NetworkIO;
   /** What the decision picture shows; see {@link setPictureAxes}. */
   frame: PictureFrame;
+  /** Each class's weight in the training loss, in class order, or null when every point weighs the same. */
+  readonly classWeights: number[] | null;
   /** Epochs completed. */
   epoch = 0;
   /** Batches done in the current epoch. */
@@ -195,7 +203,10 @@ export class Trainer {
     this.kind = lossKind(data.train.problem, this.io.outputs);
     this.batchSize = Math.min(first.training.batchSize, data.train.n);
     const distill = options.distillation ? { temperature: options.distillation.temperature, alpha: options.distillation.alpha } : null;
-    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks, options.quantization ?? null, distill, options.classWeights ?? null);
+    // Soft targets (distillation) carry their own shares of the classes: the spec's weights stay out of them.
+    const soft = options.targets ?? options.distillation?.teacher;
+    this.classWeights = options.classWeights ?? (soft ? null : resolveClassWeights(first.training.classWeights, data.train));
+    this.state = new PopulationState(specs, this.io, initial, this.kind, this.batchSize, options.fused !== false, masks, options.quantization ?? null, distill, this.classWeights);
     this.frame = frameOf(data.train, first, [0, Math.min(1, inputs - 1)]);
     this.rngs = seeders.map((r) => createRng(r.fork()));
     this.members = specs.map(() => ({ status: 'training', history: [] }));
@@ -203,11 +214,10 @@ export class Trainer {
     this.baseLr = specs.map((s) => resolveHypers(s.optimizer).lr as number);
     const classes = this.io.outputs;
     this.trainX = inputsOf(data.train, first);
-    const weights = options.classWeights;
+    const weights = this.classWeights;
     if (weights && (data.train.problem !== 'classification' || weights.length !== Math.max(2, data.train.classes) || !weights.every((w) => w > 0))) {
       throw new Error('Class weights need a classification and one weight above 0 per class');
     }
-    const soft = options.targets ?? options.distillation?.teacher;
     if (soft && (this.kind !== 'multiclass' || soft.length !== data.train.n * classes)) {
       throw new Error('Soft targets need a problem of three or more classes and one distribution per training row');
     }

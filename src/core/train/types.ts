@@ -6,6 +6,13 @@ export type ScheduleSpec =
   /** Cosine from lr down to lr · minFactor over the run, as CosineAnnealingLR. */
   | { kind: 'cosine'; minFactor: number };
 
+/**
+ * How much each class weighs in the training loss of a classification: balanced (n / (K·n_c),
+ * from the training labels, as scikit-learn's compute_class_weight) or typed, one weight per
+ * class in class order.
+ */
+export type ClassWeightsSpec = { kind: 'balanced' } | { kind: 'typed'; weights: number[] };
+
 /** How a run trains, as data. */
 export interface TrainingSpec {
   /** Examples per step, from 1 to the training-set size (that is full-batch gradient descent). */
@@ -16,6 +23,8 @@ export interface TrainingSpec {
   /** Stop after this many epochs without a better validation loss and restore the best weights; 0 turns it off. */
   patience: number;
   schedule: ScheduleSpec;
+  /** Class weights in the loss; absent, every point weighs the same. */
+  classWeights?: ClassWeightsSpec;
 }
 
 /**

@@ -57,6 +57,7 @@ const runRecordSchema = v.pipe(v.object({
   // The prediction form reads a recipe's columns and inputs; the rest is what prepareTable wrote.
   recipe: v.optional(v.object({ columns: v.array(v.object({ name: v.string(), kind: v.picklist(['numeric', 'categorical', 'date']) })), inputs: v.array(v.string()) })),
   evaluation: v.optional(evaluationSchema),
+  classWeights: v.optional(v.array(v.pipe(v.number(), v.finite()))),
 }), v.check((r) => weightsFitShapes(r)));
 
 /**

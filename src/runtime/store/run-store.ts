@@ -16,7 +16,7 @@ export interface DamagedRun {
 }
 
 /** What finishing a run may record. */
-export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'initialWeights' | 'path' | 'recipe' | 'evaluation'>;
+export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'initialWeights' | 'path' | 'recipe' | 'evaluation' | 'classWeights'>;
 
 /**
  * The saved runs. Writes never throw into the caller: a failed write (storage full, database

@@ -59,6 +59,8 @@ export interface RunRecord {
   recipe?: Recipe;
   /** The finished model on the validation part and, for tables, the held-out test part. */
   evaluation?: { val: Evaluation; test?: Evaluation };
+  /** Each class's weight in the training loss, when the run trained with class weights (balanced ones as worked out). */
+  classWeights?: number[];
 }
 
 /** A lesson a teacher saved: a lab setup with a title and the words that go with it, handed out in class packs. */

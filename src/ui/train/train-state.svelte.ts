@@ -5,6 +5,7 @@ import type { SplitDataset, TableDataSpec } from '../../core/data/types';
 import type { Evaluation } from '../../core/model/evaluation';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import { validateExperiment, type FieldError } from '../../core/spec/schema';
+import { classWeightsProblem } from '../../core/train/class-weights';
 import type { StepUnit } from '../../core/train/controller';
 import type { RunProgress } from '../../core/train/run';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
@@ -82,6 +83,8 @@ export class TrainState {
   evaluation = $state.raw<{ val: Evaluation; test?: Evaluation } | null>(null);
   /** The recipe of the run on screen, for predicting new rows with its model. */
   recipe = $state.raw<Recipe | null>(null);
+  /** The class weights the run on screen trained with, in class order, or null. */
+  classWeights = $state.raw<number[] | null>(null);
 
   private readonly client: TrainClient;
   private token = 0;
@@ -107,7 +110,9 @@ export class TrainState {
       draft.data = data;
       draft.model.hidden = [{ units: 16, activation: 'relu' }, { units: 8, activation: 'relu' }];
       draft.optimizer = { kind: 'adam', lr: 0.01 };
-      draft.training = { ...draft.training, batchSize: 32, epochs: 100, patience: 0 };
+      // Class weights belong to the classes of the table they were set for.
+      const { classWeights: _, ...training } = draft.training;
+      draft.training = { ...training, batchSize: 32, epochs: 100, patience: 0 };
     });
   }
 
@@ -223,6 +228,13 @@ export class TrainState {
       this.errors = result.errors;
       return;
     }
+    // Typed class weights against the table's classes, once the table is prepared for this data.
+    const prepared = this.table?.key === JSON.stringify(result.spec.data) ? this.table.data : undefined;
+    const weightsProblem = prepared ? classWeightsProblem(result.spec.training.classWeights, prepared.train) : null;
+    if (weightsProblem) {
+      this.errors = [weightsProblem];
+      return;
+    }
     this.errors = [];
     this.spec = result.spec;
     this.onSpecChange(result.spec);
@@ -265,6 +277,7 @@ export class TrainState {
     this.message = null;
     this.evaluation = null;
     this.recipe = null;
+    this.classWeights = null;
   }
 
   /** Shows a saved run: its setup in the editor and its curves, without training. */
@@ -279,6 +292,7 @@ export class TrainState {
     if (record.weights) this.weights = record.weights;
     this.evaluation = record.evaluation ?? null;
     this.recipe = record.recipe ?? null;
+    this.classWeights = record.classWeights ?? null;
     this.showPicture(record);
   }
 
@@ -332,6 +346,7 @@ export class TrainState {
         this.message = record.message ?? null;
         this.evaluation = record.evaluation ?? null;
         this.recipe = record.recipe ?? null;
+        this.classWeights = record.classWeights ?? null;
       }
     } catch (error) {
       if (mine()) {

@@ -18,9 +18,9 @@ export interface CalendarDate {
  * Year first, month, day: 2015-01-31 or 2015/01/31, optionally followed by a time of day
  * (2015-01-31T12:00, 2015-01-31 12:00:05.123, with Z or an offset). Day-first and month-first
  * forms (01/31/2015) are left out: 01/02/2015 means two different days on either side of the
- * Atlantic.
+ * Atlantic. Years run from 1000 to 9999 (JavaScript's Date reads 0050 as 1950).
  */
-const DATE = /^(\d{4})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const DATE = /^([1-9]\d{3})([-/])(\d{1,2})\2(\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Names of a date column's inputs after its own name, in order. */
 export const DATE_FEATURES = ['year', 'month sin', 'month cos', 'weekday sin', 'weekday cos'] as const;
