@@ -147,6 +147,7 @@ def network_cost(spec, parts, rows=1024, repeats=5):
 export function studyScript(study: StudySpec): string {
   const metric = study.objective.metric;
   const multi = isMultiObjective(study) ? multiObjectiveCode(study) : null;
+  const sampler = samplerCode(study);
   const header = multi
     ? multi.header
     : `METRIC = ${pythonLiteral(metric)}
@@ -180,7 +181,7 @@ Run one process, or many on many machines sharing one database (see README.md):
 """
 import argparse
 ${multi ? 'import statistics\nimport time\n' : ''}
-import optuna
+${sampler.includes('numpy.') ? 'import numpy\n' : ''}import optuna
 ${multi ? 'import torch\n' : ''}
 from tunelab_model import apply_params, ${multi ? 'build_model, ' : ''}load_json, load_parts, train_experiment
 
@@ -192,7 +193,7 @@ ${suggestFunction(study.space as SearchSpace)}
 
 ${samplerComment(study)}def make_sampler(seed):
     """The study's search strategy, seeded."""
-    return ${samplerCode(study)}
+    return ${sampler}
 
 
 def make_pruner():
