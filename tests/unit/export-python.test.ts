@@ -147,6 +147,7 @@ describe('the Python project of a study', () => {
     const { table, recipe } = await penguinTable();
     const readme = pythonProject({ experiment: study.base, table, recipe, study }, 'p').find((f) => f.path === 'p/README.md')!.content as string;
     expect(readme).toContain('Each trial returns one value per objective: validation loss (minimize), parameter count (minimize), inference ms per row (minimize). The inference time per row is measured here');
-    expect(readme).toContain('one column per objective (`values_0`, `values_1`, …)');
+    expect(readme).toContain('json.dump({"directions": [d.name.lower() for d in study.directions], "objectives": ["valLoss", "paramCount", "inferenceTime"], "trials": trials}, f)');
+    expect(readme).toContain('it reads every\nobjective and shows the Pareto front.');
   });
 });
