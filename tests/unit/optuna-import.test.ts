@@ -52,12 +52,7 @@ describe("reading a finished Optuna study's trials", () => {
 });
 
 /** A study of two objectives as the exported study.py leaves it, written by trials_dataframe().to_csv(): values_* and the measures as user_attrs_*. */
-const twoObjectives = `number,values_0,values_1,datetime_start,datetime_complete,duration,params_model.units,user_attrs_epochs,user_attrs_inferenceTime,user_attrs_modelBytes,user_attrs_paramCount,user_attrs_valLoss,user_attrs_valMetric,system_attrs_nsga2:generation,state
-0,0.52,0.0041,2026-12-01 12:00:00.000,2026-12-01 12:00:01.000,0 days 00:00:01,4,20,0.0041,188,47,0.52,0.81,0,COMPLETE
-1,0.31,0.0063,2026-12-01 12:00:01.000,2026-12-01 12:00:02.000,0 days 00:00:01,12,20,0.0063,556,139,0.31,0.9,0,COMPLETE
-2,0.35,0.0090,2026-12-01 12:00:02.000,2026-12-01 12:00:03.000,0 days 00:00:01,16,20,0.0090,740,185,0.35,0.88,1,COMPLETE
-3,,,2026-12-01 12:00:03.000,,,8,,,,,,,1,FAIL
-`;
+const twoObjectives = readFileSync(new URL('../support/optuna-pareto-trials.csv', import.meta.url), 'utf8');
 
 /** A study of three objectives as a JSON object: its directions beside trials_dataframe().to_json(orient="records")'s trials, values rounded to 10 digits as pandas writes them. */
 const threeObjectives = JSON.stringify({
