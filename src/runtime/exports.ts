@@ -1,5 +1,5 @@
 import { prepareTable } from '../core/data/table/prepare';
-import { importedStudy, predictorFolder, pythonProject, readOptunaTrials, zipFiles, type ArchiveFile } from '../core/export';
+import { importedStudy, predictorFolder, pythonProject, objectivesOfStudy, readOptunaStudy, zipFiles, type ArchiveFile } from '../core/export';
 import type { ExperimentSpec } from '../core/spec/experiment';
 import type { StudyRecord, StudySpec } from '../core/study/types';
 import { loadDataset } from './datasets';
@@ -59,12 +59,13 @@ export async function downloadPythonProject(experiment: ExperimentSpec, study?: 
 
 /**
  * Adds a finished Optuna study, from its trials_dataframe() CSV or JSON file, to the saved
- * studies: its trials on `base` with their parameters, for the study view. Throws an Error
- * saying what the file lacks; nothing is saved then.
+ * studies: its trials on `base` with their parameters, for the study view; a study of several
+ * objectives keeps them, so its Pareto front shows. Throws an Error saying what the file lacks
+ * (or which objective is none of tunelab's); nothing is saved then.
  */
 export async function importOptunaStudy(store: StudyStore, file: File, base: ExperimentSpec, objective: StudySpec['objective']): Promise<StudyRecord> {
-  const trials = readOptunaTrials(await file.text());
-  const imported = importedStudy(file.name.replace(/\.(csv|json)$/i, ''), trials, base, objective);
+  const study = readOptunaStudy(await file.text());
+  const imported = importedStudy(file.name.replace(/\.(csv|json)$/i, ''), study.trials, base, objective, objectivesOfStudy(study));
   const record = await store.createStudy(imported.spec);
   for (const trial of imported.trials) await store.putTrial({ ...trial, studyId: record.id });
   await store.setStatus(record.id, 'complete');

@@ -150,5 +150,14 @@ test('a penguins study exports as a Python project, and a finished Optuna study 
   await exchange.getByLabel('Optuna study file (CSV or JSON)').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
   await expect.poll(() => page.getByTestId('study-exchange-error').textContent()).toContain('no “number” column');
   await page.screenshot({ path: 'test-results/e2e-optuna-import.png', fullPage: true });
+
+  // A study of two objectives comes back with its Pareto front; one whose objective is none of tunelab's says which.
+  await exchange.getByLabel('Optuna study file (CSV or JSON)').setInputFiles('tests/support/optuna-pareto-trials.csv');
+  await expect.poll(() => page.getByTestId('pareto-count').textContent()).toBe('2 Pareto-optimal trials of minimize validation loss, minimize inference ms per row');
+  expect(await page.getByTestId('pareto-trials').getByRole('listitem').count()).toBe(2);
+  const latency = readFileSync('tests/support/optuna-pareto-trials.csv', 'utf8').replace('user_attrs_inferenceTime', 'user_attrs_latency');
+  await exchange.getByLabel('Optuna study file (CSV or JSON)').setInputFiles({ name: 'latency.csv', mimeType: 'text/csv', buffer: Buffer.from(latency) });
+  await expect.poll(() => page.getByTestId('study-exchange-error').textContent()).toContain("Objective 2 of the study is none of tunelab's");
+  await page.screenshot({ path: 'test-results/e2e-optuna-import-pareto.png', fullPage: true });
   expect(errors).toEqual([]);
 });

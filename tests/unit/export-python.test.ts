@@ -102,14 +102,16 @@ describe('the Python project of a study', () => {
       'optuna.samplers.TPESampler(n_startup_trials=10, n_ei_candidates=24, prior_weight=1, consider_magic_clip=True, consider_endpoints=False, multivariate=True, constant_liar=True, seed=seed)',
     );
     expect(samplerDifferences(mixed).map((n) => n.slice(0, 50))).toEqual(['tunelab picks each categorical parameter first, on', "tunelab's joint kernels are as wide as the geometr"]);
-    // A conditional space: univariate, the conditional parameter ranked where present.
+    // A conditional space: univariate, every trial weighing alike, the conditional parameter ranked where present.
     const withCondition = { ...withSampler({ kind: 'tpe', nStartupTrials: 20, priorWeight: 2, considerEndpoints: true, constantLiar: false }), space: conditional };
     expect(samplerCode(withCondition)).toBe(
-      'optuna.samplers.TPESampler(n_startup_trials=20, n_ei_candidates=24, prior_weight=2, consider_magic_clip=True, consider_endpoints=True, multivariate=False, constant_liar=False, seed=seed)',
+      'optuna.samplers.TPESampler(n_startup_trials=20, n_ei_candidates=24, prior_weight=2, consider_magic_clip=True, consider_endpoints=True, multivariate=False, weights=numpy.ones, constant_liar=False, seed=seed)',
     );
     expect(samplerDifferences(withCondition).map((n) => n.slice(0, 50))).toEqual(["tunelab ranks a conditional parameter's trials int"]);
     // Told to model a conditional space jointly, Optuna needs group=True to reach the conditional parameters.
-    expect(samplerCode({ ...withCondition, sampler: { kind: 'tpe', multivariate: true, splitWherePresent: false } })).toContain('multivariate=True, group=True, constant_liar=True');
+    expect(samplerCode({ ...withCondition, sampler: { kind: 'tpe', multivariate: true, splitWherePresent: false, flatWeights: false } })).toContain('multivariate=True, group=True, constant_liar=True');
+    expect(studyScript(withCondition)).toContain('import numpy\nimport optuna');
+    expect(studyScript(mixed)).not.toContain('import numpy');
     const script = studyScript(mixed);
     expect(script).toContain("# The closest Optuna has to the study's own search strategy. How it differs:\n# - tunelab picks each categorical");
     expect(script.split('\n').every((line) => line.length <= 200)).toBe(true);
@@ -145,6 +147,7 @@ describe('the Python project of a study', () => {
     const { table, recipe } = await penguinTable();
     const readme = pythonProject({ experiment: study.base, table, recipe, study }, 'p').find((f) => f.path === 'p/README.md')!.content as string;
     expect(readme).toContain('Each trial returns one value per objective: validation loss (minimize), parameter count (minimize), inference ms per row (minimize). The inference time per row is measured here');
-    expect(readme).toContain('one column per objective (`values_0`, `values_1`, …)');
+    expect(readme).toContain('json.dump({"directions": [d.name.lower() for d in study.directions], "objectives": ["valLoss", "paramCount", "inferenceTime"], "trials": trials}, f)');
+    expect(readme).toContain('it reads every\nobjective and shows the Pareto front.');
   });
 });

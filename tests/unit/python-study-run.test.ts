@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +11,9 @@ import { beforeAll, expect, it } from 'vitest';
 import { tableSplit } from '../../src/core/data/table-split';
 import { parseCsv } from '../../src/core/data/table/parse';
 import { networkIOOf, parameterCount } from '../../src/core/study/objectives';
-import type { StudySpec } from '../../src/core/study/types';
+import type { StudySpec, TrialRecord } from '../../src/core/study/types';
+import { paretoTrials } from '../../src/core/study/pareto';
+import { importedStudy, objectivesOfStudy, readOptunaStudy } from '../../src/core/export/optuna-import';
 import { prepareTable } from '../../src/core/data/table/prepare';
 import { applyRecipe } from '../../src/core/data/table/recipe';
 import { cellText } from '../../src/core/data/table/rows';
@@ -161,5 +163,17 @@ it('runs an exported study of three objectives with NSGA-II: every trial returns
     expect(values[2]).toBeGreaterThan(0);
     expect(values[2]).toBeLessThan(1);
   }
+
+  // Back to tunelab as the project's README says: its Python written out, then imported with every objective.
+  const readme = readFileSync(join(cwd, 'README.md'), 'utf8');
+  const back = readme.slice(readme.indexOf('## Back to tunelab')).match(/```python\n([\s\S]*?)```/)![1];
+  execFileSync(PYTHON, ['-c', back], { cwd, env });
+  const file = readOptunaStudy(readFileSync(join(cwd, 'trials.json'), 'utf8'));
+  const objectives = objectivesOfStudy(file);
+  expect(objectives).toEqual(study.objectives);
+  const imported = importedStudy('back', file.trials, study.base, study.objective, objectives);
+  expect(imported.trials.map((t) => t.values)).toEqual(trials.map(([, values]) => values));
+  expect(imported.trials.map((t) => t.value)).toEqual(trials.map(([, values]) => values[0]));
+  expect(paretoTrials(imported.trials as TrialRecord[], objectives!).length).toBeGreaterThan(0);
 });
 

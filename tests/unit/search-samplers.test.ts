@@ -4,6 +4,7 @@ import type { LoggedTrial } from '../../src/core/search/samplers/sampler';
 import { defaultGamma, splitWherePresent } from '../../src/core/search/samplers/tpe/sampler';
 import { logGaussMass, logNormalPdf, logSumExp } from '../../src/core/search/samplers/tpe/gauss';
 import { ParzenEstimator, defaultWeights } from '../../src/core/search/samplers/tpe/parzen';
+import flatReference from '../support/optuna-flat-weights.json';
 
 const space: SearchSpace = {
   lr: { type: 'float', low: 1e-4, high: 1, log: true },
@@ -121,7 +122,7 @@ describe('learning samplers: seeded and resumable', () => {
 describe('tpe', () => {
   test('Parzen estimator log-densities equal Optuna 3.1 _ParzenEstimator.log_pdf on the same observations', () => {
     const obs = [1.0, -3.0, 7.5, 2.2, 9.9, 0.1, 4.4];
-    const options = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false };
+    const options = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, flatWeights: false };
     const at = (def: SearchSpace[string], values: number[], xs: number[]) =>
       new ParzenEstimator({ x: def }, values.map((x) => ({ x })), options).logPdf(xs.map((x) => ({ x })));
     // Reference numbers printed by optuna 3.1.0 (Debian's python3-optuna).
@@ -135,9 +136,19 @@ describe('tpe', () => {
     for (const [def, values, xs, optuna] of cases) at(def, values, xs).forEach((v, i) => expect(v).toBeCloseTo(optuna[i], 5));
   });
 
+  test('flat weights, and the default ramp past 25 observations, give Optuna 3.1\'s log-densities (tests/support/optuna-flat-weights.py)', () => {
+    const at = (flatWeights: boolean) =>
+      new ParzenEstimator({ x: { type: 'float', low: -5, high: 10 } }, flatReference.observations.map((x) => ({ x })), {
+        priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: false, flatWeights,
+      }).logPdf(flatReference.points.map((x) => ({ x })));
+    at(true).forEach((v, i) => expect(v).toBeCloseTo(flatReference.flat[i], 6));
+    at(false).forEach((v, i) => expect(v).toBeCloseTo(flatReference.default[i], 6));
+    expect(flatReference.flat[0]).not.toBeCloseTo(flatReference.default[0], 2);
+  });
+
   test("jointly, each kernel is as wide as the geometric mean of Optuna's gap rule and Scott's rule", () => {
     const obs = [10, 20, 30, 40, 50, 60, 70, 80];
-    const options = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true };
+    const options = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, flatWeights: false };
     const estimator = new ParzenEstimator({ x: { type: 'float', low: 0, high: 100 } }, obs.map((x) => ({ x })), options);
     // Every gap to a neighbour is 10 (the prior sits at 50); Scott's rule gives 0.2 · 8^(−1/5) of the range.
     const sigma = Math.sqrt(10 * 0.2 * 8 ** (-1 / 5) * 100);
@@ -159,6 +170,7 @@ describe('tpe', () => {
         considerMagicClip: true,
         considerEndpoints: false,
         multivariate: false,
+        flatWeights: false,
       })
         .logPdf([{ c: 'a' }, { c: 'b' }, { c: 'c' }])
         .map(Math.exp);
@@ -189,7 +201,7 @@ describe('tpe', () => {
     expect(asks({ kind: 'tpe', multivariate: false, byChoice: false }).filter((p) => !nearOwn(p)).length).toBeGreaterThan(0);
   });
 
-  test('the default models jointly where every parameter is numeric, numbers jointly by choice with categoricals, and each on its own with conditions, a conditional one split where it exists', () => {
+  test('the default models jointly where every parameter is numeric, numbers jointly by choice with categoricals, and each on its own with conditions, a conditional one split where it exists, every trial weighing alike', () => {
     const numeric: SearchSpace = { a: { type: 'float', low: 0, high: 1 }, b: { type: 'int', low: 1, high: 9 } };
     const withChoice: SearchSpace = { ...numeric, c: { type: 'categorical', choices: ['x', 'y', 'z'] } };
     const f = (p: Params) => (p.a as number) + (p.b as number) / 10 + (p.c === 'x' ? 0 : 0.3) + ((p.momentum as number | undefined) ?? 0);
@@ -203,6 +215,8 @@ describe('tpe', () => {
     same(withChoice, { kind: 'tpe', multivariate: true, byChoice: true }, { kind: 'tpe', multivariate: true, byChoice: false });
     same(space, { kind: 'tpe', multivariate: false, byChoice: false }, { kind: 'tpe', multivariate: false, byChoice: true });
     same(space, { kind: 'tpe', multivariate: false, byChoice: false, splitWherePresent: true }, { kind: 'tpe', multivariate: false, byChoice: false, splitWherePresent: false });
+    // With conditions, every trial weighs alike (no fading of the oldest past 25).
+    same(space, { kind: 'tpe', flatWeights: true }, { kind: 'tpe', flatWeights: false });
   });
 
   test('a conditional parameter is split among the trials where it exists, once five of them finished', () => {

@@ -8,4 +8,4 @@ export { zipFiles, crc32, type ArchiveFile } from './zip';
 export { pythonProject, studyScript, suggestFunction, prunerCode, type PythonProjectInput } from './python-project';
 export { samplerCode, samplerDifferences } from './python-sampler';
 export { pythonLiteral } from './python-literal';
-export { readOptunaTrials, spaceOfTrials, importedStudy, type OptunaTrial } from './optuna-import';
+export { readOptunaStudy, readOptunaTrials, objectivesOfStudy, spaceOfTrials, importedStudy, type OptunaStudyFile, type OptunaTrial } from './optuna-import';

@@ -147,6 +147,7 @@ def network_cost(spec, parts, rows=1024, repeats=5):
 export function studyScript(study: StudySpec): string {
   const metric = study.objective.metric;
   const multi = isMultiObjective(study) ? multiObjectiveCode(study) : null;
+  const sampler = samplerCode(study);
   const header = multi
     ? multi.header
     : `METRIC = ${pythonLiteral(metric)}
@@ -180,7 +181,7 @@ Run one process, or many on many machines sharing one database (see README.md):
 """
 import argparse
 ${multi ? 'import statistics\nimport time\n' : ''}
-import optuna
+${sampler.includes('numpy.') ? 'import numpy\n' : ''}import optuna
 ${multi ? 'import torch\n' : ''}
 from tunelab_model import apply_params, ${multi ? 'build_model, ' : ''}load_json, load_parts, train_experiment
 
@@ -192,7 +193,7 @@ ${suggestFunction(study.space as SearchSpace)}
 
 ${samplerComment(study)}def make_sampler(seed):
     """The study's search strategy, seeded."""
-    return ${samplerCode(study)}
+    return ${sampler}
 
 
 def make_pruner():
@@ -252,6 +253,44 @@ function studyAbout(study: StudySpec): string {
   return parts.map((p) => `\n${p}\n`).join('');
 }
 
+/** The README's way back for a study of one objective: its trials as CSV. */
+function backToTunelabOne(study: StudySpec): string {
+  return `\`\`\`python
+import optuna
+study = optuna.load_study(study_name=${pythonLiteral(study.name)}, storage="sqlite:///study.db")
+study.trials_dataframe().to_csv("trials.csv", index=False)
+\`\`\`
+
+Open trials.csv in tunelab's Study screen (“Import an Optuna study…”) to read the study there.`;
+}
+
+/**
+ * The README's way back for a study of several objectives: its trials as trials_dataframe()
+ * records, at full precision (pandas rounds them), beside the study's directions and
+ * objectives, so that tunelab maps every objective.
+ */
+function backToTunelabSeveral(study: StudySpec): string {
+  return `\`\`\`python
+import json
+import optuna
+study = optuna.load_study(study_name=${pythonLiteral(study.name)}, storage="sqlite:///study.db")
+trials = [
+    {"number": t.number, "state": t.state.name, "values": t.values,
+     "datetime_start": str(t.datetime_start), "datetime_complete": str(t.datetime_complete),
+     **{f"params_{k}": v for k, v in t.params.items()},
+     **{f"user_attrs_{k}": v for k, v in t.user_attrs.items()},
+     "system_attrs_nsga2:generation": t.system_attrs.get("nsga2:generation")}
+    for t in study.trials
+]
+with open("trials.json", "w") as f:
+    json.dump({"directions": [d.name.lower() for d in study.directions], "objectives": ${pythonLiteral(studyObjectives(study).map((o) => o.metric))}, "trials": trials}, f)
+\`\`\`
+
+Open trials.json in tunelab's Study screen (“Import an Optuna study…”): it reads every
+objective and shows the Pareto front. A trials_dataframe() CSV reads too: its \`values_*\`
+columns are matched to the measures study.py keeps as \`user_attrs_*\`, each in its usual direction.`;
+}
+
 /** README.md of an exported project: what is in it, how to run it on one machine or many. */
 function readme(title: string, study?: StudySpec): string {
   const studyPart = study
@@ -281,17 +320,7 @@ reaches, e.g. \`--storage postgresql://user:password@host/db\` (with psycopg2 in
 
 ## Back to tunelab
 
-\`\`\`python
-import optuna
-study = optuna.load_study(study_name=${pythonLiteral(study.name)}, storage="sqlite:///study.db")
-study.trials_dataframe().to_csv("trials.csv", index=False)
-\`\`\`
-
-${
-        isMultiObjective(study)
-          ? 'trials.csv has one column per objective (`values_0`, `values_1`, …) and the measures as `user_attrs_*`; tunelab\'s “Import an Optuna study…” reads studies of one objective, so read this one with pandas or optuna.visualization.'
-          : 'Open trials.csv in tunelab\'s Study screen (“Import an Optuna study…”) to read the study there.'
-      }
+${isMultiObjective(study) ? backToTunelabSeveral(study) : backToTunelabOne(study)}
 `
     : '';
   return `# ${title}

@@ -9,7 +9,8 @@ import { pythonLiteral } from './python-literal';
 /**
  * How the study's TPE models the trials, with every default worked out as tpeSampler works it
  * out for this space: whether numbers are sampled jointly, whether choices are picked first and
- * the numbers modelled per choice, whether a conditional parameter is ranked where present.
+ * the numbers modelled per choice, whether a conditional parameter is ranked where present,
+ * whether every trial weighs alike.
  */
 function tpeModel(study: StudySpec) {
   const s = study.sampler as Record<string, unknown>;
@@ -22,6 +23,7 @@ function tpeModel(study: StudySpec) {
     multivariate: (s.multivariate as boolean | undefined) ?? !conditional,
     byChoice: (s.byChoice as boolean | undefined) ?? (categorical && !conditional),
     splitWherePresent: conditional && ((s.splitWherePresent as boolean | undefined) ?? true),
+    flatWeights: (s.flatWeights as boolean | undefined) ?? conditional,
   };
 }
 
@@ -48,6 +50,8 @@ export function samplerCode(study: StudySpec): string {
         `multivariate=${pythonLiteral(model.multivariate)}`,
         // Optuna's joint model skips conditional parameters unless it splits the space into groups.
         ...(model.multivariate && model.conditional ? ['group=True'] : []),
+        // Every trial weighing 1, as tunelab's flatWeights; Optuna's default lets the oldest fade.
+        ...(model.flatWeights ? ['weights=numpy.ones'] : []),
         `constant_liar=${pythonLiteral(s.constantLiar ?? true)}`,
       ];
       return `optuna.samplers.TPESampler(${args.join(', ')}, seed=seed)`;

@@ -292,7 +292,7 @@ export class StudyState {
     await this.refresh();
   }
 
-  /** Adds a finished Optuna study from its trials_dataframe() CSV or JSON file and opens it; the draft's experiment and objective frame its trials. */
+  /** Adds a finished Optuna study (of one objective or several) from its trials_dataframe() CSV or JSON file and opens it; the draft's experiment and objective frame its trials. */
   async importOptuna(file: File): Promise<void> {
     const { importOptunaStudy } = await import('../../runtime/exports');
     const draft = $state.snapshot(this.draft) as StudySpec;

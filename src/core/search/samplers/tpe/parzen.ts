@@ -16,6 +16,11 @@ export interface ParzenOptions {
    * geometric mean of the univariate gap rule and Scott's rule (see {@link numericKernels}).
    */
   multivariate: boolean;
+  /**
+   * Weigh every observation 1, without {@link defaultWeights}' ramp that lets the oldest fade
+   * (Optuna's `weights=lambda n: numpy.ones(n)`).
+   */
+  flatWeights: boolean;
 }
 
 /**
@@ -80,7 +85,7 @@ export class ParzenEstimator {
   /** An estimator of `space`'s parameters from observations (each holds them all), oldest first. */
   constructor(space: Record<string, ParamDef>, observations: Params[], options: ParzenOptions) {
     const n = observations.length;
-    const raw = [...defaultWeights(n), options.priorWeight];
+    const raw = [...(options.flatWeights ? Array<number>(n).fill(1) : defaultWeights(n)), options.priorWeight];
     const total = raw.reduce((a, b) => a + b, 0);
     const weights = raw.map((w) => w / total);
     this.logWeights = weights.map(Math.log);

@@ -51,6 +51,17 @@ export interface TpeOptions extends Partial<ParzenOptions> {
    * 0.0014 with Optuna's split (and 0.0079 / 0.0011 for Optuna 3.1 itself on those seeds).
    */
   splitWherePresent?: boolean;
+  /**
+   * Weigh every trial alike in l(x) and g(x) rather than let the oldest fade as Optuna's
+   * default_weights does beyond 25 trials (ParzenOptions' flatWeights). By default on in
+   * spaces with conditional parameters: there a parameter's trials are a share of all, and its
+   * early ones still say where it is bad. Over seeds 1000-1059, median best regret after 50 /
+   * 100 trials on Conditional: 0.0042 / 0.00070 against 0.0049 / 0.00095 with the ramp (better
+   * after 50 trials in each block of 20 seeds, after 100 in two of three). In every space it
+   * lost on Mixed noisy (0.024 / 0.019 against 0.020 / 0.015) and Branin (0.11 / 0.013 against
+   * 0.10 / 0.010).
+   */
+  flatWeights?: boolean;
 }
 
 /**
@@ -133,6 +144,7 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
     considerMagicClip: options.considerMagicClip ?? true,
     considerEndpoints: options.considerEndpoints ?? false,
     multivariate: options.multivariate ?? !conditional,
+    flatWeights: options.flatWeights ?? conditional,
   };
   const log = new TrialLog(history);
 
