@@ -124,6 +124,35 @@ describe('the run store in IndexedDB', () => {
     expect((await studies.listTrials(good.id)).map((t) => t.number)).toEqual([0]);
   });
 
+  test('a study and a trial that do not read back are listed as damaged, with why, and deleting them leaves the good ones as they were', async () => {
+    const { studies } = await openStore();
+    const good = await studies.createStudy({
+      version: 1, name: 'lr', base: DEFAULT_EXPERIMENT, space: { 'optimizer.lr': { type: 'float', low: 0.001, high: 1, log: true } },
+      sampler: { kind: 'random' }, pruner: { kind: 'none' }, objective: { metric: 'valLoss', direction: 'minimize' }, nTrials: 3, workers: 1, seed: 1,
+    });
+    const trial = { studyId: good.id, number: 0, params: { 'optimizer.lr': 0.01 }, spec: DEFAULT_EXPERIMENT, state: 'complete' as const, value: 0.5, epochs: [] };
+    await studies.putTrial(trial);
+    const raw = await openDB(DB);
+    await raw.put('studies', { ...good, id: 'broken-study', createdAt: 7, spec: { ...good.spec, nTrials: 0 } });
+    await raw.put('trials', { ...trial, number: 1, state: 'finished-somehow' });
+    await raw.put('trials', { studyId: 'broken-study', number: 0, params: {}, spec: DEFAULT_EXPERIMENT, state: 'complete', epochs: [{ epoch: 'one' }] });
+    raw.close();
+
+    expect(await studies.listDamaged()).toEqual([
+      { kind: 'study', id: 'broken-study', createdAt: 7, problem: 'its spec.nTrials does not read' },
+      { kind: 'trial', id: good.id, number: 1, problem: 'its state does not read' },
+      { kind: 'trial', id: 'broken-study', number: 0, problem: 'its epochs.0.epoch does not read' },
+    ]);
+    await studies.deleteTrial(good.id, 1);
+    await studies.deleteStudy('broken-study');
+    expect(await studies.listDamaged()).toEqual([]);
+    expect(await studies.listStudies()).toEqual([good]);
+    expect(await studies.listTrials(good.id)).toEqual([trial]);
+    const after = await openDB(DB);
+    expect([await after.count('studies'), await after.count('trials')]).toEqual([1, 1]);
+    after.close();
+  });
+
   test('a trial\'s kept network reads back exactly, is listed with its bytes, one that does not fit its shapes is skipped, and the study takes them along when deleted', async () => {
     const { studies } = await openStore();
     const study = await studies.createStudy({
@@ -257,8 +286,8 @@ describe('the run store in IndexedDB', () => {
       warn.mockRestore();
     }
     expect(await store.listDamaged()).toEqual([
-      { id: 'bad-recipe', createdAt: 2, problem: 'its recipe is broken: columns.0.scale: a scale of 0' },
-      { id: 'bad-spec', createdAt: 1, problem: 'its spec does not read' },
+      { kind: 'run', id: 'bad-recipe', createdAt: 2, problem: 'its recipe is broken: columns.0.scale: a scale of 0' },
+      { kind: 'run', id: 'bad-spec', createdAt: 1, problem: 'its spec does not read' },
     ]);
     await store.deleteRun('bad-spec');
     await store.deleteRun('bad-recipe');

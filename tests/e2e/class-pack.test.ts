@@ -41,7 +41,7 @@ test('a teacher exports a run, a study, a dataset and a lesson as a class pack; 
   await page.getByRole('button', { name: 'Save lesson' }).click();
   await expect.poll(() => page.locator('.save-lesson [role=alert]').textContent()).toBe('A lesson needs a title.');
   await page.getByLabel('Title').fill('Saddle points, class 3B');
-  await page.getByLabel('What to say').fill('Gradient descent waits at the saddle; Adam leaves at once.');
+  await page.getByLabel('What to say').fill('Gradient descent waits at the saddle.\nAdam leaves at once.');
   await page.getByRole('button', { name: 'Save lesson' }).click();
   await expect.poll(() => page.locator('.save-lesson [role=status]').textContent()).toContain('“Saddle points, class 3B” is saved');
 
@@ -89,6 +89,23 @@ test('a teacher exports a run, a study, a dataset and a lesson as a class pack; 
   await expect.poll(() => student.locator('[data-testid=study-list] li').count()).toBe(1);
   await student.getByRole('link', { name: 'Data' }).click();
   await student.getByTestId('pack-lessons').getByRole('link', { name: 'Open in the lab' }).click();
-  await expect.poll(() => student.textContent('[data-testid=lesson-text]'), { timeout: 30_000 }).toContain('saddle');
+  // The teacher's own words, told a line a step as the built-in lessons are, on the teacher's setup.
+  const stepText = () => student.textContent('[data-testid=lesson-step-text]');
+  await expect.poll(stepText, { timeout: 30_000 }).toBe('Gradient descent waits at the saddle.');
+  expect(await student.textContent('.lessons .open h3')).toBe('Saddle points, class 3B');
+  expect(await student.textContent('[data-testid=lesson-step] .count')).toBe('Step 1 of 2');
+  expect(await student.getByTestId('own-lessons').getByRole('button', { name: 'Saddle points, class 3B' }).getAttribute('aria-pressed')).toBe('true');
+  expect(await student.locator('select[aria-label=Surface]').inputValue()).toBe(pack.lessons[0].setup.surface);
+  await student.getByRole('button', { name: 'Next step' }).click();
+  await expect.poll(stepText).toBe('Adam leaves at once.');
+  expect(await student.getByRole('button', { name: 'Next step' }).isDisabled()).toBe(true);
+  // Presenter mode's ← and → move through it too, and the link names the step.
+  await student.locator('#lessons-h').click();
+  await student.keyboard.press('p');
+  await student.keyboard.press('ArrowLeft');
+  await expect.poll(stepText).toBe('Gradient descent waits at the saddle.');
+  expect(new URL(student.url()).hash).toMatch(new RegExp(`lesson=${pack.lessons[0].id}&lessonStep=1`));
+  await student.keyboard.press('ArrowRight');
+  await expect.poll(stepText).toBe('Adam leaves at once.');
   expect(fresh.errors).toEqual([]);
 });

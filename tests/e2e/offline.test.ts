@@ -1,8 +1,9 @@
 import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { CHROMIUM_ARGS, findBrowser } from '../support/browser-path.mjs';
 import { openSite, type Site } from './harness';
 import { importSmallCsv, runSmallStudy, SMALL_XOR, trainToEnd } from './small-steps';
 
@@ -105,4 +106,46 @@ test('from a sub-path the site works offline too, and a new version waits for th
   await expect.poll(() => page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => !r?.waiting))).toBe(true);
   expect(await page.locator('[data-testid=update-ready]').count()).toBe(0);
   expect(problems()).toEqual([]);
+});
+
+test('the built site is installable, and its header offers Install once the browser does, which opens the browser\'s dialog', async () => {
+  // A profile of its own on disk: Chromium offers no installing in an incognito-like context, which newContext() makes.
+  const profile = mkdtempSync(join(tmpdir(), 'tunelab-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: findBrowser()!, args: CHROMIUM_ARGS, headless: true });
+  const visitor = context.pages()[0] ?? (await context.newPage());
+  await visitor.goto(site.url);
+  await waitOfflineReady(visitor);
+  // Chromium's own verdict on the manifest, its icons and the service worker.
+  const cdp = await context.newCDPSession(visitor);
+  expect(await cdp.send('Page.getInstallabilityErrors')).toEqual({ installabilityErrors: [] });
+  const { errors: manifestErrors, url } = await cdp.send('Page.getAppManifest');
+  expect([manifestErrors, url]).toEqual([[], `${site.url}manifest.webmanifest`]);
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
+
+  // Where the browser does not offer it (here, the incognito-like context), there is no button; its offer
+  // (a synthetic one, with prompt() counted) shows it.
+  const { page, errors } = await site.newPage();
+  await page.goto(site.url);
+  await waitOfflineReady(page);
+  const install = page.getByTestId('install');
+  expect(await install.count()).toBe(0);
+  const kept = await page.evaluate(() => {
+    const offer = Object.assign(new Event('beforeinstallprompt', { cancelable: true }), {
+      prompt: async () => {
+        (window as unknown as { prompted: number }).prompted = ((window as unknown as { prompted?: number }).prompted ?? 0) + 1;
+        return { outcome: 'accepted' };
+      },
+    });
+    window.dispatchEvent(offer);
+    return offer.defaultPrevented;
+  });
+  // The page keeps the offer rather than letting the browser show its own banner.
+  expect(kept).toBe(true);
+  await expect.poll(() => install.isVisible()).toBe(true);
+  await install.click();
+  expect(await page.evaluate(() => (window as unknown as { prompted?: number }).prompted)).toBe(1);
+  // An offer prompts once: the button goes with it.
+  await expect.poll(() => install.count()).toBe(0);
+  expect(errors).toEqual([]);
 });

@@ -10,11 +10,15 @@ afterAll(async () => {
   await site?.close();
 });
 
-/** The phone: 390 × 844 CSS pixels, as an iPhone 14 is, with touch. */
-const WIDTH = 390;
+/** The phones, in CSS pixels with touch: the narrowest common Android, an iPhone 14, an iPhone 14 Pro Max. */
+const PHONES = [
+  { width: 360, height: 800 },
+  { width: 390, height: 844 },
+  { width: 430, height: 932 },
+];
 
-test('on a 390 px phone every screen fits the width, every control is a 44 px target, and a tap starts a path in the lab', async () => {
-  const context = await site.browser.newContext({ viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+test.each(PHONES)('on a $width px phone every screen fits the width, every control is a 44 px target, and a tap starts a path in the lab', async ({ width: WIDTH, height }) => {
+  const context = await site.browser.newContext({ viewport: { width: WIDTH, height }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -23,7 +27,7 @@ test('on a 390 px phone every screen fits the width, every control is a 44 px ta
   const found: Record<string, { scrollWidth: number; past: string[]; small: string[] }> = {};
   await visitEveryScreen(page, site.url, async (screen) => {
     found[screen] = await page.evaluate(measure, WIDTH);
-    await page.screenshot({ path: `test-results/e2e-phone-${screen}.png`, fullPage: true });
+    await page.screenshot({ path: `test-results/e2e-phone-${WIDTH}-${screen}.png`, fullPage: true });
   });
   expect(found).toEqual(Object.fromEntries(SCREENS.map((s) => [s, { scrollWidth: WIDTH, past: [], small: [] }])));
 

@@ -1,7 +1,7 @@
 import { DEFAULT_EXPERIMENT } from '../spec/defaults';
 import type { ExperimentSpec } from '../spec/experiment';
 import type { ValidationResult } from '../spec/schema';
-import { DEFAULT_LAB, validateLab, type LabSpec } from './lab-spec';
+import { DEFAULT_LAB, MAX_LESSON_STEPS, validateLab, type LabSpec } from './lab-spec';
 
 /** A setup of the training screen that a lesson continues on, with the words of its link. */
 export interface LessonTraining {
@@ -205,9 +205,43 @@ export const LESSONS: Lesson[] = [
   }),
 ];
 
-/** The lesson with this id, if there is one. */
+/** The user's own lessons the lab knows beside the built-in ones (see {@link useOwnLessons}). */
+let own: Lesson[] = [];
+
+/**
+ * A lesson of one's own (saved from the lab, or brought by a class pack) as the lab tells it:
+ * each line of its words is a step, read out on the lesson's setup; lines past
+ * MAX_LESSON_STEPS join the last step. Undefined when its setup does not pass the lab's check
+ * under its id.
+ *
+ * @example
+ * ownLesson({ id: 'a1', title: 'Saddles', text: 'SGD waits.\nAdam leaves.', setup })?.steps.map((s) => s.text);
+ * // → ['SGD waits.', 'Adam leaves.']
+ */
+export function ownLesson(record: { id: string; title: string; text: string; setup: LabSpec }): Lesson | undefined {
+  const lines = record.text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const texts = lines.length > MAX_LESSON_STEPS ? [...lines.slice(0, MAX_LESSON_STEPS - 1), lines.slice(MAX_LESSON_STEPS - 1).join(' ')] : lines.length ? lines : [''];
+  const steps = texts.map((text, k): LessonStep => ({ text, setup: { ...structuredClone(record.setup), lesson: record.id, lessonStep: k + 1 } }));
+  if (!steps.every((step) => validateLab(step.setup).ok)) return undefined;
+  return { id: record.id, title: record.title, text: '', setup: steps[steps.length - 1].setup, steps };
+}
+
+/**
+ * Makes the user's own lessons (see {@link ownLesson}) known to {@link findLesson} and to the
+ * checks of lab setups and links, beside the built-in ones, which keep their ids.
+ */
+export function useOwnLessons(lessons: Lesson[]): void {
+  own = lessons.filter((l) => !LESSONS.some((b) => b.id === l.id));
+}
+
+/** The user's own lessons the lab knows, newest first as given. */
+export function ownLessons(): readonly Lesson[] {
+  return own;
+}
+
+/** The lesson with this id, built-in or one's own, if there is one. */
 export function findLesson(id: string): Lesson | undefined {
-  return LESSONS.find((l) => l.id === id);
+  return LESSONS.find((l) => l.id === id) ?? own.find((l) => l.id === id);
 }
 
 /** The setup of a lesson's step (from 1), if the lesson and the step exist. */

@@ -41,13 +41,18 @@ export class PackStore {
 
   /** Runs, studies, datasets and lessons that pass their checks, newest first. */
   async inventory(): Promise<PackInventory> {
-    const [runs, studies, datasets, lessons] = await Promise.all([this.db.getAll('runs'), this.db.getAll('studies'), this.library.list(), this.db.getAll('lessons')]);
+    const [runs, studies, datasets, lessons] = await Promise.all([this.db.getAll('runs'), this.db.getAll('studies'), this.library.list(), this.lessons()]);
     return {
       runs: newestFirst(runs.filter(isRunRecord)),
       studies: newestFirst(studies.filter(isStudyRecord)),
       datasets,
-      lessons: newestFirst(lessons.filter(isLessonRecord)),
+      lessons,
     };
+  }
+
+  /** The lessons kept here (saved from the lab or brought by packs) that pass their check, newest first. */
+  async lessons(): Promise<LessonRecord[]> {
+    return newestFirst((await this.db.getAll('lessons')).filter(isLessonRecord));
   }
 
   /** The chosen records as one pack, with the imported datasets the chosen runs and studies train on. */

@@ -3,6 +3,7 @@ import { checkRecipe } from '../../core/data/table/recipe-check';
 import { validateExperiment } from '../../core/spec/schema';
 import type { RunStatus } from '../../core/train/types';
 import { BACKENDS } from '../backend-types';
+import { schemaProblem } from './damaged';
 import type { RunRecord } from './schema';
 
 /** Every RunStatus; a Record so that a status added to the type must be added here too. */
@@ -70,12 +71,8 @@ export function isRunRecord(value: unknown): value is RunRecord {
 
 /** Why a stored record fails {@link isRunRecord}, in a few words for the list of damaged records; undefined when it passes. */
 export function runRecordProblem(value: unknown): string | undefined {
-  const result = v.safeParse(runRecordSchema, value);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const path = v.getDotPath(issue);
-    return path ? `its ${path} does not read` : 'it does not read as a run';
-  }
+  const problem = schemaProblem(runRecordSchema, value, 'run');
+  if (problem !== undefined) return problem;
   const recipe = (value as RunRecord).recipe;
   const broken = recipe === undefined ? null : checkRecipe(recipe);
   return broken === null ? undefined : `its recipe is broken: ${broken}`;

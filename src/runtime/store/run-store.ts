@@ -3,17 +3,9 @@ import type { ExperimentSpec } from '../../core/spec/experiment';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import type { BackendInfo } from '../backend-types';
 import type { WriteGuard } from './guard';
+import { damagedRecords, type DamagedRecord } from './damaged';
 import { isRunRecord, runRecordProblem } from './run-check';
 import type { RunRecord, TunelabDB } from './schema';
-
-/** A stored record that fails its check on reading: listed so that it can be deleted. */
-export interface DamagedRun {
-  id: string;
-  /** When it was made, where the record still says so. */
-  createdAt?: number;
-  /** Why it does not read, in a few words. */
-  problem: string;
-}
 
 /** What finishing a run may record. */
 export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'initialWeights' | 'path' | 'recipe' | 'evaluation' | 'classWeights'>;
@@ -46,7 +38,7 @@ export interface RunStore {
   /** Every saved run, newest first. */
   listRuns(): Promise<RunRecord[]>;
   /** The stored records that fail their check on reading (and so are not in listRuns), to be shown and deleted. */
-  listDamaged(): Promise<DamagedRun[]>;
+  listDamaged(): Promise<DamagedRecord[]>;
   /** Deletes a run; tried even when saving has stopped, since it frees space. */
   deleteRun(id: string): Promise<void>;
   /**
@@ -119,15 +111,9 @@ export class IdbRunStore implements RunStore {
     });
   }
 
-  listDamaged(): Promise<DamagedRun[]> {
+  listDamaged(): Promise<DamagedRecord[]> {
     return this.read([], async () => {
-      const all = (await this.db.getAll('runs')) as unknown[];
-      return all.flatMap((r) => {
-        const problem = runRecordProblem(r);
-        if (problem === undefined) return [];
-        const { id, createdAt } = (r ?? {}) as { id?: unknown; createdAt?: unknown };
-        return typeof id === 'string' ? [{ id, problem, ...(typeof createdAt === 'number' ? { createdAt } : {}) }] : [];
-      });
+      return damagedRecords('run', await this.db.getAll('runs'), runRecordProblem);
     });
   }
 
@@ -219,7 +205,7 @@ export class MemoryRunStore implements RunStore {
   }
 
   /** Records in memory were never read back from anywhere: none is damaged. */
-  async listDamaged(): Promise<DamagedRun[]> {
+  async listDamaged(): Promise<DamagedRecord[]> {
     return [];
   }
 

@@ -3,6 +3,7 @@ import { MULTI_OBJECTIVE_SAMPLER_KINDS, SAMPLER_KINDS, validateSpace } from '../
 import { validateObjectives } from '../../core/study/objectives';
 import { validateExperiment } from '../../core/spec/schema';
 import { FOLD_RANGE, type StudyRecord, type TrialRecord, type TrialState, type TrialWeights } from '../../core/study/types';
+import { schemaProblem } from './damaged';
 import { anyNumber, count, epochSchema, evaluationSchema, weightsFitShapes } from './run-check';
 
 /** Every TrialState; a Record so that a state added to the type must be added here too. */
@@ -83,4 +84,14 @@ const trialWeightsSchema = v.pipe(
 /** Whether a kept network read back from IndexedDB has weights that fit its shapes, so that it opens and exports. */
 export function isTrialWeights(value: unknown): value is TrialWeights {
   return v.is(trialWeightsSchema, value);
+}
+
+/** Why a stored study fails {@link isStudyRecord}, in a few words for the list of damaged records; undefined when it passes. */
+export function studyRecordProblem(value: unknown): string | undefined {
+  return schemaProblem(studyRecordSchema, value, 'study');
+}
+
+/** Why a stored trial fails {@link isTrialRecord}, in a few words for the list of damaged records; undefined when it passes. */
+export function trialRecordProblem(value: unknown): string | undefined {
+  return schemaProblem(trialRecordSchema, value, 'trial');
 }

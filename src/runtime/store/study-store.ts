@@ -3,11 +3,12 @@ import { weightBytes } from '../../core/study/kept-weights';
 import type { StudyRecord, StudySpec, TrialRecord, TrialWeights } from '../../core/study/types';
 import type { WriteGuard } from './guard';
 import type { TunelabDB } from './schema';
-import { isStudyRecord, isTrialRecord, isTrialWeights } from './study-check';
+import { damagedRecords, type DamagedRecord } from './damaged';
+import { isStudyRecord, isTrialRecord, isTrialWeights, studyRecordProblem, trialRecordProblem } from './study-check';
 
 /**
  * The saved studies and their trials. Records read back are checked; one that fails the check
- * is skipped with a console warning. Every finished trial is written when it finishes and a
+ * is skipped with a console warning, and listed by `listDamaged` to be deleted. Every finished trial is written when it finishes and a
  * running trial's epochs as they end, so a reload loses at most the epoch in flight.
  */
 export interface StudyStore {
@@ -22,6 +23,10 @@ export interface StudyStore {
   listTrials(studyId: string): Promise<TrialRecord[]>;
   /** Deletes a study with all its trials and kept networks, in one transaction. */
   deleteStudy(id: string): Promise<void>;
+  /** The stored studies and trials that fail their check on reading (and so are not listed), to be shown and deleted. */
+  listDamaged(): Promise<DamagedRecord[]>;
+  /** Deletes one trial (a damaged one: a study's trials otherwise go with it); tried even when saving has stopped. */
+  deleteTrial(studyId: string, number: number): Promise<void>;
   /** Keeps a trial's trained network (insert or replace). */
   putWeights(weights: TrialWeights): Promise<void>;
   /** A trial's kept network, or undefined when none is kept (or it does not pass the check). */
@@ -100,6 +105,15 @@ export class IdbStudyStore implements StudyStore {
     });
   }
 
+  async listDamaged(): Promise<DamagedRecord[]> {
+    const [studies, trials] = await Promise.all([this.db.getAll('studies'), this.db.getAll('trials')]);
+    return [...damagedRecords('study', studies, studyRecordProblem), ...damagedRecords('trial', trials, trialRecordProblem)];
+  }
+
+  async deleteTrial(studyId: string, number: number): Promise<void> {
+    await this.guard.release(() => this.db.delete('trials', [studyId, number]));
+  }
+
   async putWeights(weights: TrialWeights): Promise<void> {
     await this.guard.write(() => this.db.put('trialWeights', weights));
   }
@@ -157,6 +171,15 @@ export class MemoryStudyStore implements StudyStore {
     this.studies.delete(id);
     for (const [key, t] of this.trials) if (t.studyId === id) this.trials.delete(key);
     for (const [key, w] of this.weights) if (w.studyId === id) this.weights.delete(key);
+  }
+
+  /** Records in memory were never read back from anywhere: none is damaged. */
+  async listDamaged(): Promise<DamagedRecord[]> {
+    return [];
+  }
+
+  async deleteTrial(studyId: string, number: number): Promise<void> {
+    this.trials.delete(`${studyId}/${number}`);
   }
 
   async putWeights(weights: TrialWeights): Promise<void> {

@@ -4,7 +4,7 @@ import { MULTI_OBJECTIVE_SAMPLER_KINDS } from '../../core/search';
 import { validateObjectives } from '../../core/study/objectives';
 import type { StudyObjective, StudyRecord, StudySpec, TrialRecord } from '../../core/study/types';
 import type { BackendInfo, BackendName } from '../../runtime/backend-types';
-import type { RunStore, StudyStore } from '../../runtime/store';
+import type { DamagedRecord, RunStore, StudyStore } from '../../runtime/store';
 import { defaultSpace, experimentSummary, studyName } from '../../core/study/defaults';
 import { SPACE_ROWS } from './space-rows';
 import { lockedIds } from '../../runtime/locks';
@@ -42,6 +42,8 @@ export class StudyState {
   status = $state<StudyRecord['status'] | null>(null);
   backend = $state<BackendInfo | null>(null);
   error = $state<string | null>(null);
+  /** Saved studies and trials that no longer read: listed to be deleted. */
+  damaged = $state.raw<DamagedRecord[]>([]);
   /** Ids of the studies another tab is running now: shown so, and offered no Resume here. */
   elsewhere = $state.raw<ReadonlySet<string>>(new Set());
   /** The backend the worker cap is for: the one the last study ran on here, or the one likely to run. */
@@ -301,11 +303,19 @@ export class StudyState {
     await this.show(record);
   }
 
-  /** Reads the saved studies again (after a change here, or a class pack that brought some). */
+  /** Deletes a saved study or trial that no longer reads. */
+  async removeDamaged(record: DamagedRecord): Promise<void> {
+    if (record.kind === 'trial') await this.store.deleteTrial(record.id, record.number);
+    else await this.store.deleteStudy(record.id);
+    await this.refresh();
+  }
+
+  /** Reads the saved studies again (after a change here, or a class pack that brought some), and the damaged records. */
   async refresh(): Promise<void> {
-    const [studies, locked] = await Promise.all([this.store.listStudies(), lockedIds('study')]);
+    const [studies, locked, damaged] = await Promise.all([this.store.listStudies(), lockedIds('study'), this.store.listDamaged()]);
     this.studies = studies;
     this.elsewhere = this.othersOf(locked);
+    this.damaged = damaged;
   }
 
   /** The locked studies less the one this page runs. */

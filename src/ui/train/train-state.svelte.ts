@@ -11,7 +11,7 @@ import type { RunProgress } from '../../core/train/run';
 import type { EpochMetrics, RunStatus } from '../../core/train/types';
 import { loadPreference, savePreference } from '../../runtime/backend-choice';
 import type { BackendInfo, BackendPreference } from '../../runtime/backend-types';
-import type { DamagedRun, RunRecord, RunStore } from '../../runtime/store';
+import type { DamagedRecord, RunRecord, RunStore } from '../../runtime/store';
 import { TrainClient } from '../../runtime/train-client';
 import { WorkerDied } from '../../runtime/worker-watch';
 
@@ -60,7 +60,7 @@ export class TrainState {
   preference = $state<BackendPreference>(loadPreference('train'));
   runs = $state.raw<RunRecord[]>([]);
   /** Saved records that do not read back: listed apart, so that they can be deleted. */
-  damaged = $state.raw<DamagedRun[]>([]);
+  damaged = $state.raw<DamagedRecord[]>([]);
   /** The saved run the screen shows, when one was opened or is training. */
   currentRunId = $state<string | null>(null);
   /** Ids of saved runs whose loss curves are overlaid. */
