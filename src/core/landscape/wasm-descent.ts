@@ -1,6 +1,6 @@
-import { RULE_HYPERS, RULE_OPS, hyperRegister, type CompiledRule } from '../optim/compiled-rule';
+import { RULE_HYPERS, hyperRegister, type CompiledRule } from '../optim/compiled-rule';
 import { BINARY_SURFACE_OPS, instructionsFor, ruleInputs, SURFACE_OPS, X_REGISTER, Y_REGISTER, type CompiledRunSpec, type SurfaceCode } from './surface-code';
-import { F64, I32, OP, SIMD, V128, VOID, f64Const, functionType, memoryAccess, name, section, signed, simd, unsigned, vector, vectorAccess } from './wasm-bytes';
+import { F64, F64X2, I32, OP, SIMD, V128, VOID, f64Const, functionType, memoryAccess, name, ruleCode, section, signed, simd, unsigned, vector, vectorAccess } from '../wasm/bytes';
 
 /**
  * The landscape lab's runs on the cpu: a surface's code and the optimizer's compiled rule
@@ -93,15 +93,7 @@ function emitModule(surface: SurfaceCode, rule: CompiledRule): Uint8Array<ArrayB
   const ruleOn = (axis: 0 | 1) => {
     const out: number[] = [...get(s(axis === 0 ? X_REGISTER : Y_REGISTER)), ...set(r(0)), ...get(s(axis === 0 ? surface.dx : surface.dy)), ...set(r(1))];
     for (let q = 0; q < slots; q++) out.push(...get(slotBase + axis * slots + q), ...set(r(2 + q)));
-    const symbols = [SIMD.add, SIMD.sub, SIMD.mul, SIMD.div];
-    for (let k = 0; k < rule.code.length; k += 4) {
-      const [op, a, b, o] = rule.code.subarray(k, k + 4);
-      const name = RULE_OPS[op];
-      if (op < 4) out.push(...get(r(a)), ...get(r(b)), ...simd(symbols[op]));
-      else if (name === 'sqrt') out.push(...get(r(a)), ...simd(SIMD.sqrt));
-      else out.push(...get(r(a)), ...get(r(a)), ...simd(SIMD.mul));
-      out.push(...set(r(o)));
-    }
+    out.push(...ruleCode(rule, r, F64X2));
     out.push(...get(r(rule.theta)), ...set(s(axis === 0 ? X_REGISTER : Y_REGISTER)));
     rule.nextSlots.forEach((register, q) => out.push(...get(r(register)), ...set(slotBase + axis * slots + q)));
     return out;

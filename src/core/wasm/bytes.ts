@@ -1,6 +1,9 @@
+import { RULE_OPS, type CompiledRule } from '../optim/compiled-rule';
+
 /**
  * The few pieces of the WebAssembly binary format (https://webassembly.github.io/spec/core/binary/)
- * that the lab's compiled surfaces need: numbers, names, sections and the opcodes they use.
+ * that the compiled code needs (the lab's surfaces, the fused training step on the cpu):
+ * numbers, names, sections, the opcodes they use, and SIMD lanes of either width.
  * Code is built as bytes and handed to `WebAssembly.Module`; no text is ever run.
  */
 
@@ -11,7 +14,8 @@ export const OP = {
   f64Load: 0x2b, f64Store: 0x39,
   i32Const: 0x41, f64Const: 0x44,
   i32Eqz: 0x45, i32Eq: 0x46, i32GeS: 0x4e, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32LtS: 0x48, i32GtS: 0x4a,
+  i64Const: 0x42, f32Const: 0x43, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
   f64Abs: 0x99, f64Neg: 0x9a, f64Sqrt: 0x9f, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
   f64ConvertI32S: 0xb7,
   /** The prefix of the SIMD operations in {@link SIMD}. */
@@ -21,7 +25,7 @@ export const OP = {
 /** SIMD operations (after {@link OP.simd}, as an unsigned LEB128 number), on two f64 lanes. */
 export const SIMD = {
   load: 0x00, store: 0x0b, splat: 0x14, extractLane: 0x21, replaceLane: 0x22,
-  lt: 0x49, gt: 0x4a, and: 0x4e,
+  lt: 0x49, gt: 0x4a, and: 0x4e, or: 0x50,
   abs: 0xec, neg: 0xed, sqrt: 0xef, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, min: 0xf4, max: 0xf5,
 } as const;
 
@@ -38,6 +42,7 @@ export function vectorAccess(op: typeof SIMD.load | typeof SIMD.store, offset: n
 /** Value types. */
 export const I32 = 0x7f;
 export const F64 = 0x7c;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 /** The block type of a block that yields nothing. */
 export const VOID = 0x40;
@@ -96,4 +101,58 @@ export function functionType(params: number[], results: number[]): number[] {
 /** f64.load or f64.store at the address on the stack plus `offset` bytes (8-byte aligned). */
 export function memoryAccess(op: typeof OP.f64Load | typeof OP.f64Store, offset: number): number[] {
   return [op, 3, ...unsigned(offset)];
+}
+
+/**
+ * One kind of SIMD register: two f64 lanes or four f32 lanes, and the SIMD operation of each
+ * lane-wise arithmetic and comparison on it (after {@link OP.simd}).
+ */
+export interface Lanes {
+  name: 'f64x2' | 'f32x4';
+  /** Lanes in a register, and bytes of one lane. */
+  count: 2 | 4;
+  bytes: 4 | 8;
+  /** The scalar type of a lane. */
+  scalar: typeof F64 | typeof F32;
+  splat: number; extractLane: number; replaceLane: number;
+  add: number; sub: number; mul: number; div: number; min: number; max: number; sqrt: number; abs: number; neg: number;
+  eq: number; lt: number; gt: number;
+}
+
+/** Two f64 lanes. */
+export const F64X2: Lanes = {
+  name: 'f64x2', count: 2, bytes: 8, scalar: F64, splat: 0x14, extractLane: 0x21, replaceLane: 0x22,
+  add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, min: 0xf4, max: 0xf5, sqrt: 0xef, abs: 0xec, neg: 0xed, eq: 0x47, lt: 0x49, gt: 0x4a,
+};
+
+/** Four f32 lanes. */
+export const F32X4: Lanes = {
+  name: 'f32x4', count: 4, bytes: 4, scalar: F32, splat: 0x13, extractLane: 0x1f, replaceLane: 0x20,
+  add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, min: 0xe8, max: 0xe9, sqrt: 0xe3, abs: 0xe0, neg: 0xe1, eq: 0x41, lt: 0x43, gt: 0x44,
+};
+
+/** A constant in every lane. */
+export function splatConstant(lanes: Lanes, x: number): number[] {
+  const scalar = lanes.scalar === F64 ? f64Const(x) : [OP.f32Const, ...new Uint8Array(new Float32Array([x]).buffer)];
+  return [...scalar, ...simd(lanes.splat)];
+}
+
+/**
+ * A compiled update rule (see `compileRule`) as lane-wise SIMD code: every instruction reads its
+ * registers' locals and writes its result's, `local(k)` being the local of register k. The
+ * inputs are set first; the new θ and slots are left in their registers' locals.
+ */
+export function ruleCode(rule: CompiledRule, local: (register: number) => number, lanes: Lanes): number[] {
+  const get = (register: number) => [OP.localGet, ...unsigned(local(register))];
+  const out: number[] = [];
+  const symbols = [lanes.add, lanes.sub, lanes.mul, lanes.div];
+  for (let k = 0; k < rule.code.length; k += 4) {
+    const [op, a, b, o] = rule.code.subarray(k, k + 4);
+    const name = RULE_OPS[op];
+    if (op < 4) out.push(...get(a), ...get(b), ...simd(symbols[op]));
+    else if (name === 'sqrt') out.push(...get(a), ...simd(lanes.sqrt));
+    else out.push(...get(a), ...get(a), ...simd(lanes.mul));
+    out.push(OP.localSet, ...unsigned(local(o)));
+  }
+  return out;
 }

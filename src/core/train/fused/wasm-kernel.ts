@@ -1,0 +1,242 @@
+import { RULE_HYPERS } from '../../optim/compiled-rule';
+import { F32X4, F64, OP, V128, functionType, section, simd, unsigned, vector, type Lanes } from '../../wasm/bytes';
+import type { StepArrays } from './cpu-kernel';
+import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan, type StepWindow } from './plan';
+import { emitModule, IMPORTED, layoutOf, VEC, type StepExports } from './wasm-step-code';
+
+/**
+ * The fused training step on the cpu as WebAssembly: the same computation as `cpuFusedStep`
+ * (forward pass, loss and its gradient, backward pass, L1/L2, weight masks, clipping and the
+ * update rule compiled from `core/optim` by `compileRule`), emitted once per network shape and
+ * rule, with the members side by side in the lanes of SIMD registers: lane l of every register
+ * holds member g·lanes + l, so every instruction advances that many members, and the loops are
+ * the scalar kernel's, in the same order of summation.
+ *
+ * The members' records stay in the module's memory between steps, laid out lane by lane; a
+ * step whose state is the array the previous step returned skips copying it in.
+ *
+ * Used where the plan fits ({@link wasmStepFits}): dense layers with any kernel activation, the
+ * three losses, class weights, dropout and weight masks, L1/L2 and clipping. Quantization-aware
+ * training (an observer per batch, a rounding per weight) and distillation (a second softmax
+ * at a temperature) stay with `cpuFusedStep`.
+ */
+
+/**
+ * The lanes the step computes in: four members a register in single precision, as the tensor
+ * operations and WebGPU compute. Two f64 lanes (F64X2) agree with `cpuFusedStep` to 1e-6
+ * rather than 2e-5, at about half the speed: W2's population took 0.55 s of cpu against 0.33 s
+ * (see bench/BENCHMARKS.md).
+ */
+export const STEP_LANES: Lanes = F32X4;
+
+/** Most multiply-adds of the network's layers: the passes are unrolled over a layer's inputs and outputs. */
+const MAX_UNROLLED = 32768;
+
+/** Whether the WebAssembly step computes this plan; the others run `cpuFusedStep`. */
+export function wasmStepFits(plan: FusedPlan): boolean {
+  return plan.quantization === null && plan.distill === null && plan.widths.reduce((n, [i, o]) => n + i * o, 0) <= MAX_UNROLLED && simdAvailable();
+}
+
+let simdSupport: boolean | null = null;
+
+/** Whether this runtime validates a module with a SIMD instruction (Node 16.4+, Chromium 91+, Safari 16.4+). */
+function simdAvailable(): boolean {
+  if (simdSupport === null) {
+    // A function returning an f32x4.splat of 0: the smallest module with a SIMD instruction.
+    const body = [0x00, OP.f32Const, 0, 0, 0, 0, ...simd(F32X4.splat), OP.end];
+    const bytes = [
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+      ...section(1, vector([functionType([], [V128])])),
+      ...section(3, vector([[0]])),
+      ...section(10, vector([[...unsigned(body.length), ...body]])),
+    ];
+    simdSupport = WebAssembly.validate(Uint8Array.from(bytes));
+  }
+  return simdSupport;
+}
+
+/** An instance of a shape's module, and what its memory holds. */
+interface Instance {
+  exports: StepExports;
+  /** The evaluation set last copied in, and where. */
+  evaluated: { x: Float32Array; at: number } | null;
+  lanes: Lanes;
+  layout: ReturnType<typeof layoutOf>;
+  /** The state array the last step returned, whose values the memory still holds (null when unknown). */
+  resident: Float32Array | null;
+  /** The weight masks last copied in. */
+  keep: Float32Array | null;
+}
+
+const instances = new Map<string, Instance>();
+/** Most shapes kept: a study's populations share a few. */
+const MAX_INSTANCES = 8;
+
+/** The cache key of a plan's shape in some lanes, made once per plan object (a population keeps its plan). */
+const keys = new WeakMap<FusedPlan, Map<Lanes, string>>();
+
+function keyOf(plan: FusedPlan, lanes: Lanes): string {
+  let byLanes = keys.get(plan);
+  if (!byLanes) keys.set(plan, (byLanes = new Map()));
+  let key = byLanes.get(lanes);
+  if (key === undefined) {
+    key = JSON.stringify([
+      lanes.name, plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.rule.theta, plan.rule.nextSlots, plan.rule.registers,
+      plan.dropout, plan.penalties, plan.pruning, plan.clipNorm, plan.classWeights,
+    ]);
+    byLanes.set(lanes, key);
+  }
+  return key;
+}
+
+function instanceFor(plan: FusedPlan, lanes: Lanes): Instance {
+  const key = keyOf(plan, lanes);
+  let instance = instances.get(key);
+  if (instance) instances.delete(key);
+  else {
+    const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
+    const module = new WebAssembly.Module(emitModule(plan, lanes));
+    const exports = new WebAssembly.Instance(module, { m: math }).exports as unknown as StepExports;
+    instance = { exports, lanes, layout: layoutOf(plan), resident: null, keep: null, evaluated: null };
+    if (instances.size >= MAX_INSTANCES) instances.delete(instances.keys().next().value!);
+  }
+  instances.set(key, instance);
+  return instance;
+}
+
+/**
+ * One fused training step on the cpu in WebAssembly, for a plan that {@link wasmStepFits}: the
+ * same result as `cpuFusedStep` (to float32 rounding: it computes in single precision, summing
+ * in the same order). Returns the new state.
+ */
+export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lanes: Lanes = STEP_LANES): Float32Array {
+  const instance = instanceFor(plan, lanes);
+  const { layout } = instance;
+  const G = layout.group;
+  const V = lanes.count;
+  const P = plan.members;
+  const groups = Math.ceil(P / V);
+  const m = memoryOf(instance, layout.scratch + groups * G.size);
+  const copyState = instance.resident !== a.state;
+  const rows = w.rows;
+  const F = plan.widths[0][0];
+  const TW = stepTargetWidth(plan);
+  const L = plan.widths.length - 1;
+  const H = HYPER_COLUMNS.length;
+  const copyKeep = plan.pruning && instance.keep !== a.keep;
+  const hyperSources = RULE_HYPER_SOURCES.map((source) => ('table' in source ? source.table : H + source.correction));
+  const lrColumn = HYPER_COLUMNS.indexOf('lr');
+  const [l1Column, twoL2Column] = [HYPER_COLUMNS.indexOf('l1'), HYPER_COLUMNS.indexOf('twoL2')];
+  if (copyState) copyStateIn(instance, plan, m, a.state, a.width);
+  let maskFrom = 0;
+  for (let slot = 0; slot < groups * V; slot++) {
+    // A lane past the last member computes a copy of it, never read back. Lane `lane` of
+    // register f of the group is m[base + f·V].
+    const p = Math.min(slot, P - 1);
+    const lane = slot % V;
+    const base = (layout.scratch + Math.floor(slot / V) * G.size) * V + lane;
+    const hy = p * H;
+    for (let q = 0; q < hyperSources.length; q++) {
+      const source = hyperSources[q];
+      const value = source < H ? a.hypers[hy + source] : a.corrections[p * 2 + source - H];
+      m[base + (G.hypers + q) * V] = source === lrColumn ? value * w.lrFactor : value;
+    }
+    m[base + (G.hypers + RULE_HYPERS.length) * V] = a.hypers[hy + l1Column];
+    m[base + (G.hypers + RULE_HYPERS.length + 1) * V] = a.hypers[hy + twoL2Column];
+    const rowBase = P * w.start + p * rows;
+    for (let r = 0; r < rows; r++) {
+      const x = (rowBase + r) * (F + 1), xTo = base + (G.x + r * F) * V;
+      for (let i = 0; i < F; i++) m[xTo + i * V] = a.x[x + i];
+      const t = (rowBase + r) * TW, tTo = base + (G.t + r * TW) * V;
+      for (let c = 0; c < TW; c++) m[tTo + c * V] = a.t[t + c];
+    }
+    if (a.masks) {
+      // Each hidden layer's masks [P, rows, units], one layer after another.
+      maskFrom = 0;
+      for (let l = 0; l < L; l++) {
+        const units = plan.widths[l][1];
+        const from = maskFrom + p * rows * units, to = base + G.masks[l] * V;
+        for (let u = 0; u < rows * units; u++) m[to + u * V] = a.masks[from + u];
+        maskFrom += P * rows * units;
+      }
+    }
+    if (copyKeep) {
+      const from = p * plan.params, to = base + G.keep * V;
+      for (let f = 0; f < plan.params; f++) m[to + f * V] = a.keep![from + f];
+    }
+  }
+  instance.exports.step(groups, rows, w.fresh, 0, 0);
+  const out = a.width > plan.record ? a.state.slice() : new Float32Array(P * a.width);
+  for (let p = 0; p < P; p++) {
+    const from = (layout.scratch + Math.floor(p / V) * G.size + G.state) * V + (p % V), to = p * a.width;
+    for (let f = 0; f < plan.record; f++) out[to + f] = m[from + f * V];
+  }
+  instance.resident = out;
+  instance.keep = a.keep;
+  return out;
+}
+
+/** The instance's memory as lanes, grown to hold `registers` registers (what it held is then forgotten). */
+function memoryOf(instance: Instance, registers: number): Float32Array | Float64Array {
+  const memory = instance.exports.memory;
+  const bytes = VEC * registers;
+  if (bytes > memory.buffer.byteLength) {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    instance.resident = null;
+    instance.keep = null;
+    instance.evaluated = null;
+  }
+  return instance.lanes.scalar === F64 ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
+}
+
+/** Copies every member's record [P, width] into its lane of its group; a lane past the last member gets a copy of it. */
+function copyStateIn(instance: Instance, plan: FusedPlan, m: Float32Array | Float64Array, state: Float32Array, width: number): void {
+  const { layout, lanes } = instance;
+  const V = lanes.count;
+  const P = plan.members;
+  for (let slot = 0; slot < Math.ceil(P / V) * V; slot++) {
+    const from = Math.min(slot, P - 1) * width;
+    const to = (layout.scratch + Math.floor(slot / V) * layout.group.size + layout.group.state) * V + (slot % V);
+    for (let f = 0; f < plan.record; f++) m[to + f * V] = state[from + f];
+  }
+  instance.resident = state;
+}
+
+/**
+ * `cpuFusedEvaluate` in WebAssembly, for a plan that {@link wasmStepFits}: [P, 4] of each
+ * member's two epoch sums and its loss and right predictions summed over the `n` rows of `x`
+ * (with a column of ones) and their encoded targets `t`. A state the last step returned is
+ * not copied in again.
+ */
+export function wasmFusedEvaluate(plan: FusedPlan, state: Float32Array, width: number, x: Float32Array, t: Float32Array, n: number, lanes: Lanes = STEP_LANES): Float32Array {
+  const instance = instanceFor(plan, lanes);
+  const { layout } = instance;
+  const G = layout.group;
+  const V = lanes.count;
+  const P = plan.members;
+  const F = plan.widths[0][0];
+  const TW = stepTargetWidth(plan);
+  const groups = Math.ceil(P / V);
+  // The set after the groups: its inputs [n, F] and targets [n, TW], each value in every lane.
+  const xAt = layout.scratch + groups * G.size;
+  const tAt = xAt + n * F;
+  const m = memoryOf(instance, tAt + n * TW);
+  if (instance.resident !== state) copyStateIn(instance, plan, m, state, width);
+  if (instance.evaluated?.x !== x || instance.evaluated.at !== xAt) {
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < F; i++) m.fill(x[r * (F + 1) + i], (xAt + r * F + i) * V, (xAt + r * F + i + 1) * V);
+      for (let c = 0; c < TW; c++) m.fill(t[r * TW + c], (tAt + r * TW + c) * V, (tAt + r * TW + c + 1) * V);
+    }
+    instance.evaluated = { x, at: xAt };
+  }
+  instance.exports.evaluate(groups, n, 0, VEC * xAt, VEC * tAt);
+  const out = new Float32Array(P * 4);
+  for (let p = 0; p < P; p++) {
+    const results = (layout.scratch + Math.floor(p / V) * G.size + G.results) * V + (p % V);
+    out[p * 4] = state[p * width + plan.sums];
+    out[p * 4 + 1] = state[p * width + plan.sums + 1];
+    out[p * 4 + 2] = m[results];
+    out[p * 4 + 3] = m[results + V];
+  }
+  return out;
+}
