@@ -11,10 +11,10 @@ import { RULE_OPS, type CompiledRule } from '../optim/compiled-rule';
 export const OP = {
   block: 0x02, loop: 0x03, if: 0x04, else: 0x05, end: 0x0b, br: 0x0c, brIf: 0x0d, call: 0x10,
   localGet: 0x20, localSet: 0x21, localTee: 0x22,
-  f64Load: 0x2b, f64Store: 0x39,
   i32Const: 0x41, f64Const: 0x44,
   i32Eqz: 0x45, i32Eq: 0x46, i32GeS: 0x4e, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
-  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32LtS: 0x48, i32GtS: 0x4a,
+  i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32LtS: 0x48, i32GtS: 0x4a, i32DivU: 0x6e, i32RemU: 0x70, select: 0x1b,
+  f32Load: 0x2a, f32Store: 0x38, f64Load: 0x2b, f64Store: 0x39,
   i64Const: 0x42, f32Const: 0x43, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
   f64Abs: 0x99, f64Neg: 0x9a, f64Sqrt: 0x9f, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
   f64ConvertI32S: 0xb7,
@@ -156,3 +156,27 @@ export function ruleCode(rule: CompiledRule, local: (register: number) => number
   }
   return out;
 }
+
+/** A function's body: its locals (runs of [count, type]), its instructions, the closing `end`, sized. */
+export function functionBody(locals: [number, number][], instructions: number[]): number[] {
+  const content = [...vector(locals.map(([count, type]) => [...unsigned(count), type])), ...instructions, OP.end];
+  return [...unsigned(content.length), ...content];
+}
+
+/**
+ * A whole module with one exported memory ("memory", one page to start): its function types,
+ * the functions it imports from module "m" (name and type index), and the functions it
+ * defines and exports (name, type index, {@link functionBody}), indexed after the imports.
+ */
+export function moduleBytes(types: number[][], imports: [string, number][], functions: [string, number, number[]][]): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector(types)),
+    ...section(2, vector(imports.map(([f, type]) => [...name('m'), ...name(f), 0x00, type]))),
+    ...section(3, vector(functions.map(([, type]) => [type]))),
+    ...section(5, vector([[0x00, 1]])),
+    ...section(7, vector([[...name('memory'), 0x02, 0], ...functions.map(([f], k) => [...name(f), 0x00, imports.length + k])])),
+    ...section(10, vector(functions.map(([, , body]) => body))),
+  ]);
+}
+

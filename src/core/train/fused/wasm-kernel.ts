@@ -1,5 +1,6 @@
 import { RULE_HYPERS } from '../../optim/compiled-rule';
-import { F32X4, F64, OP, V128, functionType, section, simd, unsigned, vector, type Lanes } from '../../wasm/bytes';
+import { F32X4, F64, V128, functionBody, functionType, moduleBytes, splatConstant, type Lanes } from '../../wasm/bytes';
+import { pairKey, recentlyUsed } from '../../wasm/cache';
 import type { StepArrays } from './cpu-kernel';
 import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan, type StepWindow } from './plan';
 import { emitModule, IMPORTED, layoutOf, VEC, type StepExports } from './wasm-step-code';
@@ -13,7 +14,8 @@ import { emitModule, IMPORTED, layoutOf, VEC, type StepExports } from './wasm-st
  * the scalar kernel's, in the same order of summation.
  *
  * The members' records stay in the module's memory between steps, laid out lane by lane; a
- * step whose state is the array the previous step returned skips copying it in.
+ * step whose state is the array the previous step returned skips copying it in, and the new
+ * state leaves as one copy of [P, record] that the module wrote.
  *
  * Used where the plan fits ({@link wasmStepFits}): dense layers with any kernel activation, the
  * three losses, class weights, dropout and weight masks, L1/L2 and clipping. Quantization-aware
@@ -43,14 +45,8 @@ let simdSupport: boolean | null = null;
 function simdAvailable(): boolean {
   if (simdSupport === null) {
     // A function returning an f32x4.splat of 0: the smallest module with a SIMD instruction.
-    const body = [0x00, OP.f32Const, 0, 0, 0, 0, ...simd(F32X4.splat), OP.end];
-    const bytes = [
-      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-      ...section(1, vector([functionType([], [V128])])),
-      ...section(3, vector([[0]])),
-      ...section(10, vector([[...unsigned(body.length), ...body]])),
-    ];
-    simdSupport = WebAssembly.validate(Uint8Array.from(bytes));
+    const probe = functionBody([], [...splatConstant(F32X4, 0)]);
+    simdSupport = WebAssembly.validate(moduleBytes([functionType([], [V128])], [], [['probe', 0, probe]]));
   }
   return simdSupport;
 }
@@ -72,36 +68,26 @@ const instances = new Map<string, Instance>();
 /** Most shapes kept: a study's populations share a few. */
 const MAX_INSTANCES = 8;
 
-/** The cache key of a plan's shape in some lanes, made once per plan object (a population keeps its plan). */
-const keys = new WeakMap<FusedPlan, Map<Lanes, string>>();
+/** The cache key of a plan's shape in some lanes, made once per plan (a population keeps its plan). */
+const keys = new WeakMap<FusedPlan, WeakMap<Lanes, string>>();
 
 function keyOf(plan: FusedPlan, lanes: Lanes): string {
-  let byLanes = keys.get(plan);
-  if (!byLanes) keys.set(plan, (byLanes = new Map()));
-  let key = byLanes.get(lanes);
-  if (key === undefined) {
-    key = JSON.stringify([
+  return pairKey(keys, plan, lanes, () =>
+    JSON.stringify([
       lanes.name, plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.rule.theta, plan.rule.nextSlots, plan.rule.registers,
       plan.dropout, plan.penalties, plan.pruning, plan.clipNorm, plan.classWeights,
-    ]);
-    byLanes.set(lanes, key);
-  }
-  return key;
+    ]),
+  );
 }
 
 function instanceFor(plan: FusedPlan, lanes: Lanes): Instance {
   const key = keyOf(plan, lanes);
-  let instance = instances.get(key);
-  if (instance) instances.delete(key);
-  else {
+  return recentlyUsed(instances, key, MAX_INSTANCES, () => {
     const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
     const module = new WebAssembly.Module(emitModule(plan, lanes));
     const exports = new WebAssembly.Instance(module, { m: math }).exports as unknown as StepExports;
-    instance = { exports, lanes, layout: layoutOf(plan), resident: null, keep: null, evaluated: null };
-    if (instances.size >= MAX_INSTANCES) instances.delete(instances.keys().next().value!);
-  }
-  instances.set(key, instance);
-  return instance;
+    return { exports, lanes, layout: layoutOf(plan), resident: null, keep: null, evaluated: null };
+  });
 }
 
 /**
@@ -116,7 +102,8 @@ export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lan
   const V = lanes.count;
   const P = plan.members;
   const groups = Math.ceil(P / V);
-  const m = memoryOf(instance, layout.scratch + groups * G.size);
+  const records = recordsAt(instance, plan);
+  const m = memoryOf(instance, records + recordRegisters(plan));
   const copyState = instance.resident !== a.state;
   const rows = w.rows;
   const F = plan.widths[0][0];
@@ -127,7 +114,7 @@ export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lan
   const hyperSources = RULE_HYPER_SOURCES.map((source) => ('table' in source ? source.table : H + source.correction));
   const lrColumn = HYPER_COLUMNS.indexOf('lr');
   const [l1Column, twoL2Column] = [HYPER_COLUMNS.indexOf('l1'), HYPER_COLUMNS.indexOf('twoL2')];
-  if (copyState) copyStateIn(instance, plan, m, a.state, a.width);
+  if (copyState) copyStateIn(instance, plan, a.state, a.width);
   let maskFrom = 0;
   for (let slot = 0; slot < groups * V; slot++) {
     // A lane past the last member computes a copy of it, never read back. Lane `lane` of
@@ -166,10 +153,13 @@ export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lan
     }
   }
   instance.exports.step(groups, rows, w.fresh, 0, 0);
-  const out = a.width > plan.record ? a.state.slice() : new Float32Array(P * a.width);
-  for (let p = 0; p < P; p++) {
-    const from = (layout.scratch + Math.floor(p / V) * G.size + G.state) * V + (p % V), to = p * a.width;
-    for (let f = 0; f < plan.record; f++) out[to + f] = m[from + f * V];
+  instance.exports.transfer(groups, P, 0, VEC * records, 0);
+  const written = new Float32Array(instance.exports.memory.buffer, VEC * records, P * plan.record);
+  let out: Float32Array;
+  if (a.width === plan.record) out = written.slice();
+  else {
+    out = a.state.slice();
+    for (let p = 0; p < P; p++) out.set(written.subarray(p * plan.record, (p + 1) * plan.record), p * a.width);
   }
   instance.resident = out;
   instance.keep = a.keep;
@@ -189,16 +179,24 @@ function memoryOf(instance: Instance, registers: number): Float32Array | Float64
   return instance.lanes.scalar === F64 ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
 }
 
-/** Copies every member's record [P, width] into its lane of its group; a lane past the last member gets a copy of it. */
-function copyStateIn(instance: Instance, plan: FusedPlan, m: Float32Array | Float64Array, state: Float32Array, width: number): void {
-  const { layout, lanes } = instance;
-  const V = lanes.count;
+/** Where the records [P, record] pass between JavaScript and the lanes: after the groups, in registers. */
+function recordsAt(instance: Instance, plan: FusedPlan): number {
+  return instance.layout.scratch + Math.ceil(plan.members / instance.lanes.count) * instance.layout.group.size;
+}
+
+/** Registers of the records [P, record] in float32. */
+function recordRegisters(plan: FusedPlan): number {
+  return Math.ceil((plan.members * plan.record * 4) / VEC);
+}
+
+/** Copies every member's record [P, width] into its lane of its group (memory already grown); a lane past the last member gets a copy of the last. */
+function copyStateIn(instance: Instance, plan: FusedPlan, state: Float32Array, width: number): void {
   const P = plan.members;
-  for (let slot = 0; slot < Math.ceil(P / V) * V; slot++) {
-    const from = Math.min(slot, P - 1) * width;
-    const to = (layout.scratch + Math.floor(slot / V) * layout.group.size + layout.group.state) * V + (slot % V);
-    for (let f = 0; f < plan.record; f++) m[to + f * V] = state[from + f];
-  }
+  const at = recordsAt(instance, plan);
+  const rows = new Float32Array(instance.exports.memory.buffer, VEC * at, P * plan.record);
+  if (width === plan.record) rows.set(state.subarray(0, P * plan.record));
+  else for (let p = 0; p < P; p++) rows.set(state.subarray(p * width, p * width + plan.record), p * plan.record);
+  instance.exports.transfer(Math.ceil(P / instance.lanes.count), P, 1, VEC * at, 0);
   instance.resident = state;
 }
 
@@ -218,10 +216,10 @@ export function wasmFusedEvaluate(plan: FusedPlan, state: Float32Array, width: n
   const TW = stepTargetWidth(plan);
   const groups = Math.ceil(P / V);
   // The set after the groups: its inputs [n, F] and targets [n, TW], each value in every lane.
-  const xAt = layout.scratch + groups * G.size;
+  const xAt = recordsAt(instance, plan) + recordRegisters(plan);
   const tAt = xAt + n * F;
   const m = memoryOf(instance, tAt + n * TW);
-  if (instance.resident !== state) copyStateIn(instance, plan, m, state, width);
+  if (instance.resident !== state) copyStateIn(instance, plan, state, width);
   if (instance.evaluated?.x !== x || instance.evaluated.at !== xAt) {
     for (let r = 0; r < n; r++) {
       for (let i = 0; i < F; i++) m.fill(x[r * (F + 1) + i], (xAt + r * F + i) * V, (xAt + r * F + i + 1) * V);

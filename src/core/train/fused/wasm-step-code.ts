@@ -1,6 +1,6 @@
 import { hyperRegister, RULE_HYPERS } from '../../optim/compiled-rule';
 import {
-  F64, I32, OP, SIMD, V128, VOID, functionType, name, ruleCode, section, signed, simd, splatConstant, unsigned, vector, vectorAccess, type Lanes,
+  F64, I32, OP, SIMD, V128, VOID, functionBody, functionType, moduleBytes, ruleCode, signed, simd, splatConstant, unsigned, vectorAccess, type Lanes,
 } from '../../wasm/bytes';
 import { stepTargetWidth, type FusedPlan } from './plan';
 import { KERNEL_ACTIVATIONS, type ScalarMath } from './scalar-math';
@@ -53,6 +53,8 @@ export interface StepExports {
   step(groups: number, rows: number, fresh: number, unusedX: 0, unusedT: 0): void;
   /** Each group's loss and right predictions on the `rows` rows at byte addresses x and t, into its results. */
   evaluate(groups: number, rows: number, unusedFresh: 0, x: number, t: number): void;
+  /** The `members` records between [P, record] float32 at byte address `at` and the lanes: `into` 1 reads them in, 0 writes them out. */
+  transfer(groups: number, members: number, into: 0 | 1, at: number, unusedT: 0): void;
 }
 
 /**
@@ -394,20 +396,30 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     ...store(gbGet, G.results, get(lossSum)), ...store(gbGet, G.results + 1, get(rightSum)),
   ]);
 
-  const locals = vector([[...unsigned(i32Count), I32], [...unsigned(vectors), V128]]);
-  const body = (instructions: number[]) => {
-    const content = [...locals, ...instructions, OP.end];
-    return [...unsigned(content.length), ...content];
-  };
-  const types = vector([functionType([F64], [F64]), functionType(Array(PARAMS).fill(I32), [])]);
-  const imports = vector(IMPORTED.map((f) => [...name('m'), ...name(f), 0x00, 0]));
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, vector([[1], [1]])),
-    ...section(5, vector([[0x00, 1]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('step'), 0x00, IMPORTED.length], [...name('evaluate'), 0x00, IMPORTED.length + 1]])),
-    ...section(10, vector([body(code), body(evaluate)])),
-  ]);
+  // The records between their layout [P, record] of float32 at byte address P_X and the lanes:
+  // P_FRESH 0 writes member p's lane out to row p, 1 reads every lane in (a lane past the last
+  // member, P_ROWS, reads its row). Each value a scalar load and store: a loop in JavaScript
+  // had cost as much as the step while the engine had not yet optimized it.
+  const V = lanes.count;
+  const single = lanes.scalar !== F64;
+  const laneAddress = [
+    ...get(k), ...i32(V), OP.i32DivU, ...i32(VEC * G.size), OP.i32Mul,
+    ...get(k), ...i32(V), OP.i32RemU, ...i32(lanes.bytes), OP.i32Mul, OP.i32Add,
+    ...i32(VEC * (layout.scratch + G.state)), OP.i32Add, ...set(row),
+  ];
+  const rowAddress32 = [...get(k), ...get(P_ROWS), ...i32(1), OP.i32Sub, ...get(k), ...get(P_ROWS), OP.i32LtS, OP.select, ...i32(4 * plan.record), OP.i32Mul, ...get(P_X), OP.i32Add, ...set(row2)];
+  const laneValue = single ? [...get(row), ...get(b), ...i32(VEC), OP.i32Mul, OP.i32Add, OP.f32Load, 2, 0] : [...get(row), ...get(b), ...i32(VEC), OP.i32Mul, OP.i32Add, OP.f64Load, 3, 0, OP.f32DemoteF64];
+  const rowValue = [...get(row2), ...get(b), ...i32(4), OP.i32Mul, OP.i32Add, OP.f32Load, 2, 0, ...(single ? [] : [OP.f64PromoteF32])];
+  const out = loop(b, i32(plan.record), [...get(row2), ...get(b), ...i32(4), OP.i32Mul, OP.i32Add, ...laneValue, OP.f32Store, 2, 0]);
+  const into = loop(b, i32(plan.record), [...get(row), ...get(b), ...i32(VEC), OP.i32Mul, OP.i32Add, ...rowValue, ...(single ? [OP.f32Store, 2, 0] : [OP.f64Store, 3, 0])]);
+  const transfer = [
+    ...get(P_FRESH), OP.if, VOID,
+    ...loop(k, [...get(P_GROUPS), ...i32(V), OP.i32Mul], [...laneAddress, ...rowAddress32, ...into]),
+    OP.else,
+    ...loop(k, get(P_ROWS), [...laneAddress, ...rowAddress32, ...out]),
+    OP.end,
+  ];
+  const body = (instructions: number[]) => functionBody([[i32Count, I32], [vectors, V128]], instructions);
+  const types = [functionType([F64], [F64]), functionType(Array(PARAMS).fill(I32), [])];
+  return moduleBytes(types, IMPORTED.map((f) => [f, 0]), [['step', 1, body(code)], ['evaluate', 1, body(evaluate)], ['transfer', 1, body(transfer)]]);
 }
