@@ -1,5 +1,5 @@
 import { RULE_HYPERS } from '../../optim/compiled-rule';
-import { F32X4, F64, V128, functionBody, functionType, moduleBytes, splatConstant, type Lanes } from '../../wasm/bytes';
+import { F32X4, F64, F64X2, V128, functionBody, functionType, moduleBytes, splatConstant, type Lanes } from '../../wasm/bytes';
 import { pairKey, recentlyUsed } from '../../wasm/cache';
 import type { StepArrays } from './cpu-kernel';
 import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan, type StepWindow } from './plan';
@@ -24,19 +24,20 @@ import { emitModule, IMPORTED, layoutOf, VEC, type StepExports } from './wasm-st
  */
 
 /**
- * The lanes the step computes in: four members a register in single precision, as the tensor
- * operations and WebGPU compute. Two f64 lanes (F64X2) agree with `cpuFusedStep` to 1e-6
- * rather than 2e-5, at about half the speed: W2's population took 0.55 s of cpu against 0.33 s
- * (see bench/BENCHMARKS.md).
+ * The lanes the step computes in: two members a register in double precision, as
+ * `cpuFusedStep` computes, rounding what it stores to float32 as it does, so the two agree to
+ * 1e-6 (tests/unit/wasm-step.test.ts), and W2's 64 final losses equal its to four decimals.
+ * Four f32 lanes (F32X4) were measured too: W2's population took 0.27–0.31 s of cpu against
+ * 0.44–0.50 s, but single precision changes the course of the members that train on the edge
+ * of stability (18 of W2's 64 final losses moved by more than 1e-2), and under Adam, RMSProp
+ * and Adagrad, whose update divides by the gradient's own size, a parameter whose gradient is
+ * near zero moves by up to a learning rate a step.
  */
-export const STEP_LANES: Lanes = F32X4;
-
-/** Most multiply-adds of the network's layers: the passes are unrolled over a layer's inputs and outputs. */
-const MAX_UNROLLED = 32768;
+export const STEP_LANES: Lanes = F64X2;
 
 /** Whether the WebAssembly step computes this plan; the others run `cpuFusedStep`. */
 export function wasmStepFits(plan: FusedPlan): boolean {
-  return plan.quantization === null && plan.distill === null && plan.widths.reduce((n, [i, o]) => n + i * o, 0) <= MAX_UNROLLED && simdAvailable();
+  return plan.quantization === null && plan.distill === null && simdAvailable();
 }
 
 let simdSupport: boolean | null = null;

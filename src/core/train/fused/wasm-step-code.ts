@@ -72,11 +72,15 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   const slots = rule.slots.length;
   // i32 locals: the five parameters (both functions take the same), then loop counters and addresses.
   const P_GROUPS = 0, P_ROWS = 1, P_FRESH = 2, P_X = 3, P_T = 4;
-  const g = 5, gb = 6, b = 7, k = 8, row = 9, row2 = 10, n = 11, chunk = 12, chunkRows = 13;
+  const g = 5, gb = 6, b = 7, k = 8, row = 9, row2 = 10, n = 11, chunk = 12, chunkRows = 13, i = 14, wRow = 15, at = 16;
   const PARAMS = 5;
-  const i32Count = 9;
+  const i32Count = 12;
   let vectors = 0;
   const vectorLocal = () => PARAMS + i32Count + vectors++;
+  /** Appends `items` to `target` (a push with spread arguments overflows the stack past ~100,000). */
+  const emit = (target: number[], items: number[]) => {
+    for (const item of items) target.push(item);
+  };
   const get = (local: number) => [OP.localGet, ...unsigned(local)];
   const set = (local: number) => [OP.localSet, ...unsigned(local)];
   const i32 = (value: number) => [OP.i32Const, ...signed(value)];
@@ -103,7 +107,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       OP.call, IMPORTED.indexOf(f), ...(lanes.scalar === F64 ? [] : [OP.f32DemoteF64]),
     ];
     const out = [...lane(0), ...simd(lanes.splat)];
-    for (let l = 1; l < lanes.count; l++) out.push(...lane(l), ...simd(lanes.replaceLane, l));
+    for (let l = 1; l < lanes.count; l++) emit(out, [...lane(l), ...simd(lanes.replaceLane, l)]);
     return out;
   };
   /**
@@ -118,26 +122,26 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     const [low, high] = single ? [-87, 88] : [-708, 709];
     const x = vectorLocal(), n = vectorLocal(), r = vectorLocal();
     const out = [...get(local), ...constant(low), ...op(lanes.max), ...constant(high), ...op(lanes.min), ...set(x)];
-    out.push(...get(x), ...constant(Math.LOG2E), ...op(lanes.mul), ...simd(single ? 0x6a : 0x94), ...set(n));
+    emit(out, [...get(x), ...constant(Math.LOG2E), ...op(lanes.mul), ...simd(single ? 0x6a : 0x94), ...set(n)]);
     const [ln2High, ln2Low] = single ? [0.693359375, -2.12194440e-4] : [0.6931471803691238, 1.9082149292705877e-10];
-    out.push(...get(x), ...get(n), ...constant(ln2High), ...op(lanes.mul), ...op(lanes.sub), ...get(n), ...constant(ln2Low), ...op(lanes.mul), ...op(lanes.sub), ...set(r));
+    emit(out, [...get(x), ...get(n), ...constant(ln2High), ...op(lanes.mul), ...op(lanes.sub), ...get(n), ...constant(ln2Low), ...op(lanes.mul), ...op(lanes.sub), ...set(r)]);
     if (single) {
       const c = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
-      out.push(...constant(c[0]));
-      for (const k of c.slice(1)) out.push(...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add));
+      emit(out, [...constant(c[0])]);
+      for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
       // p·r² + r + 1
-      out.push(...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.add), ...constant(1), ...op(lanes.add));
+      emit(out, [...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.add), ...constant(1), ...op(lanes.add)]);
       // 2^n: (n + 127) << 23 as the bits of a float.
-      out.push(...get(n), ...simd(0xf8), ...i32(127), ...simd(0x11), ...simd(0xae), ...i32(23), ...simd(0xab));
+      emit(out, [...get(n), ...simd(0xf8), ...i32(127), ...simd(0x11), ...simd(0xae), ...i32(23), ...simd(0xab)]);
     } else {
       let factorial = 1;
       const c = Array.from({ length: 13 }, (_, k) => (k > 0 ? (factorial *= k) : 1)).map((f) => 1 / f).reverse();
-      out.push(...constant(c[0]));
-      for (const k of c.slice(1)) out.push(...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add));
+      emit(out, [...constant(c[0])]);
+      for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
       // 2^n: (n + 1023) << 52 as the bits of a double.
-      out.push(...get(n), ...simd(0xfc), ...simd(0xc7), OP.i64Const, ...signed(1023), ...simd(0x12), ...simd(0xce), ...i32(52), ...simd(0xcb));
+      emit(out, [...get(n), ...simd(0xfc), ...simd(0xc7), OP.i64Const, ...signed(1023), ...simd(0x12), ...simd(0xce), ...i32(52), ...simd(0xcb)]);
     }
-    out.push(...op(lanes.mul));
+    emit(out, [...op(lanes.mul)]);
     return out;
   };
   /** A value computed into a fresh local (once), for expressions that read it more than once. */
@@ -173,16 +177,18 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   const scale = vectorLocal(), lossSum = vectorLocal(), rightSum = vectorLocal(), acc = vectorLocal(), value = vectorLocal();
   const r = vectorLocal();
   for (let q = 1; q < rule.registers; q++) vectorLocal();
+  /** A register per output of the widest layer: its sums in the forward pass, its row of dL/dz in the backward. */
+  const outputs = Array.from({ length: Math.max(...widths.map(([, o]) => o)) }, () => vectorLocal());
   const reg = (register: number) => r + register;
   const l1 = vectorLocal(), twoL2 = vectorLocal();
   // scale = 1/rows in every lane.
-  code.push(...constant(1), ...get(P_ROWS), lanes.scalar === F64 ? OP.f64ConvertI32S : 0xb2, ...simd(lanes.splat), ...op(lanes.div), ...set(scale));
+  emit(code, [...constant(1), ...get(P_ROWS), lanes.scalar === F64 ? OP.f64ConvertI32S : 0xb2, ...simd(lanes.splat), ...op(lanes.div), ...set(scale)]);
 
   const group: number[] = [];
   const gbGet = get(gb);
   // The rule's hyperparameters, each member's in its lane, and the L1 and 2·L2 rates.
-  RULE_HYPERS.forEach((hyper, q) => group.push(...load(gbGet, G.hypers + q), ...set(reg(hyperRegister(slots, hyper)))));
-  group.push(...load(gbGet, G.hypers + RULE_HYPERS.length), ...set(l1), ...load(gbGet, G.hypers + RULE_HYPERS.length + 1), ...set(twoL2));
+  RULE_HYPERS.forEach((hyper, q) => emit(group, [...load(gbGet, G.hypers + q), ...set(reg(hyperRegister(slots, hyper)))]));
+  emit(group, [...load(gbGet, G.hypers + RULE_HYPERS.length), ...set(l1), ...load(gbGet, G.hypers + RULE_HYPERS.length + 1), ...set(twoL2)]);
   const stateField = (field: number) => G.state + field;
 
   /**
@@ -195,17 +201,16 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       const to = l < L ? layout.z[l] : layout.d[l];
       const off = plan.offsets[l];
       const body: number[] = [];
-      // row: the input row's address; row2: the output row's.
-      body.push(...rowAddress(row, l === 0 ? inputs : i32(VEC * layout.h[l]), b, I));
-      body.push(...rowAddress(row2, i32(VEC * to), b, O));
-      for (let j = 0; j < O; j++) {
-        body.push(...load(gbGet, stateField(off + I * O + j)), ...set(acc));
-        for (let i = 0; i < I; i++) {
-          body.push(...get(acc), ...load(get(row), i), ...load(gbGet, stateField(off + i * O + j)), ...op(lanes.mul), ...op(lanes.add), ...set(acc));
-        }
-        body.push(...store(get(row2), j, get(acc)));
-      }
-      out.push(...loop(b, rows, body));
+      // row: the input row's address; row2: the output row's; a register per output.
+      emit(body, [...rowAddress(row, l === 0 ? inputs : i32(VEC * layout.h[l]), b, I)]);
+      emit(body, [...rowAddress(row2, i32(VEC * to), b, O)]);
+      for (let j = 0; j < O; j++) emit(body, [...load(gbGet, stateField(off + I * O + j)), ...set(outputs[j])]);
+      // A loop over the inputs, the outputs unrolled: code the size of a layer's width, not of its weights.
+      const input = [...load([...get(row), ...get(i), ...i32(VEC), OP.i32Mul, OP.i32Add], 0), ...set(value), ...rowAddress(wRow, gbGet, i, O)];
+      for (let j = 0; j < O; j++) emit(input, [...get(outputs[j]), ...get(value), ...load(get(wRow), stateField(off + j)), ...op(lanes.mul), ...op(lanes.add), ...set(outputs[j])]);
+      emit(body, [...loop(i, i32(I), input)]);
+      for (let j = 0; j < O; j++) emit(body, [...store(get(row2), j, get(outputs[j]))]);
+      emit(out, [...loop(b, rows, body)]);
       if (l === L) return;
       // The activation, and the next layer's input: the activation times the dropout mask.
       const activation = KERNEL_ACTIVATIONS[plan.activations[l]];
@@ -216,11 +221,11 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
         ...store(get(row), layout.act[l], get(acc)),
         ...store(get(row), layout.h[l + 1], dropout ? [...get(acc), ...load([...get(row), ...gbGet, OP.i32Add], G.masks[l]), ...op(lanes.mul)] : get(acc)),
       ];
-      out.push(...rows, ...i32(O), OP.i32Mul, ...set(n), ...loop(k, get(n), next));
+      emit(out, [...rows, ...i32(O), OP.i32Mul, ...set(n), ...loop(k, get(n), next)]);
     });
     return out;
   };
-  group.push(...forward([...gbGet, ...i32(VEC * G.x), OP.i32Add], get(P_ROWS), plan.dropout));
+  emit(group, [...forward([...gbGet, ...i32(VEC * G.x), OP.i32Add], get(P_ROWS), plan.dropout)]);
 
   // The loss of each row and its gradient, scale·weight·dL/dz, in place of the logits.
   const logits = layout.d[L];
@@ -242,91 +247,89 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     const t = (c: number) => load(get(row2), c);
     const weight = held(weightOf(t, weights) ?? constant(1));
     const gradScale = held(weights ? math.mul(get(scale), weight.get) : get(scale));
-    if (weights) body.push(...weight.code);
-    if (training) body.push(...gradScale.code);
+    if (weights) emit(body, [...weight.code]);
+    if (training) emit(body, [...gradScale.code]);
     const weighted = (value: number[]) => (weights ? math.mul(weight.get, value) : value);
     if (plan.kind === 'binary') {
       const u = held(t(0)), q = held(math.mul(z(0), u.get));
-      body.push(...u.code, ...q.code);
-      body.push(...get(rightSum), ...indicator([...q.get, ...constant(0), ...op(lanes.lt)]), ...op(lanes.add), ...set(rightSum));
+      emit(body, [...u.code, ...q.code]);
+      emit(body, [...get(rightSum), ...indicator([...q.get, ...constant(0), ...op(lanes.lt)]), ...op(lanes.add), ...set(rightSum)]);
       const negAbs = held([...q.get, ...op(lanes.abs), ...op(lanes.neg)]);
-      body.push(...negAbs.code);
+      emit(body, [...negAbs.code]);
       const e = held(math.exp(negAbs.get));
-      body.push(...e.code);
-      body.push(...get(lossSum), ...weighted(math.add(math.max(q.get, constant(0)), laneCall('log1p', e.local))), ...op(lanes.add), ...set(lossSum));
+      emit(body, [...e.code]);
+      emit(body, [...get(lossSum), ...weighted(math.add(math.max(q.get, constant(0)), laneCall('log1p', e.local))), ...op(lanes.add), ...set(lossSum)]);
       // u·σ(q)·scale, as the scalar kernel multiplies.
       const sigmoid = math.div(constant(1), math.add(constant(1), math.exp([...q.get, ...op(lanes.neg)])));
-      if (training) body.push(...store(get(row), 0, math.mul(math.mul(u.get, sigmoid), gradScale.get)));
+      if (training) emit(body, [...store(get(row), 0, math.mul(math.mul(u.get, sigmoid), gradScale.get))]);
     } else if (plan.kind === 'regression') {
       const residual = held(math.sub(z(0), t(0)));
-      body.push(...residual.code);
-      body.push(...get(lossSum), ...weighted(math.mul(residual.get, residual.get)), ...op(lanes.add), ...set(lossSum));
-      if (training) body.push(...store(get(row), 0, math.mul(math.mul(constant(2), residual.get), gradScale.get)));
+      emit(body, [...residual.code]);
+      emit(body, [...get(lossSum), ...weighted(math.mul(residual.get, residual.get)), ...op(lanes.add), ...set(lossSum)]);
+      if (training) emit(body, [...store(get(row), 0, math.mul(math.mul(constant(2), residual.get), gradScale.get))]);
     } else {
       const max = held(z(0));
-      body.push(...max.code);
-      for (let c = 1; c < K; c++) body.push(...math.max(max.get, z(c)), ...set(max.local));
+      emit(body, [...max.code]);
+      for (let c = 1; c < K; c++) emit(body, [...math.max(max.get, z(c)), ...set(max.local)]);
       const total = held(constant(0)), dot = held(constant(0));
-      body.push(...total.code, ...dot.code);
+      emit(body, [...total.code, ...dot.code]);
       for (let c = 0; c < K; c++) {
-        body.push(...math.add(total.get, math.exp(math.sub(z(c), max.get))), ...set(total.local));
-        body.push(...math.add(dot.get, math.mul(t(c), z(c))), ...set(dot.local));
+        emit(body, [...math.add(total.get, math.exp(math.sub(z(c), max.get))), ...set(total.local)]);
+        emit(body, [...math.add(dot.get, math.mul(t(c), z(c))), ...set(dot.local)]);
       }
       const lse = held(math.add(max.get, laneCall('log', total.local)));
-      body.push(...lse.code);
+      emit(body, [...lse.code]);
       // Right where the label's logit (the dot) beats every other, a tie going to the first class, as argmax does.
       const ok = held([...constant(0), ...constant(0), ...op(lanes.eq)]);
       const before = held(constant(0));
-      body.push(...ok.code, ...before.code);
+      emit(body, [...ok.code, ...before.code]);
       for (let c = 0; c < K; c++) {
         const isLabel = [...t(c), ...constant(0.5), ...op(lanes.gt)];
         const beats = [...dot.get, ...z(c), ...op(lanes.gt)];
         const tiesAfter = [...dot.get, ...z(c), ...op(lanes.eq), ...before.get, ...constant(0.5), ...op(lanes.gt), ...simd(SIMD.and)];
-        body.push(...ok.get, ...isLabel, ...beats, ...simd(SIMD.or), ...tiesAfter, ...simd(SIMD.or), ...simd(SIMD.and), ...set(ok.local));
-        body.push(...math.add(before.get, t(c)), ...set(before.local));
+        emit(body, [...ok.get, ...isLabel, ...beats, ...simd(SIMD.or), ...tiesAfter, ...simd(SIMD.or), ...simd(SIMD.and), ...set(ok.local)]);
+        emit(body, [...math.add(before.get, t(c)), ...set(before.local)]);
       }
-      body.push(...get(rightSum), ...indicator(ok.get), ...op(lanes.add), ...set(rightSum));
-      body.push(...get(lossSum), ...weighted(math.sub(lse.get, dot.get)), ...op(lanes.add), ...set(lossSum));
-      if (training) for (let c = 0; c < K; c++) body.push(...store(get(row), c, math.mul(math.sub(math.exp(math.sub(z(c), lse.get)), t(c)), gradScale.get)));
+      emit(body, [...get(rightSum), ...indicator(ok.get), ...op(lanes.add), ...set(rightSum)]);
+      emit(body, [...get(lossSum), ...weighted(math.sub(lse.get, dot.get)), ...op(lanes.add), ...set(lossSum)]);
+      if (training) for (let c = 0; c < K; c++) emit(body, [...store(get(row), c, math.mul(math.sub(math.exp(math.sub(z(c), lse.get)), t(c)), gradScale.get))]);
     }
     return loop(b, rows, body);
   };
-  group.push(...constant(0), ...set(lossSum), ...constant(0), ...set(rightSum), ...loss([...gbGet, ...i32(VEC * G.t), OP.i32Add], get(P_ROWS), true));
+  emit(group, [...constant(0), ...set(lossSum), ...constant(0), ...set(rightSum), ...loss([...gbGet, ...i32(VEC * G.t), OP.i32Add], get(P_ROWS), true)]);
 
   // Backward, row by row: the gradient of each layer's parameters, then dL/dz of the layer below.
   const gradient = layout.grad;
-  const dRow = widths.map(([, O]) => Array.from({ length: O }, () => vectorLocal()));
   for (let l = L; l >= 0; l--) {
     const [I, O] = widths[l];
     const off = plan.offsets[l];
     const gradAt = (field: number) => i32(VEC * (gradient + off + field));
-    // grad[i, j] = Σ_b h[b, i]·d[b, j], b ascending.
-    group.push(...loop(k, i32((I + 1) * O), [...get(k), ...i32(VEC), OP.i32Mul, ...constant(0), ...vectorAccess(SIMD.store, VEC * (gradient + off))]));
+    // grad[i, j] = Σ_b h[b, i]·d[b, j], b ascending; d[b, :] held in `outputs`.
+    emit(group, [...loop(k, i32((I + 1) * O), [...get(k), ...i32(VEC), OP.i32Mul, ...constant(0), ...vectorAccess(SIMD.store, VEC * (gradient + off))])]);
     const body: number[] = [
       ...(l === 0 ? rowAddress(row, [...gbGet, ...i32(VEC * G.x), OP.i32Add], b, I) : rowAddress(row, i32(VEC * layout.h[l]), b, I)),
       ...rowAddress(row2, i32(VEC * layout.d[l]), b, O),
     ];
-    for (let j = 0; j < O; j++) body.push(...load(get(row2), j), ...set(dRow[l][j]));
-    for (let i = 0; i < I; i++) {
-      body.push(...load(get(row), i), ...set(value));
-      for (let j = 0; j < O; j++) {
-        body.push(...gradAt(i * O + j), ...load(gradAt(i * O + j), 0), ...get(value), ...get(dRow[l][j]), ...op(lanes.mul), ...op(lanes.add), ...vectorAccess(SIMD.store, 0));
-      }
+    for (let j = 0; j < O; j++) emit(body, [...load(get(row2), j), ...set(outputs[j])]);
+    // wRow: the byte offset of row i of the layer's parameters.
+    const gradientRow = [...load([...get(row), ...get(i), ...i32(VEC), OP.i32Mul, OP.i32Add], 0), ...set(value), ...rowAddress(wRow, i32(0), i, O)];
+    for (let j = 0; j < O; j++) {
+      emit(gradientRow, [...get(wRow), ...load(get(wRow), gradient + off + j), ...get(value), ...get(outputs[j]), ...op(lanes.mul), ...op(lanes.add), ...vectorAccess(SIMD.store, VEC * (gradient + off + j))]);
     }
-    for (let j = 0; j < O; j++) body.push(...gradAt(I * O + j), ...load(gradAt(I * O + j), 0), ...get(dRow[l][j]), ...op(lanes.add), ...vectorAccess(SIMD.store, 0));
+    emit(body, [...loop(i, i32(I), gradientRow)]);
+    for (let j = 0; j < O; j++) emit(body, [...gradAt(I * O + j), ...load(gradAt(I * O + j), 0), ...get(outputs[j]), ...op(lanes.add), ...vectorAccess(SIMD.store, 0)]);
     if (l > 0) {
-      // dL/dz below = (Σ_j d[b, j]·W[i, j]) · mask · f′(a, z).
+      // dL/dz below = (Σ_j d[b, j]·W[i, j]) · mask · f′(a, z); at: the byte offset of [b, i] below.
       const below = KERNEL_ACTIVATIONS[plan.activations[l - 1]];
-      body.push(...rowAddress(n, i32(0), b, I));
-      for (let i = 0; i < I; i++) {
-        body.push(...constant(0), ...set(acc));
-        for (let j = 0; j < O; j++) body.push(...get(acc), ...get(dRow[l][j]), ...load(gbGet, stateField(off + i * O + j)), ...op(lanes.mul), ...op(lanes.add), ...set(acc));
-        if (plan.dropout) body.push(...get(acc), ...load([...get(n), ...gbGet, OP.i32Add], G.masks[l - 1] + i), ...op(lanes.mul), ...set(acc));
-        const derivative = below.grad(math, load(get(n), layout.act[l - 1] + i), load(get(n), layout.z[l - 1] + i));
-        body.push(...store(get(n), layout.d[l - 1] + i, math.mul(get(acc), derivative)));
-      }
+      emit(body, [...rowAddress(n, i32(0), b, I)]);
+      const delta = [...get(n), ...get(i), ...i32(VEC), OP.i32Mul, OP.i32Add, ...set(at), ...rowAddress(wRow, gbGet, i, O), ...constant(0), ...set(acc)];
+      for (let j = 0; j < O; j++) emit(delta, [...get(acc), ...get(outputs[j]), ...load(get(wRow), stateField(off + j)), ...op(lanes.mul), ...op(lanes.add), ...set(acc)]);
+      if (plan.dropout) emit(delta, [...get(acc), ...load([...get(at), ...gbGet, OP.i32Add], G.masks[l - 1]), ...op(lanes.mul), ...set(acc)]);
+      const derivative = below.grad(math, load(get(at), layout.act[l - 1]), load(get(at), layout.z[l - 1]));
+      emit(delta, [...store(get(at), layout.d[l - 1], math.mul(get(acc), derivative))]);
+      emit(body, [...loop(i, i32(I), delta)]);
     }
-    group.push(...loop(b, get(P_ROWS), body));
+    emit(group, [...loop(b, get(P_ROWS), body)]);
   }
 
   /** for each parameter k (row = its byte offset): body */
@@ -347,28 +350,28 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     widths.forEach(([I, O], l) => {
       const w = stateHere(0);
       const sign = [...indicator([...w, ...constant(0), ...op(lanes.gt)]), ...indicator([...w, ...constant(0), ...op(lanes.lt)]), ...op(lanes.sub)];
-      group.push(...overParams(plan.offsets[l], plan.offsets[l] + I * O, setGrad(math.add(gradHere, math.add(math.mul(get(l1), sign), math.mul(get(twoL2), w))))));
+      emit(group, [...overParams(plan.offsets[l], plan.offsets[l] + I * O, setGrad(math.add(gradHere, math.add(math.mul(get(l1), sign), math.mul(get(twoL2), w)))))]);
     });
   }
-  if (plan.pruning) group.push(...overParams(0, plan.params, setGrad(math.mul(gradHere, load([...get(row), ...gbGet, OP.i32Add], G.keep)))));
+  if (plan.pruning) emit(group, [...overParams(0, plan.params, setGrad(math.mul(gradHere, load([...get(row), ...gbGet, OP.i32Add], G.keep))))]);
   if (plan.clipNorm > 0) {
-    group.push(...constant(0), ...set(acc));
-    group.push(...overParams(0, plan.params, [...math.add(get(acc), math.mul(gradHere, gradHere)), ...set(acc)]));
-    group.push(...math.min(constant(1), math.div(constant(plan.clipNorm), math.add(math.sqrt(get(acc)), constant(1e-6)))), ...set(value));
-    group.push(...overParams(0, plan.params, setGrad(math.mul(gradHere, get(value)))));
+    emit(group, [...constant(0), ...set(acc)]);
+    emit(group, [...overParams(0, plan.params, [...math.add(get(acc), math.mul(gradHere, gradHere)), ...set(acc)])]);
+    emit(group, [...math.min(constant(1), math.div(constant(plan.clipNorm), math.add(math.sqrt(get(acc)), constant(1e-6)))), ...set(value)]);
+    emit(group, [...overParams(0, plan.params, setGrad(math.mul(gradHere, get(value))))]);
   }
   // The update rule on every parameter, its slots beside it in the record.
   const update: number[] = [...stateHere(0), ...set(reg(0)), ...gradHere, ...set(reg(1))];
-  for (let q = 0; q < slots; q++) update.push(...stateHere(plan.params * (1 + q)), ...set(reg(2 + q)));
-  update.push(...ruleCode(rule, reg, lanes));
+  for (let q = 0; q < slots; q++) emit(update, [...stateHere(plan.params * (1 + q)), ...set(reg(2 + q))]);
+  emit(update, [...ruleCode(rule, reg, lanes)]);
   const stateAddress = [...get(row), ...gbGet, OP.i32Add];
-  update.push(...store(stateAddress, stateField(0), rounded(get(reg(rule.theta)))));
-  rule.nextSlots.forEach((register, q) => update.push(...store(stateAddress, stateField(plan.params * (1 + q)), rounded(get(reg(register))))));
-  group.push(...overParams(0, plan.params, update));
+  emit(update, [...store(stateAddress, stateField(0), rounded(get(reg(rule.theta))))]);
+  rule.nextSlots.forEach((register, q) => emit(update, [...store(stateAddress, stateField(plan.params * (1 + q)), rounded(get(reg(register))))]));
+  emit(group, [...overParams(0, plan.params, update)]);
   // The epoch's sums: this batch's, added to those so far unless the epoch starts.
   const sums = (field: number, sum: number) =>
     store(gbGet, stateField(plan.sums + field), rounded([...get(sum), ...get(P_FRESH), OP.i32Eqz, OP.if, V128, ...load(gbGet, stateField(plan.sums + field)), OP.else, ...constant(0), OP.end, ...op(lanes.add)]));
-  group.push(...sums(0, lossSum), ...sums(1, rightSum));
+  emit(group, [...sums(0, lossSum), ...sums(1, rightSum)]);
 
   /** In double lanes, a value rounded to float32 as the state stores it; in single lanes, itself. */
   function rounded(value: number[]): number[] {
@@ -376,7 +379,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   }
 
   const overGroups = (body: number[]) => loop(g, get(P_GROUPS), [...get(g), ...i32(VEC * G.size), OP.i32Mul, ...i32(VEC * layout.scratch), OP.i32Add, ...set(gb), ...body]);
-  code.push(...overGroups(group));
+  emit(code, [...overGroups(group)]);
 
   // The evaluation: every row of the set at P_X (inputs) and P_T (targets), each held in every
   // lane, through the network B rows at a time; each group's loss and right predictions summed
