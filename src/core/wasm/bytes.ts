@@ -17,15 +17,18 @@ export const OP = {
   f32Load: 0x2a, f32Store: 0x38, f64Load: 0x2b, f64Store: 0x39,
   i64Const: 0x42, f32Const: 0x43, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
   f64Abs: 0x99, f64Neg: 0x9a, f64Sqrt: 0x9f, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
-  f64ConvertI32S: 0xb7,
+  f32ConvertI32S: 0xb2, f64ConvertI32S: 0xb7,
   /** The prefix of the SIMD operations in {@link SIMD}. */
   simd: 0xfd,
 } as const;
 
-/** SIMD operations (after {@link OP.simd}, as an unsigned LEB128 number), on two f64 lanes. */
+/** SIMD operations (after {@link OP.simd}, as an unsigned LEB128 number): on two f64 lanes unless named otherwise. */
 export const SIMD = {
   load: 0x00, store: 0x0b, splat: 0x14, extractLane: 0x21, replaceLane: 0x22,
-  lt: 0x49, gt: 0x4a, and: 0x4e, or: 0x50,
+  lt: 0x49, gt: 0x4a, and: 0x4e, or: 0x50, bitselect: 0x52,
+  f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f, f32x4Nearest: 0x6a, f64x2Nearest: 0x94,
+  i32x4Splat: 0x11, i32x4Shl: 0xab, i32x4Add: 0xae, i32x4TruncSatF32x4S: 0xf8, i32x4TruncSatF64x2SZero: 0xfc,
+  i64x2Splat: 0x12, i64x2ExtendLowI32x4S: 0xc7, i64x2Shl: 0xcb, i64x2Add: 0xce,
   abs: 0xec, neg: 0xed, sqrt: 0xef, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, min: 0xf4, max: 0xf5,
 } as const;
 

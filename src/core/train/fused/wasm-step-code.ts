@@ -122,7 +122,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     const [low, high] = single ? [-87, 88] : [-708, 709];
     const x = vectorLocal(), n = vectorLocal(), r = vectorLocal();
     const out = [...get(local), ...constant(low), ...op(lanes.max), ...constant(high), ...op(lanes.min), ...set(x)];
-    emit(out, [...get(x), ...constant(Math.LOG2E), ...op(lanes.mul), ...simd(single ? 0x6a : 0x94), ...set(n)]);
+    emit(out, [...get(x), ...constant(Math.LOG2E), ...op(lanes.mul), ...simd(single ? SIMD.f32x4Nearest : SIMD.f64x2Nearest), ...set(n)]);
     const [ln2High, ln2Low] = single ? [0.693359375, -2.12194440e-4] : [0.6931471803691238, 1.9082149292705877e-10];
     emit(out, [...get(x), ...get(n), ...constant(ln2High), ...op(lanes.mul), ...op(lanes.sub), ...get(n), ...constant(ln2Low), ...op(lanes.mul), ...op(lanes.sub), ...set(r)]);
     if (single) {
@@ -132,14 +132,14 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       // p·r² + r + 1
       emit(out, [...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.add), ...constant(1), ...op(lanes.add)]);
       // 2^n: (n + 127) << 23 as the bits of a float.
-      emit(out, [...get(n), ...simd(0xf8), ...i32(127), ...simd(0x11), ...simd(0xae), ...i32(23), ...simd(0xab)]);
+      emit(out, [...get(n), ...simd(SIMD.i32x4TruncSatF32x4S), ...i32(127), ...simd(SIMD.i32x4Splat), ...simd(SIMD.i32x4Add), ...i32(23), ...simd(SIMD.i32x4Shl)]);
     } else {
       let factorial = 1;
       const c = Array.from({ length: 13 }, (_, k) => (k > 0 ? (factorial *= k) : 1)).map((f) => 1 / f).reverse();
       emit(out, [...constant(c[0])]);
       for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
       // 2^n: (n + 1023) << 52 as the bits of a double.
-      emit(out, [...get(n), ...simd(0xfc), ...simd(0xc7), OP.i64Const, ...signed(1023), ...simd(0x12), ...simd(0xce), ...i32(52), ...simd(0xcb)]);
+      emit(out, [...get(n), ...simd(SIMD.i32x4TruncSatF64x2SZero), ...simd(SIMD.i64x2ExtendLowI32x4S), OP.i64Const, ...signed(1023), ...simd(SIMD.i64x2Splat), ...simd(SIMD.i64x2Add), ...i32(52), ...simd(SIMD.i64x2Shl)]);
     }
     emit(out, [...op(lanes.mul)]);
     return out;
@@ -182,7 +182,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   const reg = (register: number) => r + register;
   const l1 = vectorLocal(), twoL2 = vectorLocal();
   // scale = 1/rows in every lane.
-  emit(code, [...constant(1), ...get(P_ROWS), lanes.scalar === F64 ? OP.f64ConvertI32S : 0xb2, ...simd(lanes.splat), ...op(lanes.div), ...set(scale)]);
+  emit(code, [...constant(1), ...get(P_ROWS), lanes.scalar === F64 ? OP.f64ConvertI32S : OP.f32ConvertI32S, ...simd(lanes.splat), ...op(lanes.div), ...set(scale)]);
 
   const group: number[] = [];
   const gbGet = get(gb);
@@ -232,7 +232,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   const weightOf = (t: (c: number) => number[], w: number[] | null): number[] | null => {
     if (!w) return null;
     // A binary target −1 codes class 1; a one-hot row's dot with the weights is its class's weight.
-    if (plan.kind === 'binary') return [...constant(w[1]), ...constant(w[0]), ...t(0), ...constant(0), ...op(lanes.lt), ...simd(0x52)];
+    if (plan.kind === 'binary') return [...constant(w[1]), ...constant(w[0]), ...t(0), ...constant(0), ...op(lanes.lt), ...simd(SIMD.bitselect)];
     return Array.from({ length: K }, (_, c) => math.mul(t(c), constant(w[c]))).reduce((a, c) => math.add(a, c));
   };
   /**
@@ -375,7 +375,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
 
   /** In double lanes, a value rounded to float32 as the state stores it; in single lanes, itself. */
   function rounded(value: number[]): number[] {
-    return lanes.scalar === F64 ? [...value, ...simd(0x5e), ...simd(0x5f)] : value;
+    return lanes.scalar === F64 ? [...value, ...simd(SIMD.f32x4DemoteF64x2Zero), ...simd(SIMD.f64x2PromoteLowF32x4)] : value;
   }
 
   const overGroups = (body: number[]) => loop(g, get(P_GROUPS), [...get(g), ...i32(VEC * G.size), OP.i32Mul, ...i32(VEC * layout.scratch), OP.i32Add, ...set(gb), ...body]);
