@@ -104,22 +104,21 @@ export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lan
   const P = plan.members;
   const groups = Math.ceil(P / V);
   const records = recordsAt(instance, plan);
-  const m = memoryOf(instance, records + recordRegisters(plan));
+  const batch = records + recordRegisters(plan);
+  const m = memoryOf(instance, batch + batchRegisters(plan));
   const copyState = instance.resident !== a.state;
   const rows = w.rows;
-  const F = plan.widths[0][0];
   const TW = stepTargetWidth(plan);
-  const L = plan.widths.length - 1;
   const H = HYPER_COLUMNS.length;
   const copyKeep = plan.pruning && instance.keep !== a.keep;
   const hyperSources = RULE_HYPER_SOURCES.map((source) => ('table' in source ? source.table : H + source.correction));
   const lrColumn = HYPER_COLUMNS.indexOf('lr');
   const [l1Column, twoL2Column] = [HYPER_COLUMNS.indexOf('l1'), HYPER_COLUMNS.indexOf('twoL2')];
   if (copyState) copyStateIn(instance, plan, a.state, a.width);
-  let maskFrom = 0;
   for (let slot = 0; slot < groups * V; slot++) {
     // A lane past the last member computes a copy of it, never read back. Lane `lane` of
-    // register f of the group is m[base + f·V].
+    // register f of the group is m[base + f·V]. The hyperparameters, and the weight masks when
+    // they change.
     const p = Math.min(slot, P - 1);
     const lane = slot % V;
     const base = (layout.scratch + Math.floor(slot / V) * G.size) * V + lane;
@@ -131,28 +130,18 @@ export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lan
     }
     m[base + (G.hypers + RULE_HYPERS.length) * V] = a.hypers[hy + l1Column];
     m[base + (G.hypers + RULE_HYPERS.length + 1) * V] = a.hypers[hy + twoL2Column];
-    const rowBase = P * w.start + p * rows;
-    for (let r = 0; r < rows; r++) {
-      const x = (rowBase + r) * (F + 1), xTo = base + (G.x + r * F) * V;
-      for (let i = 0; i < F; i++) m[xTo + i * V] = a.x[x + i];
-      const t = (rowBase + r) * TW, tTo = base + (G.t + r * TW) * V;
-      for (let c = 0; c < TW; c++) m[tTo + c * V] = a.t[t + c];
-    }
-    if (a.masks) {
-      // Each hidden layer's masks [P, rows, units], one layer after another.
-      maskFrom = 0;
-      for (let l = 0; l < L; l++) {
-        const units = plan.widths[l][1];
-        const from = maskFrom + p * rows * units, to = base + G.masks[l] * V;
-        for (let u = 0; u < rows * units; u++) m[to + u * V] = a.masks[from + u];
-        maskFrom += P * rows * units;
-      }
-    }
     if (copyKeep) {
       const from = p * plan.params, to = base + G.keep * V;
       for (let f = 0; f < plan.params; f++) m[to + f * V] = a.keep![from + f];
     }
   }
+  // The step's rows of the epoch's layout, as they lie there, for the module to lay into lanes.
+  const F1 = plan.widths[0][0] + 1;
+  const staged = new Float32Array(instance.exports.memory.buffer, VEC * batch, P * rows * batchWidth(plan));
+  staged.set(a.x.subarray(P * w.start * F1, P * (w.start + rows) * F1));
+  staged.set(a.t.subarray(P * w.start * TW, P * (w.start + rows) * TW), P * rows * F1);
+  if (a.masks) staged.set(a.masks.subarray(0, P * rows * (batchWidth(plan) - F1 - TW)), P * rows * (F1 + TW));
+  instance.exports.gather(groups, rows, P, VEC * batch, 0);
   instance.exports.step(groups, rows, w.fresh, 0, 0);
   instance.exports.transfer(groups, P, 0, VEC * records, 0);
   const written = new Float32Array(instance.exports.memory.buffer, VEC * records, P * plan.record);
@@ -190,6 +179,17 @@ function recordRegisters(plan: FusedPlan): number {
   return Math.ceil((plan.members * plan.record * 4) / VEC);
 }
 
+/** Values of one row of a step's batch: the inputs with their column of ones, the targets, each hidden layer's dropout mask. */
+function batchWidth(plan: FusedPlan): number {
+  const hidden = plan.dropout ? plan.widths.slice(0, -1).reduce((n, [, units]) => n + units, 0) : 0;
+  return plan.widths[0][0] + 1 + stepTargetWidth(plan) + hidden;
+}
+
+/** Registers of a step's batch as the epoch lays it out, in float32. */
+function batchRegisters(plan: FusedPlan): number {
+  return Math.ceil((plan.members * plan.batch * batchWidth(plan) * 4) / VEC);
+}
+
 /** Copies every member's record [P, width] into its lane of its group (memory already grown); a lane past the last member gets a copy of the last. */
 function copyStateIn(instance: Instance, plan: FusedPlan, state: Float32Array, width: number): void {
   const P = plan.members;
@@ -217,7 +217,7 @@ export function wasmFusedEvaluate(plan: FusedPlan, state: Float32Array, width: n
   const TW = stepTargetWidth(plan);
   const groups = Math.ceil(P / V);
   // The set after the groups: its inputs [n, F] and targets [n, TW], each value in every lane.
-  const xAt = recordsAt(instance, plan) + recordRegisters(plan);
+  const xAt = recordsAt(instance, plan) + recordRegisters(plan) + batchRegisters(plan);
   const tAt = xAt + n * F;
   const m = memoryOf(instance, tAt + n * TW);
   if (instance.resident !== state) copyStateIn(instance, plan, state, width);

@@ -55,6 +55,8 @@ export interface StepExports {
   evaluate(groups: number, rows: number, unusedFresh: 0, x: number, t: number): void;
   /** The `members` records between [P, record] float32 at byte address `at` and the lanes: `into` 1 reads them in, 0 writes them out. */
   transfer(groups: number, members: number, into: 0 | 1, at: number, unusedT: 0): void;
+  /** The step's batch of `rows` rows of each of `members`, float32 at byte address `at` as the epoch lays it out, into the lanes. */
+  gather(groups: number, rows: number, members: number, at: number, unusedT: 0): void;
 }
 
 /**
@@ -422,7 +424,51 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     ...loop(k, get(P_ROWS), [...laneAddress, ...rowAddress32, ...out]),
     OP.end,
   ];
+
+  // The step's batch, float32 at byte address P_X as the epoch lays it out ([P_FRESH members,
+  // P_ROWS rows, …]: the inputs with their column of ones, the targets, each hidden layer's
+  // dropout masks), into the lanes: member p's rows into lane p of its group, a lane past the
+  // last member taking the last member's.
+  /** One float32 at `from` + `offset` bytes into the lane at `to` + `field` registers. */
+  const valueInto = (to: number[], field: number, from: number[], offset: number) => [
+    ...to, ...from, OP.f32Load, 2, ...unsigned(4 * offset),
+    ...(single ? [OP.f32Store, 2] : [OP.f64PromoteF32, OP.f64Store, 3]), ...unsigned(VEC * field),
+  ];
+  /** local ← address of row `index` (code, in rows of `width` values) of the part starting `before` values after P_X. */
+  const sourceRow = (target: number, before: number[], index: number[], width: number) => [
+    ...get(P_X), ...before, ...i32(4), OP.i32Mul, OP.i32Add, ...index, ...i32(4 * width), OP.i32Mul, OP.i32Add, ...set(target),
+  ];
+  /** Row b of member p (local chunk), in rows of one member after another. */
+  const memberRow = [...get(chunk), ...get(P_ROWS), OP.i32Mul, ...get(b), OP.i32Add];
+  /** Each row's first `inLanes` values (of `width`) into the lanes from register `field` on, a row after another. */
+  const batchRows = (before: number[], width: number, field: number, inLanes: number) => {
+    const copy = [...sourceRow(row, before, memberRow, width), ...get(b), ...i32(VEC * inLanes), OP.i32Mul, ...get(wRow), OP.i32Add, ...set(row2)];
+    for (let c = 0; c < inLanes; c++) emit(copy, valueInto(get(row2), field + c, get(row), c));
+    return loop(b, get(P_ROWS), copy);
+  };
+  const gatherSlot = [
+    ...get(k), ...get(P_FRESH), ...i32(1), OP.i32Sub, ...get(k), ...get(P_FRESH), OP.i32LtS, OP.select, ...set(chunk),
+    ...get(k), ...i32(V), OP.i32DivU, ...i32(VEC * G.size), OP.i32Mul,
+    ...get(k), ...i32(V), OP.i32RemU, ...i32(lanes.bytes), OP.i32Mul, OP.i32Add, ...i32(VEC * layout.scratch), OP.i32Add, ...set(wRow),
+    ...batchRows(i32(0), F + 1, G.x, F),
+    ...batchRows([...get(n), ...i32(F + 1), OP.i32Mul], TW, G.t, TW),
+  ];
+  if (plan.dropout) {
+    let before = F + 1 + TW;
+    widths.slice(0, L).forEach(([, units], l) => {
+      // Member p's masks [rows, units] as one row of rows·units values.
+      const from = [...get(P_X), ...get(n), ...i32(4 * before), OP.i32Mul, OP.i32Add, ...get(chunk), ...get(P_ROWS), OP.i32Mul, ...i32(4 * units), OP.i32Mul, OP.i32Add, ...set(row)];
+      const copy = [...get(i), ...i32(VEC), OP.i32Mul, ...get(wRow), OP.i32Add, ...get(row), ...get(i), ...i32(4), OP.i32Mul, OP.i32Add, OP.f32Load, 2, 0,
+        ...(single ? [OP.f32Store, 2] : [OP.f64PromoteF32, OP.f64Store, 3]), ...unsigned(VEC * G.masks[l])];
+      emit(gatherSlot, [...from, ...get(P_ROWS), ...i32(units), OP.i32Mul, ...set(at), ...loop(i, get(at), copy)]);
+      before += units;
+    });
+  }
+  const gather = [...get(P_FRESH), ...get(P_ROWS), OP.i32Mul, ...set(n), ...loop(k, [...get(P_GROUPS), ...i32(V), OP.i32Mul], gatherSlot)];
+
   const body = (instructions: number[]) => functionBody([[i32Count, I32], [vectors, V128]], instructions);
   const types = [functionType([F64], [F64]), functionType(Array(PARAMS).fill(I32), [])];
-  return moduleBytes(types, IMPORTED.map((f) => [f, 0]), [['step', 1, body(code)], ['evaluate', 1, body(evaluate)], ['transfer', 1, body(transfer)]]);
+  return moduleBytes(types, IMPORTED.map((f) => [f, 0]), [
+    ['step', 1, body(code)], ['evaluate', 1, body(evaluate)], ['transfer', 1, body(transfer)], ['gather', 1, body(gather)],
+  ]);
 }
