@@ -123,8 +123,8 @@ const name = (c: Case) => `${c.kind} ${c.optimizer} ${c.activations.join('/')}${
 
 /**
  * Largest difference after STEPS steps, relative beyond 1. The JavaScript kernel computes in
- * double precision; f64x2 lanes do too, and round what they store as it does, so they agree
- * to 1e-6. f32x4 lanes (the cpu backend's) compute in single precision: ~1e-7 a term, 2e-5
+ * double precision; f64x2 lanes (the cpu backend's) do too, and round what they store as it
+ * does, so they agree to 1e-6. f32x4 lanes compute in single precision: ~1e-7 a term, 2e-5
  * after six steps under SGD and momentum; a rule that divides by the gradient's own size
  * (Adagrad, RMSProp, Adam) turns the rounding of a near-zero gradient into a move of up to a
  * learning rate, so there only 1e-2 holds.

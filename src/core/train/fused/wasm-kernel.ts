@@ -1,5 +1,5 @@
 import { RULE_HYPERS } from '../../optim/compiled-rule';
-import { F32X4, F64, V128, functionBody, functionType, moduleBytes, splatConstant, type Lanes } from '../../wasm/bytes';
+import { F32X4, F64, F64X2, V128, functionBody, functionType, moduleBytes, splatConstant, type Lanes } from '../../wasm/bytes';
 import { pairKey, recentlyUsed } from '../../wasm/cache';
 import type { StepArrays } from './cpu-kernel';
 import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan, type StepWindow } from './plan';
@@ -24,17 +24,17 @@ import { emitModule, IMPORTED, layoutOf, VEC, type StepExports } from './wasm-st
  */
 
 /**
- * The lanes the step computes in: four members a register in single precision, as the tensor
- * operations and WebGPU compute. Measured on W2 (`npm run bench -- cpu --only=W1,W2`): in two
- * f64 lanes (F64X2), which agree with `cpuFusedStep` to 1e-6 and give W2's 64 final losses
- * to four decimals, the population took 0.6 s against the batched plain-JavaScript peer's
- * 0.9 s (1.63×, short of the 2× asked); f32x4 lanes take about 0.6 of that time. Single
- * precision changes the course of the members that train on the edge of stability (18 of
- * W2's 64 final losses move by more than 1e-2, as WebGPU's do), and under Adam, RMSProp and
- * Adagrad, whose update divides by the gradient's own size, a parameter whose gradient is
- * near zero can move by up to a learning rate a step (tests/unit/wasm-step.test.ts).
+ * The lanes the step computes in: two members a register in double precision, as
+ * `cpuFusedStep` computes, rounding what it stores to float32 as it does, so the two agree to
+ * 1e-6 (tests/unit/wasm-step.test.ts) and W2's 64 final losses agree to four decimals. Four
+ * f32 lanes (F32X4) were measured too (`npm run bench -- cpu --only=W1,W2`, the same day):
+ * W2's population in 0.51 s against 0.58 s, 1.89× the batched plain-JavaScript peer against
+ * 1.63×, neither the 2× asked; for 13 % single precision changes the course of the members
+ * that train on the edge of stability (18 of W2's 64 final losses move by more than 1e-2), and
+ * under Adam, RMSProp and Adagrad, whose update divides by the gradient's own size, moves a
+ * parameter whose gradient is near zero by up to a learning rate a step.
  */
-export const STEP_LANES: Lanes = F32X4;
+export const STEP_LANES: Lanes = F64X2;
 
 /** Whether the WebAssembly step computes this plan; the others run `cpuFusedStep`. */
 export function wasmStepFits(plan: FusedPlan): boolean {
