@@ -1,6 +1,9 @@
-import { RULE_HYPERS, RULE_OPS, hyperRegister, type CompiledRule } from '../optim/compiled-rule';
+import { RULE_HYPERS, hyperRegister, type CompiledRule } from '../optim/compiled-rule';
 import { BINARY_SURFACE_OPS, instructionsFor, ruleInputs, SURFACE_OPS, X_REGISTER, Y_REGISTER, type CompiledRunSpec, type SurfaceCode } from './surface-code';
-import { F64, I32, OP, SIMD, V128, VOID, f64Const, functionType, memoryAccess, name, section, signed, simd, unsigned, vector, vectorAccess } from './wasm-bytes';
+import {
+  F64, F64X2, I32, OP, SIMD, V128, VOID, f64Const, functionBody, functionType, memoryAccess, moduleBytes, ruleCode, signed, simd, unsigned, vectorAccess,
+} from '../wasm/bytes';
+import { pairKey, recentlyUsed } from '../wasm/cache';
 
 /**
  * The landscape lab's runs on the cpu: a surface's code and the optimizer's compiled rule
@@ -93,15 +96,7 @@ function emitModule(surface: SurfaceCode, rule: CompiledRule): Uint8Array<ArrayB
   const ruleOn = (axis: 0 | 1) => {
     const out: number[] = [...get(s(axis === 0 ? X_REGISTER : Y_REGISTER)), ...set(r(0)), ...get(s(axis === 0 ? surface.dx : surface.dy)), ...set(r(1))];
     for (let q = 0; q < slots; q++) out.push(...get(slotBase + axis * slots + q), ...set(r(2 + q)));
-    const symbols = [SIMD.add, SIMD.sub, SIMD.mul, SIMD.div];
-    for (let k = 0; k < rule.code.length; k += 4) {
-      const [op, a, b, o] = rule.code.subarray(k, k + 4);
-      const name = RULE_OPS[op];
-      if (op < 4) out.push(...get(r(a)), ...get(r(b)), ...simd(symbols[op]));
-      else if (name === 'sqrt') out.push(...get(r(a)), ...simd(SIMD.sqrt));
-      else out.push(...get(r(a)), ...get(r(a)), ...simd(SIMD.mul));
-      out.push(...set(r(o)));
-    }
+    out.push(...ruleCode(rule, r, F64X2));
     out.push(...get(r(rule.theta)), ...set(s(axis === 0 ? X_REGISTER : Y_REGISTER)));
     rule.nextSlots.forEach((register, q) => out.push(...get(r(register)), ...set(slotBase + axis * slots + q)));
     return out;
@@ -181,24 +176,10 @@ function emitModule(surface: SurfaceCode, rule: CompiledRule): Uint8Array<ArrayB
       ...recordPoint(2, 3, get(4), false),
     ]),
   ];
-  const body = (params: number, code: number[]) => {
-    // Both functions declare the same locals after their parameters; finish leaves a few unused.
-    const locals = vector([[...unsigned(7 - params + i32Locals), I32], [...unsigned(vectorLocals), V128]]);
-    const content = [...locals, ...code, OP.end];
-    return [...unsigned(content.length), ...content];
-  };
-  const types = vector([functionType([F64], [F64]), functionType([F64, F64], [F64]), functionType(Array(7).fill(I32), []), functionType(Array(5).fill(I32), [])]);
-  const imports = vector(IMPORTED.map((f) => [...name('m'), ...name(f), 0x00, f === 'pow' ? 1 : 0]));
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, types),
-    ...section(2, imports),
-    ...section(3, vector([[2], [3]])),
-    ...section(5, vector([[0x00, 1]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('run'), 0x00, IMPORTED.length], [...name('finish'), 0x00, IMPORTED.length + 1]])),
-    ...section(10, vector([body(7, run), body(5, finish)])),
-  ];
-  return Uint8Array.from(bytes);
+  // Both functions declare the same locals after their parameters; finish leaves a few unused.
+  const body = (params: number, code: number[]) => functionBody([[7 - params + i32Locals, I32], [vectorLocals, V128]], code);
+  const types = [functionType([F64], [F64]), functionType([F64, F64], [F64]), functionType(Array(7).fill(I32), []), functionType(Array(5).fill(I32), [])];
+  return moduleBytes(types, IMPORTED.map((f) => [f, f === 'pow' ? 1 : 0]), [['run', 2, body(7, run)], ['finish', 3, body(5, finish)]]);
 }
 
 /**
@@ -217,21 +198,10 @@ const MAX_MODULES = 16;
 const keys = new WeakMap<SurfaceCode, WeakMap<CompiledRule, string>>();
 
 function compiledFor(surface: SurfaceCode, rule: CompiledRule): Compiled {
-  let byRule = keys.get(surface);
-  if (!byRule) keys.set(surface, (byRule = new WeakMap()));
-  let key = byRule.get(rule);
-  if (key === undefined) {
-    key = JSON.stringify([surface.constants, Array.from(surface.code), surface.value, surface.dx, surface.dy, Array.from(rule.code), rule.theta, rule.nextSlots]);
-    byRule.set(rule, key);
-  }
-  let compiled = modules.get(key);
-  if (compiled) modules.delete(key);
-  else {
-    compiled = { module: new WebAssembly.Module(emitModule(surface, rule)), idle: [] };
-    if (modules.size >= MAX_MODULES) modules.delete(modules.keys().next().value!);
-  }
-  modules.set(key, compiled);
-  return compiled;
+  const key = pairKey(keys, surface, rule, () =>
+    JSON.stringify([surface.constants, Array.from(surface.code), surface.value, surface.dx, surface.dy, Array.from(rule.code), rule.theta, rule.nextSlots]),
+  );
+  return recentlyUsed(modules, key, MAX_MODULES, () => ({ module: new WebAssembly.Module(emitModule(surface, rule)), idle: [] }));
 }
 
 /** An instance of the module of `surface` and `rule` for one run (runs may interleave: each has its own memory). */

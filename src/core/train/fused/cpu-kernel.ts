@@ -169,7 +169,9 @@ const column = (name: (typeof HYPER_COLUMNS)[number]) => HYPER_COLUMNS.indexOf(n
  * One fused training step on the cpu, in plain JavaScript over the backend's arrays: for each
  * member, the forward pass, the loss and its gradient, the backward pass, the L1/L2 terms,
  * clipping and the update rule, the same computation as the Trainer's batched tensor
- * operations in double precision, stored in float32. Returns the new state.
+ * operations in double precision, stored in float32. Returns the new state. The cpu backend
+ * runs it where the WebAssembly step does not fit the plan (`wasmStepFits`: quantization-aware
+ * training, distillation); it is also the reference that step is held to.
  */
 export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Float32Array {
   const { widths, rule } = plan;
@@ -310,7 +312,8 @@ export function cpuFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow): Flo
 /**
  * Every member's epoch sums and its validation loss and right predictions summed over the `n`
  * rows of `x` (with a column of ones) and their encoded targets `t`, as [P, 4]: train loss,
- * train right, validation loss, validation right. One row at a time through the network.
+ * train right, validation loss, validation right. One row at a time through the network. As
+ * {@link cpuFusedStep}, run where the WebAssembly evaluation does not fit.
  */
 export function cpuFusedEvaluate(plan: FusedPlan, state: Float32Array, width: number, x: Float32Array, t: Float32Array, n: number): Float32Array {
   const { widths } = plan;

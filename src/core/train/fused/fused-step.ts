@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkParams } from '../../model/network';
 import { cpuFusedEvaluate, cpuFusedStep } from './cpu-kernel';
+import { wasmFusedEvaluate, wasmFusedStep, wasmStepFits } from './wasm-kernel';
 import { HYPER_COLUMNS, type FusedPlan, type StepWindow } from './plan';
 import { fusedEvaluateProgram, fusedStepProgram, webgpuWidth, workgroupThreads } from './webgpu-kernel';
 
@@ -51,7 +52,8 @@ function registerKernels(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const values = cpuArrays(backend, inputs);
       const { plan, width, ...window } = attrs as unknown as StepAttrs;
-      const state = cpuFusedStep(plan, {
+      const step = wasmStepFits(plan) ? wasmFusedStep : cpuFusedStep;
+      const state = step(plan, {
         state: values('state'), width, x: values('x'), t: values('t'), hypers: values('hypers'),
         corrections: values('corrections'), masks: inputs.masks ? values('masks') : null, keep: inputs.keep ? values('keep') : null,
       }, window);
@@ -64,7 +66,8 @@ function registerKernels(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const values = cpuArrays(backend, inputs);
       const { plan, width, rows } = attrs as unknown as EvaluateAttrs;
-      const sums = cpuFusedEvaluate(plan, values('state'), width, values('x'), values('t'), rows);
+      const evaluate = wasmStepFits(plan) ? wasmFusedEvaluate : cpuFusedEvaluate;
+      const sums = evaluate(plan, values('state'), width, values('x'), values('t'), rows);
       return (backend as CpuBackend).makeTensorInfo([plan.members, 4], 'float32', sums);
     },
   });

@@ -1,0 +1,242 @@
+import { RULE_HYPERS } from '../../optim/compiled-rule';
+import { F32X4, F64, F64X2, V128, functionBody, functionType, moduleBytes, splatConstant, type Lanes } from '../../wasm/bytes';
+import { pairKey, recentlyUsed } from '../../wasm/cache';
+import type { StepArrays } from './cpu-kernel';
+import { HYPER_COLUMNS, RULE_HYPER_SOURCES, stepTargetWidth, type FusedPlan, type StepWindow } from './plan';
+import { emitModule, IMPORTED, layoutOf, VEC, type StepExports } from './wasm-step-code';
+
+/**
+ * The fused training step on the cpu as WebAssembly: the same computation as `cpuFusedStep`
+ * (forward pass, loss and its gradient, backward pass, L1/L2, weight masks, clipping and the
+ * update rule compiled from `core/optim` by `compileRule`), emitted once per network shape and
+ * rule, with the members side by side in the lanes of SIMD registers: lane l of every register
+ * holds member g·lanes + l, so every instruction advances that many members, and the loops are
+ * the scalar kernel's, in the same order of summation.
+ *
+ * The members' records stay in the module's memory between steps, laid out lane by lane; a
+ * step whose state is the array the previous step returned skips copying it in, and the new
+ * state leaves as one copy of [P, record] that the module wrote.
+ *
+ * Used where the plan fits ({@link wasmStepFits}): dense layers with any kernel activation, the
+ * three losses, class weights, dropout and weight masks, L1/L2 and clipping. Quantization-aware
+ * training (an observer per batch, a rounding per weight) and distillation (a second softmax
+ * at a temperature) stay with `cpuFusedStep`.
+ */
+
+/**
+ * The lanes the step computes in: two members a register in double precision, as
+ * `cpuFusedStep` computes, rounding what it stores to float32 as it does, so the two agree to
+ * 1e-6 (tests/unit/wasm-step.test.ts) and W2's 64 final losses agree to four decimals. Four
+ * f32 lanes (F32X4) were measured too (`npm run bench -- cpu --only=W1,W2`, the same day):
+ * W2's population in 0.51 s against 0.58 s, 1.89× the batched plain-JavaScript peer against
+ * 1.63×, neither the 2× asked; for 13 % single precision changes the course of the members
+ * that train on the edge of stability (18 of W2's 64 final losses move by more than 1e-2), and
+ * under Adam, RMSProp and Adagrad, whose update divides by the gradient's own size, moves a
+ * parameter whose gradient is near zero by up to a learning rate a step.
+ */
+export const STEP_LANES: Lanes = F64X2;
+
+/** Whether the WebAssembly step computes this plan; the others run `cpuFusedStep`. */
+export function wasmStepFits(plan: FusedPlan): boolean {
+  return plan.quantization === null && plan.distill === null && simdAvailable();
+}
+
+let simdSupport: boolean | null = null;
+
+/** Whether this runtime validates a module with a SIMD instruction (Node 16.4+, Chromium 91+, Safari 16.4+). */
+function simdAvailable(): boolean {
+  if (simdSupport === null) {
+    // A function returning an f32x4.splat of 0: the smallest module with a SIMD instruction.
+    const probe = functionBody([], [...splatConstant(F32X4, 0)]);
+    simdSupport = WebAssembly.validate(moduleBytes([functionType([], [V128])], [], [['probe', 0, probe]]));
+  }
+  return simdSupport;
+}
+
+/** An instance of a shape's module, and what its memory holds. */
+interface Instance {
+  exports: StepExports;
+  /** The evaluation set last copied in, and where. */
+  evaluated: { x: Float32Array; at: number } | null;
+  lanes: Lanes;
+  layout: ReturnType<typeof layoutOf>;
+  /** The state array the last step returned, whose values the memory still holds (null when unknown). */
+  resident: Float32Array | null;
+  /** The weight masks last copied in. */
+  keep: Float32Array | null;
+}
+
+const instances = new Map<string, Instance>();
+/** Most shapes kept: a study's populations share a few. */
+const MAX_INSTANCES = 8;
+
+/** The cache key of a plan's shape in some lanes, made once per plan (a population keeps its plan). */
+const keys = new WeakMap<FusedPlan, WeakMap<Lanes, string>>();
+
+function keyOf(plan: FusedPlan, lanes: Lanes): string {
+  return pairKey(keys, plan, lanes, () =>
+    JSON.stringify([
+      lanes.name, plan.widths, plan.activations, plan.kind, plan.batch, Array.from(plan.rule.code), plan.rule.theta, plan.rule.nextSlots, plan.rule.registers,
+      plan.dropout, plan.penalties, plan.pruning, plan.clipNorm, plan.classWeights,
+    ]),
+  );
+}
+
+function instanceFor(plan: FusedPlan, lanes: Lanes): Instance {
+  const key = keyOf(plan, lanes);
+  return recentlyUsed(instances, key, MAX_INSTANCES, () => {
+    const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
+    const module = new WebAssembly.Module(emitModule(plan, lanes));
+    const exports = new WebAssembly.Instance(module, { m: math }).exports as unknown as StepExports;
+    return { exports, lanes, layout: layoutOf(plan), resident: null, keep: null, evaluated: null };
+  });
+}
+
+/**
+ * One fused training step on the cpu in WebAssembly, for a plan that {@link wasmStepFits}: the
+ * same result as `cpuFusedStep` (to float32 rounding: it computes in single precision, summing
+ * in the same order). Returns the new state.
+ */
+export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lanes: Lanes = STEP_LANES): Float32Array {
+  const instance = instanceFor(plan, lanes);
+  const { layout } = instance;
+  const G = layout.group;
+  const V = lanes.count;
+  const P = plan.members;
+  const groups = Math.ceil(P / V);
+  const records = recordsAt(instance, plan);
+  const batch = records + recordRegisters(plan);
+  const m = memoryOf(instance, batch + batchRegisters(plan));
+  const copyState = instance.resident !== a.state;
+  const rows = w.rows;
+  const TW = stepTargetWidth(plan);
+  const H = HYPER_COLUMNS.length;
+  const copyKeep = plan.pruning && instance.keep !== a.keep;
+  const hyperSources = RULE_HYPER_SOURCES.map((source) => ('table' in source ? source.table : H + source.correction));
+  const lrColumn = HYPER_COLUMNS.indexOf('lr');
+  const [l1Column, twoL2Column] = [HYPER_COLUMNS.indexOf('l1'), HYPER_COLUMNS.indexOf('twoL2')];
+  if (copyState) copyStateIn(instance, plan, a.state, a.width);
+  for (let slot = 0; slot < groups * V; slot++) {
+    // A lane past the last member computes a copy of it, never read back. Lane `lane` of
+    // register f of the group is m[base + f·V]. The hyperparameters, and the weight masks when
+    // they change.
+    const p = Math.min(slot, P - 1);
+    const lane = slot % V;
+    const base = (layout.scratch + Math.floor(slot / V) * G.size) * V + lane;
+    const hy = p * H;
+    for (let q = 0; q < hyperSources.length; q++) {
+      const source = hyperSources[q];
+      const value = source < H ? a.hypers[hy + source] : a.corrections[p * 2 + source - H];
+      m[base + (G.hypers + q) * V] = source === lrColumn ? value * w.lrFactor : value;
+    }
+    m[base + (G.hypers + RULE_HYPERS.length) * V] = a.hypers[hy + l1Column];
+    m[base + (G.hypers + RULE_HYPERS.length + 1) * V] = a.hypers[hy + twoL2Column];
+    if (copyKeep) {
+      const from = p * plan.params, to = base + G.keep * V;
+      for (let f = 0; f < plan.params; f++) m[to + f * V] = a.keep![from + f];
+    }
+  }
+  // The step's rows of the epoch's layout, as they lie there, for the module to lay into lanes.
+  const F1 = plan.widths[0][0] + 1;
+  const staged = new Float32Array(instance.exports.memory.buffer, VEC * batch, P * rows * batchWidth(plan));
+  staged.set(a.x.subarray(P * w.start * F1, P * (w.start + rows) * F1));
+  staged.set(a.t.subarray(P * w.start * TW, P * (w.start + rows) * TW), P * rows * F1);
+  if (a.masks) staged.set(a.masks.subarray(0, P * rows * (batchWidth(plan) - F1 - TW)), P * rows * (F1 + TW));
+  instance.exports.gather(groups, rows, P, VEC * batch, 0);
+  instance.exports.step(groups, rows, w.fresh, 0, 0);
+  instance.exports.transfer(groups, P, 0, VEC * records, 0);
+  const written = new Float32Array(instance.exports.memory.buffer, VEC * records, P * plan.record);
+  let out: Float32Array;
+  if (a.width === plan.record) out = written.slice();
+  else {
+    out = a.state.slice();
+    for (let p = 0; p < P; p++) out.set(written.subarray(p * plan.record, (p + 1) * plan.record), p * a.width);
+  }
+  instance.resident = out;
+  instance.keep = a.keep;
+  return out;
+}
+
+/** The instance's memory as lanes, grown to hold `registers` registers (what it held is then forgotten). */
+function memoryOf(instance: Instance, registers: number): Float32Array | Float64Array {
+  const memory = instance.exports.memory;
+  const bytes = VEC * registers;
+  if (bytes > memory.buffer.byteLength) {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    instance.resident = null;
+    instance.keep = null;
+    instance.evaluated = null;
+  }
+  return instance.lanes.scalar === F64 ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
+}
+
+/** Where the records [P, record] pass between JavaScript and the lanes: after the groups, in registers. */
+function recordsAt(instance: Instance, plan: FusedPlan): number {
+  return instance.layout.scratch + Math.ceil(plan.members / instance.lanes.count) * instance.layout.group.size;
+}
+
+/** Registers of the records [P, record] in float32. */
+function recordRegisters(plan: FusedPlan): number {
+  return Math.ceil((plan.members * plan.record * 4) / VEC);
+}
+
+/** Values of one row of a step's batch: the inputs with their column of ones, the targets, each hidden layer's dropout mask. */
+function batchWidth(plan: FusedPlan): number {
+  const hidden = plan.dropout ? plan.widths.slice(0, -1).reduce((n, [, units]) => n + units, 0) : 0;
+  return plan.widths[0][0] + 1 + stepTargetWidth(plan) + hidden;
+}
+
+/** Registers of a step's batch as the epoch lays it out, in float32. */
+function batchRegisters(plan: FusedPlan): number {
+  return Math.ceil((plan.members * plan.batch * batchWidth(plan) * 4) / VEC);
+}
+
+/** Copies every member's record [P, width] into its lane of its group (memory already grown); a lane past the last member gets a copy of the last. */
+function copyStateIn(instance: Instance, plan: FusedPlan, state: Float32Array, width: number): void {
+  const P = plan.members;
+  const at = recordsAt(instance, plan);
+  const rows = new Float32Array(instance.exports.memory.buffer, VEC * at, P * plan.record);
+  if (width === plan.record) rows.set(state.subarray(0, P * plan.record));
+  else for (let p = 0; p < P; p++) rows.set(state.subarray(p * width, p * width + plan.record), p * plan.record);
+  instance.exports.transfer(Math.ceil(P / instance.lanes.count), P, 1, VEC * at, 0);
+  instance.resident = state;
+}
+
+/**
+ * `cpuFusedEvaluate` in WebAssembly, for a plan that {@link wasmStepFits}: [P, 4] of each
+ * member's two epoch sums and its loss and right predictions summed over the `n` rows of `x`
+ * (with a column of ones) and their encoded targets `t`. A state the last step returned is
+ * not copied in again.
+ */
+export function wasmFusedEvaluate(plan: FusedPlan, state: Float32Array, width: number, x: Float32Array, t: Float32Array, n: number, lanes: Lanes = STEP_LANES): Float32Array {
+  const instance = instanceFor(plan, lanes);
+  const { layout } = instance;
+  const G = layout.group;
+  const V = lanes.count;
+  const P = plan.members;
+  const F = plan.widths[0][0];
+  const TW = stepTargetWidth(plan);
+  const groups = Math.ceil(P / V);
+  // The set after the groups: its inputs [n, F] and targets [n, TW], each value in every lane.
+  const xAt = recordsAt(instance, plan) + recordRegisters(plan) + batchRegisters(plan);
+  const tAt = xAt + n * F;
+  const m = memoryOf(instance, tAt + n * TW);
+  if (instance.resident !== state) copyStateIn(instance, plan, state, width);
+  if (instance.evaluated?.x !== x || instance.evaluated.at !== xAt) {
+    for (let r = 0; r < n; r++) {
+      for (let i = 0; i < F; i++) m.fill(x[r * (F + 1) + i], (xAt + r * F + i) * V, (xAt + r * F + i + 1) * V);
+      for (let c = 0; c < TW; c++) m.fill(t[r * TW + c], (tAt + r * TW + c) * V, (tAt + r * TW + c + 1) * V);
+    }
+    instance.evaluated = { x, at: xAt };
+  }
+  instance.exports.evaluate(groups, n, 0, VEC * xAt, VEC * tAt);
+  const out = new Float32Array(P * 4);
+  for (let p = 0; p < P; p++) {
+    const results = (layout.scratch + Math.floor(p / V) * G.size + G.results) * V + (p % V);
+    out[p * 4] = state[p * width + plan.sums];
+    out[p * 4 + 1] = state[p * width + plan.sums + 1];
+    out[p * 4 + 2] = m[results];
+    out[p * 4 + 3] = m[results + V];
+  }
+  return out;
+}

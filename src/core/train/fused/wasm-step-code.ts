@@ -1,0 +1,474 @@
+import { hyperRegister, RULE_HYPERS } from '../../optim/compiled-rule';
+import {
+  F64, I32, OP, SIMD, V128, VOID, functionBody, functionType, moduleBytes, ruleCode, signed, simd, splatConstant, unsigned, vectorAccess, type Lanes,
+} from '../../wasm/bytes';
+import { stepTargetWidth, type FusedPlan } from './plan';
+import { KERNEL_ACTIVATIONS, type ScalarMath } from './scalar-math';
+
+// The WebAssembly of the fused training step on the cpu (see wasm-kernel.ts, which runs it):
+// where everything sits in the module's memory, and the emitted step and evaluation.
+
+/** Functions the emitted code imports from JavaScript (each f64 → f64), in import order. */
+export const IMPORTED = ['log', 'log1p'] as const;
+type Imported = (typeof IMPORTED)[number];
+
+/** Bytes of one register. */
+export const VEC = 16;
+
+/** Fields of a group's hyperparameters: the rule's, in {@link RULE_HYPERS} order, then l1 and 2·l2. */
+const HYPER_FIELDS = RULE_HYPERS.length + 2;
+
+/**
+ * Where everything is, in registers (16 bytes) from address 0: the scratch every group reuses,
+ * then one block per group of members (one a lane): hyperparameters, record, the batch's inputs
+ * and targets, the dropout masks, the weight masks, the evaluation's two sums.
+ */
+export function layoutOf(plan: FusedPlan) {
+  const { widths } = plan;
+  const L = widths.length - 1;
+  const B = plan.batch;
+  let at = 0;
+  const take = (n: number) => ((at += n), at - n);
+  const h = widths.map(([i], l) => (l === 0 ? -1 : take(B * i)));
+  const z = widths.map(([, o], l) => (l < L ? take(B * o) : -1));
+  const act = widths.map(([, o], l) => (l < L ? take(B * o) : -1));
+  const d = widths.map(([, o]) => take(B * o));
+  const grad = take(plan.params);
+  const scratch = at;
+  at = 0;
+  const hypers = take(HYPER_FIELDS);
+  const state = take(plan.record);
+  const x = take(B * widths[0][0]);
+  const t = take(B * stepTargetWidth(plan));
+  const masks = widths.slice(0, L).map(([, o]) => (plan.dropout ? take(B * o) : -1));
+  const keep = plan.pruning ? take(plan.params) : -1;
+  const results = take(2);
+  return { h, z, act, d, grad, scratch, group: { hypers, state, x, t, masks, keep, results, size: at } };
+}
+
+/** The emitted module's exports. */
+export interface StepExports {
+  memory: WebAssembly.Memory;
+  /** One step of `groups` groups of members on `rows` rows; `fresh` 1 starts the epoch's sums again. */
+  step(groups: number, rows: number, fresh: number, unusedX: 0, unusedT: 0): void;
+  /** Each group's loss and right predictions on the `rows` rows at byte addresses x and t, into its results. */
+  evaluate(groups: number, rows: number, unusedFresh: 0, x: number, t: number): void;
+  /** The `members` records between [P, record] float32 at byte address `at` and the lanes: `into` 1 reads them in, 0 writes them out. */
+  transfer(groups: number, members: number, into: 0 | 1, at: number, unusedT: 0): void;
+  /** The step's batch of `rows` rows of each of `members`, float32 at byte address `at` as the epoch lays it out, into the lanes. */
+  gather(groups: number, rows: number, members: number, at: number, unusedT: 0): void;
+}
+
+/**
+ * Emits the module of a plan's shape (its member count aside) in `lanes`: `step` and
+ * `evaluate` over groups of members, one member a lane (see wasm-kernel.ts).
+ */
+export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffer> {
+  const { widths, rule } = plan;
+  const L = widths.length - 1;
+  const K = widths[L][1];
+  const F = widths[0][0];
+  const TW = stepTargetWidth(plan);
+  const layout = layoutOf(plan);
+  const G = layout.group;
+  const slots = rule.slots.length;
+  // i32 locals: the five parameters (both functions take the same), then loop counters and addresses.
+  const P_GROUPS = 0, P_ROWS = 1, P_FRESH = 2, P_X = 3, P_T = 4;
+  const g = 5, gb = 6, b = 7, k = 8, row = 9, row2 = 10, n = 11, chunk = 12, chunkRows = 13, i = 14, wRow = 15, at = 16;
+  const PARAMS = 5;
+  const i32Count = 12;
+  let vectors = 0;
+  const vectorLocal = () => PARAMS + i32Count + vectors++;
+  /** Appends `items` to `target` (a push with spread arguments overflows the stack past ~100,000). */
+  const emit = (target: number[], items: number[]) => {
+    for (const item of items) target.push(item);
+  };
+  const get = (local: number) => [OP.localGet, ...unsigned(local)];
+  const set = (local: number) => [OP.localSet, ...unsigned(local)];
+  const i32 = (value: number) => [OP.i32Const, ...signed(value)];
+  const op = (code: number) => simd(code);
+  const constant = (x: number) => splatConstant(lanes, x);
+  /** The register at byte address `address` (code) plus `field` registers. */
+  const load = (address: number[], field: number) => [...address, ...vectorAccess(SIMD.load, VEC * field)];
+  const store = (address: number[], field: number, value: number[]) => [...address, ...value, ...vectorAccess(SIMD.store, VEC * field)];
+  /** for (i = 0; i < count; i++) body */
+  const loop = (i: number, count: number[], body: number[]) => [
+    ...i32(0), ...set(i),
+    OP.block, VOID, OP.loop, VOID,
+    ...get(i), ...count, OP.i32GeS, OP.brIf, 1,
+    ...body,
+    ...get(i), ...i32(1), OP.i32Add, ...set(i), OP.br, 0,
+    OP.end, OP.end,
+  ];
+  /** local ← base + i·stride registers, as a byte address. */
+  const rowAddress = (target: number, base: number[], i: number, stride: number) => [...base, ...get(i), ...i32(VEC * stride), OP.i32Mul, OP.i32Add, ...set(target)];
+  /** A lane-wise call of an imported function on the value in `local`. */
+  const laneCall = (f: Imported, local: number) => {
+    const lane = (l: number) => [
+      ...get(local), ...simd(lanes.extractLane, l), ...(lanes.scalar === F64 ? [] : [OP.f64PromoteF32]),
+      OP.call, IMPORTED.indexOf(f), ...(lanes.scalar === F64 ? [] : [OP.f32DemoteF64]),
+    ];
+    const out = [...lane(0), ...simd(lanes.splat)];
+    for (let l = 1; l < lanes.count; l++) emit(out, [...lane(l), ...simd(lanes.replaceLane, l)]);
+    return out;
+  };
+  /**
+   * e^x of the value in `local`, lane-wise in SIMD: x = n·ln 2 + r with n = round(x·log2 e) and
+   * |r| ≤ ln 2 / 2 (ln 2 in two parts, so r is exact), e^r by a polynomial (Cephes' expf in
+   * single lanes; Taylor to r¹² in double lanes, within 1e-15), times 2^n made in the exponent's
+   * bits. x is first clamped where e^x stays finite and normal: a lane call to Math.exp per value
+   * had been the step's largest cost.
+   */
+  const exp = (local: number) => {
+    const single = lanes.scalar !== F64;
+    const [low, high] = single ? [-87, 88] : [-708, 709];
+    const x = vectorLocal(), n = vectorLocal(), r = vectorLocal();
+    const out = [...get(local), ...constant(low), ...op(lanes.max), ...constant(high), ...op(lanes.min), ...set(x)];
+    emit(out, [...get(x), ...constant(Math.LOG2E), ...op(lanes.mul), ...simd(single ? SIMD.f32x4Nearest : SIMD.f64x2Nearest), ...set(n)]);
+    const [ln2High, ln2Low] = single ? [0.693359375, -2.12194440e-4] : [0.6931471803691238, 1.9082149292705877e-10];
+    emit(out, [...get(x), ...get(n), ...constant(ln2High), ...op(lanes.mul), ...op(lanes.sub), ...get(n), ...constant(ln2Low), ...op(lanes.mul), ...op(lanes.sub), ...set(r)]);
+    if (single) {
+      const c = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+      emit(out, [...constant(c[0])]);
+      for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
+      // p·r² + r + 1
+      emit(out, [...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.add), ...constant(1), ...op(lanes.add)]);
+      // 2^n: (n + 127) << 23 as the bits of a float.
+      emit(out, [...get(n), ...simd(SIMD.i32x4TruncSatF32x4S), ...i32(127), ...simd(SIMD.i32x4Splat), ...simd(SIMD.i32x4Add), ...i32(23), ...simd(SIMD.i32x4Shl)]);
+    } else {
+      let factorial = 1;
+      const c = Array.from({ length: 13 }, (_, k) => (k > 0 ? (factorial *= k) : 1)).map((f) => 1 / f).reverse();
+      emit(out, [...constant(c[0])]);
+      for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
+      // 2^n: (n + 1023) << 52 as the bits of a double.
+      emit(out, [...get(n), ...simd(SIMD.i32x4TruncSatF64x2SZero), ...simd(SIMD.i64x2ExtendLowI32x4S), OP.i64Const, ...signed(1023), ...simd(SIMD.i64x2Splat), ...simd(SIMD.i64x2Add), ...i32(52), ...simd(SIMD.i64x2Shl)]);
+    }
+    emit(out, [...op(lanes.mul)]);
+    return out;
+  };
+  /** A value computed into a fresh local (once), for expressions that read it more than once. */
+  const held = (value: number[]) => {
+    const local = vectorLocal();
+    return { code: [...value, ...set(local)], get: get(local), local };
+  };
+  /** 1 in each lane where the comparison (a mask) holds, else 0. */
+  const indicator = (mask: number[]) => [...mask, ...constant(1), ...simd(SIMD.and)];
+  const math: ScalarMath<number[]> = {
+    add: (a, c) => [...a, ...c, ...op(lanes.add)],
+    sub: (a, c) => [...a, ...c, ...op(lanes.sub)],
+    mul: (a, c) => [...a, ...c, ...op(lanes.mul)],
+    div: (a, c) => [...a, ...c, ...op(lanes.div)],
+    sqrt: (a) => [...a, ...op(lanes.sqrt)],
+    square: (a) => {
+      const v = held(a);
+      return [...v.code, ...v.get, ...v.get, ...op(lanes.mul)];
+    },
+    constant,
+    // As NUMBER_MATH's tanh: 1 − 2/(e^{2x} + 1).
+    tanh: (a) => math.sub(constant(1), math.div(constant(2), math.add(math.exp(math.mul(constant(2), a)), constant(1)))),
+    exp: (a) => {
+      const v = held(a);
+      return [...v.code, ...exp(v.local)];
+    },
+    max: (a, c) => [...a, ...c, ...op(lanes.max)],
+    min: (a, c) => [...a, ...c, ...op(lanes.min)],
+    step: (a) => indicator([...a, ...constant(0), ...op(lanes.gt)]),
+  };
+
+  const code: number[] = [];
+  const scale = vectorLocal(), lossSum = vectorLocal(), rightSum = vectorLocal(), acc = vectorLocal(), value = vectorLocal();
+  const r = vectorLocal();
+  for (let q = 1; q < rule.registers; q++) vectorLocal();
+  /** A register per output of the widest layer: its sums in the forward pass, its row of dL/dz in the backward. */
+  const outputs = Array.from({ length: Math.max(...widths.map(([, o]) => o)) }, () => vectorLocal());
+  const reg = (register: number) => r + register;
+  const l1 = vectorLocal(), twoL2 = vectorLocal();
+  // scale = 1/rows in every lane.
+  emit(code, [...constant(1), ...get(P_ROWS), lanes.scalar === F64 ? OP.f64ConvertI32S : OP.f32ConvertI32S, ...simd(lanes.splat), ...op(lanes.div), ...set(scale)]);
+
+  const group: number[] = [];
+  const gbGet = get(gb);
+  // The rule's hyperparameters, each member's in its lane, and the L1 and 2·L2 rates.
+  RULE_HYPERS.forEach((hyper, q) => emit(group, [...load(gbGet, G.hypers + q), ...set(reg(hyperRegister(slots, hyper)))]));
+  emit(group, [...load(gbGet, G.hypers + RULE_HYPERS.length), ...set(l1), ...load(gbGet, G.hypers + RULE_HYPERS.length + 1), ...set(twoL2)]);
+  const stateField = (field: number) => G.state + field;
+
+  /**
+   * Forward: z[b, j] = W[I, j] + Σ_i h[b, i]·W[i, j], i ascending as the scalar kernel sums, for
+   * rows [0, rows) of the inputs at byte address `inputs` (code); dropout masks where asked.
+   */
+  const forward = (inputs: number[], rows: number[], dropout: boolean) => {
+    const out: number[] = [];
+    widths.forEach(([I, O], l) => {
+      const to = l < L ? layout.z[l] : layout.d[l];
+      const off = plan.offsets[l];
+      const body: number[] = [];
+      // row: the input row's address; row2: the output row's; a register per output.
+      emit(body, [...rowAddress(row, l === 0 ? inputs : i32(VEC * layout.h[l]), b, I)]);
+      emit(body, [...rowAddress(row2, i32(VEC * to), b, O)]);
+      for (let j = 0; j < O; j++) emit(body, [...load(gbGet, stateField(off + I * O + j)), ...set(outputs[j])]);
+      // A loop over the inputs, the outputs unrolled: code the size of a layer's width, not of its weights.
+      const input = [...load([...get(row), ...get(i), ...i32(VEC), OP.i32Mul, OP.i32Add], 0), ...set(value), ...rowAddress(wRow, gbGet, i, O)];
+      for (let j = 0; j < O; j++) emit(input, [...get(outputs[j]), ...get(value), ...load(get(wRow), stateField(off + j)), ...op(lanes.mul), ...op(lanes.add), ...set(outputs[j])]);
+      emit(body, [...loop(i, i32(I), input)]);
+      for (let j = 0; j < O; j++) emit(body, [...store(get(row2), j, get(outputs[j]))]);
+      emit(out, [...loop(b, rows, body)]);
+      if (l === L) return;
+      // The activation, and the next layer's input: the activation times the dropout mask.
+      const activation = KERNEL_ACTIVATIONS[plan.activations[l]];
+      const next: number[] = [
+        ...get(k), ...i32(VEC), OP.i32Mul, ...set(row),
+        ...load(get(row), layout.z[l]), ...set(value),
+        ...activation.f(math, get(value)), ...set(acc),
+        ...store(get(row), layout.act[l], get(acc)),
+        ...store(get(row), layout.h[l + 1], dropout ? [...get(acc), ...load([...get(row), ...gbGet, OP.i32Add], G.masks[l]), ...op(lanes.mul)] : get(acc)),
+      ];
+      emit(out, [...rows, ...i32(O), OP.i32Mul, ...set(n), ...loop(k, get(n), next)]);
+    });
+    return out;
+  };
+  emit(group, [...forward([...gbGet, ...i32(VEC * G.x), OP.i32Add], get(P_ROWS), plan.dropout)]);
+
+  // The loss of each row and its gradient, scale·weight·dL/dz, in place of the logits.
+  const logits = layout.d[L];
+  const weightOf = (t: (c: number) => number[], w: number[] | null): number[] | null => {
+    if (!w) return null;
+    // A binary target −1 codes class 1; a one-hot row's dot with the weights is its class's weight.
+    if (plan.kind === 'binary') return [...constant(w[1]), ...constant(w[0]), ...t(0), ...constant(0), ...op(lanes.lt), ...simd(SIMD.bitselect)];
+    return Array.from({ length: K }, (_, c) => math.mul(t(c), constant(w[c]))).reduce((a, c) => math.add(a, c));
+  };
+  /**
+   * The loss of rows [0, rows) from the logits and the targets at byte address `targets`
+   * (code), added to lossSum and rightSum; with `training`, weighted by class and with
+   * scale·weight·dL/dz in place of the logits.
+   */
+  const loss = (targets: number[], rows: number[], training: boolean) => {
+    const weights = training ? plan.classWeights : null;
+    const body: number[] = [...rowAddress(row, i32(VEC * logits), b, K), ...rowAddress(row2, targets, b, TW)];
+    const z = (c: number) => load(get(row), c);
+    const t = (c: number) => load(get(row2), c);
+    const weight = held(weightOf(t, weights) ?? constant(1));
+    const gradScale = held(weights ? math.mul(get(scale), weight.get) : get(scale));
+    if (weights) emit(body, [...weight.code]);
+    if (training) emit(body, [...gradScale.code]);
+    const weighted = (value: number[]) => (weights ? math.mul(weight.get, value) : value);
+    if (plan.kind === 'binary') {
+      const u = held(t(0)), q = held(math.mul(z(0), u.get));
+      emit(body, [...u.code, ...q.code]);
+      emit(body, [...get(rightSum), ...indicator([...q.get, ...constant(0), ...op(lanes.lt)]), ...op(lanes.add), ...set(rightSum)]);
+      const negAbs = held([...q.get, ...op(lanes.abs), ...op(lanes.neg)]);
+      emit(body, [...negAbs.code]);
+      const e = held(math.exp(negAbs.get));
+      emit(body, [...e.code]);
+      emit(body, [...get(lossSum), ...weighted(math.add(math.max(q.get, constant(0)), laneCall('log1p', e.local))), ...op(lanes.add), ...set(lossSum)]);
+      // u·σ(q)·scale, as the scalar kernel multiplies.
+      const sigmoid = math.div(constant(1), math.add(constant(1), math.exp([...q.get, ...op(lanes.neg)])));
+      if (training) emit(body, [...store(get(row), 0, math.mul(math.mul(u.get, sigmoid), gradScale.get))]);
+    } else if (plan.kind === 'regression') {
+      const residual = held(math.sub(z(0), t(0)));
+      emit(body, [...residual.code]);
+      emit(body, [...get(lossSum), ...weighted(math.mul(residual.get, residual.get)), ...op(lanes.add), ...set(lossSum)]);
+      if (training) emit(body, [...store(get(row), 0, math.mul(math.mul(constant(2), residual.get), gradScale.get))]);
+    } else {
+      const max = held(z(0));
+      emit(body, [...max.code]);
+      for (let c = 1; c < K; c++) emit(body, [...math.max(max.get, z(c)), ...set(max.local)]);
+      const total = held(constant(0)), dot = held(constant(0));
+      emit(body, [...total.code, ...dot.code]);
+      for (let c = 0; c < K; c++) {
+        emit(body, [...math.add(total.get, math.exp(math.sub(z(c), max.get))), ...set(total.local)]);
+        emit(body, [...math.add(dot.get, math.mul(t(c), z(c))), ...set(dot.local)]);
+      }
+      const lse = held(math.add(max.get, laneCall('log', total.local)));
+      emit(body, [...lse.code]);
+      // Right where the label's logit (the dot) beats every other, a tie going to the first class, as argmax does.
+      const ok = held([...constant(0), ...constant(0), ...op(lanes.eq)]);
+      const before = held(constant(0));
+      emit(body, [...ok.code, ...before.code]);
+      for (let c = 0; c < K; c++) {
+        const isLabel = [...t(c), ...constant(0.5), ...op(lanes.gt)];
+        const beats = [...dot.get, ...z(c), ...op(lanes.gt)];
+        const tiesAfter = [...dot.get, ...z(c), ...op(lanes.eq), ...before.get, ...constant(0.5), ...op(lanes.gt), ...simd(SIMD.and)];
+        emit(body, [...ok.get, ...isLabel, ...beats, ...simd(SIMD.or), ...tiesAfter, ...simd(SIMD.or), ...simd(SIMD.and), ...set(ok.local)]);
+        emit(body, [...math.add(before.get, t(c)), ...set(before.local)]);
+      }
+      emit(body, [...get(rightSum), ...indicator(ok.get), ...op(lanes.add), ...set(rightSum)]);
+      emit(body, [...get(lossSum), ...weighted(math.sub(lse.get, dot.get)), ...op(lanes.add), ...set(lossSum)]);
+      if (training) for (let c = 0; c < K; c++) emit(body, [...store(get(row), c, math.mul(math.sub(math.exp(math.sub(z(c), lse.get)), t(c)), gradScale.get))]);
+    }
+    return loop(b, rows, body);
+  };
+  emit(group, [...constant(0), ...set(lossSum), ...constant(0), ...set(rightSum), ...loss([...gbGet, ...i32(VEC * G.t), OP.i32Add], get(P_ROWS), true)]);
+
+  // Backward, row by row: the gradient of each layer's parameters, then dL/dz of the layer below.
+  const gradient = layout.grad;
+  for (let l = L; l >= 0; l--) {
+    const [I, O] = widths[l];
+    const off = plan.offsets[l];
+    const gradAt = (field: number) => i32(VEC * (gradient + off + field));
+    // grad[i, j] = Σ_b h[b, i]·d[b, j], b ascending; d[b, :] held in `outputs`.
+    emit(group, [...loop(k, i32((I + 1) * O), [...get(k), ...i32(VEC), OP.i32Mul, ...constant(0), ...vectorAccess(SIMD.store, VEC * (gradient + off))])]);
+    const body: number[] = [
+      ...(l === 0 ? rowAddress(row, [...gbGet, ...i32(VEC * G.x), OP.i32Add], b, I) : rowAddress(row, i32(VEC * layout.h[l]), b, I)),
+      ...rowAddress(row2, i32(VEC * layout.d[l]), b, O),
+    ];
+    for (let j = 0; j < O; j++) emit(body, [...load(get(row2), j), ...set(outputs[j])]);
+    // wRow: the byte offset of row i of the layer's parameters.
+    const gradientRow = [...load([...get(row), ...get(i), ...i32(VEC), OP.i32Mul, OP.i32Add], 0), ...set(value), ...rowAddress(wRow, i32(0), i, O)];
+    for (let j = 0; j < O; j++) {
+      emit(gradientRow, [...get(wRow), ...load(get(wRow), gradient + off + j), ...get(value), ...get(outputs[j]), ...op(lanes.mul), ...op(lanes.add), ...vectorAccess(SIMD.store, VEC * (gradient + off + j))]);
+    }
+    emit(body, [...loop(i, i32(I), gradientRow)]);
+    for (let j = 0; j < O; j++) emit(body, [...gradAt(I * O + j), ...load(gradAt(I * O + j), 0), ...get(outputs[j]), ...op(lanes.add), ...vectorAccess(SIMD.store, 0)]);
+    if (l > 0) {
+      // dL/dz below = (Σ_j d[b, j]·W[i, j]) · mask · f′(a, z); at: the byte offset of [b, i] below.
+      const below = KERNEL_ACTIVATIONS[plan.activations[l - 1]];
+      emit(body, [...rowAddress(n, i32(0), b, I)]);
+      const delta = [...get(n), ...get(i), ...i32(VEC), OP.i32Mul, OP.i32Add, ...set(at), ...rowAddress(wRow, gbGet, i, O), ...constant(0), ...set(acc)];
+      for (let j = 0; j < O; j++) emit(delta, [...get(acc), ...get(outputs[j]), ...load(get(wRow), stateField(off + j)), ...op(lanes.mul), ...op(lanes.add), ...set(acc)]);
+      if (plan.dropout) emit(delta, [...get(acc), ...load([...get(at), ...gbGet, OP.i32Add], G.masks[l - 1]), ...op(lanes.mul), ...set(acc)]);
+      const derivative = below.grad(math, load(get(at), layout.act[l - 1]), load(get(at), layout.z[l - 1]));
+      emit(delta, [...store(get(at), layout.d[l - 1], math.mul(get(acc), derivative))]);
+      emit(body, [...loop(i, i32(I), delta)]);
+    }
+    emit(group, [...loop(b, get(P_ROWS), body)]);
+  }
+
+  /** for each parameter k (row = its byte offset): body */
+  const overParams = (from: number, to: number, body: number[]) => [
+    ...i32(from), ...set(k),
+    OP.block, VOID, OP.loop, VOID,
+    ...get(k), ...i32(to), OP.i32GeS, OP.brIf, 1,
+    ...get(k), ...i32(VEC), OP.i32Mul, ...set(row),
+    ...body,
+    ...get(k), ...i32(1), OP.i32Add, ...set(k), OP.br, 0,
+    OP.end, OP.end,
+  ];
+  const gradHere = load(get(row), gradient);
+  const setGrad = (v: number[]) => store(get(row), gradient, v);
+  const stateHere = (field: number) => load([...get(row), ...gbGet, OP.i32Add], stateField(field));
+  if (plan.penalties) {
+    // l1·sign(w) + 2·l2·w on the kernels, not the biases.
+    widths.forEach(([I, O], l) => {
+      const w = stateHere(0);
+      const sign = [...indicator([...w, ...constant(0), ...op(lanes.gt)]), ...indicator([...w, ...constant(0), ...op(lanes.lt)]), ...op(lanes.sub)];
+      emit(group, [...overParams(plan.offsets[l], plan.offsets[l] + I * O, setGrad(math.add(gradHere, math.add(math.mul(get(l1), sign), math.mul(get(twoL2), w)))))]);
+    });
+  }
+  if (plan.pruning) emit(group, [...overParams(0, plan.params, setGrad(math.mul(gradHere, load([...get(row), ...gbGet, OP.i32Add], G.keep))))]);
+  if (plan.clipNorm > 0) {
+    emit(group, [...constant(0), ...set(acc)]);
+    emit(group, [...overParams(0, plan.params, [...math.add(get(acc), math.mul(gradHere, gradHere)), ...set(acc)])]);
+    emit(group, [...math.min(constant(1), math.div(constant(plan.clipNorm), math.add(math.sqrt(get(acc)), constant(1e-6)))), ...set(value)]);
+    emit(group, [...overParams(0, plan.params, setGrad(math.mul(gradHere, get(value))))]);
+  }
+  // The update rule on every parameter, its slots beside it in the record.
+  const update: number[] = [...stateHere(0), ...set(reg(0)), ...gradHere, ...set(reg(1))];
+  for (let q = 0; q < slots; q++) emit(update, [...stateHere(plan.params * (1 + q)), ...set(reg(2 + q))]);
+  emit(update, [...ruleCode(rule, reg, lanes)]);
+  const stateAddress = [...get(row), ...gbGet, OP.i32Add];
+  emit(update, [...store(stateAddress, stateField(0), rounded(get(reg(rule.theta))))]);
+  rule.nextSlots.forEach((register, q) => emit(update, [...store(stateAddress, stateField(plan.params * (1 + q)), rounded(get(reg(register))))]));
+  emit(group, [...overParams(0, plan.params, update)]);
+  // The epoch's sums: this batch's, added to those so far unless the epoch starts.
+  const sums = (field: number, sum: number) =>
+    store(gbGet, stateField(plan.sums + field), rounded([...get(sum), ...get(P_FRESH), OP.i32Eqz, OP.if, V128, ...load(gbGet, stateField(plan.sums + field)), OP.else, ...constant(0), OP.end, ...op(lanes.add)]));
+  emit(group, [...sums(0, lossSum), ...sums(1, rightSum)]);
+
+  /** In double lanes, a value rounded to float32 as the state stores it; in single lanes, itself. */
+  function rounded(value: number[]): number[] {
+    return lanes.scalar === F64 ? [...value, ...simd(SIMD.f32x4DemoteF64x2Zero), ...simd(SIMD.f64x2PromoteLowF32x4)] : value;
+  }
+
+  const overGroups = (body: number[]) => loop(g, get(P_GROUPS), [...get(g), ...i32(VEC * G.size), OP.i32Mul, ...i32(VEC * layout.scratch), OP.i32Add, ...set(gb), ...body]);
+  emit(code, [...overGroups(group)]);
+
+  // The evaluation: every row of the set at P_X (inputs) and P_T (targets), each held in every
+  // lane, through the network B rows at a time; each group's loss and right predictions summed
+  // into its results.
+  const chunkBody = [
+    ...get(P_ROWS), ...get(chunk), OP.i32Sub, ...set(chunkRows),
+    ...get(chunkRows), ...i32(plan.batch), OP.i32GtS, OP.if, VOID, ...i32(plan.batch), ...set(chunkRows), OP.end,
+    ...forward([...get(P_X), ...get(chunk), ...i32(VEC * F), OP.i32Mul, OP.i32Add], get(chunkRows), false),
+    ...loss([...get(P_T), ...get(chunk), ...i32(VEC * TW), OP.i32Mul, OP.i32Add], get(chunkRows), false),
+  ];
+  const evaluate = overGroups([
+    ...constant(0), ...set(lossSum), ...constant(0), ...set(rightSum),
+    ...get(P_ROWS), ...i32(0), OP.i32GtS, OP.if, VOID,
+    ...i32(0), ...set(chunk),
+    OP.loop, VOID, ...chunkBody, ...get(chunk), ...i32(plan.batch), OP.i32Add, OP.localTee, ...unsigned(chunk), ...get(P_ROWS), OP.i32LtS, OP.brIf, 0, OP.end,
+    OP.end,
+    ...store(gbGet, G.results, get(lossSum)), ...store(gbGet, G.results + 1, get(rightSum)),
+  ]);
+
+  // The records between their layout [P, record] of float32 at byte address P_X and the lanes:
+  // P_FRESH 0 writes member p's lane out to row p, 1 reads every lane in (a lane past the last
+  // member, P_ROWS, reads its row). Each value a scalar load and store: a loop in JavaScript
+  // had cost as much as the step while the engine had not yet optimized it.
+  const V = lanes.count;
+  const single = lanes.scalar !== F64;
+  const laneAddress = [
+    ...get(k), ...i32(V), OP.i32DivU, ...i32(VEC * G.size), OP.i32Mul,
+    ...get(k), ...i32(V), OP.i32RemU, ...i32(lanes.bytes), OP.i32Mul, OP.i32Add,
+    ...i32(VEC * (layout.scratch + G.state)), OP.i32Add, ...set(row),
+  ];
+  const rowAddress32 = [...get(k), ...get(P_ROWS), ...i32(1), OP.i32Sub, ...get(k), ...get(P_ROWS), OP.i32LtS, OP.select, ...i32(4 * plan.record), OP.i32Mul, ...get(P_X), OP.i32Add, ...set(row2)];
+  const laneValue = single ? [...get(row), ...get(b), ...i32(VEC), OP.i32Mul, OP.i32Add, OP.f32Load, 2, 0] : [...get(row), ...get(b), ...i32(VEC), OP.i32Mul, OP.i32Add, OP.f64Load, 3, 0, OP.f32DemoteF64];
+  const rowValue = [...get(row2), ...get(b), ...i32(4), OP.i32Mul, OP.i32Add, OP.f32Load, 2, 0, ...(single ? [] : [OP.f64PromoteF32])];
+  const out = loop(b, i32(plan.record), [...get(row2), ...get(b), ...i32(4), OP.i32Mul, OP.i32Add, ...laneValue, OP.f32Store, 2, 0]);
+  const into = loop(b, i32(plan.record), [...get(row), ...get(b), ...i32(VEC), OP.i32Mul, OP.i32Add, ...rowValue, ...(single ? [OP.f32Store, 2, 0] : [OP.f64Store, 3, 0])]);
+  const transfer = [
+    ...get(P_FRESH), OP.if, VOID,
+    ...loop(k, [...get(P_GROUPS), ...i32(V), OP.i32Mul], [...laneAddress, ...rowAddress32, ...into]),
+    OP.else,
+    ...loop(k, get(P_ROWS), [...laneAddress, ...rowAddress32, ...out]),
+    OP.end,
+  ];
+
+  // The step's batch, float32 at byte address P_X as the epoch lays it out ([P_FRESH members,
+  // P_ROWS rows, …]: the inputs with their column of ones, the targets, each hidden layer's
+  // dropout masks), into the lanes: member p's rows into lane p of its group, a lane past the
+  // last member taking the last member's.
+  /** One float32 at `from` + `offset` bytes into the lane at `to` + `field` registers. */
+  const valueInto = (to: number[], field: number, from: number[], offset: number) => [
+    ...to, ...from, OP.f32Load, 2, ...unsigned(4 * offset),
+    ...(single ? [OP.f32Store, 2] : [OP.f64PromoteF32, OP.f64Store, 3]), ...unsigned(VEC * field),
+  ];
+  /** local ← address of row `index` (code, in rows of `width` values) of the part starting `before` values after P_X. */
+  const sourceRow = (target: number, before: number[], index: number[], width: number) => [
+    ...get(P_X), ...before, ...i32(4), OP.i32Mul, OP.i32Add, ...index, ...i32(4 * width), OP.i32Mul, OP.i32Add, ...set(target),
+  ];
+  /** Row b of member p (local chunk), in rows of one member after another. */
+  const memberRow = [...get(chunk), ...get(P_ROWS), OP.i32Mul, ...get(b), OP.i32Add];
+  /** Each row's first `inLanes` values (of `width`) into the lanes from register `field` on, a row after another. */
+  const batchRows = (before: number[], width: number, field: number, inLanes: number) => {
+    const copy = [...sourceRow(row, before, memberRow, width), ...get(b), ...i32(VEC * inLanes), OP.i32Mul, ...get(wRow), OP.i32Add, ...set(row2)];
+    for (let c = 0; c < inLanes; c++) emit(copy, valueInto(get(row2), field + c, get(row), c));
+    return loop(b, get(P_ROWS), copy);
+  };
+  const gatherSlot = [
+    ...get(k), ...get(P_FRESH), ...i32(1), OP.i32Sub, ...get(k), ...get(P_FRESH), OP.i32LtS, OP.select, ...set(chunk),
+    ...get(k), ...i32(V), OP.i32DivU, ...i32(VEC * G.size), OP.i32Mul,
+    ...get(k), ...i32(V), OP.i32RemU, ...i32(lanes.bytes), OP.i32Mul, OP.i32Add, ...i32(VEC * layout.scratch), OP.i32Add, ...set(wRow),
+    ...batchRows(i32(0), F + 1, G.x, F),
+    ...batchRows([...get(n), ...i32(F + 1), OP.i32Mul], TW, G.t, TW),
+  ];
+  if (plan.dropout) {
+    let before = F + 1 + TW;
+    widths.slice(0, L).forEach(([, units], l) => {
+      // Member p's masks [rows, units] as one row of rows·units values.
+      const from = [...get(P_X), ...get(n), ...i32(4 * before), OP.i32Mul, OP.i32Add, ...get(chunk), ...get(P_ROWS), OP.i32Mul, ...i32(4 * units), OP.i32Mul, OP.i32Add, ...set(row)];
+      const copy = [...get(i), ...i32(VEC), OP.i32Mul, ...get(wRow), OP.i32Add, ...get(row), ...get(i), ...i32(4), OP.i32Mul, OP.i32Add, OP.f32Load, 2, 0,
+        ...(single ? [OP.f32Store, 2] : [OP.f64PromoteF32, OP.f64Store, 3]), ...unsigned(VEC * G.masks[l])];
+      emit(gatherSlot, [...from, ...get(P_ROWS), ...i32(units), OP.i32Mul, ...set(at), ...loop(i, get(at), copy)]);
+      before += units;
+    });
+  }
+  const gather = [...get(P_FRESH), ...get(P_ROWS), OP.i32Mul, ...set(n), ...loop(k, [...get(P_GROUPS), ...i32(V), OP.i32Mul], gatherSlot)];
+
+  const body = (instructions: number[]) => functionBody([[i32Count, I32], [vectors, V128]], instructions);
+  const types = [functionType([F64], [F64]), functionType(Array(PARAMS).fill(I32), [])];
+  return moduleBytes(types, IMPORTED.map((f) => [f, 0]), [
+    ['step', 1, body(code)], ['evaluate', 1, body(evaluate)], ['transfer', 1, body(transfer)], ['gather', 1, body(gather)],
+  ]);
+}
