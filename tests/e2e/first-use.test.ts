@@ -139,14 +139,16 @@ test('a saved record that no longer reads is listed as damaged, says why, and ca
   const { page, errors } = await site.newPage();
   await page.goto(`${site.url}#/train`);
   await page.getByRole('button', { name: 'Play' }).waitFor();
-  // A record as a broken version or a hand edit may leave it.
+  // Records as a broken version or a hand edit may leave them: a run, a study, and a trial of it.
   await page.evaluate(
     () =>
       new Promise<void>((resolve, reject) => {
         const open = indexedDB.open('tunelab');
         open.onsuccess = () => {
-          const tx = open.result.transaction('runs', 'readwrite');
+          const tx = open.result.transaction(['runs', 'studies', 'trials'], 'readwrite');
           tx.objectStore('runs').put({ id: 'broken-run', createdAt: 5, updatedAt: 5, spec: { nonsense: true }, backend: null, epochs: [], status: 'complete' });
+          tx.objectStore('studies').put({ id: 'broken-study', createdAt: 6, spec: { version: 1 }, status: 'complete' });
+          tx.objectStore('trials').put({ studyId: 'broken-study', number: 3, params: {}, spec: { nonsense: true }, state: 'complete', epochs: [] });
           tx.oncomplete = () => (open.result.close(), resolve());
           tx.onerror = () => reject(tx.error);
         };
@@ -164,5 +166,17 @@ test('a saved record that no longer reads is listed as damaged, says why, and ca
   await page.reload();
   await page.getByRole('button', { name: 'Play' }).waitFor();
   expect(await page.getByTestId('damaged-runs').count()).toBe(0);
+
+  // The Study screen lists the study and the trial the same way; each goes with its own Delete.
+  await page.getByRole('link', { name: 'Study' }).click();
+  const studies = page.getByTestId('damaged-studies');
+  await expect.poll(() => studies.locator('li span').allTextContents(), { timeout: 30_000 }).toEqual([
+    expect.stringMatching(/ · study · its spec\.name does not read$/),
+    'Undated · trial 3 · its spec does not read',
+  ]);
+  await studies.getByRole('button', { name: 'Delete damaged record broken-study trial 3' }).click();
+  await expect.poll(() => studies.locator('li').count()).toBe(1);
+  await studies.getByRole('button', { name: 'Delete damaged record broken-study' }).click();
+  await expect.poll(() => studies.count()).toBe(0);
   expect(errors).toEqual([]);
 });
