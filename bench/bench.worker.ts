@@ -12,6 +12,7 @@ import { spiralData, spiralSpec } from './workloads/spiral';
 import { timeBatchedJs, timePlainJs, timePopulation, timePruning, timeSerialFit, timeSerialOurs, trainBatchedPeer } from './workloads/study';
 import { seconds } from './workloads/timing';
 import { timeTrainedSlice } from './workloads/trained-slice';
+import { timeCompressSweep } from './workloads/compress-sweep';
 
 const api = {
   /** Selects the backend; the answer says which one really runs. */
@@ -52,6 +53,8 @@ const api = {
   basinMap: timeBasinMap,
   /** W4: the learning-rate sweep against the hand-written loop. */
   lrSweep: timeLrSweep,
+  /** W5: the 16-point sparsity × bits study of the penguins model, as populations, one at a time and by the peer. */
+  compressSweep: timeCompressSweep,
   /** W6: a trained network's 51 × 51 loss slice. */
   trainedSlice: timeTrainedSlice,
 

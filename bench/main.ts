@@ -89,6 +89,7 @@ async function main(): Promise<void> {
   }
   if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap());
   if (wanted('W4')) measurements.lrSweep = await part('W4', () => api.lrSweep());
+  if (wanted('W5')) measurements.compressSweep = await part('W5', () => api.compressSweep());
   if (wanted('W6')) measurements.trainedSlice = await part('W6', () => api.trainedSlice(budgets.sliceSingles));
   worker.terminate();
   page.__benchResults = { backend: info, budgets, rows: benchRows(info, measurements), measurements, tensors };

@@ -4,6 +4,7 @@ import type { BackendInfo, BackendName } from '../src/runtime/backend-types';
 import type { AgainstHand } from './workloads/landscape';
 import type { PeerRun, PrunedStudy, W2Pruning } from './workloads/study';
 import type { SliceTiming } from './workloads/trained-slice';
+import { W5_BITS, W5_EPOCHS, W5_SPARSITIES, type CompressSweepTiming, type SweepWay } from './workloads/compress-sweep';
 import type { TrainingTime } from './workloads/our-training';
 import { BATCH_SIZE, FULL_EPOCHS, TRIALS } from './workloads/sizes';
 import type { Timed } from './workloads/timing';
@@ -23,6 +24,8 @@ export interface Measurements {
   pruning?: Record<W2Pruning | 'none', PrunedStudy>;
   basinMap?: AgainstHand;
   lrSweep?: AgainstHand;
+  /** W5: the size-against-accuracy study's 16 points. */
+  compressSweep?: CompressSweepTiming;
   trainedSlice?: SliceTiming;
 }
 
@@ -54,6 +57,7 @@ function meanLoss(losses: number[]): string {
 }
 
 const fixed = (x: number, digits = 1) => x.toFixed(digits);
+const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const perMinute = (trialSeconds: number) => `${fixed(60 / trialSeconds)} trials/min`;
 
 function row(r: Omit<Row, 'met'>): Row {
@@ -164,12 +168,33 @@ export function benchRows(info: BackendInfo, m: Measurements): Row[] {
       }),
     ];
   };
+  const w5 = ({ populations, oneAtATime, peer }: CompressSweepTiming) => {
+    const points = W5_SPARSITIES.length * W5_BITS.length;
+    const workload = `W5 ${points}-point sparsity × bits, ${W5_EPOCHS} epochs each`;
+    const accuracy = (w: SweepWay) => {
+      const mean = w.accuracies.reduce((a, b) => a + b, 0) / w.accuracies.length;
+      return `mean ${pct(mean)}, ${pct(Math.min(...w.accuracies))}–${pct(Math.max(...w.accuracies))}`;
+    };
+    const ours = `${W5_BITS.length} populations ${fixed(populations.seconds, 2)} s`;
+    const differing = (w: SweepWay) => w.accuracies.filter((a, k) => a !== populations.accuracies[k]).length;
+    return [
+      row({
+        workload, ours, baseline: `one at a time ${fixed(oneAtATime.seconds, 2)} s`, ratio: oneAtATime.seconds / populations.seconds,
+        note: `both whole; validation accuracy as compressed: populations ${accuracy(populations)}, one at a time ${accuracy(oneAtATime)} (${differing(oneAtATime)} of ${points} points differ)`,
+      }),
+      row({
+        workload, ours, baseline: `batched plain JS ${fixed(peer.seconds, 2)} s`, ratio: peer.seconds / populations.seconds,
+        note: `both whole, one worker; validation accuracy as compressed: ours ${accuracy(populations)}, peer ${accuracy(peer)} (own shuffles; per point ${populations.accuracies.map((a, k) => `${pct(a)}/${pct(peer.accuracies[k])}`).join(' ')})`,
+      }),
+    ];
+  };
   return [
     ...(m.oneTrial ? w1(m.oneTrial) : []),
     ...(m.study ? w2(m.study) : []),
     ...(m.pruning ? pruning(m.pruning) : []),
     ...(m.basinMap ? [landscape('W3 basin map 128×128, 300 Adam steps', 'labels', m.basinMap, landscapeTarget(info, 10))] : []),
     ...(m.lrSweep ? [landscape('W4 lr sweep, 64 rates × 300 steps', 'final losses', m.lrSweep, landscapeTarget(info, 1))] : []),
+    ...(m.compressSweep ? w5(m.compressSweep) : []),
     ...(m.trainedSlice ? w6(m.trainedSlice) : []),
   ];
 }

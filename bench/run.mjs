@@ -24,7 +24,7 @@ const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const asked = args.filter((a) => !a.startsWith('--'));
 const unknown = asked.filter((b) => !BACKENDS.includes(b));
 if (unknown.length || !(budget > 0)) {
-  console.error(`usage: npm run bench [-- ${BACKENDS.join(' ')}] [-- --budget=<factor>] [-- --only=W1,W2,W3,W4,W6]; got ${args.join(' ')}`);
+  console.error(`usage: npm run bench [-- ${BACKENDS.join(' ')}] [-- --budget=<factor>] [-- --only=W1,W2,W3,W4,W5,W6]; got ${args.join(' ')}`);
   process.exit(2);
 }
 const backends = asked.length ? asked : BACKENDS;

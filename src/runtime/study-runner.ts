@@ -35,6 +35,23 @@ export class StudyRunningElsewhere extends Error {
   }
 }
 
+/** How far a study running in this page has got: its finished trials of all it will run. */
+export interface StudyProgress {
+  finished: number;
+  total: number;
+}
+
+/**
+ * The studies this page runs now, whichever screen started them, by id: their locks are held
+ * here, so the study screen shows them as running here rather than in another tab.
+ */
+const runningHere = new Map<string, StudyProgress>();
+
+/** The studies this page runs now, with how far each has got. */
+export function studiesRunningHere(): ReadonlyMap<string, StudyProgress> {
+  return runningHere;
+}
+
 /** Times a trial's group may lose its worker before the trial is given up as failed. */
 const MAX_WORKER_DEATHS = 2;
 
@@ -89,9 +106,11 @@ export class StudyRunner {
   async run(): Promise<void> {
     const release = await tryLock(studyLock(this.study.id));
     if (!release) throw new StudyRunningElsewhere();
+    runningHere.set(this.study.id, { finished: 0, total: this.study.spec.nTrials });
     try {
       await this.runLocked();
     } finally {
+      runningHere.delete(this.study.id);
       await release();
     }
   }
@@ -120,7 +139,7 @@ export class StudyRunner {
       this.fitting = await this.memoryCap(this.slots[0]);
       for (;;) {
         if (this.cancelled) break;
-        const finished = this.trials.filter((t) => t.state !== 'waiting' && t.state !== 'running').length;
+        const finished = this.finished();
         if (finished >= spec.nTrials || (exhausted && !this.trials.some((t) => t.state === 'waiting' || t.state === 'running'))) break;
         let waiting = this.trials.filter((t) => t.state === 'waiting');
         const remaining = spec.nTrials - this.trials.length;
@@ -373,7 +392,14 @@ export class StudyRunner {
   }
 
   private publish(): void {
+    // Only while it runs: a group still reporting after a failed run must not list it again.
+    if (runningHere.has(this.study.id)) runningHere.set(this.study.id, { finished: this.finished(), total: this.study.spec.nTrials });
     this.listener.onTrials(this.trials.map((t) => ({ ...t, epochs: [...t.epochs] })));
+  }
+
+  /** How many trials have finished, whatever their outcome. */
+  private finished(): number {
+    return this.trials.filter((t) => t.state !== 'waiting' && t.state !== 'running').length;
   }
 
   private sleep(running: Set<Promise<void>>): Promise<void> {

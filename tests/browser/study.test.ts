@@ -4,6 +4,7 @@ import type { TrialRecord } from '../../src/core/study/types';
 import { openStore, type RunStore } from '../../src/runtime/store';
 import type { BackendInfo, BackendPreference } from '../../src/runtime/backend-types';
 import { StudyRunner } from '../../src/runtime/study-runner';
+import { StudyState } from '../../src/ui/study/study-state.svelte';
 import { xorStudy } from '../support/xor-study';
 
 const DB = 'tunelab-study-test';
@@ -124,5 +125,22 @@ describe('studies', () => {
     expectAllComplete(trials);
     // The trials finished before the cut kept their parameters.
     cut.filter((t) => t.state === 'complete').forEach((t) => expect(trials[t.number].params).toEqual(t.params));
+  });
+
+  test('a study another screen of this page runs (a size study on the Optimize screen) is listed as running here with its progress, not in another tab', async () => {
+    const store = await studies();
+    const record = await store.createStudy({ ...spec, nTrials: 4, workers: 1 });
+    const screen = new StudyState(store, spec.base);
+    // Held paused after its first worker starts, so that the screen reads it mid-run.
+    const runner = new StudyRunner(store, record, { onTrials: () => {}, onStatus: () => {} });
+    runner.pause();
+    const running = runner.run();
+    await expect.poll(async () => (await screen.refresh(), screen.here.get(record.id)), { timeout: 30_000 }).toEqual({ finished: 0, total: 4 });
+    expect(screen.elsewhere.has(record.id)).toBe(false);
+    runner.resume();
+    await running;
+    await screen.refresh();
+    expect(screen.here.size).toBe(0);
+    expect((await store.listTrials(record.id)).map((t) => t.state)).toEqual(['complete', 'complete', 'complete', 'complete']);
   });
 });

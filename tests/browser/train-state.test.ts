@@ -49,3 +49,19 @@ test('a table the experiment schema refuses on a field the screen does not show 
   expect(train.errors.map((e) => e.path)).toEqual(['training.epochs']);
   expect(train.hiddenErrors).toEqual([]);
 });
+
+test('a run opened from a size-against-accuracy point says how its network was compressed, and the experiment it trains again has no compression while its record keeps it', async () => {
+  const { store } = await db.open();
+  const source = await store.createRun(structuredClone(PENGUINS_SPEC), null);
+  const compress = { run: source.id, sparsity: 0.9, bits: 4, distilled: true, distill: { widthFactor: 0.5, temperature: 2, alpha: 0.7, epochs: 15 } };
+  const point = await store.createRun({ ...structuredClone(PENGUINS_SPEC), compress }, null);
+  await store.finishRun(point.id, { status: 'complete', message: 'Trial 3 of the study “Size against accuracy”, as trained there.' });
+  const train = new TrainState(structuredClone(PENGUINS_SPEC), store, () => {});
+  await train.openSaved(point.id);
+  expect(train.currentRunId).toBe(point.id);
+  expect(train.spec.compress).toBeUndefined();
+  expect((await store.getRun(point.id))!.spec.compress).toEqual(compress);
+  expect(train.message).toBe(
+    `Trial 3 of the study “Size against accuracy”, as trained there. This network was compressed from the run of ${new Date(source.createdAt).toLocaleString()}: 90 % of its kernel weights pruned and its kernels at 4 bits, as a student 0.5 times as wide distilled from it first. Training again trains this experiment anew, without compression.`,
+  );
+});

@@ -155,6 +155,8 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.locator('[data-testid=sweep-point].on-front').first().click();
   await expect.poll(() => page.url()).toContain('#/train');
   await expect.poll(() => page.getByTestId('evaluation').isVisible(), { timeout: 30_000 }).toBe(true);
+  // The point's network says how it was compressed; training it again would train the experiment without compression.
+  expect(await page.getByText(/compressed from the run of .*: (50|90) % of its kernel weights pruned and its kernels at (8|2) bits.* Training again trains this experiment anew, without compression\.$/).count()).toBe(1);
   await page.evaluate(() => (location.hash = '#/study'));
   await page.getByRole('button', { name: /^Size against accuracy: 2 sparsities × 2 bit widths × distilled/ }).click();
   await expect.poll(() => page.getByTestId('pareto-plot').isVisible(), { timeout: 30_000 }).toBe(true);

@@ -92,6 +92,8 @@ describe('the Python project of a study', () => {
       expect(model).toContain(piece);
     }
     expect(() => pythonProject({ experiment: study.base, table, recipe, study: { ...study, folds: 3 } }, 'x')).toThrow('cross-validated');
+    const compress = { run: 'r', sparsity: 0.5, bits: 4, distilled: false, distill: { widthFactor: 0.5, temperature: 2, alpha: 0.7, epochs: 15 } };
+    expect(() => pythonProject({ experiment: { ...study.base, compress }, table, recipe, study }, 'x')).toThrow('size-against-accuracy study does not export');
   });
 
   it('exports TPE with every option, as tunelab works out its defaults for the space, and says how it differs', () => {

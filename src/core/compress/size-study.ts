@@ -89,3 +89,13 @@ export function denseReference(run: { weights: Float32Array[]; evaluation?: { va
   const val = run.evaluation?.val;
   return { score: val?.accuracy ?? val?.r2 ?? run.epochs.at(-1)?.valMetric ?? 0, bytes: run.weights.reduce((n, w) => n + 4 * w.length, 0) };
 }
+
+/**
+ * What a network from a size-against-accuracy point is, said where its run opens for training
+ * again: `from` names the saved run it was compressed from. Training again trains the
+ * experiment anew; the compression belongs to the point, not to the experiment.
+ */
+export function compressionNote(compress: CompressionSpec, from: string): string {
+  const student = compress.distilled ? `, as a student ${compress.distill.widthFactor} times as wide distilled from it first` : '';
+  return `This network was compressed from ${from}: ${Math.round(compress.sparsity * 100)} % of its kernel weights pruned and its kernels at ${compress.bits} bits${student}. Training again trains this experiment anew, without compression.`;
+}

@@ -378,6 +378,7 @@ export function pythonProject(input: PythonProjectInput, folder: string): Archiv
   const { experiment, table, recipe, study } = input;
   if (experiment.data.kind !== 'table') throw new Error('Only an experiment on a table exports as a Python project.');
   if (study && (study.folds ?? 1) > 1) throw new Error('A cross-validated study does not export yet: set its folds to 1.');
+  if (experiment.compress) throw new Error('A size-against-accuracy study does not export as a Python project: its pruning and quantization-aware fine-tuning have no counterpart there.');
   const check = checkPreprocess(table, recipe.spec);
   if (!check.ok) throw new Error(check.problems[0].message);
   const { train, val, test } = check.checked.parts;

@@ -8,7 +8,7 @@ import type { DamagedRecord, RunStore, StudyStore } from '../../runtime/store';
 import { defaultSpace, experimentSummary, studyName } from '../../core/study/defaults';
 import { SPACE_ROWS } from './space-rows';
 import { lockedIds } from '../../runtime/locks';
-import { StudyRunner, StudyRunningElsewhere } from '../../runtime/study-runner';
+import { StudyRunner, StudyRunningElsewhere, studiesRunningHere, type StudyProgress } from '../../runtime/study-runner';
 import { saveTrialRun } from '../../runtime/trial-run';
 import { defaultWorkers, likelyBackend, workerCap, type WorkerCap } from '../../runtime/worker-cap';
 
@@ -46,6 +46,8 @@ export class StudyState {
   damaged = $state.raw<DamagedRecord[]>([]);
   /** Ids of the studies another tab is running now: shown so, and offered no Resume here. */
   elsewhere = $state.raw<ReadonlySet<string>>(new Set());
+  /** The studies this page runs now, from this screen or another (the Optimize screen's size studies), with how far each has got. */
+  here = $state.raw<ReadonlyMap<string, StudyProgress>>(new Map());
   /** The backend the worker cap is for: the one the last study ran on here, or the one likely to run. */
   capBackend = $state<BackendName>('webgpu');
   /** The most workers that make sense on {@link capBackend}, and why. */
@@ -316,18 +318,21 @@ export class StudyState {
     this.studies = studies;
     this.elsewhere = this.othersOf(locked);
     this.damaged = damaged;
+    this.here = new Map(studiesRunningHere());
   }
 
-  /** The locked studies less the one this page runs. */
+  /** The locked studies less those this page runs. */
   private othersOf(locked: Set<string>): Set<string> {
-    if (this.runner && this.open) locked.delete(this.open.id);
+    for (const id of studiesRunningHere().keys()) locked.delete(id);
     return locked;
   }
 
-  /** Re-reads the list when a study starts or stops running in another tab. */
+  /** Re-reads the list when a study starts or stops running in another tab or here; follows the progress of those running here. */
   private async watchOtherTabs(): Promise<void> {
     const now = this.othersOf(await lockedIds('study'));
-    const same = now.size === this.elsewhere.size && [...now].every((id) => this.elsewhere.has(id));
-    if (!same) await this.refresh();
+    const here = studiesRunningHere();
+    const same = (a: ReadonlySet<string> | ReadonlyMap<string, unknown>, b: ReadonlySet<string> | ReadonlyMap<string, unknown>) => a.size === b.size && [...a.keys()].every((id) => b.has(id));
+    if (!same(now, this.elsewhere) || !same(here, this.here)) await this.refresh();
+    else if ([...here].some(([id, p]) => this.here.get(id)?.finished !== p.finished)) this.here = new Map(here);
   }
 }

@@ -2,6 +2,7 @@ import { generatedSplit } from '../../core/data/split';
 import { applyRecipe } from '../../core/data/table/recipe';
 import type { Recipe } from '../../core/data/table/types';
 import type { SplitDataset, TableDataSpec } from '../../core/data/types';
+import { compressionNote } from '../../core/compress/size-study';
 import type { Evaluation } from '../../core/model/evaluation';
 import type { ExperimentSpec } from '../../core/spec/experiment';
 import { validateExperiment, type FieldError } from '../../core/spec/schema';
@@ -282,13 +283,20 @@ export class TrainState {
 
   /** Shows a saved run: its setup in the editor and its curves, without training. */
   open(record: RunRecord): void {
-    this.edit((draft) => Object.assign(draft, structuredClone(record.spec)));
+    this.edit((draft) => {
+      Object.assign(draft, structuredClone(record.spec));
+      // Training here trains the experiment anew, which no compression is part of; the record keeps how its network was made.
+      delete draft.compress;
+    });
     this.currentRunId = record.id;
     this.metrics = record.epochs;
     this.epoch = record.epochs.length;
     this.status = record.status;
     this.backend = record.backend;
-    this.message = record.message ?? null;
+    const compress = record.spec.compress;
+    const source = compress && this.runs.find((r) => r.id === compress.run);
+    const note = compress && compressionNote(compress, source ? `the run of ${new Date(source.createdAt).toLocaleString()}` : 'a run since deleted');
+    this.message = [record.message, note].filter(Boolean).join(' ') || null;
     if (record.weights) this.weights = record.weights;
     this.evaluation = record.evaluation ?? null;
     this.recipe = record.recipe ?? null;
