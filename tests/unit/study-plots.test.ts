@@ -31,6 +31,10 @@ describe('study plots', () => {
     expect(activation).toEqual({ name: 'model.activation', values: [1, 0, 1, 0], categories: ['relu', 'tanh'], log: false });
     expect(lr).toMatchObject({ name: 'optimizer.lr', values: [0.001, 0.1, 0.01, 0.03], log: true });
   });
+  test('a yes/no choice is a category labelled with the space\'s choices, not a number axis from 0 to 1', () => {
+    const distilled = [true, false, true].map((d, i) => trial(i, 0.5, { 'compress.distilled': d }));
+    expect(parameterAxes(distilled, undefined, () => [false, true])).toEqual([{ name: 'compress.distilled', values: [1, 0, 1], categories: ['false', 'true'], log: false }]);
+  });
   test('importance sums to one; a parameter that splits the values explains them', () => {
     const imp = parameterImportance(trials);
     expect(imp.reduce((a, b) => a + b.importance, 0)).toBeCloseTo(1, 10);

@@ -2,12 +2,6 @@ import { quoteCell } from '../data/table/cells';
 import type { Objective, StudyObjective, TrialRecord } from './types';
 
 /** A number, or a category's index, for a parameter's value on an axis. */
-function numeric(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 1 : 0;
-  return undefined;
-}
-
 const better = (objective: Objective) => (a: number, b: number) => (objective.direction === 'minimize' ? a < b : a > b);
 
 /** Trials that finished with a value, in trial order. */
@@ -55,8 +49,9 @@ export function parameterAxes(trials: TrialRecord[], logScale?: (name: string) =
   const done = completed(trials);
   return parameterNames(done).map((name) => {
     const raw = done.map((t) => t.params[name]);
-    if (raw.every((v) => v === undefined || numeric(v) !== undefined)) {
-      const values = raw.map(numeric);
+    // A yes/no choice (a distilled student or not) is a category, labelled with its choices.
+    if (raw.every((v) => v === undefined || typeof v === 'number')) {
+      const values = raw as (number | undefined)[];
       const present = values.filter((v): v is number => v !== undefined);
       const log = logScale ? logScale(name) : present.length > 1 && present.every((v) => v > 0) && Math.max(...present) / Math.min(...present) >= 100;
       return { name, values, log };
