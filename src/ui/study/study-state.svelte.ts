@@ -94,6 +94,7 @@ export class StudyState {
       folds: 1,
     };
     void this.refresh();
+    void this.listDamaged();
     void this.loadRecentRuns();
     setInterval(() => void this.watchOtherTabs(), ELSEWHERE_POLL);
     void likelyBackend().then((name) => this.setCapBackend(name));
@@ -293,7 +294,7 @@ export class StudyState {
       this.trials = [];
       this.kept = new Set();
     }
-    await this.refresh();
+    await Promise.all([this.refresh(), this.listDamaged()]);
   }
 
   /** Adds a finished Optuna study (of one objective or several) from its trials_dataframe() CSV or JSON file and opens it; the draft's experiment and objective frame its trials. */
@@ -309,15 +310,23 @@ export class StudyState {
   async removeDamaged(record: DamagedRecord): Promise<void> {
     if (record.kind === 'trial') await this.store.deleteTrial(record.id, record.number);
     else await this.store.deleteStudy(record.id);
-    await this.refresh();
+    await Promise.all([this.refresh(), this.listDamaged()]);
   }
 
-  /** Reads the saved studies again (after a change here, or a class pack that brought some), and the damaged records. */
+  /**
+   * Lists the saved studies and trials that no longer read. A whole scan of the trials, so it
+   * runs when the screen opens and after a delete, not at every refresh: records turn damaged
+   * only by being read by a newer or broken version, and imports check every record first.
+   */
+  private async listDamaged(): Promise<void> {
+    this.damaged = await this.store.listDamaged();
+  }
+
+  /** Reads the saved studies again (after a change here, or a class pack that brought some). */
   async refresh(): Promise<void> {
-    const [studies, locked, damaged] = await Promise.all([this.store.listStudies(), lockedIds('study'), this.store.listDamaged()]);
+    const [studies, locked] = await Promise.all([this.store.listStudies(), lockedIds('study')]);
     this.studies = studies;
     this.elsewhere = this.othersOf(locked);
-    this.damaged = damaged;
     this.here = new Map(studiesRunningHere());
   }
 
