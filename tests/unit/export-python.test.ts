@@ -104,12 +104,16 @@ describe('the Python project of a study', () => {
       'optuna.samplers.TPESampler(n_startup_trials=10, n_ei_candidates=24, prior_weight=1, consider_magic_clip=True, consider_endpoints=False, multivariate=True, constant_liar=True, seed=seed)',
     );
     expect(samplerDifferences(mixed).map((n) => n.slice(0, 50))).toEqual(['tunelab picks each categorical parameter first, on', "tunelab's joint kernels are as wide as the geometr"]);
-    // A conditional space: univariate, every trial weighing alike, the conditional parameter ranked where present.
+    // A conditional space: univariate, every trial weighing alike, the conditional parameter ranked where present, its choice judged by formed trials.
     const withCondition = { ...withSampler({ kind: 'tpe', nStartupTrials: 20, priorWeight: 2, considerEndpoints: true, constantLiar: false }), space: conditional };
     expect(samplerCode(withCondition)).toBe(
       'optuna.samplers.TPESampler(n_startup_trials=20, n_ei_candidates=24, prior_weight=2, consider_magic_clip=True, consider_endpoints=True, multivariate=False, weights=numpy.ones, constant_liar=False, seed=seed)',
     );
-    expect(samplerDifferences(withCondition).map((n) => n.slice(0, 50))).toEqual(["tunelab ranks a conditional parameter's trials int"]);
+    expect(samplerDifferences(withCondition).map((n) => n.slice(0, 50))).toEqual([
+      "tunelab ranks a conditional parameter's trials int",
+      'tunelab judges the choices of a categorical parame',
+    ]);
+    expect(samplerDifferences({ ...withCondition, sampler: { kind: 'tpe', formedChoices: false } })).toHaveLength(1);
     // Told to model a conditional space jointly, Optuna needs group=True to reach the conditional parameters.
     expect(samplerCode({ ...withCondition, sampler: { kind: 'tpe', multivariate: true, splitWherePresent: false, flatWeights: false } })).toContain('multivariate=True, group=True, constant_liar=True');
     expect(studyScript(withCondition)).toContain('import numpy\nimport optuna');

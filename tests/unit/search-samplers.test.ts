@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { createSampler, type Observation, type Params, type SamplerSpec, type SearchSpace } from '../../src/core/search';
 import type { LoggedTrial } from '../../src/core/search/samplers/sampler';
-import { defaultGamma, splitWherePresent } from '../../src/core/search/samplers/tpe/sampler';
+import { defaultGamma, formedTrials, splitWherePresent } from '../../src/core/search/samplers/tpe/sampler';
 import { logGaussMass, logNormalPdf, logSumExp } from '../../src/core/search/samplers/tpe/gauss';
 import { ParzenEstimator, defaultWeights } from '../../src/core/search/samplers/tpe/parzen';
 import flatReference from '../support/optuna-flat-weights.json';
@@ -217,6 +217,35 @@ describe('tpe', () => {
     same(space, { kind: 'tpe', multivariate: false, byChoice: false, splitWherePresent: true }, { kind: 'tpe', multivariate: false, byChoice: false, splitWherePresent: false });
     // With conditions, every trial weighs alike (no fading of the oldest past 25).
     same(space, { kind: 'tpe', flatWeights: true }, { kind: 'tpe', flatWeights: false });
+    // With conditions, a choice is judged by its formed trials.
+    same(space, { kind: 'tpe', formedChoices: true }, { kind: 'tpe', formedChoices: false });
+  });
+
+  test("a choice with conditional parameters is judged by its trials after its parameters' first five", () => {
+    // Warmup exists under cosine only; cosine with warmup 5 is the best schedule (0.00 against
+    // constant's 0.03), but its first five trials drew warmups of 14-20 (0.08-0.23), before
+    // warmup had a model of its own. The twelve constant trials all beat them.
+    const schedules: SearchSpace = {
+      schedule: { type: 'categorical', choices: ['constant', 'cosine'] },
+      warmup: { type: 'int', low: 0, high: 20, condition: { param: 'schedule', in: ['cosine'] } },
+    };
+    const f = (p: Params) => (p.schedule === 'constant' ? 0.03 : 0.001 * ((p.warmup as number) - 5) ** 2);
+    const constant = (i: number): Observation => ({ params: { schedule: 'constant' }, value: f({ schedule: 'constant' }) + 0.001 * i });
+    const cosine = (w: number): Observation => ({ params: { schedule: 'cosine', warmup: w }, value: f({ schedule: 'cosine', warmup: w }) });
+    const history = [cosine(14), constant(0), cosine(20), constant(1), cosine(17), cosine(15), constant(2), cosine(19), ...[3, 4, 5, 6, 7, 8, 9, 10, 11].map(constant)];
+    const logged = history.map((h, order): LoggedTrial => ({ order, ...h }));
+    // Set aside: the five cosine trials (orders 0, 2, 4, 5, 7); the constant ones are formed.
+    expect(formedTrials(logged, schedules, 'schedule').map((t) => t.order)).toEqual([1, 3, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    expect(formedTrials(logged, schedules, 'warmup')).toBe(logged);
+    // Judged by every trial, cosine (five trials, none among the γ(17) = 2 best) is never
+    // asked; judged by its formed trials, where it has none, it is asked, with a warmup
+    // modelled from the five cosine trials (the good one at 14, the bad at 15-20): l/g is
+    // largest well below them all.
+    const asks = (spec: SamplerSpec) => Array.from({ length: 10 }, (_, seed) => createSampler(spec, schedules, seed, history).ask()!);
+    expect(asks({ kind: 'tpe', formedChoices: false }).map((p) => p.schedule)).toEqual(Array(10).fill('constant'));
+    const formed = asks({ kind: 'tpe' });
+    expect(formed.map((p) => p.schedule)).toEqual(Array(10).fill('cosine'));
+    expect(formed.map((p) => p.warmup)).toEqual([3, 3, 4, 3, 3, 5, 3, 5, 5, 2]);
   });
 
   test('a conditional parameter is split among the trials where it exists, once five of them finished', () => {

@@ -10,7 +10,8 @@ import { pythonLiteral } from './python-literal';
  * How the study's TPE models the trials, with every default worked out as tpeSampler works it
  * out for this space: whether numbers are sampled jointly, whether choices are picked first and
  * the numbers modelled per choice, whether a conditional parameter is ranked where present,
- * whether every trial weighs alike.
+ * whether every trial weighs alike, whether a choice with conditional parameters is judged by
+ * its formed trials.
  */
 function tpeModel(study: StudySpec) {
   const s = study.sampler as Record<string, unknown>;
@@ -24,6 +25,9 @@ function tpeModel(study: StudySpec) {
     byChoice: (s.byChoice as boolean | undefined) ?? (categorical && !conditional),
     splitWherePresent: conditional && ((s.splitWherePresent as boolean | undefined) ?? true),
     flatWeights: (s.flatWeights as boolean | undefined) ?? conditional,
+    formedChoices:
+      ((s.formedChoices as boolean | undefined) ?? conditional) &&
+      names.some((n) => space[n].type === 'categorical' && names.some((c) => space[c].condition?.param === n)),
   };
 }
 
@@ -94,6 +98,11 @@ export function samplerDifferences(study: StudySpec): string[] {
     if (model.splitWherePresent) {
       notes.push(
         'tunelab ranks a conditional parameter\'s trials into good and bad among the trials where it exists (once 5 of them finished); Optuna ranks them by where they fall among all trials.',
+      );
+    }
+    if (model.formedChoices) {
+      notes.push(
+        'tunelab judges the choices of a categorical parameter that has conditional parameters without the first 5 trials of each of them, drawn before it had a model of its own; Optuna judges them by every trial.',
       );
     }
     if (model.multivariate) {

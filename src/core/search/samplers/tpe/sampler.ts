@@ -62,6 +62,19 @@ export interface TpeOptions extends Partial<ParzenOptions> {
    * 0.10 / 0.010).
    */
   flatWeights?: boolean;
+  /**
+   * Judge the choices of a categorical parameter that has conditional parameters only by its
+   * formed trials ({@link formedTrials}): not by the first {@link BY_CHOICE_MIN_TRIALS} trials of
+   * each of its conditional parameters, drawn before that parameter had a model of its own. A
+   * choice whose early trials placed its own parameters badly (cosine with a long warmup) is
+   * otherwise left for good once the others' trials fill l(x), though a few trials with its
+   * parameters modelled would beat them; with its unformed trials set aside, it has the
+   * prior's share in l(x) and g(x) alike and gets those trials. By default on in spaces with
+   * conditional parameters (the only spaces it changes). Over seeds 1000-1059, median best
+   * regret after 50 / 100 trials on Conditional: 0.0025 / 0.00038 against 0.0042 / 0.00070
+   * (after 50 trials better in each block of 20 seeds, after 100 in two of the three).
+   */
+  formedChoices?: boolean;
 }
 
 /**
@@ -117,6 +130,20 @@ export function splitWherePresent(trials: LoggedTrial[], name: string, def: Para
 }
 
 /**
+ * The trials that say how well the choices of categorical parameter `name` do: all but the
+ * first {@link BY_CHOICE_MIN_TRIALS} (in ask order) of each parameter conditional on it, whose
+ * values were drawn before that parameter had a model of its own (see
+ * {@link TpeOptions.formedChoices}). `trials` itself when no parameter is conditional on `name`.
+ */
+export function formedTrials(trials: LoggedTrial[], space: SearchSpace, name: string): LoggedTrial[] {
+  const unformed = new Set<LoggedTrial>();
+  for (const child of Object.keys(space).filter((c) => space[c].condition?.param === name)) {
+    for (const t of trials.filter((t) => fits(space[child], t.params[child])).slice(0, BY_CHOICE_MIN_TRIALS)) unformed.add(t);
+  }
+  return unformed.size ? trials.filter((t) => !unformed.has(t)) : trials;
+}
+
+/**
  * The Tree-structured Parzen Estimator (Bergstra et al. 2011), as Optuna 3.1's TPESampler:
  * after `nStartupTrials` random trials, the parameters are sampled from l(x), a Parzen
  * estimator of the best γ(n) trials, as the one of `nEiCandidates` draws that maximizes
@@ -137,6 +164,7 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
   const { nStartupTrials = 10, nEiCandidates = 24, constantLiar = true, splitWherePresent: ownSplit = true } = options;
   const names = orderedNames(space);
   const conditional = names.some((n) => space[n].condition);
+  const formedChoices = options.formedChoices ?? conditional;
   const categorical = names.some((n) => space[n].type === 'categorical');
   const byChoice = options.byChoice ?? (categorical && !conditional);
   const parzen: ParzenOptions = {
@@ -170,10 +198,15 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
     } else {
       const pool = constantLiar ? log.trials : log.finished();
       const all = split(pool, finished);
+      /** The split a categorical parameter is judged by: of its formed trials, or of all. */
+      const choiceSplit = (name: string): Split => {
+        const formed = formedChoices ? formedTrials(pool, space, name) : pool;
+        return formed === pool ? all : split(formed, formed.filter((t) => t.value !== undefined).length);
+      };
       params = {};
       if (byChoice) {
         for (const name of names) {
-          if (space[name].type === 'categorical' && applies(space[name], params)) params[name] = bestCandidate({ [name]: space[name] }, all, rng)[name];
+          if (space[name].type === 'categorical' && applies(space[name], params)) params[name] = bestCandidate({ [name]: space[name] }, choiceSplit(name), rng)[name];
         }
       }
       const choices = Object.keys(params);
@@ -185,7 +218,7 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
         if (name in params || !applies(space[name], params)) continue;
         const def = space[name];
         const own = ownSplit && def.condition ? splitWherePresent(pool, name, def) : null;
-        params[name] = bestCandidate({ [name]: def }, own ?? model, rng)[name];
+        params[name] = bestCandidate({ [name]: def }, own ?? (def.type === 'categorical' ? choiceSplit(name) : model), rng)[name];
       }
     }
     log.add(params);
