@@ -152,9 +152,10 @@ export function formedTrials(trials: LoggedTrial[], space: SearchSpace, name: st
  * first, then the numbers jointly from the trials of those choices, where some are
  * categorical; each on its own, as Optuna, where some are conditional. A conditional
  * parameter learns only from trials where it was present, which it splits into good and bad
- * among themselves (see `splitWherePresent`). Trial k draws from the generator of
- * (seed, k), and the sampler's state is its log of trials, so one rebuilt from a history
- * suggests what the original would next.
+ * among themselves (see `splitWherePresent`), and a choice that has conditional parameters is
+ * judged without the trials drawn before those had a model (see `formedChoices`). Trial k
+ * draws from the generator of (seed, k), and the sampler's state is its log of trials, so one
+ * rebuilt from a history suggests what the original would next.
  *
  * @example
  * const tpe = tpeSampler({ x: { type: 'float', low: -5, high: 5 } }, 42);
