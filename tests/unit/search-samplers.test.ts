@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { createSampler, type Observation, type Params, type SamplerSpec, type SearchSpace } from '../../src/core/search';
 import type { LoggedTrial } from '../../src/core/search/samplers/sampler';
-import { defaultGamma, formedTrials, splitWherePresent } from '../../src/core/search/samplers/tpe/sampler';
+import { aroundBest, defaultGamma, formedTrials, INTENSIFY_EVERY, INTENSIFY_MIN_TRIALS, splitWherePresent } from '../../src/core/search/samplers/tpe/sampler';
+import { createRng } from '../../src/core/random/prng';
 import { logGaussMass, logNormalPdf, logSumExp } from '../../src/core/search/samplers/tpe/gauss';
 import { ParzenEstimator, defaultWeights } from '../../src/core/search/samplers/tpe/parzen';
 import flatReference from '../support/optuna-flat-weights.json';
@@ -219,6 +220,70 @@ describe('tpe', () => {
     same(space, { kind: 'tpe', flatWeights: true }, { kind: 'tpe', flatWeights: false });
     // With conditions, a choice is judged by its formed trials.
     same(space, { kind: 'tpe', formedChoices: true }, { kind: 'tpe', formedChoices: false });
+  });
+
+  test('around the best: each number from a normal at the mean of the best quarter of the trials, with half their spread, in its own scale', () => {
+    const sub: SearchSpace = { lr: { type: 'float', low: 1e-5, high: 1, log: true }, x: { type: 'float', low: 0, high: 10 } };
+    // Twelve trials, so the best quarter is three: values 0.1, 0.2, 0.3 at lr 1e-3, 1e-2, 1e-4
+    // and x 4, 5, 9. The failed one (null) and the pending one count nowhere.
+    const rows: [number | null | undefined, number, number][] = [
+      [0.5, 1e-5, 0], [0.2, 1e-2, 5], [null, 1e-3, 6], [0.9, 1, 10], [0.1, 1e-3, 4], [0.6, 0.5, 1],
+      [0.3, 1e-4, 9], [0.7, 1e-5, 2], [undefined, 1e-3, 6], [0.4, 0.1, 8], [0.8, 0.2, 3], [0.45, 1e-5, 7],
+      [0.55, 1e-5, 0], [0.65, 1, 10],
+    ];
+    const trials = rows.map(([value, lr, x], order): LoggedTrial => ({ order, params: { lr, x }, value }));
+    // ln lr: mean ln 1e-3, sd ln 10 · √(2/3); x: mean 6, sd √(14/3). Normal deviates 0, 1, −1, 3, 0, 5 in turn.
+    const z = [0, 1, -1, 3, 0, 5];
+    let i = 0;
+    const rng = { ...createRng(0), normal: (mean = 0, std = 1) => mean + std * z[i++] };
+    const draws = aroundBest(sub, trials, rng, 3);
+    const lrSd = Math.LN10 * Math.sqrt(2 / 3);
+    const xSd = Math.sqrt(14 / 3);
+    const expected = [
+      [1e-3, 6 + xSd / 2],
+      [1e-3 * Math.exp(-lrSd / 2), 6 + (3 * xSd) / 2],
+      [1e-3, 10], // 6 + 5 · 1.08 lies past the range's end: kept at it
+    ];
+    draws.forEach((d, k) => {
+      expect(d.lr as number).toBeCloseTo(expected[k][0], 12);
+      expect(d.x as number).toBeCloseTo(expected[k][1], 12);
+    });
+    expect(expected[1][0]).toBeCloseTo(3.9062e-4, 7);
+    expect(() => aroundBest({ c: { type: 'categorical', choices: ['a'] } }, trials, rng, 1)).toThrow(/categorical/);
+  });
+
+  test('by choice, every third ask once the choice has fifteen trials draws its numbers around their best quarter', () => {
+    // Optimizers a (best x 3) and b (0.5 worse) have 20 trials each at the same x, spread over
+    // [0, 10], and a has two more pending. The best quarter of a's finished trials (5) is x 2.2,
+    // 2.5, 3.1, 3.6 and 4.2: mean 3.12, spread 0.725. The ask at index 42 (a multiple of three) draws there.
+    expect([INTENSIFY_MIN_TRIALS, INTENSIFY_EVERY]).toEqual([15, 3]);
+    const choices: SearchSpace = { opt: { type: 'categorical', choices: ['a', 'b'] }, x: { type: 'float', low: 0, high: 10 } };
+    const f = (p: Params) => ((p.x as number) - 3) ** 2 / 10 + (p.opt === 'a' ? 0 : 0.5);
+    const xs = [0, 0.5, 1, 1.5, 2.2, 2.5, 3.1, 3.6, 4.2, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10];
+    const history: Observation[] = [
+      ...xs.map((x) => ({ params: { opt: 'a', x }, value: f({ opt: 'a', x }) })),
+      ...xs.map((x) => ({ params: { opt: 'b', x }, value: f({ opt: 'b', x }) })),
+      ...[2.2, 3.6].map((x) => ({ params: { opt: 'a', x }, value: null, pending: true })),
+    ];
+    const asks = (spec: SamplerSpec) => Array.from({ length: 40 }, (_, seed) => createSampler(spec, choices, seed, history).ask()!);
+    const ofA = (intensify: boolean) => asks({ kind: 'tpe', intensify }).filter((p) => p.opt === 'a');
+    const spread = Math.sqrt([2.2, 2.5, 3.1, 3.6, 4.2].reduce((a, x) => a + (x - 3.12) ** 2, 0) / 5);
+    expect(spread).toBeCloseTo(0.72498, 5);
+    const on = ofA(true);
+    const off = ofA(false);
+    expect([on.length, off.length]).toEqual([40, 40]);
+    // Four half-spreads around the mean hold every ask (each the best by l/g of 24 draws there) …
+    expect(on.every((p) => Math.abs((p.x as number) - 3.12) <= 2 * spread)).toBe(true);
+    // … and the asks crowd there: their x varies less than half as much as from l(x), whose
+    // kernels are as wide as the gaps between the four good trials and the clip allow.
+    const sd = (ps: Params[]) => {
+      const x = ps.map((p) => p.x as number);
+      const m = x.reduce((a, b) => a + b, 0) / x.length;
+      return Math.sqrt(x.reduce((a, v) => a + (v - m) ** 2, 0) / x.length);
+    };
+    expect(sd(on)).toBeLessThan(sd(off) / 2);
+    // On by default where numbers are modelled by choice.
+    expect(asks({ kind: 'tpe' })).toEqual(asks({ kind: 'tpe', intensify: true }));
   });
 
   test("a choice with conditional parameters is judged by its trials after its parameters' first five", () => {

@@ -11,7 +11,7 @@ import { pythonLiteral } from './python-literal';
  * out for this space: whether numbers are sampled jointly, whether choices are picked first and
  * the numbers modelled per choice, whether a conditional parameter is ranked where present,
  * whether every trial weighs alike, whether a choice with conditional parameters is judged by
- * its formed trials.
+ * its formed trials, whether some asks draw the numbers around their choice's best trials.
  */
 function tpeModel(study: StudySpec) {
   const s = study.sampler as Record<string, unknown>;
@@ -19,10 +19,12 @@ function tpeModel(study: StudySpec) {
   const names = orderedNames(space);
   const conditional = names.some((n) => space[n].condition);
   const categorical = names.some((n) => space[n].type === 'categorical');
+  const byChoice = (s.byChoice as boolean | undefined) ?? (categorical && !conditional);
   return {
     conditional,
     multivariate: (s.multivariate as boolean | undefined) ?? !conditional,
-    byChoice: (s.byChoice as boolean | undefined) ?? (categorical && !conditional),
+    byChoice,
+    intensify: byChoice && ((s.intensify as boolean | undefined) ?? true),
     splitWherePresent: conditional && ((s.splitWherePresent as boolean | undefined) ?? true),
     flatWeights: (s.flatWeights as boolean | undefined) ?? conditional,
     formedChoices:
@@ -93,6 +95,11 @@ export function samplerDifferences(study: StudySpec): string[] {
     if (model.byChoice) {
       notes.push(
         'tunelab picks each categorical parameter first, on its own, then models the numeric ones only from the trials that made the same choices (once 5 of them finished): the best learning rate of one optimizer is not the best of another. Optuna has no such model: its multivariate TPE models choices and numbers together in one estimator.',
+      );
+    }
+    if (model.intensify) {
+      notes.push(
+        'tunelab draws every third trial\'s numbers, once its choices have 15 finished trials, around the mean of the best quarter of those trials (best of 24 by l/g); Optuna draws every candidate from l(x).',
       );
     }
     if (model.splitWherePresent) {

@@ -75,6 +75,19 @@ export interface TpeOptions extends Partial<ParzenOptions> {
    * (after 50 trials better in each block of 20 seeds, after 100 in two of the three).
    */
   formedChoices?: boolean;
+  /**
+   * Where the numbers are modelled by choice ({@link TpeOptions.byChoice}), every
+   * {@link INTENSIFY_EVERY}rd ask, once the chosen choices have {@link INTENSIFY_MIN_TRIALS}
+   * finished trials, draw the candidates around the best quarter of those trials
+   * ({@link aroundBest}) rather than from l(x), and take the best of them by l/g as usual. The
+   * quarter's mean says where the choice's best lies better than the few trials of l(x), which
+   * under noise are as much the lucky as the good ones, so more trials land where the choice is
+   * truly good; and the tighter draws refine a minimum that l(x)'s wide kernels only circle. By
+   * default on wherever numbers are modelled by choice. Over seeds 1000-1059, median best regret
+   * after 50 / 100 trials: Mixed 0.0014 / 0.000089 against 0.0024 / 0.00026, Mixed 8-D 0.033 /
+   * 0.011 against 0.033 / 0.014, Mixed noisy 0.020 / 0.012 against 0.020 / 0.015.
+   */
+  intensify?: boolean;
 }
 
 /**
@@ -83,6 +96,36 @@ export interface TpeOptions extends Partial<ParzenOptions> {
  * ({@link TpeOptions.splitWherePresent}).
  */
 export const BY_CHOICE_MIN_TRIALS = 5;
+
+/** Finished trials of the chosen choices before some asks draw around their best ({@link TpeOptions.intensify}). */
+export const INTENSIFY_MIN_TRIALS = 15;
+
+/** One ask in this many draws around the best trials, once there are enough ({@link TpeOptions.intensify}). */
+export const INTENSIFY_EVERY = 3;
+
+/**
+ * `size` draws of `sub`'s numeric parameters around the best quarter (at least 3) of `trials`
+ * that finished with a value: each parameter from a normal, in its internal scale (log units on
+ * a log axis), at their mean and with half their standard deviation, kept inside its range.
+ * The mean of many good trials places the optimum where any one of them, lucky under noise or
+ * not, does not; half their spread keeps the draws inside where they are all good.
+ */
+export function aroundBest(sub: SearchSpace, trials: LoggedTrial[], rng: Rng, size: number): Params[] {
+  const done = trials.filter((t) => typeof t.value === 'number').sort((a, b) => (a.value as number) - (b.value as number));
+  const best = done.slice(0, Math.max(3, Math.round(done.length / 4)));
+  const around = Object.keys(sub).map((name) => {
+    const def = sub[name];
+    if (def.type === 'categorical') throw new Error(`aroundBest draws numbers only, and “${name}” is categorical.`);
+    const scale = scaleOf(def);
+    const xs = best.map((t) => scale.toInternal(t.params[name] as number));
+    const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+    const sd = Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / xs.length);
+    return { name, scale, mean, sd };
+  });
+  return Array.from({ length: size }, () =>
+    Object.fromEntries(around.map(({ name, scale, mean, sd }) => [name, scale.fromInternal(Math.min(scale.high, Math.max(scale.low, rng.normal(mean, sd / 2))))])),
+  );
+}
 
 /** Optuna's default_gamma: how many of n finished trials count as good, min(⌈n/10⌉, 25). */
 export function defaultGamma(n: number): number {
@@ -153,7 +196,9 @@ export function formedTrials(trials: LoggedTrial[], space: SearchSpace, name: st
  * categorical; each on its own, as Optuna, where some are conditional. A conditional
  * parameter learns only from trials where it was present, which it splits into good and bad
  * among themselves (see `splitWherePresent`), and a choice that has conditional parameters is
- * judged without the trials drawn before those had a model (see `formedChoices`). Trial k
+ * judged without the trials drawn before those had a model (see `formedChoices`). Where the
+ * numbers are modelled by choice, every third ask draws them around the best quarter of the
+ * choice's trials once it has enough (see `intensify`). Trial k
  * draws from the generator of (seed, k), and the sampler's state is its log of trials, so one
  * rebuilt from a history suggests what the original would next.
  *
@@ -168,6 +213,7 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
   const formedChoices = options.formedChoices ?? conditional;
   const categorical = names.some((n) => space[n].type === 'categorical');
   const byChoice = options.byChoice ?? (categorical && !conditional);
+  const intensify = options.intensify ?? byChoice;
   const parzen: ParzenOptions = {
     priorWeight: options.priorWeight ?? 1,
     considerMagicClip: options.considerMagicClip ?? true,
@@ -177,12 +223,15 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
   };
   const log = new TrialLog(history);
 
-  /** The one of nEiCandidates draws from l that maximizes log l − log g, over `sub`'s parameters. */
-  const bestCandidate = (sub: SearchSpace, { below, above }: Split, rng: Rng): Params => {
+  /**
+   * The one of nEiCandidates draws that maximizes log l − log g, over `sub`'s parameters: draws
+   * from l, or around the best of `around` where given ({@link TpeOptions.intensify}).
+   */
+  const bestCandidate = (sub: SearchSpace, { below, above }: Split, rng: Rng, around?: LoggedTrial[]): Params => {
     const keep = (ts: LoggedTrial[]) => ts.filter((t) => Object.keys(sub).every((n) => fits(sub[n], t.params[n]))).map((t) => t.params);
     const l = new ParzenEstimator(sub, keep(below), parzen);
     const g = new ParzenEstimator(sub, keep(above), parzen);
-    const candidates = l.sample(rng, nEiCandidates);
+    const candidates = around ? aroundBest(sub, around, rng, nEiCandidates) : l.sample(rng, nEiCandidates);
     const ll = l.logPdf(candidates);
     const lg = g.logPdf(candidates);
     let best = 0;
@@ -211,10 +260,13 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
         }
       }
       const choices = Object.keys(params);
-      const model = byChoice ? (splitAlone(pool.filter((t) => choices.every((k) => t.params[k] === params[k]))) ?? all) : all;
+      const same = pool.filter((t) => choices.every((k) => t.params[k] === params[k]));
+      const model = byChoice ? (splitAlone(same) ?? all) : all;
+      const around =
+        byChoice && intensify && log.asked % INTENSIFY_EVERY === 0 && same.filter((t) => typeof t.value === 'number').length >= INTENSIFY_MIN_TRIALS ? same : undefined;
       // Joint sampling covers the parameters present in every trial, as Optuna's intersection space.
       const joint = parzen.multivariate ? names.filter((n) => !(n in params) && !space[n].condition) : [];
-      if (joint.length) Object.assign(params, bestCandidate(Object.fromEntries(joint.map((n) => [n, space[n]])), model, rng));
+      if (joint.length) Object.assign(params, bestCandidate(Object.fromEntries(joint.map((n) => [n, space[n]])), model, rng, around));
       for (const name of names) {
         if (name in params || !applies(space[name], params)) continue;
         const def = space[name];
