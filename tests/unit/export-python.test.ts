@@ -103,7 +103,12 @@ describe('the Python project of a study', () => {
     expect(samplerCode(mixed)).toBe(
       'optuna.samplers.TPESampler(n_startup_trials=10, n_ei_candidates=24, prior_weight=1, consider_magic_clip=True, consider_endpoints=False, multivariate=True, constant_liar=True, seed=seed)',
     );
-    expect(samplerDifferences(mixed).map((n) => n.slice(0, 50))).toEqual(['tunelab picks each categorical parameter first, on', "tunelab's joint kernels are as wide as the geometr"]);
+    expect(samplerDifferences(mixed).map((n) => n.slice(0, 50))).toEqual([
+      'tunelab picks each categorical parameter first, on',
+      'Where a Gaussian-process fit finds noise in the va',
+      "tunelab's joint kernels are as wide as the geometr",
+    ]);
+    expect(samplerDifferences({ ...mixed, sampler: { kind: 'tpe', smoothSplit: false } })).toHaveLength(2);
     // A conditional space: univariate, every trial weighing alike, the conditional parameter ranked where present.
     const withCondition = { ...withSampler({ kind: 'tpe', nStartupTrials: 20, priorWeight: 2, considerEndpoints: true, constantLiar: false }), space: conditional };
     expect(samplerCode(withCondition)).toBe(

@@ -10,7 +10,7 @@ import { pythonLiteral } from './python-literal';
  * How the study's TPE models the trials, with every default worked out as tpeSampler works it
  * out for this space: whether numbers are sampled jointly, whether choices are picked first and
  * the numbers modelled per choice, whether a conditional parameter is ranked where present,
- * whether every trial weighs alike.
+ * whether every trial weighs alike, whether trials are ranked by smoothed values.
  */
 function tpeModel(study: StudySpec) {
   const s = study.sampler as Record<string, unknown>;
@@ -24,6 +24,7 @@ function tpeModel(study: StudySpec) {
     byChoice: (s.byChoice as boolean | undefined) ?? (categorical && !conditional),
     splitWherePresent: conditional && ((s.splitWherePresent as boolean | undefined) ?? true),
     flatWeights: (s.flatWeights as boolean | undefined) ?? conditional,
+    smoothSplit: (s.smoothSplit as boolean | undefined) ?? (categorical && !conditional),
   };
 }
 
@@ -94,6 +95,11 @@ export function samplerDifferences(study: StudySpec): string[] {
     if (model.splitWherePresent) {
       notes.push(
         'tunelab ranks a conditional parameter\'s trials into good and bad among the trials where it exists (once 5 of them finished); Optuna ranks them by where they fall among all trials.',
+      );
+    }
+    if (model.smoothSplit) {
+      notes.push(
+        'Where a Gaussian-process fit finds noise in the values, tunelab ranks trials into good and bad by their smoothed values, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.',
       );
     }
     if (model.multivariate) {
