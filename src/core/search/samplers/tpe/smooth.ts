@@ -50,6 +50,12 @@ function cholSolve(l: Float64Array, n: number, b: number[]): number[] {
 
 /** Finished trials per encoded dimension needed before the values are smoothed: a fit over fewer says little. */
 export const SMOOTH_TRIALS_PER_DIMENSION = 4;
+/**
+ * Finished trials beyond which nothing is smoothed: the fit grows with their cube (24
+ * factorizations of an n × n matrix per ask, some 0.1 s at this size), and a long study has
+ * outgrown the luck of single trials.
+ */
+export const SMOOTH_MAX_TRIALS = 300;
 /** How much more likely (in nats) the best fit with noise must make the values than the best fit without. */
 export const SMOOTH_MIN_EVIDENCE = 1;
 /** Noise shares below this count as none: the fit says the values are a smooth function of the parameters. */
@@ -64,7 +70,8 @@ const NOISY_RATIO = 0.1;
  * An empty map (every trial ranked by its own value) unless at least
  * {@link SMOOTH_TRIALS_PER_DIMENSION} trials per encoded dimension finished and the best fit
  * with a noise share of 0.1 or more beats the best with 0.03 or less by
- * {@link SMOOTH_MIN_EVIDENCE}: on a noise-free objective the values stand as observed. Only
+ * {@link SMOOTH_MIN_EVIDENCE}: on a noise-free objective the values stand as observed. Nor
+ * beyond {@link SMOOTH_MAX_TRIALS} finished trials. Only
  * trials holding every parameter of `space` count.
  */
 export function smoothedValues(space: SearchSpace, trials: LoggedTrial[]): Map<LoggedTrial, number> {
@@ -72,7 +79,7 @@ export function smoothedValues(space: SearchSpace, trials: LoggedTrial[]): Map<L
   const done = trials.filter((t) => typeof t.value === 'number' && Object.keys(space).every((k) => t.params[k] !== undefined));
   const n = done.length;
   const x = done.map((t) => encode(space, t));
-  if (n === 0 || n < SMOOTH_TRIALS_PER_DIMENSION * x[0].length) return out;
+  if (n === 0 || n < SMOOTH_TRIALS_PER_DIMENSION * x[0].length || n > SMOOTH_MAX_TRIALS) return out;
   const order = done.map((_, i) => i).sort((a, b) => (done[a].value as number) - (done[b].value as number));
   const y = Array<number>(n);
   order.forEach((i, r) => (y[i] = (r + 0.5) / n - 0.5));
