@@ -48,8 +48,8 @@ const show = (x: number) => (x === 0 ? '0' : x.toPrecision(3));
 /** Our samplers of the table. */
 const SAMPLERS: [string, SamplerSpec][] = [
   ['tpe (default)', { kind: 'tpe' }],
-  ['tpe univariate', { kind: 'tpe', multivariate: false, byChoice: false, splitWherePresent: false, flatWeights: false, formedChoices: false }],
-  ['tpe joint', { kind: 'tpe', multivariate: true, byChoice: false, splitWherePresent: false, flatWeights: false, formedChoices: false }],
+  ['tpe univariate', { kind: 'tpe', multivariate: false, byChoice: false, splitWherePresent: false, flatWeights: false, formedChoices: false, smoothSplit: false }],
+  ['tpe joint', { kind: 'tpe', multivariate: true, byChoice: false, splitWherePresent: false, flatWeights: false, formedChoices: false, smoothSplit: false }],
   ['random', { kind: 'random' }],
 ];
 

@@ -106,9 +106,11 @@ describe('the Python project of a study', () => {
     expect(samplerDifferences(mixed).map((n) => n.slice(0, 50))).toEqual([
       'tunelab picks each categorical parameter first, on',
       "tunelab draws every third trial's numbers, once it",
+      'Where a Gaussian-process fit finds noise in the va',
       "tunelab's joint kernels are as wide as the geometr",
     ]);
-    expect(samplerDifferences({ ...mixed, sampler: { kind: 'tpe', intensify: false } })).toHaveLength(2);
+    expect(samplerDifferences({ ...mixed, sampler: { kind: 'tpe', intensify: false } })).toHaveLength(3);
+    expect(samplerDifferences({ ...mixed, sampler: { kind: 'tpe', smoothSplit: false } })).toHaveLength(3);
     // A conditional space: univariate, every trial weighing alike, the conditional parameter ranked where present, its choice judged by formed trials.
     const withCondition = { ...withSampler({ kind: 'tpe', nStartupTrials: 20, priorWeight: 2, considerEndpoints: true, constantLiar: false }), space: conditional };
     expect(samplerCode(withCondition)).toBe(

@@ -11,7 +11,8 @@ import { pythonLiteral } from './python-literal';
  * out for this space: whether numbers are sampled jointly, whether choices are picked first and
  * the numbers modelled per choice, whether a conditional parameter is ranked where present,
  * whether every trial weighs alike, whether a choice with conditional parameters is judged by
- * its formed trials, whether some asks draw the numbers around their choice's best trials.
+ * its formed trials, whether some asks draw the numbers around their choice's best trials,
+ * whether trials are ranked by smoothed values.
  */
 function tpeModel(study: StudySpec) {
   const s = study.sampler as Record<string, unknown>;
@@ -30,6 +31,7 @@ function tpeModel(study: StudySpec) {
     formedChoices:
       ((s.formedChoices as boolean | undefined) ?? conditional) &&
       names.some((n) => space[n].type === 'categorical' && names.some((c) => space[c].condition?.param === n)),
+    smoothSplit: (s.smoothSplit as boolean | undefined) ?? (categorical && !conditional),
   };
 }
 
@@ -110,6 +112,11 @@ export function samplerDifferences(study: StudySpec): string[] {
     if (model.formedChoices) {
       notes.push(
         'tunelab judges the choices of a categorical parameter that has conditional parameters without the first 5 trials of each of them, drawn before it had a model of its own; Optuna judges them by every trial.',
+      );
+    }
+    if (model.smoothSplit) {
+      notes.push(
+        'Where a Gaussian-process fit finds noise in the values, tunelab ranks trials into good and bad by their smoothed values, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.',
       );
     }
     if (model.multivariate) {
