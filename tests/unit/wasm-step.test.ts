@@ -186,6 +186,18 @@ describe.each([F32X4, F64X2])('the WebAssembly fused step in $name lanes', (lane
     expect(reference[2]).toBeGreaterThan(0);
   });
 
+  test.each(CASES.map((c) => [name(c), c] as const))('%s: a population on an ended one\'s instance steps and evaluates as on a new one', (_, c) => {
+    const first = wasmSteps(lanes);
+    const before = run(c, first.step);
+    const { valX, valT } = before.data;
+    const evaluated = first.population().evaluate(valX, valT, VAL_ROWS);
+    first.population().release();
+    const second = wasmSteps(lanes);
+    const after = run(c, second.step);
+    after.states.forEach((state, s) => expect(state).toEqual(before.states[s]));
+    expect(second.population().evaluate(valX, valT, VAL_ROWS)).toEqual(evaluated);
+  });
+
   test.each(CASES.map((c) => [name(c), c] as const))('%s: evaluates as the JavaScript evaluation', (_, c) => {
     const { plan, states, data } = run(c, cpuFusedStep);
     // The state a step left and, evaluated after it, one given afresh.

@@ -282,8 +282,9 @@ export class FusedStep {
     this.corrections = tf.ones([rows.length, 2]);
   }
 
-  /** Frees the state and the hyperparameters. */
+  /** Frees the state and the hyperparameters, and gives the WebAssembly population's instance back. */
   dispose(): void {
     tf.dispose([this.state, this.hypers, this.corrections, ...(this.keep ? [this.keep] : [])]);
+    this.wasm?.release();
   }
 }

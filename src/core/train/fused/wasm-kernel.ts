@@ -94,6 +94,16 @@ function instantiate(plan: FusedPlan, lanes: Lanes): Instance {
 const shared = new Map<string, Instance>();
 
 /**
+ * Instances of populations that ended, by shape: the next population of the shape takes one
+ * rather than a new memory. A study trains many populations of one shape (a trial each in
+ * a pool of workers), and a new memory each time was paged in anew and weighed on the
+ * collector.
+ */
+const idle = new Map<string, Instance[]>();
+/** Most ended instances kept per shape. */
+const MAX_IDLE = 2;
+
+/**
  * A population's records kept in the memory of an instance of its own, laid out lane by lane,
  * through all its steps and evaluations: a step copies its batch in and nothing out, an
  * evaluation reads the epoch's sums where the step left them, and the records leave as
@@ -113,8 +123,17 @@ export class WasmPopulation {
    */
   constructor(plan: FusedPlan, state: Float32Array, width: number, lanes: Lanes = STEP_LANES) {
     this.plan = plan;
-    this.instance = instantiate(plan, lanes);
+    this.instance = idle.get(keyOf(plan, lanes))?.pop() ?? instantiate(plan, lanes);
     this.load(plan, state, width);
+  }
+
+  /** Gives the instance back for the next population of the shape; this population is not used again. */
+  release(): void {
+    const key = keyOf(this.plan, this.instance.lanes);
+    const kept = recentlyUsed(idle, key, MAX_MODULES, () => []);
+    if (kept.length >= MAX_IDLE) return;
+    Object.assign(this.instance, { evaluated: null, keep: null, resident: null });
+    kept.push(this.instance);
   }
 
   /** Replaces every record by `state` [P, width] of `plan`, the same shape for other members (after some left the population). */
