@@ -37,10 +37,15 @@ export async function trainOurs(specs: ExperimentSpec[], data: SplitDataset, bud
   }
 }
 
-/** One untimed epoch of the same population, so that every shape's kernels exist before timing. */
+/**
+ * Least seconds of a warm-up. Browsers compile WebAssembly and hot JavaScript again with their
+ * optimizing compilers in the background and switch at the next call: W2's step took 60 ms of
+ * TurboFan on an idle core, and on a busy machine one epoch of warm-up ended before that code
+ * was there, so the timed run began on the baseline compiler's.
+ */
+const WARM_UP_SECONDS = 1;
+
+/** Untimed training of the same population, so that every shape's kernels exist and are optimized before timing: at least one epoch and {@link WARM_UP_SECONDS}. */
 export async function warmUpOurs(specs: ExperimentSpec[], data: SplitDataset): Promise<void> {
-  await trainOurs(
-    specs.map((s) => ({ ...s, training: { ...s.training, epochs: 1 } })),
-    data,
-  );
+  await trainOurs(specs, data, WARM_UP_SECONDS);
 }
