@@ -3,7 +3,7 @@
 import type { SplitDataset } from '../../src/core/data';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { Trainer } from '../../src/core/train/trainer';
-import { seconds } from './timing';
+import { seconds, WARM_UP_SECONDS } from './timing';
 
 /** A timed stretch of training. */
 export interface TrainingTime {
@@ -36,14 +36,6 @@ export async function trainOurs(specs: ExperimentSpec[], data: SplitDataset, bud
     trainer.dispose();
   }
 }
-
-/**
- * Least seconds of a warm-up. Browsers compile WebAssembly and hot JavaScript again with their
- * optimizing compilers in the background and switch at the next call: W2's step took 60 ms of
- * TurboFan on an idle core, and on a busy machine one epoch of warm-up ended before that code
- * was there, so the timed run began on the baseline compiler's.
- */
-const WARM_UP_SECONDS = 1;
 
 /** Untimed training of the same population, so that every shape's kernels exist and are optimized before timing: at least one epoch and {@link WARM_UP_SECONDS}. */
 export async function warmUpOurs(specs: ExperimentSpec[], data: SplitDataset): Promise<void> {
