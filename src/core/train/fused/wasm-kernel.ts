@@ -64,7 +64,13 @@ interface Instance {
   resident: Float32Array | null;
   /** The weight masks last copied in. */
   keep: Float32Array | null;
+  /** The hyperparameter table, corrections and schedule factor last written into the lanes: a step whose are the same skips writing them. */
+  hypers: { table: Float32Array; corrections: Float32Array; lrFactor: number } | null;
 }
+
+/** Where each of the compiled rule's hyperparameters comes from: a column of the table, or H + the column of the corrections. */
+const HYPER_SOURCES = RULE_HYPER_SOURCES.map((source) => ('table' in source ? source.table : HYPER_COLUMNS.length + source.correction));
+const [LR_COLUMN, L1_COLUMN, TWO_L2_COLUMN] = (['lr', 'l1', 'twoL2'] as const).map((name) => HYPER_COLUMNS.indexOf(name));
 
 const modules = new Map<string, WebAssembly.Module>();
 /** Most shapes kept: a study's populations share a few. */
@@ -87,7 +93,7 @@ function instantiate(plan: FusedPlan, lanes: Lanes): Instance {
   const module = recentlyUsed(modules, keyOf(plan, lanes), MAX_MODULES, () => new WebAssembly.Module(emitModule(plan, lanes)));
   const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
   const exports = new WebAssembly.Instance(module, { m: math }).exports as unknown as StepExports;
-  return { exports, lanes, layout: layoutOf(plan), resident: null, keep: null, evaluated: null };
+  return { exports, lanes, layout: layoutOf(plan), resident: null, keep: null, evaluated: null, hypers: null };
 }
 
 /** The instances that evaluate states given as arrays ({@link wasmFusedEvaluate}), one per shape. */
@@ -132,7 +138,7 @@ export class WasmPopulation {
     const key = keyOf(this.plan, this.instance.lanes);
     const kept = recentlyUsed(idle, key, MAX_MODULES, () => []);
     if (kept.length >= MAX_IDLE) return;
-    Object.assign(this.instance, { evaluated: null, keep: null, resident: null });
+    Object.assign(this.instance, { evaluated: null, keep: null, resident: null, hypers: null });
     kept.push(this.instance);
   }
 
@@ -141,7 +147,9 @@ export class WasmPopulation {
     this.plan = plan;
     memoryOf(this.instance, stepRegisters(this.instance, plan));
     copyStateIn(this.instance, plan, state, width);
+    // Other members may sit in the lanes now: their masks and hyperparameters go in at the next step.
     this.instance.keep = null;
+    this.instance.hypers = null;
   }
 
   /** One step of every member on its rows of the epoch's layout, the records staying in memory. */
@@ -190,28 +198,30 @@ function stepIn(instance: Instance, plan: FusedPlan, a: Omit<StepArrays, 'state'
   const TW = stepTargetWidth(plan);
   const H = HYPER_COLUMNS.length;
   const copyKeep = plan.pruning && instance.keep !== a.keep;
-  const hyperSources = RULE_HYPER_SOURCES.map((source) => ('table' in source ? source.table : H + source.correction));
-  const lrColumn = HYPER_COLUMNS.indexOf('lr');
-  const [l1Column, twoL2Column] = [HYPER_COLUMNS.indexOf('l1'), HYPER_COLUMNS.indexOf('twoL2')];
-  for (let slot = 0; slot < groups * V; slot++) {
+  const last = instance.hypers;
+  const copyHypers = last?.table !== a.hypers || last.corrections !== a.corrections || last.lrFactor !== w.lrFactor;
+  for (let slot = 0; slot < groups * V && (copyHypers || copyKeep); slot++) {
     // A lane past the last member computes a copy of it, never read back. Lane `lane` of
-    // register f of the group is m[base + f·V]. The hyperparameters, and the weight masks when
+    // register f of the group is m[base + f·V]. The hyperparameters and the weight masks, when
     // they change.
     const p = Math.min(slot, P - 1);
     const base = laneIndex(instance, slot, 0);
     const hy = p * H;
-    for (let q = 0; q < hyperSources.length; q++) {
-      const source = hyperSources[q];
-      const value = source < H ? a.hypers[hy + source] : a.corrections[p * 2 + source - H];
-      m[base + (G.hypers + q) * V] = source === lrColumn ? value * w.lrFactor : value;
+    if (copyHypers) {
+      for (let q = 0; q < HYPER_SOURCES.length; q++) {
+        const source = HYPER_SOURCES[q];
+        const value = source < H ? a.hypers[hy + source] : a.corrections[p * 2 + source - H];
+        m[base + (G.hypers + q) * V] = source === LR_COLUMN ? value * w.lrFactor : value;
+      }
+      m[base + (G.hypers + RULE_HYPERS.length) * V] = a.hypers[hy + L1_COLUMN];
+      m[base + (G.hypers + RULE_HYPERS.length + 1) * V] = a.hypers[hy + TWO_L2_COLUMN];
     }
-    m[base + (G.hypers + RULE_HYPERS.length) * V] = a.hypers[hy + l1Column];
-    m[base + (G.hypers + RULE_HYPERS.length + 1) * V] = a.hypers[hy + twoL2Column];
     if (copyKeep) {
       const from = p * plan.params, to = base + G.keep * V;
       for (let f = 0; f < plan.params; f++) m[to + f * V] = a.keep![from + f];
     }
   }
+  instance.hypers = { table: a.hypers, corrections: a.corrections, lrFactor: w.lrFactor };
   // The step's rows of the epoch's layout, as they lie there, for the module to lay into lanes.
   const F1 = plan.widths[0][0] + 1;
   const staged = new Float32Array(instance.exports.memory.buffer, VEC * batch, P * rows * batchWidth(plan));
