@@ -11,7 +11,7 @@ import { trainWithFit } from './model-fit';
 import { trainOurs, warmUpOurs, type TrainingTime } from './our-training';
 import { BATCH_SIZE, HIDDEN_UNITS, TRIALS } from './sizes';
 import { spiralData, studyGrid } from './spiral';
-import { repeatWithin, seconds, warmUp, type Timed } from './timing';
+import { repeatWithin, ROUNDS, seconds, warmUp, type Timed } from './timing';
 
 /** W2's population and its batched plain-JavaScript peer, each the fastest of its runs in turns. */
 export interface PopulationAndPeer {
@@ -20,9 +20,6 @@ export interface PopulationAndPeer {
   /** Timed runs of each. */
   rounds: number;
 }
-
-/** Most timed runs of each side in {@link timePopulationAndPeer}. */
-const ROUNDS = 3;
 
 /**
  * (a) All 64 trials as one population, up to `maxEpochs` or the first epoch end after `budget`

@@ -40,3 +40,6 @@ export async function warmUp(unit: (i: number) => Promise<unknown> | unknown): P
   do await unit(count++);
   while (seconds() - start < WARM_UP_SECONDS);
 }
+
+/** Most timed runs of each side where ours and a peer run in turns (W1, W2's population and batched peer), the fastest of each counting. */
+export const ROUNDS = 3;
