@@ -41,9 +41,10 @@ function splitmix32(seed: number): () => number {
 
 /** A generator from a seed (any finite number; it is reduced to 32 bits), or from a saved state. */
 export function createRng(seed: number | [number, number, number, number]): Rng {
-  // The state in a typed array: numbers past 2^31 held in closure variables are boxed, and a
-  // draw then allocated (a shuffle of a population's epoch draws 25 600 times).
-  const s = new Uint32Array(4);
+  // The state in a typed array, then the last draw: numbers past 2^31 held in closure
+  // variables or returned from a call are boxed, and a draw then allocated (a shuffle of a
+  // population's epoch draws 25 600 times).
+  const s = new Uint32Array(5);
   if (Array.isArray(seed)) {
     s.set(seed.map((v) => v >>> 0));
   } else {
@@ -52,15 +53,17 @@ export function createRng(seed: number | [number, number, number, number]): Rng 
   }
   let spare: number | null = null;
 
-  const u32 = (): number => {
+  /** Advances the generator; the draw, an unsigned 32-bit integer, is left in s[4]. */
+  const advance = (): void => {
     const a = s[0], b = s[1], c = s[2], d = s[3];
     const t = (((a + b) >>> 0) + d) >>> 0;
     s[3] = d + 1;
     s[0] = b ^ (b >>> 9);
     s[1] = c + (c << 3);
     s[2] = ((c << 21) | (c >>> 11)) + t;
-    return t;
+    s[4] = t;
   };
+  const u32 = (): number => (advance(), s[4]);
   const next = (): number => u32() / 4294967296;
 
   const rng: Rng = {
@@ -82,7 +85,9 @@ export function createRng(seed: number | [number, number, number, number]): Rng 
     },
     shuffle(items) {
       for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
+        // next(), read where the draw lies: no number returned, none boxed.
+        advance();
+        const j = Math.floor((s[4] / 4294967296) * (i + 1));
         const item = items[i];
         items[i] = items[j];
         items[j] = item;
