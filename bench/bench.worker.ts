@@ -9,8 +9,8 @@ import { trainWithFit } from './workloads/model-fit';
 import { trainOurs, warmUpOurs } from './workloads/our-training';
 import { FULL_EPOCHS } from './workloads/sizes';
 import { spiralData, spiralSpec } from './workloads/spiral';
-import { timeBatchedJs, timePlainJs, timePopulation, timePruning, timeSerialFit, timeSerialOurs, trainBatchedPeer } from './workloads/study';
-import { seconds } from './workloads/timing';
+import { timePlainJs, timePopulationAndPeer, timePruning, timeSerialFit, timeSerialOurs, trainBatchedPeer } from './workloads/study';
+import { ROUNDS, seconds, warmUp } from './workloads/timing';
 import { timeTrainedSlice } from './workloads/trained-slice';
 import { timeCompressSweep } from './workloads/compress-sweep';
 
@@ -20,33 +20,47 @@ const api = {
     return selectBackend(backend);
   },
 
-  /** W1: one Adam trial, our trainer and model.fit, each warmed up and then timed within `budget` seconds. */
+  /**
+   * W1: one Adam trial, our trainer, model.fit and the batched plain-JavaScript peer, each
+   * warmed up; model.fit timed once within `budget` seconds, ours and the peer in turns up to
+   * three times each while ours stays within it, the fastest of each counting (a trial takes
+   * a few hundredths of a second: one run of either moved by a factor of two with whatever else ran).
+   */
   async oneTrial(budget: number) {
     const spec = spiralSpec({ kind: 'adam', lr: 0.01 }, FULL_EPOCHS);
     const data = spiralData(spec);
     await warmUpOurs([spec], data);
-    const ours = await trainOurs([spec], data, budget);
-    await trainWithFit({ ...spec, training: { ...spec.training, epochs: 1 } }, data);
+    let ours = await trainOurs([spec], data, budget);
+    await warmUp(() => trainWithFit({ ...spec, training: { ...spec.training, epochs: 1 } }, data));
     const fit = await trainWithFit(spec, data, budget);
-    // The batched plain-JavaScript peer at one member, the same epochs as ours, after a one-epoch warm-up.
+    // The peer at one member, the same epochs as ours, after a warm-up of one-epoch runs.
     const adam = { kind: 'adam' as const, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
-    trainBatchedPeer(data, adam, spec.seed, 1);
-    const begin = seconds();
-    const peerLoss = trainBatchedPeer(data, adam, spec.seed, ours.epochs);
-    const peer = { epochs: ours.epochs, steps: ours.steps, seconds: seconds() - begin, finalTrainLoss: [peerLoss] };
-    return { ours, fit, peer };
+    await warmUp(() => trainBatchedPeer(data, adam, spec.seed, 1));
+    const peerRun = () => {
+      const begin = seconds();
+      const peerLoss = trainBatchedPeer(data, adam, spec.seed, ours.epochs);
+      return { epochs: ours.epochs, steps: ours.steps, seconds: seconds() - begin, finalTrainLoss: [peerLoss] };
+    };
+    let peer = peerRun();
+    let rounds = 1;
+    for (let spent = ours.seconds; rounds < ROUNDS && spent < budget; rounds++) {
+      const again = await trainOurs([spec], data, budget);
+      spent += again.seconds;
+      if (again.epochs === ours.epochs && again.seconds < ours.seconds) ours = again;
+      const other = peerRun();
+      if (other.seconds < peer.seconds) peer = other;
+    }
+    return { ours, fit, peer, rounds };
   },
 
-  /** W2 (a): the 64 trials as one population. */
-  population: timePopulation,
+  /** W2 (a) and (e): the 64 trials as one population, and the batched plain-JavaScript peer, in turns. */
+  populationAndPeer: timePopulationAndPeer,
   /** W2 (b): model.fit one trial at a time. */
   serialFit: timeSerialFit,
   /** W2 (c): our single-trial step one trial at a time (one worker of the pool). */
   serialOurs: timeSerialOurs,
   /** W2 (d): the plain-JavaScript per-example network. */
   plainJs: timePlainJs,
-  /** W2 (e): the batched plain-JavaScript peer. */
-  batchedJs: timeBatchedJs,
   /** W2 with successive halving and with Hyperband against no pruning. */
   pruning: timePruning,
   /** W3: the basin map against the hand-written loop. */

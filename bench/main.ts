@@ -77,14 +77,13 @@ async function main(): Promise<void> {
   const measurements: Measurements = {};
   if (wanted('W1')) measurements.oneTrial = await part('W1', () => api.oneTrial(budgets.oneTrial));
   if (wanted('W2')) {
-    const population = await part('W2 population', () => api.population(FULL_EPOCHS, budgets.population));
+    const { population, batchedJs, rounds } = await part('W2 population and batched plain JS', () => api.populationAndPeer(FULL_EPOCHS, budgets.population));
     const epochs = population.epochs;
     const all = Array.from({ length: TRIALS }, (_, t) => t);
     const serialFit = await part('W2 serial model.fit', () => api.serialFit(epochs, all, budgets.serialFit));
     const pool = await part('W2 pool', () => timePool(epochs, budgets.pool));
     const plainJs = await part('W2 plain JS', () => api.plainJs(epochs, budgets.plainJs));
-    const batchedJs = await part('W2 batched plain JS', () => api.batchedJs(epochs));
-    measurements.study = { population, serialFit, pool, plainJs, batchedJs };
+    measurements.study = { population, serialFit, pool, plainJs, batchedJs, rounds };
     measurements.pruning = await part('W2 pruned', () => api.pruning(FULL_EPOCHS));
   }
   if (wanted('W3')) measurements.basinMap = await part('W3', () => api.basinMap());

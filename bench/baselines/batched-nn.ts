@@ -25,6 +25,13 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** The rows 0, 1, …, n − 1, by a loop: `Int32Array.from` with a callback had taken 6 % of the peer's time in Chromium. */
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
 /** What else a network may be: its hidden activation, trained weights to start from, masks, fake-quantized kernels. */
 export interface PeerOptions {
   activation?: 'tanh' | 'relu';
@@ -161,7 +168,7 @@ export class BatchedNetwork {
 
   /** One epoch over x, y (n rows) in a new shuffled order; returns the running-mean training loss. */
   trainEpoch(x: Float32Array, y: Float32Array, n: number): number {
-    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const order = identity(n);
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(this.random() * (i + 1));
       [order[i], order[j]] = [order[j], order[i]];
@@ -232,7 +239,7 @@ export class BatchedNetwork {
 
   /** Mean loss and accuracy over x, y (n rows), a batch at a time, with the kernels as they stand (fake-quantized when quantized). */
   evaluate(x: Float32Array, y: Float32Array, n: number): { loss: number; accuracy: number } {
-    const order = Int32Array.from({ length: n }, (_, i) => i);
+    const order = identity(n);
     const hits = [0];
     let sum = 0;
     this.quantizeKernels();

@@ -3,7 +3,7 @@
 import type { SplitDataset } from '../../src/core/data';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { Trainer } from '../../src/core/train/trainer';
-import { seconds } from './timing';
+import { seconds, WARM_UP_SECONDS } from './timing';
 
 /** A timed stretch of training. */
 export interface TrainingTime {
@@ -37,10 +37,7 @@ export async function trainOurs(specs: ExperimentSpec[], data: SplitDataset, bud
   }
 }
 
-/** One untimed epoch of the same population, so that every shape's kernels exist before timing. */
+/** Untimed training of the same population, so that every shape's kernels exist and are optimized before timing: at least one epoch and {@link WARM_UP_SECONDS}. */
 export async function warmUpOurs(specs: ExperimentSpec[], data: SplitDataset): Promise<void> {
-  await trainOurs(
-    specs.map((s) => ({ ...s, training: { ...s.training, epochs: 1 } })),
-    data,
-  );
+  await trainOurs(specs, data, WARM_UP_SECONDS);
 }

@@ -1,5 +1,5 @@
-// How every workload is timed: a warm-up first (shader compilation and kernel caches are not
-// the steady state), then repetitions until the work is complete or the time budget is spent.
+// How every workload is timed: a warm-up of at least a second first (shader compilation,
+// kernel caches and the optimizing compilers are not the steady state), then repetitions until the work is complete or the time budget is spent.
 
 /** Seconds since an arbitrary origin, with performance.now()'s resolution. */
 export function seconds(): number {
@@ -24,3 +24,22 @@ export async function repeatWithin(max: number, budget: number, unit: (i: number
   while (count < max && (count === 0 || seconds() - start < budget)) await unit(count++);
   return { count, seconds: seconds() - start };
 }
+
+/**
+ * Least seconds of a warm-up. Browsers compile WebAssembly and hot JavaScript again with their
+ * optimizing compilers in the background and switch at the next call: W2's step took 60 ms of
+ * TurboFan on an idle core, and on a busy machine one epoch of warm-up ended before that code
+ * was there, so the timed run began on the baseline compiler's.
+ */
+export const WARM_UP_SECONDS = 1;
+
+/** Runs `unit(i)` for i = 0, 1, … untimed until {@link WARM_UP_SECONDS} have passed, at least once: the warm-up of every part, ours and the baselines alike. */
+export async function warmUp(unit: (i: number) => Promise<unknown> | unknown): Promise<void> {
+  const start = seconds();
+  let count = 0;
+  do await unit(count++);
+  while (seconds() - start < WARM_UP_SECONDS);
+}
+
+/** Most timed runs of each side where ours and a peer run in turns (W1, W2's population and batched peer), the fastest of each counting. */
+export const ROUNDS = 3;

@@ -7,8 +7,8 @@ import type { Activation } from '../../src/core/model/types';
 import type { LossKind } from '../../src/core/model/loss';
 import { createRng } from '../../src/core/random/prng';
 import { cpuFusedEvaluate, cpuFusedStep, type StepArrays } from '../../src/core/train/fused/cpu-kernel';
-import { fusedPlan, HYPER_COLUMNS, stepTargetWidth, type FusedPlan } from '../../src/core/train/fused/plan';
-import { wasmFusedEvaluate, wasmFusedStep, wasmStepFits } from '../../src/core/train/fused/wasm-kernel';
+import { fusedPlan, HYPER_COLUMNS, stepTargetWidth, type FusedPlan, type StepWindow } from '../../src/core/train/fused/plan';
+import { WasmPopulation, wasmFusedEvaluate, wasmStepFits } from '../../src/core/train/fused/wasm-kernel';
 import { F32X4, F64X2, type Lanes } from '../../src/core/wasm/bytes';
 
 /** Members (not a multiple of either lane count), the batch, and the rows of the last, partial batch. */
@@ -89,7 +89,7 @@ function arrays(c: Case, plan: FusedPlan, seed: number) {
 }
 
 /** STEPS steps with one kernel; the state after each. */
-function run(c: Case, step: (plan: FusedPlan, a: StepArrays, w: { start: number; rows: number; fresh: number; lrFactor: number }) => Float32Array) {
+function run(c: Case, step: (plan: FusedPlan, a: StepArrays, w: StepWindow) => Float32Array) {
   const plan = planOf(c);
   const data = arrays(c, plan, 7);
   const hypers = hyperRows(c, plan);
@@ -134,9 +134,24 @@ function tolerance(lanes: Lanes, c: Case): number {
   return ['adagrad', 'rmsprop', 'adam', 'adamw'].includes(c.optimizer) ? 1e-2 : 2e-5;
 }
 
+/**
+ * The WebAssembly step as {@link run} calls a kernel: the records stay in one population's
+ * memory from step to step, as the Trainer keeps them, and are read after each; `population()`
+ * is that population.
+ */
+function wasmSteps(lanes: Lanes) {
+  let population: WasmPopulation | null = null;
+  const step = (plan: FusedPlan, a: StepArrays, w: StepWindow) => {
+    population ??= new WasmPopulation(plan, a.state, a.width, lanes);
+    population.step(a, w);
+    return population.read();
+  };
+  return { step, population: () => population! };
+}
+
 describe.each([F32X4, F64X2])('the WebAssembly fused step in $name lanes', (lanes) => {
   test.each(CASES.map((c) => [name(c), c] as const))('%s: equals the JavaScript step', (_, c) => {
-    const ours = run(c, (plan, a, w) => wasmFusedStep(plan, a, w, lanes));
+    const ours = run(c, wasmSteps(lanes).step);
     const reference = run(c, cpuFusedStep);
     expect(wasmStepFits(ours.plan)).toBe(true);
     let worst = 0;
@@ -151,6 +166,36 @@ describe.each([F32X4, F64X2])('the WebAssembly fused step in $name lanes', (lane
     const last = ours.states[STEPS - 1];
     expect(last[ours.plan.sums]).toBeGreaterThan(0);
     if (c.kind !== 'regression') expect(last[ours.plan.sums + 1]).toBe(reference.states[STEPS - 1][ours.plan.sums + 1]);
+  });
+
+  test.each(CASES.map((c) => [name(c), c] as const))('%s: evaluates the records it keeps, and fewer members loaded in, as the JavaScript evaluation', (_, c) => {
+    const wasm = wasmSteps(lanes);
+    const { plan, states, data } = run(c, wasm.step);
+    const population = wasm.population();
+    const expectClose = (ours: Float32Array, reference: Float32Array) =>
+      ours.forEach((v, i) => expect(Math.abs(v - reference[i])).toBeLessThanOrEqual(tolerance(lanes, c) * Math.max(1, Math.abs(reference[i]))));
+    const last = states[STEPS - 1];
+    expectClose(population.evaluate(data.valX, data.valT, VAL_ROWS), cpuFusedEvaluate(plan, last, plan.record, data.valX, data.valT, VAL_ROWS));
+    // Members 3 and 1 alone, as a population keeps them when the others stop.
+    const kept = { ...plan, members: 2 };
+    const rows = new Float32Array([...last.subarray(3 * plan.record, 4 * plan.record), ...last.subarray(plan.record, 2 * plan.record)]);
+    population.load(kept, rows, plan.record);
+    expect(population.read()).toEqual(rows);
+    const reference = cpuFusedEvaluate(kept, rows, plan.record, data.valX, data.valT, VAL_ROWS);
+    expectClose(population.evaluate(data.valX, data.valT, VAL_ROWS), reference);
+    expect(reference[2]).toBeGreaterThan(0);
+  });
+
+  test.each(CASES.map((c) => [name(c), c] as const))('%s: a population on an ended one\'s instance steps and evaluates as on a new one', (_, c) => {
+    const first = wasmSteps(lanes);
+    const before = run(c, first.step);
+    const { valX, valT } = before.data;
+    const evaluated = first.population().evaluate(valX, valT, VAL_ROWS);
+    first.population().release();
+    const second = wasmSteps(lanes);
+    const after = run(c, second.step);
+    after.states.forEach((state, s) => expect(state).toEqual(before.states[s]));
+    expect(second.population().evaluate(valX, valT, VAL_ROWS)).toEqual(evaluated);
   });
 
   test.each(CASES.map((c) => [name(c), c] as const))('%s: evaluates as the JavaScript evaluation', (_, c) => {

@@ -41,24 +41,29 @@ function splitmix32(seed: number): () => number {
 
 /** A generator from a seed (any finite number; it is reduced to 32 bits), or from a saved state. */
 export function createRng(seed: number | [number, number, number, number]): Rng {
-  let a: number, b: number, c: number, d: number;
+  // The state in a typed array, then the last draw: numbers past 2^31 held in closure
+  // variables or returned from a call are boxed, and a draw then allocated (a shuffle of a
+  // population's epoch draws 25 600 times).
+  const s = new Uint32Array(5);
   if (Array.isArray(seed)) {
-    [a, b, c, d] = seed;
+    s.set(seed.map((v) => v >>> 0));
   } else {
     const mix = splitmix32(Math.trunc(seed) >>> 0);
-    a = mix(); b = mix(); c = mix(); d = mix();
+    for (let k = 0; k < 4; k++) s[k] = mix();
   }
   let spare: number | null = null;
 
-  const u32 = (): number => {
+  /** Advances the generator; the draw, an unsigned 32-bit integer, is left in s[4]. */
+  const advance = (): void => {
+    const a = s[0], b = s[1], c = s[2], d = s[3];
     const t = (((a + b) >>> 0) + d) >>> 0;
-    d = (d + 1) >>> 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) >>> 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) >>> 0;
-    return t;
+    s[3] = d + 1;
+    s[0] = b ^ (b >>> 9);
+    s[1] = c + (c << 3);
+    s[2] = ((c << 21) | (c >>> 11)) + t;
+    s[4] = t;
   };
+  const u32 = (): number => (advance(), s[4]);
   const next = (): number => u32() / 4294967296;
 
   const rng: Rng = {
@@ -80,13 +85,17 @@ export function createRng(seed: number | [number, number, number, number]): Rng 
     },
     shuffle(items) {
       for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1));
-        [items[i], items[j]] = [items[j], items[i]];
+        // next(), read where the draw lies: no number returned, none boxed.
+        advance();
+        const j = Math.floor((s[4] / 4294967296) * (i + 1));
+        const item = items[i];
+        items[i] = items[j];
+        items[j] = item;
       }
       return items;
     },
     fork: () => u32(),
-    state: () => [a, b, c, d],
+    state: () => [s[0], s[1], s[2], s[3]],
   };
   return rng;
 }

@@ -15,7 +15,7 @@ import type { ExperimentSpec } from '../spec/experiment';
 import { resolveClassWeights } from './class-weights';
 import { epochValues, rowEvaluation, rowSnapshot } from './population-evaluation';
 import { PopulationState } from './population-state';
-import { layOutEpoch } from './training-data';
+import { indices, layOutEpoch, type EpochLayout } from './training-data';
 import type { EpochMetrics } from './types';
 
 /** Where a member of a population stands. */
@@ -185,6 +185,8 @@ export class Trainer {
    */
   private epochX: tf.Tensor | null = null;
   private epochT: tf.Tensor | null = null;
+  /** The arrays of the last epoch's layout, which the next fills again while the population keeps its size. */
+  private laid: EpochLayout | null = null;
 
   constructor(
     readonly specs: ExperimentSpec[],
@@ -408,12 +410,13 @@ export class Trainer {
    * targets [P, B, …], uploaded in one piece per epoch.
    */
   private shuffle(): void {
-    const orders = this.state.rows.map((p) => this.rngs[p].shuffle(Array.from({ length: this.train.n }, (_, i) => i)));
-    const { x, t } = layOutEpoch(this.trainX, this.trainT, orders, this.batchSize, this.io.inputs);
+    const orders = this.state.rows.map((p) => this.rngs[p].shuffle(indices(this.train.n)));
+    // The last epoch's tensors are freed first, so that its arrays can take this one's layout.
     this.epochX?.dispose();
     this.epochT?.dispose();
-    this.epochX = tf.tensor1d(x);
-    this.epochT = tf.tensor1d(t);
+    this.laid = layOutEpoch(this.trainX, this.trainT, orders, this.batchSize, this.io.inputs, this.laid ?? undefined);
+    this.epochX = tf.tensor1d(this.laid.x);
+    this.epochT = tf.tensor1d(this.laid.t);
   }
 
   /**

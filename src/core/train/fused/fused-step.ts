@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkParams } from '../../model/network';
 import { cpuFusedEvaluate, cpuFusedStep } from './cpu-kernel';
-import { wasmFusedEvaluate, wasmFusedStep, wasmStepFits } from './wasm-kernel';
+import { WasmPopulation, wasmFusedEvaluate, wasmStepFits } from './wasm-kernel';
 import { HYPER_COLUMNS, type FusedPlan, type StepWindow } from './plan';
 import { fusedEvaluateProgram, fusedStepProgram, webgpuWidth, workgroupThreads } from './webgpu-kernel';
 
@@ -52,8 +52,7 @@ function registerKernels(): void {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const values = cpuArrays(backend, inputs);
       const { plan, width, ...window } = attrs as unknown as StepAttrs;
-      const step = wasmStepFits(plan) ? wasmFusedStep : cpuFusedStep;
-      const state = step(plan, {
+      const state = cpuFusedStep(plan, {
         state: values('state'), width, x: values('x'), t: values('t'), hypers: values('hypers'),
         corrections: values('corrections'), masks: inputs.masks ? values('masks') : null, keep: inputs.keep ? values('keep') : null,
       }, window);
@@ -119,12 +118,19 @@ export function fusedEvaluate(plan: FusedPlan, width: number, state: tf.Tensor2D
 /**
  * A population's training state in one tensor [P, width], each row a member's record (see
  * {@link FusedPlan}), and the step that advances it: forward, loss, backward, L1/L2,
- * clipping and the update rule of every member in one kernel, on the cpu in JavaScript, on
- * WebGPU in one dispatch of one workgroup per member. The network's variables are written
+ * clipping and the update rule of every member in one kernel, on WebGPU in one dispatch of
+ * one workgroup per member, on the cpu in WebAssembly ({@link WasmPopulation}, whose memory
+ * holds the records between steps: the tensor is made from it only when something reads the
+ * state) or, where that does not fit, in JavaScript. The network's variables are written
  * from the state only when asked ({@link writeTo}), at the epoch's end.
  */
 export class FusedStep {
+  /** The state, behind the WebAssembly population's memory when {@link stale}; read it through {@link current}. */
   private state: tf.Tensor2D;
+  /** On the cpu where the WebAssembly step fits: the records kept in its memory, stepped there. */
+  private readonly wasm: WasmPopulation | null;
+  /** Whether the WebAssembly population stepped since {@link state} was made. */
+  private stale = false;
   private hypers: tf.Tensor2D;
   /** 1 − β1^t and 1 − β2^t of each member, [P, 2]; ones for rules without bias correction. */
   private corrections: tf.Tensor2D;
@@ -133,21 +139,21 @@ export class FusedStep {
   private steps = 0;
 
   /**
-   * @param current what is computed, for every member at first
+   * @param computed what is computed, for every member at first
    * @param width the state's row width ({@link fusedWidth})
    * @param members each member's parameters, in `parameterShapes` order
    * @param columns each member's row of {@link HYPER_COLUMNS}
    * @param keep each member's weight masks, parameters in record order (1 keeps, 0 prunes), when the plan prunes
    */
   constructor(
-    private current: FusedPlan,
+    private computed: FusedPlan,
     private readonly width: number,
     members: Float32Array[][],
     private columns: number[][],
     keep?: Float32Array,
   ) {
     registerKernels();
-    const plan = current;
+    const plan = computed;
     const values = new Float32Array(plan.members * width);
     members.forEach((m, p) => {
       plan.widths.forEach(([i, o], l) => {
@@ -156,6 +162,7 @@ export class FusedStep {
       });
     });
     this.state = tf.tensor2d(values, [plan.members, width]);
+    this.wasm = tf.getBackend() === 'cpu' && wasmStepFits(plan) ? new WasmPopulation(plan, values, width) : null;
     this.hypers = tf.tensor2d(columns.flat(), [plan.members, HYPER_COLUMNS.length]);
     this.corrections = tf.ones([plan.members, 2]);
     if (plan.pruning !== (keep !== undefined)) throw new Error('A pruning plan needs weight masks, and only it takes them');
@@ -164,7 +171,7 @@ export class FusedStep {
 
   /** What is computed, for the members kept ({@link keepRows}). */
   get plan(): FusedPlan {
-    return this.current;
+    return this.computed;
   }
 
   /**
@@ -180,6 +187,16 @@ export class FusedStep {
       this.corrections.dispose();
       this.corrections = tf.tensor2d(values, [this.plan.members, 2]);
     }
+    if (this.wasm) {
+      // The cpu backend's tensors hold their arrays: read without a copy.
+      const values = (tensor: tf.Tensor) => tensor.dataSync() as Float32Array;
+      this.wasm.step({
+        x: values(x), t: values(t), hypers: values(this.hypers), corrections: values(this.corrections),
+        masks: masks && values(masks), keep: this.keep && values(this.keep),
+      }, window);
+      this.stale = true;
+      return;
+    }
     const inputs: tf.NamedTensorMap = { state: this.state, x, t, hypers: this.hypers, corrections: this.corrections };
     if (masks) inputs.masks = masks;
     if (this.keep) inputs.keep = this.keep;
@@ -189,12 +206,31 @@ export class FusedStep {
     this.state = next;
   }
 
+  /** The state as it is now: made from the WebAssembly population's memory when that stepped since. */
+  private get current(): tf.Tensor2D {
+    if (this.stale) {
+      this.state.dispose();
+      this.state = tf.tensor2d(this.wasm!.read(), [this.plan.members, this.width]);
+      this.stale = false;
+    }
+    return this.state;
+  }
+
+  /** Makes `next` the state, and the WebAssembly population's records when there is one. */
+  private replace(next: tf.Tensor2D): void {
+    this.state.dispose();
+    this.state = next;
+    this.stale = false;
+    this.wasm?.load(this.plan, next.dataSync() as Float32Array, this.width);
+  }
+
   /** Copies every member's parameters into the network's variables. */
   writeTo(net: NetworkParams): void {
     const P = this.plan.members;
+    const state = this.current;
     tf.tidy(() => {
       this.plan.widths.forEach(([i, o], l) => {
-        net.variables[l].assign(tf.reshape(tf.slice(this.state, [0, this.plan.offsets[l]], [P, (i + 1) * o]), [P, i + 1, o]));
+        net.variables[l].assign(tf.reshape(tf.slice(state, [0, this.plan.offsets[l]], [P, (i + 1) * o]), [P, i + 1, o]));
       });
     });
   }
@@ -202,11 +238,8 @@ export class FusedStep {
   /** Takes every member's parameters from the network's variables (after restoring best weights); the rule's state stays. */
   readFrom(net: NetworkParams): void {
     const P = this.plan.members;
-    const next = tf.tidy(() =>
-      tf.concat([...net.variables.map((v) => tf.reshape(v, [P, -1])), tf.slice(this.state, [0, this.plan.params], [P, -1])], 1),
-    ) as tf.Tensor2D;
-    this.state.dispose();
-    this.state = next;
+    const state = this.current;
+    this.replace(tf.tidy(() => tf.concat([...net.variables.map((v) => tf.reshape(v, [P, -1])), tf.slice(state, [0, this.plan.params], [P, -1])], 1)) as tf.Tensor2D);
   }
 
   /**
@@ -215,6 +248,7 @@ export class FusedStep {
    * validation loss and validation right, each summed over its points.
    */
   evaluate(x: tf.Tensor, t: tf.Tensor, rows: number): tf.Tensor2D {
+    if (this.wasm) return tf.tensor2d(this.wasm.evaluate(x.dataSync() as Float32Array, t.dataSync() as Float32Array, rows), [this.plan.members, 4]);
     return fusedEvaluate(this.plan, this.width, this.state, x, t, rows);
   }
 
@@ -233,15 +267,14 @@ export class FusedStep {
    */
   keepRows(rows: number[]): void {
     const index = tf.tensor1d(rows, 'int32');
-    const state = tf.gather(this.state, index) as tf.Tensor2D;
+    const state = tf.gather(this.current, index) as tf.Tensor2D;
     const keep = this.keep && (tf.gather(this.keep, index) as tf.Tensor2D);
     index.dispose();
-    this.state.dispose();
-    this.state = state;
     this.keep?.dispose();
     this.keep = keep;
     this.columns = rows.map((r) => this.columns[r]);
-    this.current = { ...this.current, members: rows.length };
+    this.computed = { ...this.computed, members: rows.length };
+    this.replace(state);
     this.hypers.dispose();
     this.hypers = tf.tensor2d(this.columns.flat(), [rows.length, HYPER_COLUMNS.length]);
     // Bias-corrected rules remake their corrections at every step; the others keep ones.
@@ -249,8 +282,9 @@ export class FusedStep {
     this.corrections = tf.ones([rows.length, 2]);
   }
 
-  /** Frees the state and the hyperparameters. */
+  /** Frees the state and the hyperparameters, and gives the WebAssembly population's instance back. */
   dispose(): void {
     tf.dispose([this.state, this.hypers, this.corrections, ...(this.keep ? [this.keep] : [])]);
+    this.wasm?.release();
   }
 }

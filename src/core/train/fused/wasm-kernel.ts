@@ -60,15 +60,21 @@ interface Instance {
   evaluated: { x: Float32Array; at: number } | null;
   lanes: Lanes;
   layout: ReturnType<typeof layoutOf>;
-  /** The state array the last step returned, whose values the memory still holds (null when unknown). */
+  /** The state array whose values the memory holds (null when unknown). */
   resident: Float32Array | null;
   /** The weight masks last copied in. */
   keep: Float32Array | null;
+  /** The hyperparameter table, corrections and schedule factor last written into the lanes: a step whose are the same skips writing them. */
+  hypers: { table: Float32Array; corrections: Float32Array; lrFactor: number } | null;
 }
 
-const instances = new Map<string, Instance>();
+/** Where each of the compiled rule's hyperparameters comes from: a column of the table, or H + the column of the corrections. */
+const HYPER_SOURCES = RULE_HYPER_SOURCES.map((source) => ('table' in source ? source.table : HYPER_COLUMNS.length + source.correction));
+const [LR_COLUMN, L1_COLUMN, TWO_L2_COLUMN] = (['lr', 'l1', 'twoL2'] as const).map((name) => HYPER_COLUMNS.indexOf(name));
+
+const modules = new Map<string, WebAssembly.Module>();
 /** Most shapes kept: a study's populations share a few. */
-const MAX_INSTANCES = 8;
+const MAX_MODULES = 8;
 
 /** The cache key of a plan's shape in some lanes, made once per plan (a population keeps its plan). */
 const keys = new WeakMap<FusedPlan, WeakMap<Lanes, string>>();
@@ -82,60 +88,140 @@ function keyOf(plan: FusedPlan, lanes: Lanes): string {
   );
 }
 
-function instanceFor(plan: FusedPlan, lanes: Lanes): Instance {
-  const key = keyOf(plan, lanes);
-  return recentlyUsed(instances, key, MAX_INSTANCES, () => {
-    const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
-    const module = new WebAssembly.Module(emitModule(plan, lanes));
-    const exports = new WebAssembly.Instance(module, { m: math }).exports as unknown as StepExports;
-    return { exports, lanes, layout: layoutOf(plan), resident: null, keep: null, evaluated: null };
-  });
+/** A new instance of the shape's module, with a memory of its own; the module is emitted and compiled once per shape. */
+function instantiate(plan: FusedPlan, lanes: Lanes): Instance {
+  const module = recentlyUsed(modules, keyOf(plan, lanes), MAX_MODULES, () => new WebAssembly.Module(emitModule(plan, lanes)));
+  const math = Object.fromEntries(IMPORTED.map((f) => [f, Math[f]]));
+  const exports = new WebAssembly.Instance(module, { m: math }).exports as unknown as StepExports;
+  return { exports, lanes, layout: layoutOf(plan), resident: null, keep: null, evaluated: null, hypers: null };
+}
+
+/** The instances that evaluate states given as arrays ({@link wasmFusedEvaluate}), one per shape. */
+const shared = new Map<string, Instance>();
+
+/**
+ * Instances of populations that ended, by shape: the next population of the shape takes one
+ * rather than a new memory. A study trains many populations of one shape (a trial each in
+ * a pool of workers), and a new memory each time was paged in anew and weighed on the
+ * collector.
+ */
+const idle = new Map<string, Instance[]>();
+/** Most ended instances kept per shape. */
+const MAX_IDLE = 2;
+
+/**
+ * A population's records kept in the memory of an instance of its own, laid out lane by lane,
+ * through all its steps and evaluations: a step copies its batch in and nothing out, an
+ * evaluation reads the epoch's sums where the step left them, and the records leave as
+ * [P, record] only when something reads the parameters ({@link read}). Copying the new state
+ * out at every step, into a new array as tfjs' immutable tensors ask, had cost Chromium about
+ * as much as the step itself.
+ */
+export class WasmPopulation {
+  private readonly instance: Instance;
+  private plan: FusedPlan;
+
+  /**
+   * @param plan what is computed (one of {@link wasmStepFits})
+   * @param state every member's record, [P, width]
+   * @param width the state's row width
+   * @param lanes the lanes the step computes in
+   */
+  constructor(plan: FusedPlan, state: Float32Array, width: number, lanes: Lanes = STEP_LANES) {
+    this.plan = plan;
+    this.instance = idle.get(keyOf(plan, lanes))?.pop() ?? instantiate(plan, lanes);
+    this.load(plan, state, width);
+  }
+
+  /** Gives the instance back for the next population of the shape; this population is not used again. */
+  release(): void {
+    const key = keyOf(this.plan, this.instance.lanes);
+    const kept = recentlyUsed(idle, key, MAX_MODULES, () => []);
+    if (kept.length >= MAX_IDLE) return;
+    Object.assign(this.instance, { evaluated: null, keep: null, resident: null, hypers: null });
+    kept.push(this.instance);
+  }
+
+  /** Replaces every record by `state` [P, width] of `plan`, the same shape for other members (after some left the population). */
+  load(plan: FusedPlan, state: Float32Array, width: number): void {
+    this.plan = plan;
+    memoryOf(this.instance, stepRegisters(this.instance, plan));
+    copyStateIn(this.instance, plan, state, width);
+    // Other members may sit in the lanes now: their masks and hyperparameters go in at the next step.
+    this.instance.keep = null;
+    this.instance.hypers = null;
+  }
+
+  /** One step of every member on its rows of the epoch's layout, the records staying in memory. */
+  step(a: Omit<StepArrays, 'state' | 'width'>, w: StepWindow): void {
+    stepIn(this.instance, this.plan, a, w);
+  }
+
+  /** Every member's record, [P, record]: the population's state as a tensor holds it. */
+  read(): Float32Array {
+    const { instance, plan } = this;
+    const at = recordsAt(instance, plan);
+    instance.exports.transfer(Math.ceil(plan.members / instance.lanes.count), plan.members, 0, VEC * at, 0);
+    return new Float32Array(instance.exports.memory.buffer, VEC * at, plan.members * plan.record).slice();
+  }
+
+  /** As {@link wasmFusedEvaluate}, of the records in memory. */
+  evaluate(x: Float32Array, t: Float32Array, n: number): Float32Array {
+    const { instance, plan } = this;
+    const m = evaluateIn(instance, plan, x, t, n);
+    // The epoch's sums as the steps left them in the lanes (rounded to float32, as a read stores them).
+    return evaluationSums(instance, plan, m, (p, k) => m[laneIndex(instance, p, instance.layout.group.state + plan.sums + k)]);
+  }
+}
+
+/** Where lane p (member p, or a lane past the last member) of register `field` of its group is in the memory as lanes. */
+function laneIndex(instance: Instance, p: number, field: number): number {
+  const V = instance.lanes.count;
+  return (instance.layout.scratch + Math.floor(p / V) * instance.layout.group.size + field) * V + (p % V);
 }
 
 /**
- * One fused training step on the cpu in WebAssembly, for a plan that {@link wasmStepFits}: the
- * same result as `cpuFusedStep` (to float32 rounding: it computes in single precision, summing
- * in the same order). Returns the new state.
+ * One fused training step in `instance`, whose memory holds the records of `plan`: the
+ * hyperparameters (and the weight masks when they changed) into each lane, the step's rows
+ * of the epoch's layout staged as they lie there and laid into the lanes by the module, then
+ * the step.
  */
-export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lanes: Lanes = STEP_LANES): Float32Array {
-  const instance = instanceFor(plan, lanes);
-  const { layout } = instance;
+function stepIn(instance: Instance, plan: FusedPlan, a: Omit<StepArrays, 'state' | 'width'>, w: StepWindow): void {
+  const { layout, lanes } = instance;
   const G = layout.group;
   const V = lanes.count;
   const P = plan.members;
   const groups = Math.ceil(P / V);
-  const records = recordsAt(instance, plan);
-  const batch = records + recordRegisters(plan);
-  const m = memoryOf(instance, batch + batchRegisters(plan));
-  const copyState = instance.resident !== a.state;
+  const batch = recordsAt(instance, plan) + recordRegisters(plan);
+  const m = memoryOf(instance, stepRegisters(instance, plan));
   const rows = w.rows;
   const TW = stepTargetWidth(plan);
   const H = HYPER_COLUMNS.length;
   const copyKeep = plan.pruning && instance.keep !== a.keep;
-  const hyperSources = RULE_HYPER_SOURCES.map((source) => ('table' in source ? source.table : H + source.correction));
-  const lrColumn = HYPER_COLUMNS.indexOf('lr');
-  const [l1Column, twoL2Column] = [HYPER_COLUMNS.indexOf('l1'), HYPER_COLUMNS.indexOf('twoL2')];
-  if (copyState) copyStateIn(instance, plan, a.state, a.width);
-  for (let slot = 0; slot < groups * V; slot++) {
+  const last = instance.hypers;
+  const copyHypers = last?.table !== a.hypers || last.corrections !== a.corrections || last.lrFactor !== w.lrFactor;
+  for (let slot = 0; slot < groups * V && (copyHypers || copyKeep); slot++) {
     // A lane past the last member computes a copy of it, never read back. Lane `lane` of
-    // register f of the group is m[base + f·V]. The hyperparameters, and the weight masks when
+    // register f of the group is m[base + f·V]. The hyperparameters and the weight masks, when
     // they change.
     const p = Math.min(slot, P - 1);
-    const lane = slot % V;
-    const base = (layout.scratch + Math.floor(slot / V) * G.size) * V + lane;
+    const base = laneIndex(instance, slot, 0);
     const hy = p * H;
-    for (let q = 0; q < hyperSources.length; q++) {
-      const source = hyperSources[q];
-      const value = source < H ? a.hypers[hy + source] : a.corrections[p * 2 + source - H];
-      m[base + (G.hypers + q) * V] = source === lrColumn ? value * w.lrFactor : value;
+    if (copyHypers) {
+      for (let q = 0; q < HYPER_SOURCES.length; q++) {
+        const source = HYPER_SOURCES[q];
+        const value = source < H ? a.hypers[hy + source] : a.corrections[p * 2 + source - H];
+        m[base + (G.hypers + q) * V] = source === LR_COLUMN ? value * w.lrFactor : value;
+      }
+      m[base + (G.hypers + RULE_HYPERS.length) * V] = a.hypers[hy + L1_COLUMN];
+      m[base + (G.hypers + RULE_HYPERS.length + 1) * V] = a.hypers[hy + TWO_L2_COLUMN];
     }
-    m[base + (G.hypers + RULE_HYPERS.length) * V] = a.hypers[hy + l1Column];
-    m[base + (G.hypers + RULE_HYPERS.length + 1) * V] = a.hypers[hy + twoL2Column];
     if (copyKeep) {
       const from = p * plan.params, to = base + G.keep * V;
       for (let f = 0; f < plan.params; f++) m[to + f * V] = a.keep![from + f];
     }
   }
+  instance.hypers = { table: a.hypers, corrections: a.corrections, lrFactor: w.lrFactor };
   // The step's rows of the epoch's layout, as they lie there, for the module to lay into lanes.
   const F1 = plan.widths[0][0] + 1;
   const staged = new Float32Array(instance.exports.memory.buffer, VEC * batch, P * rows * batchWidth(plan));
@@ -144,29 +230,19 @@ export function wasmFusedStep(plan: FusedPlan, a: StepArrays, w: StepWindow, lan
   if (a.masks) staged.set(a.masks.subarray(0, P * rows * (batchWidth(plan) - F1 - TW)), P * rows * (F1 + TW));
   instance.exports.gather(groups, rows, P, VEC * batch, 0);
   instance.exports.step(groups, rows, w.fresh, 0, 0);
-  instance.exports.transfer(groups, P, 0, VEC * records, 0);
-  const written = new Float32Array(instance.exports.memory.buffer, VEC * records, P * plan.record);
-  let out: Float32Array;
-  if (a.width === plan.record) out = written.slice();
-  else {
-    out = a.state.slice();
-    for (let p = 0; p < P; p++) out.set(written.subarray(p * plan.record, (p + 1) * plan.record), p * a.width);
-  }
-  instance.resident = out;
   instance.keep = a.keep;
-  return out;
 }
 
-/** The instance's memory as lanes, grown to hold `registers` registers (what it held is then forgotten). */
+/** Registers a step of `plan` uses in `instance`: the groups, the records [P, record] and a batch as the epoch lays it out. */
+function stepRegisters(instance: Instance, plan: FusedPlan): number {
+  return recordsAt(instance, plan) + recordRegisters(plan) + batchRegisters(plan);
+}
+
+/** The instance's memory as lanes, grown to hold `registers` registers (growing keeps what it holds). */
 function memoryOf(instance: Instance, registers: number): Float32Array | Float64Array {
   const memory = instance.exports.memory;
   const bytes = VEC * registers;
-  if (bytes > memory.buffer.byteLength) {
-    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    instance.resident = null;
-    instance.keep = null;
-    instance.evaluated = null;
-  }
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
   return instance.lanes.scalar === F64 ? new Float64Array(memory.buffer) : new Float32Array(memory.buffer);
 }
 
@@ -199,29 +275,38 @@ function copyStateIn(instance: Instance, plan: FusedPlan, state: Float32Array, w
   if (width === plan.record) rows.set(state.subarray(0, P * plan.record));
   else for (let p = 0; p < P; p++) rows.set(state.subarray(p * width, p * width + plan.record), p * plan.record);
   instance.exports.transfer(Math.ceil(P / instance.lanes.count), P, 1, VEC * at, 0);
-  instance.resident = state;
 }
 
 /**
  * `cpuFusedEvaluate` in WebAssembly, for a plan that {@link wasmStepFits}: [P, 4] of each
  * member's two epoch sums and its loss and right predictions summed over the `n` rows of `x`
- * (with a column of ones) and their encoded targets `t`. A state the last step returned is
- * not copied in again.
+ * (with a column of ones) and their encoded targets `t`. One instance a shape evaluates every
+ * state given this way; the state it evaluated last is not copied in again.
  */
 export function wasmFusedEvaluate(plan: FusedPlan, state: Float32Array, width: number, x: Float32Array, t: Float32Array, n: number, lanes: Lanes = STEP_LANES): Float32Array {
-  const instance = instanceFor(plan, lanes);
-  const { layout } = instance;
-  const G = layout.group;
-  const V = lanes.count;
-  const P = plan.members;
+  const instance = recentlyUsed(shared, keyOf(plan, lanes), MAX_MODULES, () => instantiate(plan, lanes));
+  if (instance.resident !== state) {
+    memoryOf(instance, stepRegisters(instance, plan));
+    copyStateIn(instance, plan, state, width);
+    instance.resident = state;
+  }
+  const m = evaluateIn(instance, plan, x, t, n);
+  return evaluationSums(instance, plan, m, (p, k) => state[p * width + plan.sums + k]);
+}
+
+/**
+ * Evaluates the records in `instance`'s memory on the `n` rows of `x` (with a column of ones)
+ * and `t`, each member's loss and right predictions left in its lane of its group's results;
+ * the memory as lanes. The set is copied in once while it stays where it was.
+ */
+function evaluateIn(instance: Instance, plan: FusedPlan, x: Float32Array, t: Float32Array, n: number): Float32Array | Float64Array {
+  const V = instance.lanes.count;
   const F = plan.widths[0][0];
   const TW = stepTargetWidth(plan);
-  const groups = Math.ceil(P / V);
-  // The set after the groups: its inputs [n, F] and targets [n, TW], each value in every lane.
-  const xAt = recordsAt(instance, plan) + recordRegisters(plan) + batchRegisters(plan);
+  // The set after a step's batch: its inputs [n, F] and targets [n, TW], each value in every lane.
+  const xAt = stepRegisters(instance, plan);
   const tAt = xAt + n * F;
   const m = memoryOf(instance, tAt + n * TW);
-  if (instance.resident !== state) copyStateIn(instance, plan, state, width);
   if (instance.evaluated?.x !== x || instance.evaluated.at !== xAt) {
     for (let r = 0; r < n; r++) {
       for (let i = 0; i < F; i++) m.fill(x[r * (F + 1) + i], (xAt + r * F + i) * V, (xAt + r * F + i + 1) * V);
@@ -229,12 +314,19 @@ export function wasmFusedEvaluate(plan: FusedPlan, state: Float32Array, width: n
     }
     instance.evaluated = { x, at: xAt };
   }
-  instance.exports.evaluate(groups, n, 0, VEC * xAt, VEC * tAt);
+  instance.exports.evaluate(Math.ceil(plan.members / V), n, 0, VEC * xAt, VEC * tAt);
+  return m;
+}
+
+/** [P, 4] of each member's two epoch sums (`sum(p, k)`, k = 0 the loss, 1 the right predictions) and the results {@link evaluateIn} left in the lanes `m`. */
+function evaluationSums(instance: Instance, plan: FusedPlan, m: Float32Array | Float64Array, sum: (p: number, k: number) => number): Float32Array {
+  const P = plan.members;
+  const V = instance.lanes.count;
   const out = new Float32Array(P * 4);
   for (let p = 0; p < P; p++) {
-    const results = (layout.scratch + Math.floor(p / V) * G.size + G.results) * V + (p % V);
-    out[p * 4] = state[p * width + plan.sums];
-    out[p * 4 + 1] = state[p * width + plan.sums + 1];
+    const results = laneIndex(instance, p, instance.layout.group.results);
+    out[p * 4] = sum(p, 0);
+    out[p * 4 + 1] = sum(p, 1);
     out[p * 4 + 2] = m[results];
     out[p * 4 + 3] = m[results + V];
   }
