@@ -59,6 +59,22 @@ export interface StepExports {
   gather(groups: number, rows: number, members: number, at: number, unusedT: 0): void;
 }
 
+/** e^r on |r| ≤ ln 2 / 2 in double precision: a near-minimax polynomial of degree 11 (Chebyshev fit), highest power first. */
+const EXP_MINIMAX = [
+  2.5110037605963777e-8, 2.763263963904103e-7, 2.755724091857897e-6, 2.4801485482328494e-5, 1.9841269890047113e-4, 1.3888888952314775e-3,
+  8.333333333319601e-3, 4.16666666664881e-2, 0.1666666666666668, 0.5000000000000019, 1, 1,
+];
+/** e^r = p(r)·r² + r + 1 on |r| ≤ ln 2 / 2 in single precision: Cephes' expf, p highest power first. */
+const EXPF_CEPHES = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+
+/** Registers of a layer's pre-activations activated in one pass, their instructions interleaved. */
+const ACTIVATED_TOGETHER = 8;
+
+/** tanh(x) = 1 − 2/(e^{2x} + 1), as NUMBER_MATH computes it. */
+function tanhOf<T>(m: ScalarMath<T>, a: T): T {
+  return m.sub(m.constant(1), m.div(m.constant(2), m.add(m.exp(m.mul(m.constant(2), a)), m.constant(1))));
+}
+
 /**
  * Emits the module of a plan's shape (its member count aside) in `lanes`: `step` and
  * `evaluate` over groups of members, one member a lane (see wasm-kernel.ts).
@@ -91,15 +107,16 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   /** The register at byte address `address` (code) plus `field` registers. */
   const load = (address: number[], field: number) => [...address, ...vectorAccess(SIMD.load, VEC * field)];
   const store = (address: number[], field: number, value: number[]) => [...address, ...value, ...vectorAccess(SIMD.store, VEC * field)];
-  /** for (i = 0; i < count; i++) body */
-  const loop = (i: number, count: number[], body: number[]) => [
-    ...i32(0), ...set(i),
+  /** for (; i + stride ≤ count; i += stride) body, from i as it stands. */
+  const strided = (i: number, count: number[], stride: number, body: number[]) => [
     OP.block, VOID, OP.loop, VOID,
-    ...get(i), ...count, OP.i32GeS, OP.brIf, 1,
+    ...get(i), ...i32(stride), OP.i32Add, ...count, OP.i32GtS, OP.brIf, 1,
     ...body,
-    ...get(i), ...i32(1), OP.i32Add, ...set(i), OP.br, 0,
+    ...get(i), ...i32(stride), OP.i32Add, ...set(i), OP.br, 0,
     OP.end, OP.end,
   ];
+  /** for (i = 0; i < count; i++) body */
+  const loop = (i: number, count: number[], body: number[]) => [...i32(0), ...set(i), ...strided(i, count, 1, body)];
   /** local ← base + i·stride registers, as a byte address. */
   const rowAddress = (target: number, base: number[], i: number, stride: number) => [...base, ...get(i), ...i32(VEC * stride), OP.i32Mul, OP.i32Add, ...set(target)];
   /** A lane-wise call of an imported function on the value in `local`. */
@@ -113,38 +130,61 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     return out;
   };
   /**
-   * e^x of the value in `local`, lane-wise in SIMD: x = n·ln 2 + r with n = round(x·log2 e) and
-   * |r| ≤ ln 2 / 2 (ln 2 in two parts, so r is exact), e^r by a polynomial (Cephes' expf in
-   * single lanes; Taylor to r¹² in double lanes, within 1e-15), times 2^n made in the exponent's
-   * bits. x is first clamped where e^x stays finite and normal: a lane call to Math.exp per value
-   * had been the step's largest cost.
+   * e^x of each value in `inputs` (locals) into fresh locals, lane-wise in SIMD, the values'
+   * instructions emitted side by side (into `out`) so that their chains of dependent
+   * instructions overlap. x = n·ln 2 + r with n = round(x·log2 e) and |r| ≤ ln 2 / 2 (ln 2 in two
+   * parts, so r is exact), e^r by a polynomial (Cephes' expf in single lanes; in double lanes a
+   * minimax polynomial of degree 11, within 2e-16 where Taylor to r¹² had been 4e-16), times 2^n
+   * made in the exponent's bits. n comes from adding 1.5·2^mantissa bits, which rounds x·log2 e
+   * to an integer in the low bits of the sum, so that 2^n is those bits shifted into the exponent
+   * plus the bits of 1. x is first clamped where e^x stays finite and normal (pmin and pmax, one
+   * instruction each, pass a NaN on as the first operand): a lane call to Math.exp per value had
+   * been the step's largest cost.
    */
-  const exp = (local: number) => {
+  const expOf = (inputs: number[], out: number[]): number[] => {
     const single = lanes.scalar !== F64;
     const [low, high] = single ? [-87, 88] : [-708, 709];
-    const x = vectorLocal(), n = vectorLocal(), r = vectorLocal();
-    const out = [...get(local), ...constant(low), ...op(lanes.max), ...constant(high), ...op(lanes.min), ...set(x)];
-    emit(out, [...get(x), ...constant(Math.LOG2E), ...op(lanes.mul), ...simd(single ? SIMD.f32x4Nearest : SIMD.f64x2Nearest), ...set(n)]);
     const [ln2High, ln2Low] = single ? [0.693359375, -2.12194440e-4] : [0.6931471803691238, 1.9082149292705877e-10];
-    emit(out, [...get(x), ...get(n), ...constant(ln2High), ...op(lanes.mul), ...op(lanes.sub), ...get(n), ...constant(ln2Low), ...op(lanes.mul), ...op(lanes.sub), ...set(r)]);
-    if (single) {
-      const c = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
-      emit(out, [...constant(c[0])]);
-      for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
-      // p·r² + r + 1
-      emit(out, [...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.add), ...constant(1), ...op(lanes.add)]);
-      // 2^n: (n + 127) << 23 as the bits of a float.
-      emit(out, [...get(n), ...simd(SIMD.i32x4TruncSatF32x4S), ...i32(127), ...simd(SIMD.i32x4Splat), ...simd(SIMD.i32x4Add), ...i32(23), ...simd(SIMD.i32x4Shl)]);
-    } else {
-      let factorial = 1;
-      const c = Array.from({ length: 13 }, (_, k) => (k > 0 ? (factorial *= k) : 1)).map((f) => 1 / f).reverse();
-      emit(out, [...constant(c[0])]);
-      for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
-      // 2^n: (n + 1023) << 52 as the bits of a double.
-      emit(out, [...get(n), ...simd(SIMD.i32x4TruncSatF64x2SZero), ...simd(SIMD.i64x2ExtendLowI32x4S), OP.i64Const, ...signed(1023), ...simd(SIMD.i64x2Splat), ...simd(SIMD.i64x2Add), ...i32(52), ...simd(SIMD.i64x2Shl)]);
-    }
-    emit(out, [...op(lanes.mul)]);
-    return out;
+    const shifter = single ? 1.5 * 2 ** 23 : 1.5 * 2 ** 52;
+    const fresh = () => inputs.map(() => vectorLocal());
+    const each = (instructions: (v: number) => number[]) => inputs.forEach((_, v) => emit(out, instructions(v)));
+    const x = fresh(), shifted = fresh(), n = fresh(), r = fresh(), p = fresh(), e = fresh();
+    each((v) => [...get(inputs[v]), ...constant(low), ...op(lanes.pmax), ...constant(high), ...op(lanes.pmin), ...set(x[v])]);
+    each((v) => [...get(x[v]), ...constant(Math.LOG2E), ...op(lanes.mul), ...constant(shifter), ...op(lanes.add), ...set(shifted[v])]);
+    each((v) => [...get(shifted[v]), ...constant(shifter), ...op(lanes.sub), ...set(n[v])]);
+    each((v) => [...get(x[v]), ...get(n[v]), ...constant(ln2High), ...op(lanes.mul), ...op(lanes.sub), ...get(n[v]), ...constant(ln2Low), ...op(lanes.mul), ...op(lanes.sub), ...set(r[v])]);
+    const c = single ? EXPF_CEPHES : EXP_MINIMAX;
+    each((v) => [...constant(c[0]), ...get(r[v]), ...op(lanes.mul), ...constant(c[1]), ...op(lanes.add), ...set(p[v])]);
+    for (const k of c.slice(2)) each((v) => [...get(p[v]), ...get(r[v]), ...op(lanes.mul), ...constant(k), ...op(lanes.add), ...set(p[v])]);
+    // Cephes: p·r² + r + 1.
+    if (single) each((v) => [...get(p[v]), ...get(r[v]), ...op(lanes.mul), ...get(r[v]), ...op(lanes.mul), ...get(r[v]), ...op(lanes.add), ...constant(1), ...op(lanes.add), ...set(p[v])]);
+    // 2^n: n << mantissa bits, plus the bits of 1 (the exponent's bias).
+    each((v) => [...get(p[v]), ...get(shifted[v]), ...i32(single ? 23 : 52), ...op(lanes.shl), ...constant(1), ...op(lanes.intAdd), ...op(lanes.mul), ...set(e[v])]);
+    return e;
+  };
+  /**
+   * {@link ScalarMath} on `count` values at once, each a local: every operation emits its
+   * instruction for each value in turn into `out`, into fresh locals, so that the values'
+   * chains (an exp is some thirty dependent instructions) run side by side.
+   */
+  const sideBySide = (count: number, out: number[]): ScalarMath<number[]> => {
+    const apply = (instructions: (v: number) => number[]) => {
+      const results = Array.from({ length: count }, () => vectorLocal());
+      results.forEach((local, v) => emit(out, [...instructions(v), ...set(local)]));
+      return results;
+    };
+    const binary = (code: number) => (a: number[], c: number[]) => apply((v) => [...get(a[v]), ...get(c[v]), ...op(code)]);
+    const m: ScalarMath<number[]> = {
+      add: binary(lanes.add), sub: binary(lanes.sub), mul: binary(lanes.mul), div: binary(lanes.div),
+      sqrt: (a) => apply((v) => [...get(a[v]), ...op(lanes.sqrt)]),
+      square: (a) => binary(lanes.mul)(a, a),
+      constant: (x) => apply(() => constant(x)),
+      tanh: (a) => tanhOf(m, a),
+      exp: (a) => expOf(a, out),
+      max: binary(lanes.max), min: binary(lanes.min),
+      step: (a) => apply((v) => indicator([...get(a[v]), ...constant(0), ...op(lanes.gt)])),
+    };
+    return m;
   };
   /** A value computed into a fresh local (once), for expressions that read it more than once. */
   const held = (value: number[]) => {
@@ -164,11 +204,12 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       return [...v.code, ...v.get, ...v.get, ...op(lanes.mul)];
     },
     constant,
-    // As NUMBER_MATH's tanh: 1 − 2/(e^{2x} + 1).
-    tanh: (a) => math.sub(constant(1), math.div(constant(2), math.add(math.exp(math.mul(constant(2), a)), constant(1)))),
+    tanh: (a) => tanhOf(math, a),
     exp: (a) => {
       const v = held(a);
-      return [...v.code, ...exp(v.local)];
+      const out = [...v.code];
+      const [e] = expOf([v.local], out);
+      return [...out, ...get(e)];
     },
     max: (a, c) => [...a, ...c, ...op(lanes.max)],
     min: (a, c) => [...a, ...c, ...op(lanes.min)],
@@ -214,16 +255,21 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       for (let j = 0; j < O; j++) emit(body, [...store(get(row2), j, get(outputs[j]))]);
       emit(out, [...loop(b, rows, body)]);
       if (l === L) return;
-      // The activation, and the next layer's input: the activation times the dropout mask.
+      // The activation, and the next layer's input: the activation times the dropout mask;
+      // ACTIVATED_TOGETHER registers at a time while that many remain, then one at a time.
       const activation = KERNEL_ACTIVATIONS[plan.activations[l]];
-      const next: number[] = [
-        ...get(k), ...i32(VEC), OP.i32Mul, ...set(row),
-        ...load(get(row), layout.z[l]), ...set(value),
-        ...activation.f(math, get(value)), ...set(acc),
-        ...store(get(row), layout.act[l], get(acc)),
-        ...store(get(row), layout.h[l + 1], dropout ? [...get(acc), ...load([...get(row), ...gbGet, OP.i32Add], G.masks[l]), ...op(lanes.mul)] : get(acc)),
-      ];
-      emit(out, [...rows, ...i32(O), OP.i32Mul, ...set(n), ...loop(k, get(n), next)]);
+      const activate = (count: number) => {
+        const body = [...get(k), ...i32(VEC), OP.i32Mul, ...set(row)];
+        const z = Array.from({ length: count }, () => vectorLocal());
+        z.forEach((local, v) => emit(body, [...load(get(row), layout.z[l] + v), ...set(local)]));
+        activation.f(sideBySide(count, body), z).forEach((a, v) => {
+          const input = dropout ? [...get(a), ...load([...get(row), ...gbGet, OP.i32Add], G.masks[l] + v), ...op(lanes.mul)] : get(a);
+          emit(body, [...store(get(row), layout.act[l] + v, get(a)), ...store(get(row), layout.h[l + 1] + v, input)]);
+        });
+        return body;
+      };
+      emit(out, [...rows, ...i32(O), OP.i32Mul, ...set(n), ...i32(0), ...set(k)]);
+      emit(out, [...strided(k, get(n), ACTIVATED_TOGETHER, activate(ACTIVATED_TOGETHER)), ...strided(k, get(n), 1, activate(1))]);
     });
     return out;
   };
