@@ -9,7 +9,7 @@ import { KERNEL_ACTIVATIONS, type ScalarMath } from './scalar-math';
 // where everything sits in the module's memory, and the emitted step and evaluation.
 
 /** Functions the emitted code imports from JavaScript (each f64 → f64), in import order. */
-export const IMPORTED = ['log', 'log1p'] as const;
+export const IMPORTED = ['log'] as const;
 type Imported = (typeof IMPORTED)[number];
 
 /** Bytes of one register. */
@@ -63,6 +63,11 @@ export interface StepExports {
 const EXP_MINIMAX = [
   2.5110037605963777e-8, 2.763263963904103e-7, 2.755724091857897e-6, 2.4801485482328494e-5, 1.9841269890047113e-4, 1.3888888952314775e-3,
   8.333333333319601e-3, 4.16666666664881e-2, 0.1666666666666668, 0.5000000000000019, 1, 1,
+];
+/** fdlibm's Lg7 … Lg1: ln(1 + f) = 2s + s·z·(Lg1 + z·(Lg2 + …)), s = f/(2 + f), z = s², for √½ ≤ 1 + f ≤ √2. */
+const LOG_FDLIBM = [
+  1.479819860511658591e-1, 1.531383769920937332e-1, 1.818357216161805012e-1, 2.222219843214978396e-1, 2.857142874366239149e-1,
+  3.999999999940941908e-1, 6.666666666666735130e-1,
 ];
 /** e^r = p(r)·r² + r + 1 on |r| ≤ ln 2 / 2 in single precision: Cephes' expf, p highest power first. */
 const EXPF_CEPHES = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
@@ -195,6 +200,22 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       step: (a) => apply((v) => indicator([...get(a[v]), ...constant(0), ...op(lanes.gt)])),
     };
     return m;
+  };
+  /**
+   * ln(1 + e) of `e` (code) in [0, 1], lane-wise: y = 1 + e, halved above √2 (adding ln 2), is
+   * 1 + f, and ln(1 + f) = 2s + s·R(s²) with s = f/(2 + f) (fdlibm's log), within 2e-16 of
+   * Math.log1p, as a loss kept in float32 needs: a call to Math.log1p a lane had been a seventh
+   * of the evaluation.
+   */
+  const log1pOf = (e: number[]): number[] => {
+    const y = held(math.add(constant(1), e));
+    const big = held([...y.get, ...constant(Math.SQRT2), ...op(lanes.gt)]);
+    const f = held(math.sub([...math.mul(y.get, constant(0.5)), ...y.get, ...big.get, ...simd(SIMD.bitselect)], constant(1)));
+    const s = held(math.div(f.get, math.add(constant(2), f.get)));
+    const z = held(math.mul(s.get, s.get));
+    const r = LOG_FDLIBM.slice(1).reduce((p, c) => math.add(math.mul(p, z.get), constant(c)), constant(LOG_FDLIBM[0]));
+    const ln2 = [...constant(Math.LN2), ...constant(0), ...big.get, ...simd(SIMD.bitselect)];
+    return [...y.code, ...big.code, ...f.code, ...s.code, ...z.code, ...math.add(ln2, math.add(math.add(s.get, s.get), math.mul(s.get, math.mul(z.get, r))))];
   };
   /** A value computed into a fresh local (once), for expressions that read it more than once. */
   const held = (value: number[]) => {
@@ -331,7 +352,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       emit(body, [...negAbs.code]);
       const e = held(math.exp(negAbs.get));
       emit(body, [...e.code]);
-      emit(body, [...get(lossSum), ...weighted(math.add(math.max(q.get, constant(0)), laneCall('log1p', e.local))), ...op(lanes.add), ...set(lossSum)]);
+      emit(body, [...get(lossSum), ...weighted(math.add(math.max(q.get, constant(0)), log1pOf(e.get))), ...op(lanes.add), ...set(lossSum)]);
       // u·σ(q)·scale, as the scalar kernel multiplies.
       const sigmoid = math.div(constant(1), math.add(constant(1), math.exp([...q.get, ...op(lanes.neg)])));
       if (training) emit(body, [...store(get(row), 0, math.mul(math.mul(u.get, sigmoid), gradScale.get))]);
