@@ -118,7 +118,16 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   const set = (local: number) => [OP.localSet, ...unsigned(local)];
   const i32 = (value: number) => [OP.i32Const, ...signed(value)];
   const op = (code: number) => simd(code);
-  const constant = (x: number) => splatConstant(lanes, x);
+  /**
+   * Each constant's local, splatted at the start of the step and of the evaluation: a splat is
+   * eleven bytes of code at each use, and the activations use some twenty for each register.
+   */
+  const constants = new Map<number, number>();
+  const constantLocal = (x: number) => {
+    if (!constants.has(x)) constants.set(x, vectorLocal());
+    return constants.get(x)!;
+  };
+  const constant = (x: number) => get(constantLocal(x));
   /** The register at byte address `address` (code) plus `field` registers. */
   const load = (address: number[], field: number) => [...address, ...vectorAccess(SIMD.load, VEC * field)];
   const store = (address: number[], field: number, value: number[]) => [...address, ...value, ...vectorAccess(SIMD.store, VEC * field)];
@@ -193,7 +202,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       add: binary(lanes.add), sub: binary(lanes.sub), mul: binary(lanes.mul), div: binary(lanes.div),
       sqrt: (a) => apply((v) => [...get(a[v]), ...op(lanes.sqrt)]),
       square: (a) => binary(lanes.mul)(a, a),
-      constant: (x) => apply(() => constant(x)),
+      constant: (x) => Array(count).fill(constantLocal(x)),
       tanh: (a) => tanhOf(m, a),
       exp: (a) => expOf(a, out),
       max: binary(lanes.max), min: binary(lanes.min),
@@ -302,7 +311,8 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       emit(out, [...i32(0), ...set(b), ...strided(b, rows, together, pass(together)), ...strided(b, rows, 1, pass(1))]);
       if (l === L) return;
       // The activation, and the next layer's input: the activation times the dropout mask;
-      // ACTIVATED_TOGETHER registers at a time while that many remain, then one at a time.
+      // ACTIVATED_TOGETHER registers at a time while that many remain, then one at a time (none
+      // remain where they divide the layer's width).
       const activation = KERNEL_ACTIVATIONS[plan.activations[l]];
       const activate = (count: number) => {
         const body = [...get(k), ...i32(VEC), OP.i32Mul, ...set(row)];
@@ -315,7 +325,8 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
         return body;
       };
       emit(out, [...rows, ...i32(O), OP.i32Mul, ...set(n), ...i32(0), ...set(k)]);
-      emit(out, [...strided(k, get(n), ACTIVATED_TOGETHER, activate(ACTIVATED_TOGETHER)), ...strided(k, get(n), 1, activate(1))]);
+      emit(out, strided(k, get(n), ACTIVATED_TOGETHER, activate(ACTIVATED_TOGETHER)));
+      if (O % ACTIVATED_TOGETHER !== 0) emit(out, strided(k, get(n), 1, activate(1)));
     });
     return out;
   };
@@ -558,9 +569,10 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   }
   const gather = [...get(P_FRESH), ...get(P_ROWS), OP.i32Mul, ...set(n), ...loop(k, [...get(P_GROUPS), ...i32(V), OP.i32Mul], gatherSlot)];
 
+  const splats = [...constants].flatMap(([x, local]) => [...splatConstant(lanes, x), ...set(local)]);
   const body = (instructions: number[]) => functionBody([[i32Count, I32], [vectors, V128]], instructions);
   const types = [functionType([F64], [F64]), functionType(Array(PARAMS).fill(I32), [])];
   return moduleBytes(types, IMPORTED.map((f) => [f, 0]), [
-    ['step', 1, body(code)], ['evaluate', 1, body(evaluate)], ['transfer', 1, body(transfer)], ['gather', 1, body(gather)],
+    ['step', 1, body([...splats, ...code])], ['evaluate', 1, body([...splats, ...evaluate])], ['transfer', 1, body(transfer)], ['gather', 1, body(gather)],
   ]);
 }
