@@ -15,7 +15,7 @@ export const OP = {
   i32Eqz: 0x45, i32Eq: 0x46, i32GeS: 0x4e, f64Eq: 0x61, f64Lt: 0x63, f64Gt: 0x64,
   i32Add: 0x6a, i32Sub: 0x6b, i32Mul: 0x6c, i32LtS: 0x48, i32GtS: 0x4a, i32DivU: 0x6e, i32RemU: 0x70, select: 0x1b,
   f32Load: 0x2a, f32Store: 0x38, f64Load: 0x2b, f64Store: 0x39,
-  i64Const: 0x42, f32Const: 0x43, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
+  f32Const: 0x43, f32DemoteF64: 0xb6, f64PromoteF32: 0xbb,
   f64Abs: 0x99, f64Neg: 0x9a, f64Sqrt: 0x9f, f64Add: 0xa0, f64Sub: 0xa1, f64Mul: 0xa2, f64Div: 0xa3, f64Min: 0xa4, f64Max: 0xa5,
   f32ConvertI32S: 0xb2, f64ConvertI32S: 0xb7,
   /** The prefix of the SIMD operations in {@link SIMD}. */
@@ -26,9 +26,7 @@ export const OP = {
 export const SIMD = {
   load: 0x00, store: 0x0b, splat: 0x14, extractLane: 0x21, replaceLane: 0x22,
   lt: 0x49, gt: 0x4a, and: 0x4e, or: 0x50, bitselect: 0x52,
-  f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f, f32x4Nearest: 0x6a, f64x2Nearest: 0x94,
-  i32x4Splat: 0x11, i32x4Shl: 0xab, i32x4Add: 0xae, i32x4TruncSatF32x4S: 0xf8, i32x4TruncSatF64x2SZero: 0xfc,
-  i64x2Splat: 0x12, i64x2ExtendLowI32x4S: 0xc7, i64x2Shl: 0xcb, i64x2Add: 0xce,
+  f32x4DemoteF64x2Zero: 0x5e, f64x2PromoteLowF32x4: 0x5f,
   abs: 0xec, neg: 0xed, sqrt: 0xef, add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, min: 0xf4, max: 0xf5,
 } as const;
 
@@ -120,18 +118,24 @@ export interface Lanes {
   splat: number; extractLane: number; replaceLane: number;
   add: number; sub: number; mul: number; div: number; min: number; max: number; sqrt: number; abs: number; neg: number;
   eq: number; lt: number; gt: number;
+  /** b < a ? b : a and a < b ? b : a: one instruction each on x86, where min and max (NaN and −0 as IEEE asks) take several. */
+  pmin: number; pmax: number;
+  /** On the lanes' bits as integers of their width: shift left by an i32, add. */
+  shl: number; intAdd: number;
 }
 
 /** Two f64 lanes. */
 export const F64X2: Lanes = {
   name: 'f64x2', count: 2, bytes: 8, scalar: F64, splat: 0x14, extractLane: 0x21, replaceLane: 0x22,
   add: 0xf0, sub: 0xf1, mul: 0xf2, div: 0xf3, min: 0xf4, max: 0xf5, sqrt: 0xef, abs: 0xec, neg: 0xed, eq: 0x47, lt: 0x49, gt: 0x4a,
+  pmin: 0xf6, pmax: 0xf7, shl: 0xcb, intAdd: 0xce,
 };
 
 /** Four f32 lanes. */
 export const F32X4: Lanes = {
   name: 'f32x4', count: 4, bytes: 4, scalar: F32, splat: 0x13, extractLane: 0x1f, replaceLane: 0x20,
   add: 0xe4, sub: 0xe5, mul: 0xe6, div: 0xe7, min: 0xe8, max: 0xe9, sqrt: 0xe3, abs: 0xe0, neg: 0xe1, eq: 0x41, lt: 0x43, gt: 0x44,
+  pmin: 0xea, pmax: 0xeb, shl: 0xab, intAdd: 0xae,
 };
 
 /** A constant in every lane. */

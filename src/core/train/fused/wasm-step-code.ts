@@ -9,7 +9,7 @@ import { KERNEL_ACTIVATIONS, type ScalarMath } from './scalar-math';
 // where everything sits in the module's memory, and the emitted step and evaluation.
 
 /** Functions the emitted code imports from JavaScript (each f64 → f64), in import order. */
-export const IMPORTED = ['log', 'log1p'] as const;
+export const IMPORTED = ['log'] as const;
 type Imported = (typeof IMPORTED)[number];
 
 /** Bytes of one register. */
@@ -59,6 +59,37 @@ export interface StepExports {
   gather(groups: number, rows: number, members: number, at: number, unusedT: 0): void;
 }
 
+/** e^r on |r| ≤ ln 2 / 2 in double precision: a near-minimax polynomial of degree 11 (Chebyshev fit), highest power first. */
+const EXP_MINIMAX = [
+  2.5110037605963777e-8, 2.763263963904103e-7, 2.755724091857897e-6, 2.4801485482328494e-5, 1.9841269890047113e-4, 1.3888888952314775e-3,
+  8.333333333319601e-3, 4.16666666664881e-2, 0.1666666666666668, 0.5000000000000019, 1, 1,
+];
+/** fdlibm's Lg7 … Lg1: ln(1 + f) = 2s + s·z·(Lg1 + z·(Lg2 + …)), s = f/(2 + f), z = s², for √½ ≤ 1 + f ≤ √2. */
+const LOG_FDLIBM = [
+  1.479819860511658591e-1, 1.531383769920937332e-1, 1.818357216161805012e-1, 2.222219843214978396e-1, 2.857142874366239149e-1,
+  3.999999999940941908e-1, 6.666666666666735130e-1,
+];
+/** e^r = p(r)·r² + r + 1 on |r| ≤ ln 2 / 2 in single precision: Cephes' expf, p highest power first. */
+const EXPF_CEPHES = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+
+/**
+ * The forward pass's blocks: up to BLOCK_COLUMNS outputs of as many rows as make
+ * BLOCK_REGISTERS sums (at least two), so that each weight loaded serves several rows and the
+ * sums stay in registers (W2's step 0.52 → 0.43 ms in Node, against a register per output of
+ * one row). The loop over the inputs stays a loop: unrolled, with constant offsets, it was
+ * slower (0.58 ms).
+ */
+const BLOCK_COLUMNS = 4;
+const BLOCK_REGISTERS = 8;
+
+/** Registers of a layer's pre-activations activated in one pass, their instructions interleaved. */
+const ACTIVATED_TOGETHER = 8;
+
+/** tanh(x) = 1 − 2/(e^{2x} + 1), as NUMBER_MATH computes it. */
+function tanhOf<T>(m: ScalarMath<T>, a: T): T {
+  return m.sub(m.constant(1), m.div(m.constant(2), m.add(m.exp(m.mul(m.constant(2), a)), m.constant(1))));
+}
+
 /**
  * Emits the module of a plan's shape (its member count aside) in `lanes`: `step` and
  * `evaluate` over groups of members, one member a lane (see wasm-kernel.ts).
@@ -87,19 +118,29 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   const set = (local: number) => [OP.localSet, ...unsigned(local)];
   const i32 = (value: number) => [OP.i32Const, ...signed(value)];
   const op = (code: number) => simd(code);
-  const constant = (x: number) => splatConstant(lanes, x);
+  /**
+   * Each constant's local, splatted at the start of the step and of the evaluation: a splat is
+   * eleven bytes of code at each use, and the activations use some twenty for each register.
+   */
+  const constants = new Map<number, number>();
+  const constantLocal = (x: number) => {
+    if (!constants.has(x)) constants.set(x, vectorLocal());
+    return constants.get(x)!;
+  };
+  const constant = (x: number) => get(constantLocal(x));
   /** The register at byte address `address` (code) plus `field` registers. */
   const load = (address: number[], field: number) => [...address, ...vectorAccess(SIMD.load, VEC * field)];
   const store = (address: number[], field: number, value: number[]) => [...address, ...value, ...vectorAccess(SIMD.store, VEC * field)];
-  /** for (i = 0; i < count; i++) body */
-  const loop = (i: number, count: number[], body: number[]) => [
-    ...i32(0), ...set(i),
+  /** for (; i + stride ≤ count; i += stride) body, from i as it stands. */
+  const strided = (i: number, count: number[], stride: number, body: number[]) => [
     OP.block, VOID, OP.loop, VOID,
-    ...get(i), ...count, OP.i32GeS, OP.brIf, 1,
+    ...get(i), ...i32(stride), OP.i32Add, ...count, OP.i32GtS, OP.brIf, 1,
     ...body,
-    ...get(i), ...i32(1), OP.i32Add, ...set(i), OP.br, 0,
+    ...get(i), ...i32(stride), OP.i32Add, ...set(i), OP.br, 0,
     OP.end, OP.end,
   ];
+  /** for (i = 0; i < count; i++) body */
+  const loop = (i: number, count: number[], body: number[]) => [...i32(0), ...set(i), ...strided(i, count, 1, body)];
   /** local ← base + i·stride registers, as a byte address. */
   const rowAddress = (target: number, base: number[], i: number, stride: number) => [...base, ...get(i), ...i32(VEC * stride), OP.i32Mul, OP.i32Add, ...set(target)];
   /** A lane-wise call of an imported function on the value in `local`. */
@@ -113,38 +154,77 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     return out;
   };
   /**
-   * e^x of the value in `local`, lane-wise in SIMD: x = n·ln 2 + r with n = round(x·log2 e) and
-   * |r| ≤ ln 2 / 2 (ln 2 in two parts, so r is exact), e^r by a polynomial (Cephes' expf in
-   * single lanes; Taylor to r¹² in double lanes, within 1e-15), times 2^n made in the exponent's
-   * bits. x is first clamped where e^x stays finite and normal: a lane call to Math.exp per value
-   * had been the step's largest cost.
+   * e^x of each value in `inputs` (locals) into fresh locals, lane-wise in SIMD, the values'
+   * instructions emitted side by side (into `out`) so that their chains of dependent
+   * instructions overlap. x = n·ln 2 + r with n = round(x·log2 e) and |r| ≤ ln 2 / 2 (ln 2 in two
+   * parts, so r is exact), e^r by a polynomial (Cephes' expf in single lanes; in double lanes a
+   * minimax polynomial of degree 11, within 2e-16 where Taylor to r¹² had been 4e-16), times 2^n
+   * made in the exponent's bits. n comes from adding 1.5·2^mantissa bits, which rounds x·log2 e
+   * to an integer in the low bits of the sum, so that 2^n is those bits shifted into the exponent
+   * plus the bits of 1. x is first clamped where e^x stays finite and normal (pmin and pmax, one
+   * instruction each, pass a NaN on as the first operand): a lane call to Math.exp per value had
+   * been the step's largest cost.
    */
-  const exp = (local: number) => {
+  const expOf = (inputs: number[], out: number[]): number[] => {
     const single = lanes.scalar !== F64;
     const [low, high] = single ? [-87, 88] : [-708, 709];
-    const x = vectorLocal(), n = vectorLocal(), r = vectorLocal();
-    const out = [...get(local), ...constant(low), ...op(lanes.max), ...constant(high), ...op(lanes.min), ...set(x)];
-    emit(out, [...get(x), ...constant(Math.LOG2E), ...op(lanes.mul), ...simd(single ? SIMD.f32x4Nearest : SIMD.f64x2Nearest), ...set(n)]);
     const [ln2High, ln2Low] = single ? [0.693359375, -2.12194440e-4] : [0.6931471803691238, 1.9082149292705877e-10];
-    emit(out, [...get(x), ...get(n), ...constant(ln2High), ...op(lanes.mul), ...op(lanes.sub), ...get(n), ...constant(ln2Low), ...op(lanes.mul), ...op(lanes.sub), ...set(r)]);
-    if (single) {
-      const c = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
-      emit(out, [...constant(c[0])]);
-      for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
-      // p·r² + r + 1
-      emit(out, [...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.mul), ...get(r), ...op(lanes.add), ...constant(1), ...op(lanes.add)]);
-      // 2^n: (n + 127) << 23 as the bits of a float.
-      emit(out, [...get(n), ...simd(SIMD.i32x4TruncSatF32x4S), ...i32(127), ...simd(SIMD.i32x4Splat), ...simd(SIMD.i32x4Add), ...i32(23), ...simd(SIMD.i32x4Shl)]);
-    } else {
-      let factorial = 1;
-      const c = Array.from({ length: 13 }, (_, k) => (k > 0 ? (factorial *= k) : 1)).map((f) => 1 / f).reverse();
-      emit(out, [...constant(c[0])]);
-      for (const k of c.slice(1)) emit(out, [...get(r), ...op(lanes.mul), ...constant(k), ...op(lanes.add)]);
-      // 2^n: (n + 1023) << 52 as the bits of a double.
-      emit(out, [...get(n), ...simd(SIMD.i32x4TruncSatF64x2SZero), ...simd(SIMD.i64x2ExtendLowI32x4S), OP.i64Const, ...signed(1023), ...simd(SIMD.i64x2Splat), ...simd(SIMD.i64x2Add), ...i32(52), ...simd(SIMD.i64x2Shl)]);
-    }
-    emit(out, [...op(lanes.mul)]);
-    return out;
+    const shifter = single ? 1.5 * 2 ** 23 : 1.5 * 2 ** 52;
+    const fresh = () => inputs.map(() => vectorLocal());
+    const each = (instructions: (v: number) => number[]) => inputs.forEach((_, v) => emit(out, instructions(v)));
+    const x = fresh(), shifted = fresh(), n = fresh(), r = fresh(), p = fresh(), e = fresh();
+    each((v) => [...get(inputs[v]), ...constant(low), ...op(lanes.pmax), ...constant(high), ...op(lanes.pmin), ...set(x[v])]);
+    each((v) => [...get(x[v]), ...constant(Math.LOG2E), ...op(lanes.mul), ...constant(shifter), ...op(lanes.add), ...set(shifted[v])]);
+    each((v) => [...get(shifted[v]), ...constant(shifter), ...op(lanes.sub), ...set(n[v])]);
+    each((v) => [...get(x[v]), ...get(n[v]), ...constant(ln2High), ...op(lanes.mul), ...op(lanes.sub), ...get(n[v]), ...constant(ln2Low), ...op(lanes.mul), ...op(lanes.sub), ...set(r[v])]);
+    const c = single ? EXPF_CEPHES : EXP_MINIMAX;
+    each((v) => [...constant(c[0]), ...get(r[v]), ...op(lanes.mul), ...constant(c[1]), ...op(lanes.add), ...set(p[v])]);
+    for (const k of c.slice(2)) each((v) => [...get(p[v]), ...get(r[v]), ...op(lanes.mul), ...constant(k), ...op(lanes.add), ...set(p[v])]);
+    // Cephes: p·r² + r + 1.
+    if (single) each((v) => [...get(p[v]), ...get(r[v]), ...op(lanes.mul), ...get(r[v]), ...op(lanes.mul), ...get(r[v]), ...op(lanes.add), ...constant(1), ...op(lanes.add), ...set(p[v])]);
+    // 2^n: n << mantissa bits, plus the bits of 1 (the exponent's bias).
+    each((v) => [...get(p[v]), ...get(shifted[v]), ...i32(single ? 23 : 52), ...op(lanes.shl), ...constant(1), ...op(lanes.intAdd), ...op(lanes.mul), ...set(e[v])]);
+    return e;
+  };
+  /**
+   * {@link ScalarMath} on `count` values at once, each a local: every operation emits its
+   * instruction for each value in turn into `out`, into fresh locals, so that the values'
+   * chains (an exp is some thirty dependent instructions) run side by side.
+   */
+  const sideBySide = (count: number, out: number[]): ScalarMath<number[]> => {
+    const apply = (instructions: (v: number) => number[]) => {
+      const results = Array.from({ length: count }, () => vectorLocal());
+      results.forEach((local, v) => emit(out, [...instructions(v), ...set(local)]));
+      return results;
+    };
+    const binary = (code: number) => (a: number[], c: number[]) => apply((v) => [...get(a[v]), ...get(c[v]), ...op(code)]);
+    const m: ScalarMath<number[]> = {
+      add: binary(lanes.add), sub: binary(lanes.sub), mul: binary(lanes.mul), div: binary(lanes.div),
+      sqrt: (a) => apply((v) => [...get(a[v]), ...op(lanes.sqrt)]),
+      square: (a) => binary(lanes.mul)(a, a),
+      constant: (x) => Array(count).fill(constantLocal(x)),
+      tanh: (a) => tanhOf(m, a),
+      exp: (a) => expOf(a, out),
+      max: binary(lanes.max), min: binary(lanes.min),
+      step: (a) => apply((v) => indicator([...get(a[v]), ...constant(0), ...op(lanes.gt)])),
+    };
+    return m;
+  };
+  /**
+   * ln(1 + e) of `e` (code) in [0, 1], lane-wise: y = 1 + e, halved above √2 (adding ln 2), is
+   * 1 + f, and ln(1 + f) = 2s + s·R(s²) with s = f/(2 + f) (fdlibm's log), within 2e-16 of
+   * Math.log1p, as a loss kept in float32 needs: a call to Math.log1p a lane had been a seventh
+   * of the evaluation.
+   */
+  const log1pOf = (e: number[]): number[] => {
+    const y = held(math.add(constant(1), e));
+    const big = held([...y.get, ...constant(Math.SQRT2), ...op(lanes.gt)]);
+    const f = held(math.sub([...math.mul(y.get, constant(0.5)), ...y.get, ...big.get, ...simd(SIMD.bitselect)], constant(1)));
+    const s = held(math.div(f.get, math.add(constant(2), f.get)));
+    const z = held(math.mul(s.get, s.get));
+    const r = LOG_FDLIBM.slice(1).reduce((p, c) => math.add(math.mul(p, z.get), constant(c)), constant(LOG_FDLIBM[0]));
+    const ln2 = [...constant(Math.LN2), ...constant(0), ...big.get, ...simd(SIMD.bitselect)];
+    return [...y.code, ...big.code, ...f.code, ...s.code, ...z.code, ...math.add(ln2, math.add(math.add(s.get, s.get), math.mul(s.get, math.mul(z.get, r))))];
   };
   /** A value computed into a fresh local (once), for expressions that read it more than once. */
   const held = (value: number[]) => {
@@ -164,11 +244,12 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       return [...v.code, ...v.get, ...v.get, ...op(lanes.mul)];
     },
     constant,
-    // As NUMBER_MATH's tanh: 1 − 2/(e^{2x} + 1).
-    tanh: (a) => math.sub(constant(1), math.div(constant(2), math.add(math.exp(math.mul(constant(2), a)), constant(1)))),
+    tanh: (a) => tanhOf(math, a),
     exp: (a) => {
       const v = held(a);
-      return [...v.code, ...exp(v.local)];
+      const out = [...v.code];
+      const [e] = expOf([v.local], out);
+      return [...out, ...get(e)];
     },
     max: (a, c) => [...a, ...c, ...op(lanes.max)],
     min: (a, c) => [...a, ...c, ...op(lanes.min)],
@@ -179,7 +260,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   const scale = vectorLocal(), lossSum = vectorLocal(), rightSum = vectorLocal(), acc = vectorLocal(), value = vectorLocal();
   const r = vectorLocal();
   for (let q = 1; q < rule.registers; q++) vectorLocal();
-  /** A register per output of the widest layer: its sums in the forward pass, its row of dL/dz in the backward. */
+  /** A register per output of the widest layer: its row of dL/dz in the backward pass. */
   const outputs = Array.from({ length: Math.max(...widths.map(([, o]) => o)) }, () => vectorLocal());
   const reg = (register: number) => r + register;
   const l1 = vectorLocal(), twoL2 = vectorLocal();
@@ -202,28 +283,50 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
     widths.forEach(([I, O], l) => {
       const to = l < L ? layout.z[l] : layout.d[l];
       const off = plan.offsets[l];
-      const body: number[] = [];
-      // row: the input row's address; row2: the output row's; a register per output.
-      emit(body, [...rowAddress(row, l === 0 ? inputs : i32(VEC * layout.h[l]), b, I)]);
-      emit(body, [...rowAddress(row2, i32(VEC * to), b, O)]);
-      for (let j = 0; j < O; j++) emit(body, [...load(gbGet, stateField(off + I * O + j)), ...set(outputs[j])]);
-      // A loop over the inputs, the outputs unrolled: code the size of a layer's width, not of its weights.
-      const input = [...load([...get(row), ...get(i), ...i32(VEC), OP.i32Mul, OP.i32Add], 0), ...set(value), ...rowAddress(wRow, gbGet, i, O)];
-      for (let j = 0; j < O; j++) emit(input, [...get(outputs[j]), ...get(value), ...load(get(wRow), stateField(off + j)), ...op(lanes.mul), ...op(lanes.add), ...set(outputs[j])]);
-      emit(body, [...loop(i, i32(I), input)]);
-      for (let j = 0; j < O; j++) emit(body, [...store(get(row2), j, get(outputs[j]))]);
-      emit(out, [...loop(b, rows, body)]);
+      // Blocks of `columns` outputs of `together` rows, each weight loaded once for the rows;
+      // row: the first input row's address, row2: the first output row's, wRow: weight row i's.
+      const columns = Math.min(O, BLOCK_COLUMNS);
+      const together = Math.max(2, Math.floor(BLOCK_REGISTERS / columns));
+      const pass = (count: number) => {
+        const body = [...rowAddress(row, l === 0 ? inputs : i32(VEC * layout.h[l]), b, I), ...rowAddress(row2, i32(VEC * to), b, O)];
+        for (let j0 = 0; j0 < O; j0 += columns) {
+          const width = Math.min(columns, O - j0);
+          const sums = Array.from({ length: count }, () => Array.from({ length: width }, () => vectorLocal()));
+          for (let j = 0; j < width; j++) {
+            emit(body, [...load(gbGet, stateField(off + I * O + j0 + j)), ...set(sums[0][j])]);
+            for (let q = 1; q < count; q++) emit(body, [...get(sums[0][j]), ...set(sums[q][j])]);
+          }
+          const inputs = Array.from({ length: count }, () => vectorLocal());
+          const input = [...rowAddress(at, get(row), i, 1), ...rowAddress(wRow, gbGet, i, O)];
+          inputs.forEach((local, q) => emit(input, [...load(get(at), q * I), ...set(local)]));
+          for (let j = 0; j < width; j++) {
+            emit(input, [...load(get(wRow), stateField(off + j0 + j)), ...set(value)]);
+            for (let q = 0; q < count; q++) emit(input, [...get(sums[q][j]), ...get(inputs[q]), ...get(value), ...op(lanes.mul), ...op(lanes.add), ...set(sums[q][j])]);
+          }
+          emit(body, [...loop(i, i32(I), input)]);
+          sums.forEach((row, q) => row.forEach((sum, j) => emit(body, [...store(get(row2), q * O + j0 + j, get(sum))])));
+        }
+        return body;
+      };
+      emit(out, [...i32(0), ...set(b), ...strided(b, rows, together, pass(together)), ...strided(b, rows, 1, pass(1))]);
       if (l === L) return;
-      // The activation, and the next layer's input: the activation times the dropout mask.
+      // The activation, and the next layer's input: the activation times the dropout mask;
+      // ACTIVATED_TOGETHER registers at a time while that many remain, then one at a time (none
+      // remain where they divide the layer's width).
       const activation = KERNEL_ACTIVATIONS[plan.activations[l]];
-      const next: number[] = [
-        ...get(k), ...i32(VEC), OP.i32Mul, ...set(row),
-        ...load(get(row), layout.z[l]), ...set(value),
-        ...activation.f(math, get(value)), ...set(acc),
-        ...store(get(row), layout.act[l], get(acc)),
-        ...store(get(row), layout.h[l + 1], dropout ? [...get(acc), ...load([...get(row), ...gbGet, OP.i32Add], G.masks[l]), ...op(lanes.mul)] : get(acc)),
-      ];
-      emit(out, [...rows, ...i32(O), OP.i32Mul, ...set(n), ...loop(k, get(n), next)]);
+      const activate = (count: number) => {
+        const body = [...get(k), ...i32(VEC), OP.i32Mul, ...set(row)];
+        const z = Array.from({ length: count }, () => vectorLocal());
+        z.forEach((local, v) => emit(body, [...load(get(row), layout.z[l] + v), ...set(local)]));
+        activation.f(sideBySide(count, body), z).forEach((a, v) => {
+          const input = dropout ? [...get(a), ...load([...get(row), ...gbGet, OP.i32Add], G.masks[l] + v), ...op(lanes.mul)] : get(a);
+          emit(body, [...store(get(row), layout.act[l] + v, get(a)), ...store(get(row), layout.h[l + 1] + v, input)]);
+        });
+        return body;
+      };
+      emit(out, [...rows, ...i32(O), OP.i32Mul, ...set(n), ...i32(0), ...set(k)]);
+      emit(out, strided(k, get(n), ACTIVATED_TOGETHER, activate(ACTIVATED_TOGETHER)));
+      if (O % ACTIVATED_TOGETHER !== 0) emit(out, strided(k, get(n), 1, activate(1)));
     });
     return out;
   };
@@ -260,7 +363,7 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
       emit(body, [...negAbs.code]);
       const e = held(math.exp(negAbs.get));
       emit(body, [...e.code]);
-      emit(body, [...get(lossSum), ...weighted(math.add(math.max(q.get, constant(0)), laneCall('log1p', e.local))), ...op(lanes.add), ...set(lossSum)]);
+      emit(body, [...get(lossSum), ...weighted(math.add(math.max(q.get, constant(0)), log1pOf(e.get))), ...op(lanes.add), ...set(lossSum)]);
       // u·σ(q)·scale, as the scalar kernel multiplies.
       const sigmoid = math.div(constant(1), math.add(constant(1), math.exp([...q.get, ...op(lanes.neg)])));
       if (training) emit(body, [...store(get(row), 0, math.mul(math.mul(u.get, sigmoid), gradScale.get))]);
@@ -466,9 +569,10 @@ export function emitModule(plan: FusedPlan, lanes: Lanes): Uint8Array<ArrayBuffe
   }
   const gather = [...get(P_FRESH), ...get(P_ROWS), OP.i32Mul, ...set(n), ...loop(k, [...get(P_GROUPS), ...i32(V), OP.i32Mul], gatherSlot)];
 
+  const splats = [...constants].flatMap(([x, local]) => [...splatConstant(lanes, x), ...set(local)]);
   const body = (instructions: number[]) => functionBody([[i32Count, I32], [vectors, V128]], instructions);
   const types = [functionType([F64], [F64]), functionType(Array(PARAMS).fill(I32), [])];
   return moduleBytes(types, IMPORTED.map((f) => [f, 0]), [
-    ['step', 1, body(code)], ['evaluate', 1, body(evaluate)], ['transfer', 1, body(transfer)], ['gather', 1, body(gather)],
+    ['step', 1, body([...splats, ...code])], ['evaluate', 1, body([...splats, ...evaluate])], ['transfer', 1, body(transfer)], ['gather', 1, body(gather)],
   ]);
 }
