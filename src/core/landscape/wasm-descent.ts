@@ -143,28 +143,32 @@ function emitModule(surface: SurfaceCode, rule: CompiledRule): Uint8Array<ArrayB
         return op === 'load' ? [...get(I.p), ...load(field), ...set(local)] : [...get(I.p), ...get(local), ...store(field)];
       }).flat(),
     );
+  // Steps outside, pairs inside: one pair's steps form a chain of dependent operations that
+  // leaves the processor waiting on each result, while the pairs of one step are independent
+  // and overlap in its pipelines. A pair's state goes through memory (the first level of cache)
+  // between two steps.
   const run = [
     ...constants,
     ...hypers,
+    ...get(2), ...set(I.k),
+    OP.block, VOID, OP.loop, VOID,
+    ...get(I.k), ...get(3), OP.i32GeS, OP.brIf, 1,
+    ...corrections,
     ...overPairs([
       ...loadPoint,
       ...get(I.p), ...load(layout.lr), ...set(r(hyperRegister(slots, 'lr'))),
       ...slotAccess('load'),
-      ...get(2), ...set(I.k),
-      OP.block, VOID, OP.loop, VOID,
-      ...get(I.k), ...get(3), OP.i32GeS, OP.brIf, 1,
       ...surfaceCode(gradient),
       ...get(I.k), OP.i32Eqz, OP.if, VOID, ...get(I.p), ...norm, ...store(layout.startNorm), OP.end,
       ...recordPoint(4, 5, get(I.k), true),
-      ...corrections,
       ...ruleOn(0),
       ...ruleOn(1),
-      ...get(I.k), ...i32(1), OP.i32Add, ...set(I.k), OP.br, 0,
-      OP.end, OP.end,
       ...get(I.p), ...get(s(X_REGISTER)), ...store(layout.x),
       ...get(I.p), ...get(s(Y_REGISTER)), ...store(layout.y),
       ...slotAccess('store'),
     ]),
+    ...get(I.k), ...i32(1), OP.i32Add, ...set(I.k), OP.br, 0,
+    OP.end, OP.end,
   ];
   const finish = [
     ...constants,
