@@ -251,7 +251,10 @@ export function logSpace({ low, high, count }: LogRange): number[] {
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`count must be a whole number ≥ 1, got ${count}`);
   if (count === 1) return [low];
   const ratio = Math.log(high / low) / (count - 1);
-  return Array.from({ length: count }, (_, i) => (i === count - 1 ? high : low * Math.exp(ratio * i)));
+  // A plain loop: Array.from with a callback costs several times the 64 exponentials of a sweep.
+  const rates = new Array<number>(count);
+  for (let i = 0; i < count; i++) rates[i] = i === count - 1 ? high : low * Math.exp(ratio * i);
+  return rates;
 }
 
 /** One start, many learning rates. */
