@@ -8,10 +8,10 @@ import { pairKey, recentlyUsed } from '../wasm/cache';
 /**
  * The landscape lab's runs on the cpu: a surface's code and the optimizer's compiled rule
  * emitted together as one WebAssembly function that takes every start through all its steps
- * in double precision, each start's point, gradient and optimizer state in registers, as a
- * careful engineer would write the loop by hand, two starts at a time in the two lanes of
- * SIMD registers. The update rule is `core/optim`'s own, compiled by {@link compileRule}: what
- * the lab shows is what training does.
+ * in double precision, two starts at a time in the two lanes of SIMD registers, every pair one
+ * step further before the next step (the pairs' independent work overlaps in the processor).
+ * The update rule is `core/optim`'s own, compiled by {@link compileRule}: what the lab shows is
+ * what training does.
  *
  * Memory: the rule's hyperparameters (in {@link RULE_HYPERS} order) at address 0, the bias
  * corrections of every step after them, then one record per pair of starts, each field two
