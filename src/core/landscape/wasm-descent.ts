@@ -143,6 +143,20 @@ function emitModule(surface: SurfaceCode, rule: CompiledRule): Uint8Array<ArrayB
         return op === 'load' ? [...get(I.p), ...load(field), ...set(local)] : [...get(I.p), ...get(local), ...store(field)];
       }).flat(),
     );
+  /** One step of every pair; `storing`: with the start's ‖∇f‖ on the first step and the path. */
+  const pairStep = (storing: boolean) =>
+    overPairs([
+      ...loadPoint,
+      ...get(I.p), ...load(layout.lr), ...set(r(hyperRegister(slots, 'lr'))),
+      ...slotAccess('load'),
+      ...surfaceCode(gradient),
+      ...(storing ? [...get(I.k), OP.i32Eqz, OP.if, VOID, ...get(I.p), ...norm, ...store(layout.startNorm), OP.end, ...recordPoint(4, 5, get(I.k), true)] : []),
+      ...ruleOn(0),
+      ...ruleOn(1),
+      ...get(I.p), ...get(s(X_REGISTER)), ...store(layout.x),
+      ...get(I.p), ...get(s(Y_REGISTER)), ...store(layout.y),
+      ...slotAccess('store'),
+    ]);
   // Steps outside, pairs inside: one pair's steps form a chain of dependent operations that
   // leaves the processor waiting on each result, while the pairs of one step are independent
   // and overlap in its pipelines. A pair's state goes through memory (the first level of cache)
@@ -154,19 +168,12 @@ function emitModule(surface: SurfaceCode, rule: CompiledRule): Uint8Array<ArrayB
     OP.block, VOID, OP.loop, VOID,
     ...get(I.k), ...get(3), OP.i32GeS, OP.brIf, 1,
     ...corrections,
-    ...overPairs([
-      ...loadPoint,
-      ...get(I.p), ...load(layout.lr), ...set(r(hyperRegister(slots, 'lr'))),
-      ...slotAccess('load'),
-      ...surfaceCode(gradient),
-      ...get(I.k), OP.i32Eqz, OP.if, VOID, ...get(I.p), ...norm, ...store(layout.startNorm), OP.end,
-      ...recordPoint(4, 5, get(I.k), true),
-      ...ruleOn(0),
-      ...ruleOn(1),
-      ...get(I.p), ...get(s(X_REGISTER)), ...store(layout.x),
-      ...get(I.p), ...get(s(Y_REGISTER)), ...store(layout.y),
-      ...slotAccess('store'),
-    ]),
+    // The first step and a recorded path store more; every other step runs without their tests.
+    ...i32(1), ...get(4), ...get(I.k), OP.i32Eqz, OP.select, OP.if, VOID,
+    ...pairStep(true),
+    OP.else,
+    ...pairStep(false),
+    OP.end,
     ...get(I.k), ...i32(1), OP.i32Add, ...set(I.k), OP.br, 0,
     OP.end, OP.end,
   ];
