@@ -261,11 +261,15 @@ export class CompiledRun {
     if (rule.biasCorrected) f.set(corrections, HYPER_BYTES / 8);
     const base = this.records / 8;
     f.fill(0, base, base + 2 * this.layout.width * pairs);
+    // Index arithmetic inline, no call per start: a sweep's first runs go through this loop
+    // before the engine has optimized it.
+    const { x, y, lr: lrField, width } = this.layout;
     for (let i = 0; i < 2 * pairs; i++) {
       const from = Math.min(i, n - 1);
-      f[this.at(i, this.layout.x)] = spec.starts[2 * from];
-      f[this.at(i, this.layout.y)] = spec.starts[2 * from + 1];
-      f[this.at(i, this.layout.lr)] = spec.lrs ? spec.lrs[from] : lr;
+      const at = base + 2 * (i >> 1) * width + (i & 1);
+      f[at + 2 * x] = spec.starts[2 * from];
+      f[at + 2 * y] = spec.starts[2 * from + 1];
+      f[at + 2 * lrField] = spec.lrs ? spec.lrs[from] : lr;
     }
   }
 
@@ -293,17 +297,21 @@ export class CompiledRun {
       this.exports.finish(this.records + FIELD * layout.width * first, Math.min(PAIRS_PER_CALL, pairs - first), path, pairs, steps);
     }
     const f = new Float64Array(this.exports.memory.buffer);
-    const column = (field: number) => {
-      const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) values[i] = f[this.at(i, field)];
-      return values;
-    };
     const points = new Float64Array(2 * n);
+    const values = new Float64Array(n);
+    const gradientNorms = new Float64Array(n);
+    const startGradientNorms = new Float64Array(n);
+    const startNorm = steps > 0 ? layout.startNorm : layout.norm;
+    // One loop, index arithmetic inline (see the constructor).
     for (let i = 0; i < n; i++) {
-      points[2 * i] = f[this.at(i, layout.x)];
-      points[2 * i + 1] = f[this.at(i, layout.y)];
+      const at = this.records / 8 + 2 * (i >> 1) * layout.width + (i & 1);
+      points[2 * i] = f[at + 2 * layout.x];
+      points[2 * i + 1] = f[at + 2 * layout.y];
+      values[i] = f[at + 2 * layout.value];
+      gradientNorms[i] = f[at + 2 * layout.norm];
+      startGradientNorms[i] = f[at + 2 * startNorm];
     }
-    const result = { points, values: column(layout.value), gradientNorms: column(layout.norm), startGradientNorms: column(steps > 0 ? layout.startNorm : layout.norm) };
+    const result = { points, values, gradientNorms, startGradientNorms };
     if (!this.spec.recordPath) return result;
     // (x, y, f) of pair i at step k: 6 numbers at path + (k·pairs + i)·48, lane by lane.
     const path = new Float64Array(2 * (steps + 1) * n);
@@ -322,10 +330,5 @@ export class CompiledRun {
   /** Gives the instance back for the next run of the same code (a large memory is let go). */
   dispose(): void {
     if (this.exports.memory.buffer.byteLength <= KEPT_MEMORY) this.compiled.idle.push(this.exports);
-  }
-
-  /** Index in the f64 view of memory of start i's lane of a record field. */
-  private at(i: number, field: number): number {
-    return this.records / 8 + 2 * ((i >> 1) * this.layout.width + field) + (i & 1);
   }
 }
