@@ -69,9 +69,11 @@ export function valuesAt(surface: Surface, points: tf.Tensor): tf.Tensor {
 /** Whether a final point has left the plane of interest: not finite, or far outside the domain. */
 export function hasDiverged(x: number, y: number, value: number, domain: Domain): boolean {
   if (!Number.isFinite(x) || !Number.isFinite(y) || !Number.isFinite(value)) return true;
-  const outside = (t: number, [low, high]: [number, number]) =>
-    t < low - DIVERGENCE_WIDTHS * (high - low) || t > high + DIVERGENCE_WIDTHS * (high - low);
-  return outside(x, domain.x) || outside(y, domain.y);
+  return farOutside(x, domain.x) || farOutside(y, domain.y);
+}
+
+function farOutside(t: number, [low, high]: [number, number]): boolean {
+  return t < low - DIVERGENCE_WIDTHS * (high - low) || t > high + DIVERGENCE_WIDTHS * (high - low);
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -8,10 +8,10 @@ import { pairKey, recentlyUsed } from '../wasm/cache';
 /**
  * The landscape lab's runs on the cpu: a surface's code and the optimizer's compiled rule
  * emitted together as one WebAssembly function that takes every start through all its steps
- * in double precision, each start's point, gradient and optimizer state in registers, as a
- * careful engineer would write the loop by hand, two starts at a time in the two lanes of
- * SIMD registers. The update rule is `core/optim`'s own, compiled by {@link compileRule}: what
- * the lab shows is what training does.
+ * in double precision, two starts at a time in the two lanes of SIMD registers, every pair one
+ * step further before the next step (the pairs' independent work overlaps in the processor).
+ * The update rule is `core/optim`'s own, compiled by {@link compileRule}: what the lab shows is
+ * what training does.
  *
  * Memory: the rule's hyperparameters (in {@link RULE_HYPERS} order) at address 0, the bias
  * corrections of every step after them, then one record per pair of starts, each field two
@@ -143,28 +143,39 @@ function emitModule(surface: SurfaceCode, rule: CompiledRule): Uint8Array<ArrayB
         return op === 'load' ? [...get(I.p), ...load(field), ...set(local)] : [...get(I.p), ...get(local), ...store(field)];
       }).flat(),
     );
-  const run = [
-    ...constants,
-    ...hypers,
-    ...overPairs([
+  /** One step of every pair; `storing`: with the start's ‖∇f‖ on the first step and the path. */
+  const pairStep = (storing: boolean) =>
+    overPairs([
       ...loadPoint,
       ...get(I.p), ...load(layout.lr), ...set(r(hyperRegister(slots, 'lr'))),
       ...slotAccess('load'),
-      ...get(2), ...set(I.k),
-      OP.block, VOID, OP.loop, VOID,
-      ...get(I.k), ...get(3), OP.i32GeS, OP.brIf, 1,
       ...surfaceCode(gradient),
-      ...get(I.k), OP.i32Eqz, OP.if, VOID, ...get(I.p), ...norm, ...store(layout.startNorm), OP.end,
-      ...recordPoint(4, 5, get(I.k), true),
-      ...corrections,
+      ...(storing ? [...get(I.k), OP.i32Eqz, OP.if, VOID, ...get(I.p), ...norm, ...store(layout.startNorm), OP.end, ...recordPoint(4, 5, get(I.k), true)] : []),
       ...ruleOn(0),
       ...ruleOn(1),
-      ...get(I.k), ...i32(1), OP.i32Add, ...set(I.k), OP.br, 0,
-      OP.end, OP.end,
       ...get(I.p), ...get(s(X_REGISTER)), ...store(layout.x),
       ...get(I.p), ...get(s(Y_REGISTER)), ...store(layout.y),
       ...slotAccess('store'),
-    ]),
+    ]);
+  // Steps outside, pairs inside: one pair's steps form a chain of dependent operations that
+  // leaves the processor waiting on each result, while the pairs of one step are independent
+  // and overlap in its pipelines. A pair's state goes through memory (the first level of cache)
+  // between two steps.
+  const run = [
+    ...constants,
+    ...hypers,
+    ...get(2), ...set(I.k),
+    OP.block, VOID, OP.loop, VOID,
+    ...get(I.k), ...get(3), OP.i32GeS, OP.brIf, 1,
+    ...corrections,
+    // The first step and a recorded path store more; every other step runs without their tests.
+    ...i32(1), ...get(4), ...get(I.k), OP.i32Eqz, OP.select, OP.if, VOID,
+    ...pairStep(true),
+    OP.else,
+    ...pairStep(false),
+    OP.end,
+    ...get(I.k), ...i32(1), OP.i32Add, ...set(I.k), OP.br, 0,
+    OP.end, OP.end,
   ];
   const finish = [
     ...constants,
@@ -250,11 +261,15 @@ export class CompiledRun {
     if (rule.biasCorrected) f.set(corrections, HYPER_BYTES / 8);
     const base = this.records / 8;
     f.fill(0, base, base + 2 * this.layout.width * pairs);
+    // Index arithmetic inline, no call per start: a sweep's first runs go through this loop
+    // before the engine has optimized it.
+    const { x, y, lr: lrField, width } = this.layout;
     for (let i = 0; i < 2 * pairs; i++) {
       const from = Math.min(i, n - 1);
-      f[this.at(i, this.layout.x)] = spec.starts[2 * from];
-      f[this.at(i, this.layout.y)] = spec.starts[2 * from + 1];
-      f[this.at(i, this.layout.lr)] = spec.lrs ? spec.lrs[from] : lr;
+      const at = base + 2 * (i >> 1) * width + (i & 1);
+      f[at + 2 * x] = spec.starts[2 * from];
+      f[at + 2 * y] = spec.starts[2 * from + 1];
+      f[at + 2 * lrField] = spec.lrs ? spec.lrs[from] : lr;
     }
   }
 
@@ -282,17 +297,21 @@ export class CompiledRun {
       this.exports.finish(this.records + FIELD * layout.width * first, Math.min(PAIRS_PER_CALL, pairs - first), path, pairs, steps);
     }
     const f = new Float64Array(this.exports.memory.buffer);
-    const column = (field: number) => {
-      const values = new Float64Array(n);
-      for (let i = 0; i < n; i++) values[i] = f[this.at(i, field)];
-      return values;
-    };
     const points = new Float64Array(2 * n);
+    const values = new Float64Array(n);
+    const gradientNorms = new Float64Array(n);
+    const startGradientNorms = new Float64Array(n);
+    const startNorm = steps > 0 ? layout.startNorm : layout.norm;
+    // One loop, index arithmetic inline (see the constructor).
     for (let i = 0; i < n; i++) {
-      points[2 * i] = f[this.at(i, layout.x)];
-      points[2 * i + 1] = f[this.at(i, layout.y)];
+      const at = this.records / 8 + 2 * (i >> 1) * layout.width + (i & 1);
+      points[2 * i] = f[at + 2 * layout.x];
+      points[2 * i + 1] = f[at + 2 * layout.y];
+      values[i] = f[at + 2 * layout.value];
+      gradientNorms[i] = f[at + 2 * layout.norm];
+      startGradientNorms[i] = f[at + 2 * startNorm];
     }
-    const result = { points, values: column(layout.value), gradientNorms: column(layout.norm), startGradientNorms: column(steps > 0 ? layout.startNorm : layout.norm) };
+    const result = { points, values, gradientNorms, startGradientNorms };
     if (!this.spec.recordPath) return result;
     // (x, y, f) of pair i at step k: 6 numbers at path + (k·pairs + i)·48, lane by lane.
     const path = new Float64Array(2 * (steps + 1) * n);
@@ -311,10 +330,5 @@ export class CompiledRun {
   /** Gives the instance back for the next run of the same code (a large memory is let go). */
   dispose(): void {
     if (this.exports.memory.buffer.byteLength <= KEPT_MEMORY) this.compiled.idle.push(this.exports);
-  }
-
-  /** Index in the f64 view of memory of start i's lane of a record field. */
-  private at(i: number, field: number): number {
-    return this.records / 8 + 2 * ((i >> 1) * this.layout.width + field) + (i & 1);
   }
 }
