@@ -4,7 +4,7 @@ import { BUILT_IN_SURFACES, DEFAULT_BOWL, basinMap, gridStarts, labelBasins, log
 import { resolveHypers } from '../../src/core/optim/defaults';
 import type { OptimizerSpec } from '../../src/core/optim/types';
 import { handAdamOnHimmelblau, handSgdOnBowl } from '../baselines/hand-landscape';
-import { seconds } from './timing';
+import { seconds, warmUp } from './timing';
 
 /** W3's map: 128 × 128 starts on Himmelblau, 300 Adam steps each. */
 export const BASIN = { surface: 'himmelblau', size: 128, steps: 300, optimizer: { kind: 'adam', lr: 0.05 } as OptimizerSpec };
@@ -36,13 +36,17 @@ export interface AgainstHand {
 }
 
 /**
- * Times `ours` and `hand` in turns after one warm-up each (code generation, tier-up), each
- * sample `times` runs of the whole work (a sweep takes less than a worker's timer resolves):
- * the fastest sample of each, per run.
+ * Times `ours` and `hand` in turns after a warm-up of each of at least a second (code
+ * generation, and the optimizing compilers' tier-up, which a busy machine delays: after one
+ * warm-up call the sweep's first samples ran on baseline code), each sample `times` runs of
+ * the whole work (a sweep takes less than a worker's timer resolves): the fastest sample of
+ * each, per run.
  */
 async function inTurns<A, B>(ours: () => Promise<A>, hand: () => B, times = 1): Promise<{ ours: number; hand: number; a: A; b: B }> {
   let a = await ours();
   let b = hand();
+  await warmUp(async () => (a = await ours()));
+  await warmUp(() => (b = hand()));
   let best = { ours: Infinity, hand: Infinity };
   for (let k = 0; k < REPEATS; k++) {
     let begin = seconds();
