@@ -40,14 +40,14 @@ describe('Gaussian-process smoothing of trial values (smoothSplit)', () => {
     expect(smoothedValues(space, logged(reference.clean.trials)).size).toBe(0);
     // 11 trials over 3 encoded dimensions: fewer than 4 per dimension.
     expect(smoothedValues(space, logged(reference.noisy.trials.slice(0, 11))).size).toBe(0);
-    // More than 300 finished trials: the fit would cost too much per ask.
+    // More than 150 finished trials: the fit would hold the page too long each time a trial finishes.
     const many = (n: number) =>
       Array.from({ length: n }, (_, i): LoggedTrial => {
         const x = (i * 0.618034) % 1;
         return { order: i, params: { x, c: i % 2 ? 'b' : 'a' }, value: (x - 0.3) ** 2 + (i % 2 ? 0.2 : 0) + 0.3 * Math.sin(12.9898 * i) };
       });
-    expect(smoothedValues(space, many(300)).size).toBe(300);
-    expect(smoothedValues(space, many(301)).size).toBe(0);
+    expect(smoothedValues(space, many(150)).size).toBe(150);
+    expect(smoothedValues(space, many(151)).size).toBe(0);
   });
 
   /** 60 asks of a study whose objective is `f`, every trial told before the next. */

@@ -229,6 +229,9 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
   const byChoice = options.byChoice ?? (categorical && !conditional);
   const intensify = options.intensify ?? byChoice;
   const smoothSplit = options.smoothSplit ?? (categorical && !conditional);
+  const unconditional = Object.fromEntries(names.filter((n) => !space[n].condition).map((n) => [n, space[n]]));
+  /** The smoothed values as of `finished` trials: the asks of a batch, between two finished trials, share one fit. */
+  let smoothed: { finished: number; values: Map<LoggedTrial, number> } | null = null;
   const parzen: ParzenOptions = {
     priorWeight: options.priorWeight ?? 1,
     considerMagicClip: options.considerMagicClip ?? true,
@@ -262,7 +265,8 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
       params = drawParams(space, rng);
     } else {
       const pool = constantLiar ? log.trials : log.finished();
-      const smooth = smoothSplit ? smoothedValues(Object.fromEntries(names.filter((n) => !space[n].condition).map((n) => [n, space[n]])), pool) : null;
+      if (smoothSplit && smoothed?.finished !== finished) smoothed = { finished, values: smoothedValues(unconditional, pool) };
+      const smooth = smoothSplit ? smoothed?.values : null;
       // A trial the space no longer fits has no smoothed value and ranks after those that do.
       const valueOf = smooth?.size ? (t: LoggedTrial) => smooth.get(t) ?? Infinity : undefined;
       const all = split(pool, finished, valueOf);

@@ -52,10 +52,11 @@ function cholSolve(l: Float64Array, n: number, b: number[]): number[] {
 export const SMOOTH_TRIALS_PER_DIMENSION = 4;
 /**
  * Finished trials beyond which nothing is smoothed: the fit grows with their cube (24
- * factorizations of an n × n matrix per ask, some 0.1 s at this size), and a long study has
- * outgrown the luck of single trials.
+ * factorizations of an n × n matrix, made on the page's thread whenever a trial finishes: in
+ * Node about 25 ms at 100 trials, 150 ms at 200, 600 ms at 300), and a long study has outgrown
+ * the luck of single trials.
  */
-export const SMOOTH_MAX_TRIALS = 300;
+export const SMOOTH_MAX_TRIALS = 150;
 /** How much more likely (in nats) the best fit with noise must make the values than the best fit without. */
 export const SMOOTH_MIN_EVIDENCE = 1;
 /** Noise shares below this count as none: the fit says the values are a smooth function of the parameters. */
