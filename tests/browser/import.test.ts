@@ -63,7 +63,10 @@ describe('importing a CSV file', () => {
       id = outcome.dataset.id;
     });
     console.log(`import of 100 000 rows (${(file.size / 1e6).toFixed(1)} MB), parsed and saved in the worker: ${importMs.toFixed(0)} ms; longest gap of a 10 ms page timer meanwhile: ${gap.toFixed(0)} ms`);
-    expect(gap).toBeLessThan(200);
+    // The page's thread stays free: a parse on it would stop the timer for the whole import. As
+    // a share of the import's time, not in milliseconds, so that a busy machine, which slows the
+    // worker and the timer alike, does not decide it.
+    expect(gap).toBeLessThan(importMs / 4);
     expect(progress.at(-1)).toBe(1);
 
     const dataset = await loadDataset(id);

@@ -12,6 +12,9 @@ afterAll(async () => {
 test('a new user trains a network, sees the loss fall and the boundary drawn, and finds the run after a reload', async () => {
   const { page, errors } = await site.newPage();
   await page.goto(site.url);
+  // Long enough to pause in the middle: the default 200 epochs take about a second on the cpu.
+  await page.getByLabel('Epochs', { exact: true }).fill('10000');
+  await page.getByLabel('Epochs', { exact: true }).dispatchEvent('change');
   await page.getByRole('button', { name: 'Play' }).click();
 
   // Three backends start in this Chromium: a few steps of this network timed on each chose the
