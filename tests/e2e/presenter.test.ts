@@ -31,7 +31,8 @@ async function readQr(page: Page): Promise<string | undefined> {
 
 test('presenter mode: P and the button switch it, Space plays and pauses training, → trains one epoch, and it stays on across screens and reloads', async () => {
   const { page, errors } = await site.newPage();
-  await page.goto(site.url);
+  // Long enough to pause in the middle: the default 200 epochs take about a second on the cpu.
+  await page.goto(`${site.url}#/train?epochs=10000`);
   await expect.poll(() => status(page), { timeout: 60_000 }).toBe('idle');
   const fontSize = () => page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
   expect(await fontSize()).toBe('15px');
