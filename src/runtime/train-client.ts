@@ -99,6 +99,10 @@ export class TrainClient {
       if (failed) listener.onSaved?.(failed);
       throw error;
     }
+    // Each epoch's callback comes through its own message port, which keeps no order with the
+    // call's answer: the last epochs of a short run can arrive after it, so the whole history
+    // is saved first (epochs already saved are skipped) and a late callback finds them there.
+    await this.store.appendEpochs(record.id, outcome.history);
     const saved = await this.store.finishRun(record.id, {
       status: outcome.status,
       divergedAt: outcome.divergedAt,

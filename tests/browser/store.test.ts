@@ -49,7 +49,10 @@ describe('the run store in IndexedDB', () => {
     expect(first).toMatchObject({ status: 'running', epochs: [], backend: null });
     await store.setBackend(first.id, webgpu);
     await store.appendEpochs(first.id, [epoch(1)]);
-    await store.appendEpochs(first.id, [epoch(2), epoch(3)]);
+    await store.appendEpochs(first.id, [epoch(2)]);
+    // The whole history at the end of a run, then a callback that came late: each epoch once.
+    await store.appendEpochs(first.id, [epoch(1), epoch(2), epoch(3)]);
+    await store.appendEpochs(first.id, [epoch(3)]);
     const weights = [Float32Array.from([0.1, -2.5, 3e-8]), Float32Array.from([Math.PI])];
     const finished = await store.finishRun(first.id, { status: 'complete', message: 'Done.', weights, weightShapes: [[1, 3], [1]] });
     expect(finished?.status).toBe('complete');

@@ -10,6 +10,12 @@ import type { RunRecord, TunelabDB } from './schema';
 /** What finishing a run may record. */
 export type RunFinish = Pick<RunRecord, 'status' | 'divergedAt' | 'message' | 'weights' | 'weightShapes' | 'initialWeights' | 'path' | 'recipe' | 'evaluation' | 'classWeights'>;
 
+/** The epochs of `metrics` after the last of `saved`, by number. */
+function unsaved(saved: EpochMetrics[], metrics: EpochMetrics[]): EpochMetrics[] {
+  const last = saved.at(-1)?.epoch ?? -Infinity;
+  return metrics.filter((m) => m.epoch > last);
+}
+
 /**
  * The saved runs. Writes never throw into the caller: a failed write (storage full, database
  * closed) switches the store to a degraded state that `problem` describes and `onProblem`
@@ -27,7 +33,11 @@ export interface RunStore {
   onProblem(listener: (problem: string | undefined) => void): () => void;
   /** Saves a new run, status 'running', with no epochs yet. */
   createRun(spec: ExperimentSpec, backend: BackendInfo | null): Promise<RunRecord>;
-  /** Adds finished epochs to a run, in one small transaction, as they end. */
+  /**
+   * Adds finished epochs to a run, in one small transaction, as they end; an epoch the run
+   * already holds (by its number) is skipped, so that the whole history given at the end and a
+   * late single epoch do not count one epoch twice.
+   */
   appendEpochs(id: string, metrics: EpochMetrics[]): Promise<void>;
   /** Records how a run ended (and its final weights); gives the record as saved, or undefined if it was not. */
   finishRun(id: string, finish: RunFinish): Promise<RunRecord | undefined>;
@@ -86,7 +96,7 @@ export class IdbRunStore implements RunStore {
   }
 
   async appendEpochs(id: string, metrics: EpochMetrics[]): Promise<void> {
-    await this.update(id, (r) => ({ ...r, epochs: [...r.epochs, ...metrics] }));
+    await this.update(id, (r) => ({ ...r, epochs: [...r.epochs, ...unsaved(r.epochs, metrics)] }));
   }
 
   finishRun(id: string, finish: RunFinish): Promise<RunRecord | undefined> {
@@ -184,7 +194,7 @@ export class MemoryRunStore implements RunStore {
   }
 
   async appendEpochs(id: string, metrics: EpochMetrics[]): Promise<void> {
-    this.change(id, (r) => r.epochs.push(...structuredClone(metrics)));
+    this.change(id, (r) => r.epochs.push(...structuredClone(unsaved(r.epochs, metrics))));
   }
 
   async finishRun(id: string, finish: RunFinish): Promise<RunRecord | undefined> {
