@@ -2,6 +2,7 @@ import { gridValues } from '../search/grid';
 import { orderedNames, type SearchSpace } from '../search/space';
 import { DEFAULT_GRID_RESOLUTION } from '../search';
 import { DEFAULT_POPULATION_SIZE } from '../search/samplers/multi-objective';
+import { SMOOTH_ALWAYS } from '../search/samplers/tpe/smooth';
 import { isMultiObjective } from '../study/objectives';
 import type { StudySpec } from '../study/types';
 import { pythonLiteral } from './python-literal';
@@ -31,7 +32,8 @@ function tpeModel(study: StudySpec) {
     formedChoices:
       ((s.formedChoices as boolean | undefined) ?? conditional) &&
       names.some((n) => space[n].type === 'categorical' && names.some((c) => space[c].condition?.param === n)),
-    smoothSplit: (s.smoothSplit as boolean | undefined) ?? (categorical && !conditional),
+    categorical,
+    smoothSplit: (s.smoothSplit as boolean | undefined) ?? !conditional,
   };
 }
 
@@ -116,7 +118,7 @@ export function samplerDifferences(study: StudySpec): string[] {
     }
     if (model.smoothSplit) {
       notes.push(
-        'Where a Gaussian-process fit finds noise in the values, tunelab ranks trials into good and bad by their smoothed values, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.',
+        `${model.categorical ? 'Where a Gaussian-process fit finds noise in the values' : `Once ${SMOOTH_ALWAYS.trialsPerDimension} trials per parameter finished`}, tunelab ranks trials into good and bad by their values as a Gaussian-process fit smooths them, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.`,
       );
     }
     if (model.multivariate) {
