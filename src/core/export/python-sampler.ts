@@ -1,41 +1,11 @@
 import { gridValues } from '../search/grid';
-import { orderedNames, type SearchSpace } from '../search/space';
+import type { SearchSpace } from '../search/space';
 import { DEFAULT_GRID_RESOLUTION } from '../search';
 import { DEFAULT_POPULATION_SIZE } from '../search/samplers/multi-objective';
-import { SMOOTH_ALWAYS } from '../search/samplers/tpe/smooth';
+import { tpeRules, type TpeOptions } from '../search/samplers/tpe/sampler';
 import { isMultiObjective } from '../study/objectives';
 import type { StudySpec } from '../study/types';
 import { pythonLiteral } from './python-literal';
-
-/**
- * How the study's TPE models the trials, with every default worked out as tpeSampler works it
- * out for this space: whether numbers are sampled jointly, whether choices are picked first and
- * the numbers modelled per choice, whether a conditional parameter is ranked where present,
- * whether every trial weighs alike, whether a choice with conditional parameters is judged by
- * its formed trials, whether some asks draw the numbers around their choice's best trials,
- * whether trials are ranked by smoothed values.
- */
-function tpeModel(study: StudySpec) {
-  const s = study.sampler as Record<string, unknown>;
-  const space = study.space as SearchSpace;
-  const names = orderedNames(space);
-  const conditional = names.some((n) => space[n].condition);
-  const categorical = names.some((n) => space[n].type === 'categorical');
-  const byChoice = (s.byChoice as boolean | undefined) ?? (categorical && !conditional);
-  return {
-    conditional,
-    multivariate: (s.multivariate as boolean | undefined) ?? !conditional,
-    byChoice,
-    intensify: byChoice && ((s.intensify as boolean | undefined) ?? true),
-    splitWherePresent: conditional && ((s.splitWherePresent as boolean | undefined) ?? true),
-    flatWeights: (s.flatWeights as boolean | undefined) ?? conditional,
-    formedChoices:
-      ((s.formedChoices as boolean | undefined) ?? conditional) &&
-      names.some((n) => space[n].type === 'categorical' && names.some((c) => space[c].condition?.param === n)),
-    categorical,
-    smoothSplit: (s.smoothSplit as boolean | undefined) ?? !conditional,
-  };
-}
 
 /** Optuna's sampler for the study's, with its options and the study's seed (plus the worker's number, see the README). */
 export function samplerCode(study: StudySpec): string {
@@ -50,7 +20,7 @@ export function samplerCode(study: StudySpec): string {
       return `optuna.samplers.GridSampler({${grid.join(', ')}}, seed=seed)`;
     }
     case 'tpe': {
-      const model = tpeModel(study);
+      const model = tpeRules(study.space as SearchSpace, s as TpeOptions);
       const args = [
         `n_startup_trials=${pythonLiteral(s.nStartupTrials ?? 10)}`,
         `n_ei_candidates=${pythonLiteral(s.nEiCandidates ?? 24)}`,
@@ -95,7 +65,7 @@ export function samplerDifferences(study: StudySpec): string[] {
   const s = study.sampler as Record<string, unknown> & { kind: string };
   const notes: string[] = [];
   if (s.kind === 'tpe') {
-    const model = tpeModel(study);
+    const model = tpeRules(study.space as SearchSpace, s as TpeOptions);
     if (model.byChoice) {
       notes.push(
         'tunelab picks each categorical parameter first, on its own, then models the numeric ones only from the trials that made the same choices (once 5 of them finished): the best learning rate of one optimizer is not the best of another. Optuna has no such model: its multivariate TPE models choices and numbers together in one estimator.',
@@ -116,9 +86,9 @@ export function samplerDifferences(study: StudySpec): string[] {
         'tunelab judges the choices of a categorical parameter that has conditional parameters without the first 5 trials of each of them, drawn before it had a model of its own; Optuna judges them by every trial.',
       );
     }
-    if (model.smoothSplit) {
+    if (model.smoothing) {
       notes.push(
-        `${model.categorical ? 'Where a Gaussian-process fit finds noise in the values' : `Once ${SMOOTH_ALWAYS.trialsPerDimension} trials per parameter finished`}, tunelab ranks trials into good and bad by their values as a Gaussian-process fit smooths them, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.`,
+        `${model.smoothing.requireNoise ? 'Where a Gaussian-process fit finds noise in the values' : `Once ${model.smoothing.trialsPerDimension} trials per parameter finished`}, tunelab ranks trials into good and bad by their values as a Gaussian-process fit smooths them, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.`,
       );
     }
     if (model.multivariate) {

@@ -4,7 +4,7 @@ import { drawParams } from '../random';
 import { TrialLog, trialRng, type LoggedTrial, type Observation, type Sampler } from '../sampler';
 import { scaleOf } from '../scale';
 import { ParzenEstimator, type ParzenOptions } from './parzen';
-import { SMOOTH_ALWAYS, SMOOTH_WHERE_NOISY, smoothedValues } from './smooth';
+import { SMOOTH_ALWAYS, SMOOTH_WHERE_NOISY, smoothedValues, type SmoothRule } from './smooth';
 
 /** Options of the TPE sampler; each defaults to Optuna 3.1's TPESampler default unless said. */
 export interface TpeOptions extends Partial<ParzenOptions> {
@@ -209,6 +209,49 @@ export function formedTrials(trials: LoggedTrial[], space: SearchSpace, name: st
 }
 
 /**
+ * Which of TPE's rules are in effect for a space under some options, every default worked out
+ * (each true only where it changes what is asked): what the sampler does, and what a study's
+ * export says of it where Optuna does otherwise.
+ */
+export interface TpeRules {
+  /** Some parameter is conditional. */
+  conditional: boolean;
+  /** The unconditional numbers are modelled jointly ({@link TpeOptions.multivariate}). */
+  multivariate: boolean;
+  /** Choices first, then the numbers per choice ({@link TpeOptions.byChoice}). */
+  byChoice: boolean;
+  /** Some asks draw around the choice's best trials ({@link TpeOptions.intensify}). */
+  intensify: boolean;
+  /** A conditional parameter is split where present ({@link TpeOptions.splitWherePresent}). */
+  splitWherePresent: boolean;
+  /** Every trial weighs alike ({@link TpeOptions.flatWeights}). */
+  flatWeights: boolean;
+  /** A choice with conditional parameters is judged by its formed trials ({@link TpeOptions.formedChoices}). */
+  formedChoices: boolean;
+  /** The rule by which trials are ranked by smoothed values ({@link TpeOptions.smoothSplit}), or null where ranked as observed. */
+  smoothing: SmoothRule | null;
+}
+
+/** The rules {@link tpeSampler} follows in `space` under `options` (see {@link TpeRules}). */
+export function tpeRules(space: SearchSpace, options: TpeOptions = {}): TpeRules {
+  const names = orderedNames(space);
+  const conditional = names.some((n) => space[n].condition);
+  const categorical = names.some((n) => space[n].type === 'categorical');
+  const byChoice = options.byChoice ?? (categorical && !conditional);
+  const hasChildren = names.some((n) => space[n].type === 'categorical' && names.some((c) => space[c].condition?.param === n));
+  return {
+    conditional,
+    multivariate: options.multivariate ?? !conditional,
+    byChoice,
+    intensify: byChoice && (options.intensify ?? true),
+    splitWherePresent: conditional && (options.splitWherePresent ?? true),
+    flatWeights: options.flatWeights ?? conditional,
+    formedChoices: hasChildren && (options.formedChoices ?? conditional),
+    smoothing: (options.smoothSplit ?? !conditional) ? (categorical ? SMOOTH_WHERE_NOISY : SMOOTH_ALWAYS) : null,
+  };
+}
+
+/**
  * The Tree-structured Parzen Estimator (Bergstra et al. 2011), as Optuna 3.1's TPESampler:
  * after `nStartupTrials` random trials, the parameters are sampled from l(x), a Parzen
  * estimator of the best γ(n) trials, as the one of `nEiCandidates` draws that maximizes
@@ -229,15 +272,9 @@ export function formedTrials(trials: LoggedTrial[], space: SearchSpace, name: st
  * for (let i = 0; i < 30; i++) { const p = tpe.ask(); tpe.tell(p, (p.x as number) ** 2); }
  */
 export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions = {}, history: Observation[] = []): Sampler {
-  const { nStartupTrials = 10, nEiCandidates = 24, constantLiar = true, splitWherePresent: ownSplit = true } = options;
+  const { nStartupTrials = 10, nEiCandidates = 24, constantLiar = true } = options;
   const names = orderedNames(space);
-  const conditional = names.some((n) => space[n].condition);
-  const formedChoices = options.formedChoices ?? conditional;
-  const categorical = names.some((n) => space[n].type === 'categorical');
-  const byChoice = options.byChoice ?? (categorical && !conditional);
-  const intensify = options.intensify ?? byChoice;
-  const smoothSplit = options.smoothSplit ?? !conditional;
-  const smoothRule = categorical ? SMOOTH_WHERE_NOISY : SMOOTH_ALWAYS;
+  const { byChoice, intensify, splitWherePresent: ownSplit, formedChoices, smoothing, multivariate, flatWeights } = tpeRules(space, options);
   const unconditional = Object.fromEntries(names.filter((n) => !space[n].condition).map((n) => [n, space[n]]));
   /** The smoothed values as of `finished` trials: the asks of a batch, between two finished trials, share one fit. */
   let smoothed: { finished: number; values: Map<LoggedTrial, number> } | null = null;
@@ -245,8 +282,8 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
     priorWeight: options.priorWeight ?? 1,
     considerMagicClip: options.considerMagicClip ?? true,
     considerEndpoints: options.considerEndpoints ?? false,
-    multivariate: options.multivariate ?? !conditional,
-    flatWeights: options.flatWeights ?? conditional,
+    multivariate,
+    flatWeights,
   };
   const log = new TrialLog(history);
 
@@ -274,8 +311,8 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
       params = drawParams(space, rng);
     } else {
       const pool = constantLiar ? log.trials : log.finished();
-      if (smoothSplit && smoothed?.finished !== finished) smoothed = { finished, values: smoothedValues(unconditional, pool, smoothRule) };
-      const smooth = smoothSplit ? smoothed?.values : null;
+      if (smoothing && smoothed?.finished !== finished) smoothed = { finished, values: smoothedValues(unconditional, pool, smoothing) };
+      const smooth = smoothing ? smoothed?.values : null;
       // A trial the space no longer fits has no smoothed value and ranks after those that do.
       const valueOf = smooth?.size ? (t: LoggedTrial) => smooth.get(t) ?? Infinity : undefined;
       const all = split(pool, finished, valueOf);
@@ -294,7 +331,7 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
       const same = pool.filter((t) => choices.every((k) => t.params[k] === params[k]));
       const model = byChoice ? (splitAlone(same, valueOf) ?? all) : all;
       const around =
-        byChoice && intensify && log.asked % INTENSIFY_EVERY === 0 && same.filter((t) => typeof t.value === 'number').length >= INTENSIFY_MIN_TRIALS ? same : undefined;
+        intensify && log.asked % INTENSIFY_EVERY === 0 && same.filter((t) => typeof t.value === 'number').length >= INTENSIFY_MIN_TRIALS ? same : undefined;
       // Joint sampling covers the parameters present in every trial, as Optuna's intersection space.
       const joint = parzen.multivariate ? names.filter((n) => !(n in params) && !space[n].condition) : [];
       if (joint.length) Object.assign(params, bestCandidate(Object.fromEntries(joint.map((n) => [n, space[n]])), model, rng, around));
