@@ -67,7 +67,13 @@ export function hyperbandPruner({ minResource = PRUNER_DEFAULTS.hyperband.minRes
   }
   const budgets = hyperbandBrackets(minResource, maxResource, reductionFactor);
   const brackets = budgets.map((_, b) => ashaPruner({ minResource, reductionFactor, minEarlyStoppingRate: b, bootstrapCount }));
-  const bracketOf = (id: number) => hyperbandBracket(studyName, id, budgets);
+  // Every trial's bracket is asked for at every judgement; a checksum each time cost Chromium more than the pruned steps saved.
+  const known = new Map<number, number>();
+  const bracketOf = (id: number) => {
+    let b = known.get(id);
+    if (b === undefined) known.set(id, (b = hyperbandBracket(studyName, id, budgets)));
+    return b;
+  };
   return {
     shouldPrune(id, step, value, trials) {
       const b = bracketOf(id);
