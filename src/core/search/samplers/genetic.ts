@@ -1,7 +1,7 @@
 import type { Rng } from '../../random/prng';
 import { applies, orderedNames, type Params, type SearchSpace } from '../space';
 import { drawParams, drawValue } from './random';
-import { TrialLog, trialRng, type LoggedTrial, type Observation, type Sampler } from './sampler';
+import { loggedSampler, TrialLog, trialRng, type LoggedTrial, type Observation, type Sampler } from './sampler';
 import { scaleOf } from './scale';
 
 /** Options of the genetic sampler. */
@@ -78,17 +78,9 @@ export function geneticSampler(space: SearchSpace, seed: number, options: Geneti
     return child;
   };
 
-  const ask = (): Params => {
+  return loggedSampler(log, () => {
     const rng = trialRng(seed, log.asked);
     const pop = log.asked < populationSize ? [] : population();
-    const params = pop.length ? breed(pop, rng) : drawParams(space, rng);
-    log.add(params);
-    return params;
-  };
-
-  return {
-    ask,
-    askBatch: (n) => Array.from({ length: n }, ask),
-    tell: (params, value) => log.tell(params, value),
-  };
+    return pop.length ? breed(pop, rng) : drawParams(space, rng);
+  });
 }

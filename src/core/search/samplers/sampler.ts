@@ -19,6 +19,19 @@ export interface Sampler {
 }
 
 /**
+ * A sampler whose state is `log`: each ask takes `propose`'s parameters for the next trial
+ * (made from the log as it stands) and logs them, each tell logs the value.
+ */
+export function loggedSampler(log: TrialLog, propose: () => Params): Sampler {
+  const ask = (): Params => {
+    const params = propose();
+    log.add(params);
+    return params;
+  };
+  return { ask, askBatch: (n) => Array.from({ length: n }, ask), tell: (params, value) => log.tell(params, value) };
+}
+
+/**
  * One trial a sampler resumes from, in the order the trials were asked: finished (its value,
  * null for failed or pruned), or `pending` when it was asked and has not finished yet.
  */

@@ -1,7 +1,7 @@
 import type { Rng } from '../../../random/prng';
 import { applies, orderedNames, type ParamDef, type Params, type SearchSpace } from '../../space';
 import { drawParams } from '../random';
-import { TrialLog, trialRng, type LoggedTrial, type Observation, type Sampler } from '../sampler';
+import { loggedSampler, TrialLog, trialRng, type LoggedTrial, type Observation, type Sampler } from '../sampler';
 import { scaleOf } from '../scale';
 import { ParzenEstimator, type ParzenOptions } from './parzen';
 import { SMOOTH_ALWAYS, SMOOTH_WHERE_NOISY, smoothedValues, type SmoothRule } from './smooth';
@@ -303,7 +303,7 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
     return candidates[best];
   };
 
-  const ask = (): Params => {
+  return loggedSampler(log, () => {
     const rng = trialRng(seed, log.asked);
     const finished = log.finished().length;
     let params: Params;
@@ -342,13 +342,6 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
         params[name] = bestCandidate({ [name]: def }, own ?? (def.type === 'categorical' ? choiceSplit(name) : model), rng)[name];
       }
     }
-    log.add(params);
     return params;
-  };
-
-  return {
-    ask,
-    askBatch: (n) => Array.from({ length: n }, ask),
-    tell: (params, value) => log.tell(params, value),
-  };
+  });
 }
