@@ -105,7 +105,7 @@ describe('the Python project of a study', () => {
     );
     expect(samplerDifferences(mixed).map((n) => n.slice(0, 50))).toEqual([
       'tunelab picks each categorical parameter first, on',
-      "tunelab draws every third trial's numbers, once it",
+      'tunelab draws the numbers of one trial in 3, once ',
       'Where a Gaussian-process fit finds noise in the va',
       "tunelab's joint kernels are as wide as the geometr",
     ]);

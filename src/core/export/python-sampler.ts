@@ -2,7 +2,7 @@ import { gridValues } from '../search/grid';
 import type { SearchSpace } from '../search/space';
 import { DEFAULT_GRID_RESOLUTION } from '../search';
 import { DEFAULT_POPULATION_SIZE } from '../search/samplers/multi-objective';
-import { tpeRules, type TpeOptions } from '../search/samplers/tpe/sampler';
+import { BY_CHOICE_MIN_TRIALS, INTENSIFY_EVERY, INTENSIFY_MIN_TRIALS, tpeRules, type TpeOptions, type TpeRules } from '../search/samplers/tpe/sampler';
 import { isMultiObjective } from '../study/objectives';
 import type { StudySpec } from '../study/types';
 import { pythonLiteral } from './python-literal';
@@ -56,6 +56,42 @@ export function samplerCode(study: StudySpec): string {
   }
 }
 
+/** Where the study's TPE, following `rules`, does not do what Optuna's does: one sentence each. */
+function tpeDifferences(rules: TpeRules): string[] {
+  const { smoothing } = rules;
+  const differences: [boolean, string][] = [
+    [
+      rules.byChoice,
+      `tunelab picks each categorical parameter first, on its own, then models the numeric ones only from the trials that made the same choices (once ${BY_CHOICE_MIN_TRIALS} of them finished): the best learning rate of one optimizer is not the best of another. Optuna has no such model: its multivariate TPE models choices and numbers together in one estimator.`,
+    ],
+    [
+      rules.intensify,
+      `tunelab draws the numbers of one trial in ${INTENSIFY_EVERY}, once its choices have ${INTENSIFY_MIN_TRIALS} finished trials, around the mean of the best quarter of those trials (best of 24 by l/g); Optuna draws every candidate from l(x).`,
+    ],
+    [
+      rules.splitWherePresent,
+      `tunelab ranks a conditional parameter's trials into good and bad among the trials where it exists (once ${BY_CHOICE_MIN_TRIALS} of them finished); Optuna ranks them by where they fall among all trials.`,
+    ],
+    [
+      rules.formedChoices,
+      `tunelab judges the choices of a categorical parameter that has conditional parameters without the first ${BY_CHOICE_MIN_TRIALS} trials of each of them, drawn before it had a model of its own; Optuna judges them by every trial.`,
+    ],
+    [
+      smoothing !== null,
+      `${smoothing?.requireNoise ? 'Where a Gaussian-process fit finds noise in the values' : `Once ${smoothing?.trialsPerDimension} trials per parameter finished`}, tunelab ranks trials into good and bad by their values as a Gaussian-process fit smooths them, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.`,
+    ],
+    [
+      rules.multivariate,
+      "tunelab's joint kernels are as wide as the geometric mean of the univariate gap rule and Scott's rule; Optuna's multivariate TPE takes Scott's rule alone, one width for every kernel, and explores more widely.",
+    ],
+    [
+      rules.multivariate && rules.conditional,
+      'With group=True Optuna models each group of parameters that occur together on its own; tunelab samples its conditional parameters one by one.',
+    ],
+  ];
+  return differences.filter(([applies]) => applies).map(([, sentence]) => sentence);
+}
+
 /**
  * Where the exported sampler does not do what the study's own does, one sentence each (empty
  * when Optuna's sampler is the same algorithm): written into study.py and the README, so that
@@ -63,43 +99,7 @@ export function samplerCode(study: StudySpec): string {
  */
 export function samplerDifferences(study: StudySpec): string[] {
   const s = study.sampler as Record<string, unknown> & { kind: string };
-  const notes: string[] = [];
-  if (s.kind === 'tpe') {
-    const model = tpeRules(study.space as SearchSpace, s as TpeOptions);
-    if (model.byChoice) {
-      notes.push(
-        'tunelab picks each categorical parameter first, on its own, then models the numeric ones only from the trials that made the same choices (once 5 of them finished): the best learning rate of one optimizer is not the best of another. Optuna has no such model: its multivariate TPE models choices and numbers together in one estimator.',
-      );
-    }
-    if (model.intensify) {
-      notes.push(
-        'tunelab draws every third trial\'s numbers, once its choices have 15 finished trials, around the mean of the best quarter of those trials (best of 24 by l/g); Optuna draws every candidate from l(x).',
-      );
-    }
-    if (model.splitWherePresent) {
-      notes.push(
-        'tunelab ranks a conditional parameter\'s trials into good and bad among the trials where it exists (once 5 of them finished); Optuna ranks them by where they fall among all trials.',
-      );
-    }
-    if (model.formedChoices) {
-      notes.push(
-        'tunelab judges the choices of a categorical parameter that has conditional parameters without the first 5 trials of each of them, drawn before it had a model of its own; Optuna judges them by every trial.',
-      );
-    }
-    if (model.smoothing) {
-      notes.push(
-        `${model.smoothing.requireNoise ? 'Where a Gaussian-process fit finds noise in the values' : `Once ${model.smoothing.trialsPerDimension} trials per parameter finished`}, tunelab ranks trials into good and bad by their values as a Gaussian-process fit smooths them, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.`,
-      );
-    }
-    if (model.multivariate) {
-      notes.push(
-        'tunelab\'s joint kernels are as wide as the geometric mean of the univariate gap rule and Scott\'s rule; Optuna\'s multivariate TPE takes Scott\'s rule alone, one width for every kernel, and explores more widely.',
-      );
-    }
-    if (model.multivariate && model.conditional) {
-      notes.push('With group=True Optuna models each group of parameters that occur together on its own; tunelab samples its conditional parameters one by one.');
-    }
-  }
+  const notes = s.kind === 'tpe' ? tpeDifferences(tpeRules(study.space as SearchSpace, s as TpeOptions)) : [];
   if (s.kind === 'genetic') {
     notes.push(
       `tunelab's genetic search keeps the best ${pythonLiteral(s.populationSize ?? 20)} trials, picks parents by tournaments of ${pythonLiteral(s.tournamentSize ?? 2)} and mutates a number by a normal step of ${pythonLiteral(s.mutationScale ?? 0.1)} of its range; Optuna's NSGAIISampler, the nearest it has, breeds generation by generation and mutates by drawing a fresh value.`,
