@@ -1,5 +1,5 @@
 """Reference for tests/unit/search-samplers-smooth.test.ts: the Gaussian-process smoothing of
-trial values that tunelab's TPE ranks by (src/core/search/samplers/tpe/smooth.ts),
+trial values that tunelab's TPE ranks by under noise (src/core/search/samplers/tpe/smooth.ts),
 computed with scipy's Cholesky routines over the same grid of kernel widths and noise shares.
 
 Run: python3 tests/support/gp-smooth-reference.py > tests/support/gp-smooth-reference.json
@@ -44,9 +44,7 @@ def smooth(ts):
                 clean = max(clean, score)
             elif score > noisy:
                 noisy, mean = score, y - ratio * alpha
-    # smoothed: what the rule that requires noise ranks by (None: the values as observed);
-    # fitted: what the rule that smooths always ranks by.
-    return {"evidence": noisy - clean, "smoothed": mean.tolist() if noisy - clean > 1 else None, "fitted": mean.tolist()}
+    return {"evidence": noisy - clean, "smoothed": mean.tolist() if noisy - clean > 1 else None}
 
 
 cases = {}

@@ -58,7 +58,6 @@ export function samplerCode(study: StudySpec): string {
 
 /** Where the study's TPE, following `rules`, does not do what Optuna's does: one sentence each. */
 function tpeDifferences(rules: TpeRules): string[] {
-  const { smoothing } = rules;
   const differences: [boolean, string][] = [
     [
       rules.byChoice,
@@ -77,8 +76,8 @@ function tpeDifferences(rules: TpeRules): string[] {
       `tunelab judges the choices of a categorical parameter that has conditional parameters without the first ${BY_CHOICE_MIN_TRIALS} trials of each of them, drawn before it had a model of its own; Optuna judges them by every trial.`,
     ],
     [
-      smoothing !== null,
-      `${smoothing?.requireNoise ? 'Where a Gaussian-process fit finds noise in the values' : `Once ${smoothing?.trialsPerDimension} trials per parameter finished`}, tunelab ranks trials into good and bad by their values as a Gaussian-process fit smooths them, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.`,
+      rules.smoothSplit,
+      'Where a Gaussian-process fit finds noise in the values, tunelab ranks trials into good and bad by their smoothed values, so that one lucky trial does not draw the search to itself; Optuna ranks by the values as observed.',
     ],
     [
       rules.multivariate,

@@ -4,7 +4,7 @@ import { drawParams } from '../random';
 import { loggedSampler, TrialLog, trialRng, type LoggedTrial, type Observation, type Sampler } from '../sampler';
 import { scaleOf } from '../scale';
 import { ParzenEstimator, type ParzenOptions } from './parzen';
-import { SMOOTH_ALWAYS, SMOOTH_WHERE_NOISY, smoothedValues, type SmoothRule } from './smooth';
+import { smoothedValues } from './smooth';
 
 /** Options of the TPE sampler; each defaults to Optuna 3.1's TPESampler default unless said. */
 export interface TpeOptions extends Partial<ParzenOptions> {
@@ -91,23 +91,15 @@ export interface TpeOptions extends Partial<ParzenOptions> {
   intensify?: boolean;
   /**
    * Rank the trials into good and bad by their values as a Gaussian process smooths them
-   * ({@link smoothedValues}), once enough trials finished: a trial that looked good only by luck
-   * no longer draws the next ones to its neighbourhood, and a choice is judged by all its trials
-   * rather than its luckiest. By default on in every space without conditional parameters,
-   * by one of two rules (see smooth.ts), chosen in bench/samplers on seeds 1000-1059 (median best
-   * regret after 50 / 100 trials):
-   * - with categorical parameters ({@link SMOOTH_WHERE_NOISY}), from 4 trials per encoded
-   *   dimension and only where the fit finds noise: Mixed noisy 0.013 / 0.011 against 0.020 /
-   *   0.015 without; Mixed (0.0024 / 0.00026) and Mixed 8-D after 50 trials (0.033) unchanged,
-   *   since the fit finds no noise there or has too few trials, Mixed 8-D after 100 0.015
-   *   against 0.014 (55 of 60 seeds unchanged);
-   * - with numbers alone ({@link SMOOTH_ALWAYS}), from 6 trials per dimension, noise or not:
-   *   Hartmann6 noisy 0.57 / 0.33 against 0.58 / 0.35 (Optuna 3.1 0.70 / 0.35), Hartmann6 0.42 /
-   *   0.20 against 0.44 / 0.23 (Optuna 0.59 / 0.22), Integer 0.026 / 0.0049 against 0.027 /
-   *   0.0058, Branin 0.086 / 0.013 against 0.10 / 0.010, spiral 0.066 / 0.036 against 0.056 /
-   *   0.034, penguins 0.00050 / 0.00028 against 0.00076 / 0.00024. Against Optuna on those
-   *   seeds, Hartmann6 after 100 trials goes from behind to ahead and Hartmann6 noisy from a tie
-   *   to a lead; penguins stays behind (Optuna 0.00049 / 0.00020), the rest ahead.
+   * ({@link smoothedValues}), once enough trials finished and the fit finds noise in them: a
+   * trial that looked good only by luck no longer draws the next ones to its neighbourhood,
+   * and a choice is judged by all its trials rather than its luckiest. By default on in spaces
+   * with categorical and no conditional parameters (where `byChoice` is). Over seeds
+   * 1000-1059, median best regret after 50 / 100 trials on Mixed noisy: 0.013 / 0.011 against
+   * 0.020 / 0.015 without; Mixed (0.0024 / 0.00026) and Mixed 8-D after 50 trials (0.033)
+   * unchanged, since the fit finds no noise there or has too few trials, Mixed 8-D after 100
+   * 0.015 against 0.014 (55 of 60 seeds unchanged). In spaces of numbers alone it did not help
+   * as a whole (see BENCHMARKS.md).
    */
   smoothSplit?: boolean;
 }
@@ -228,8 +220,8 @@ export interface TpeRules {
   flatWeights: boolean;
   /** A choice with conditional parameters is judged by its formed trials ({@link TpeOptions.formedChoices}). */
   formedChoices: boolean;
-  /** The rule by which trials are ranked by smoothed values ({@link TpeOptions.smoothSplit}), or null where ranked as observed. */
-  smoothing: SmoothRule | null;
+  /** Trials are ranked by smoothed values where the fit finds noise ({@link TpeOptions.smoothSplit}). */
+  smoothSplit: boolean;
 }
 
 /** The rules {@link tpeSampler} follows in `space` under `options` (see {@link TpeRules}). */
@@ -247,7 +239,7 @@ export function tpeRules(space: SearchSpace, options: TpeOptions = {}): TpeRules
     splitWherePresent: conditional && (options.splitWherePresent ?? true),
     flatWeights: options.flatWeights ?? conditional,
     formedChoices: hasChildren && (options.formedChoices ?? conditional),
-    smoothing: (options.smoothSplit ?? !conditional) ? (categorical ? SMOOTH_WHERE_NOISY : SMOOTH_ALWAYS) : null,
+    smoothSplit: options.smoothSplit ?? (categorical && !conditional),
   };
 }
 
@@ -274,7 +266,7 @@ export function tpeRules(space: SearchSpace, options: TpeOptions = {}): TpeRules
 export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions = {}, history: Observation[] = []): Sampler {
   const { nStartupTrials = 10, nEiCandidates = 24, constantLiar = true } = options;
   const names = orderedNames(space);
-  const { byChoice, intensify, splitWherePresent: ownSplit, formedChoices, smoothing, multivariate, flatWeights } = tpeRules(space, options);
+  const { byChoice, intensify, splitWherePresent: ownSplit, formedChoices, smoothSplit, multivariate, flatWeights } = tpeRules(space, options);
   const unconditional = Object.fromEntries(names.filter((n) => !space[n].condition).map((n) => [n, space[n]]));
   /** The smoothed values as of `finished` trials: the asks of a batch, between two finished trials, share one fit. */
   let smoothed: { finished: number; values: Map<LoggedTrial, number> } | null = null;
@@ -311,8 +303,8 @@ export function tpeSampler(space: SearchSpace, seed: number, options: TpeOptions
       params = drawParams(space, rng);
     } else {
       const pool = constantLiar ? log.trials : log.finished();
-      if (smoothing && smoothed?.finished !== finished) smoothed = { finished, values: smoothedValues(unconditional, pool, smoothing) };
-      const smooth = smoothing ? smoothed?.values : null;
+      if (smoothSplit && smoothed?.finished !== finished) smoothed = { finished, values: smoothedValues(unconditional, pool) };
+      const smooth = smoothSplit ? smoothed?.values : null;
       // A trial the space no longer fits has no smoothed value and ranks after those that do.
       const valueOf = smooth?.size ? (t: LoggedTrial) => smooth.get(t) ?? Infinity : undefined;
       const all = split(pool, finished, valueOf);

@@ -48,32 +48,8 @@ function cholSolve(l: Float64Array, n: number, b: number[]): number[] {
   return y;
 }
 
-/**
- * When a fit's smoothed values stand in for the trials' own: once `trialsPerDimension`
- * finished trials per encoded dimension are in (a fit over fewer says little), and, with
- * `requireNoise`, only where the best fit with a noise share of 0.1 or more beats the best with
- * 0.03 or less by {@link SMOOTH_MIN_EVIDENCE} nats.
- */
-export interface SmoothRule {
-  trialsPerDimension: number;
-  requireNoise: boolean;
-}
-
-/**
- * The rule where choices are modelled first: the per-choice model is then smoothed only where
- * the values are noisy, from 4 trials per encoded dimension (chosen in bench/samplers on
- * Mixed, Mixed 8-D and Mixed noisy, seeds 1000-1059).
- */
-export const SMOOTH_WHERE_NOISY: SmoothRule = { trialsPerDimension: 4, requireNoise: true };
-
-/**
- * The rule in a space of numbers alone: always, from 6 trials per dimension. There the
- * evidence does not tell noise from misfit (a noise-free objective of parameters of very
- * different weight looks noisy to one kernel width), and ranking by the smoothed trend helped
- * noisy and noise-free problems alike (bench/samplers, seeds 1000-1059).
- */
-export const SMOOTH_ALWAYS: SmoothRule = { trialsPerDimension: 6, requireNoise: false };
-
+/** Finished trials per encoded dimension needed before the values are smoothed: a fit over fewer says little. */
+export const SMOOTH_TRIALS_PER_DIMENSION = 4;
 /**
  * Finished trials beyond which nothing is smoothed: the fit grows with their cube (24
  * factorizations of an n × n matrix, made on the page's thread whenever a trial finishes: in
@@ -81,7 +57,7 @@ export const SMOOTH_ALWAYS: SmoothRule = { trialsPerDimension: 6, requireNoise: 
  * the luck of single trials.
  */
 export const SMOOTH_MAX_TRIALS = 150;
-/** How much more likely (in nats) the best fit with noise must make the values than the best fit without, where {@link SmoothRule.requireNoise}. */
+/** How much more likely (in nats) the best fit with noise must make the values than the best fit without. */
 export const SMOOTH_MIN_EVIDENCE = 1;
 /** Noise shares below this count as none: the fit says the values are a smooth function of the parameters. */
 const NOISY_RATIO = 0.1;
@@ -92,19 +68,19 @@ const NOISY_RATIO = 0.1;
  * The values are taken by rank (centred uniform scores, so that a few huge values do not
  * decide the fit), the kernel is squared-exponential over the encoded parameters, and its
  * width and the share of noise are those of the greatest profile likelihood over a small grid.
- * The smoothed values are the posterior mean of the most likely fit with a noise share of 0.1
- * or more. An empty map (every trial ranked by its own value) where `rule` says the fit is not
- * to be trusted ({@link SmoothRule}: too few trials, or no evidence of noise where it is
- * required, so that a noise-free objective's values stand as observed), or beyond
- * {@link SMOOTH_MAX_TRIALS} finished trials. Only trials holding every parameter of `space`
- * count.
+ * An empty map (every trial ranked by its own value) unless at least
+ * {@link SMOOTH_TRIALS_PER_DIMENSION} trials per encoded dimension finished and the best fit
+ * with a noise share of 0.1 or more beats the best with 0.03 or less by
+ * {@link SMOOTH_MIN_EVIDENCE}: on a noise-free objective the values stand as observed. Nor
+ * beyond {@link SMOOTH_MAX_TRIALS} finished trials. Only
+ * trials holding every parameter of `space` count.
  */
-export function smoothedValues(space: SearchSpace, trials: LoggedTrial[], rule: SmoothRule = SMOOTH_WHERE_NOISY): Map<LoggedTrial, number> {
+export function smoothedValues(space: SearchSpace, trials: LoggedTrial[]): Map<LoggedTrial, number> {
   const out = new Map<LoggedTrial, number>();
   const done = trials.filter((t) => typeof t.value === 'number' && Object.keys(space).every((k) => t.params[k] !== undefined));
   const n = done.length;
   const x = done.map((t) => encode(space, t));
-  if (n === 0 || n < rule.trialsPerDimension * x[0].length || n > SMOOTH_MAX_TRIALS) return out;
+  if (n === 0 || n < SMOOTH_TRIALS_PER_DIMENSION * x[0].length || n > SMOOTH_MAX_TRIALS) return out;
   const order = done.map((_, i) => i).sort((a, b) => (done[a].value as number) - (done[b].value as number));
   const y = Array<number>(n);
   order.forEach((i, r) => (y[i] = (r + 0.5) / n - 0.5));
@@ -128,6 +104,6 @@ export function smoothedValues(space: SearchSpace, trials: LoggedTrial[], rule: 
       else if (score > best.noisy) Object.assign(best, { noisy: score, mean: y.map((v, i) => v - ratio * alpha[i]) });
     }
   }
-  if (!rule.requireNoise || best.noisy - best.clean > SMOOTH_MIN_EVIDENCE) done.forEach((t, i) => out.set(t, best.mean[i]));
+  if (best.noisy - best.clean > SMOOTH_MIN_EVIDENCE) done.forEach((t, i) => out.set(t, best.mean[i]));
   return out;
 }
