@@ -10,7 +10,7 @@ import { trainOurs, warmUpOurs } from './workloads/our-training';
 import { FULL_EPOCHS } from './workloads/sizes';
 import { spiralData, spiralSpec } from './workloads/spiral';
 import { timePlainJs, timePopulationAndPeer, timePruning, timeSerialFit, timeSerialOurs, trainBatchedPeer } from './workloads/study';
-import { ROUNDS, seconds, warmUp } from './workloads/timing';
+import { fastestInTurns, seconds, warmUp } from './workloads/timing';
 import { timeTrainedSlice } from './workloads/trained-slice';
 import { timeCompressSweep } from './workloads/compress-sweep';
 
@@ -30,7 +30,7 @@ const api = {
     const spec = spiralSpec({ kind: 'adam', lr: 0.01 }, FULL_EPOCHS);
     const data = spiralData(spec);
     await warmUpOurs([spec], data);
-    let ours = await trainOurs([spec], data, budget);
+    const first = await trainOurs([spec], data, budget);
     await warmUp(() => trainWithFit({ ...spec, training: { ...spec.training, epochs: 1 } }, data));
     const fit = await trainWithFit(spec, data, budget);
     // The peer at one member, the same epochs as ours, after a warm-up of one-epoch runs.
@@ -38,18 +38,10 @@ const api = {
     await warmUp(() => trainBatchedPeer(data, adam, spec.seed, 1));
     const peerRun = () => {
       const begin = seconds();
-      const peerLoss = trainBatchedPeer(data, adam, spec.seed, ours.epochs);
-      return { epochs: ours.epochs, steps: ours.steps, seconds: seconds() - begin, finalTrainLoss: [peerLoss] };
+      const peerLoss = trainBatchedPeer(data, adam, spec.seed, first.epochs);
+      return { epochs: first.epochs, steps: first.steps, seconds: seconds() - begin, finalTrainLoss: [peerLoss] };
     };
-    let peer = peerRun();
-    let rounds = 1;
-    for (let spent = ours.seconds; rounds < ROUNDS && spent < budget; rounds++) {
-      const again = await trainOurs([spec], data, budget);
-      spent += again.seconds;
-      if (again.epochs === ours.epochs && again.seconds < ours.seconds) ours = again;
-      const other = peerRun();
-      if (other.seconds < peer.seconds) peer = other;
-    }
+    const { ours, peer, rounds } = await fastestInTurns(first, () => trainOurs([spec], data, budget), peerRun, budget);
     return { ours, fit, peer, rounds };
   },
 

@@ -11,7 +11,7 @@ import { trainWithFit } from './model-fit';
 import { trainOurs, warmUpOurs, type TrainingTime } from './our-training';
 import { BATCH_SIZE, HIDDEN_UNITS, TRIALS } from './sizes';
 import { spiralData, studyGrid } from './spiral';
-import { repeatWithin, ROUNDS, seconds, warmUp, type Timed } from './timing';
+import { fastestInTurns, repeatWithin, seconds, warmUp, type Timed } from './timing';
 
 /** W2's population and its batched plain-JavaScript peer, each the fastest of its runs in turns. */
 export interface PopulationAndPeer {
@@ -37,18 +37,10 @@ export async function timePopulationAndPeer(maxEpochs: number, budget: number): 
     return { ...run, seconds: seconds() - start };
   };
   await warmUpOurs(grid, data);
-  let population = await ours();
-  const peer = batchedPeer(population.epochs);
+  const first = await ours();
+  const peer = batchedPeer(first.epochs);
   await warmUp((k) => peer.trial(k % TRIALS));
-  let batchedJs = peer.all();
-  let rounds = 1;
-  for (let spent = population.seconds; rounds < ROUNDS && spent < budget; rounds++) {
-    const again = await ours();
-    spent += again.seconds;
-    if (again.seconds < population.seconds) population = again;
-    const other = peer.all();
-    if (other.seconds < batchedJs.seconds) batchedJs = other;
-  }
+  const { ours: population, peer: batchedJs, rounds } = await fastestInTurns(first, ours, peer.all, budget);
   return { population, batchedJs, rounds };
 }
 
