@@ -11,12 +11,14 @@ afterAll(async () => {
   await site?.close();
 });
 
-test('a practitioner defines a space, runs a short random study, reads its plots and opens the best trial', async () => {
+test('a practitioner defines a space, runs a short study with the proposed search, reads its plots and opens the best trial', async () => {
   const { page, errors } = await site.newPage();
   // A small experiment on the training screen is what the study starts from.
   await page.goto(`${site.url}#/train?data=xor&n=100&noise=0&split=0.5&dataSeed=1&features=x1,x2&hidden=4:tanh&l1=0&l2=0&dropout=0&opt=momentum&lr=0.1&batch=10&epochs=10&clip=0&patience=0&schedule=constant&seed=1`);
   await page.getByRole('link', { name: 'Study' }).click();
   await expect.poll(() => page.textContent('.setup')).toContain('xor');
+  // The search proposed is the one that learns from earlier trials, as Optuna's default.
+  expect(await page.getByLabel('Search').inputValue()).toBe('tpe');
   // Vary the activation too, besides the learning rate and momentum proposed.
   await page.getByLabel('Vary Activation').check();
   await page.getByLabel('Activation choices').fill('tanh, relu');

@@ -85,7 +85,8 @@ export class StudyState {
       name: '',
       base,
       space: defaultSpace(base),
-      sampler: { kind: 'random' },
+      // Optuna's default too: the search that learns from the trials before (bench/samplers).
+      sampler: { kind: 'tpe' },
       pruner: { kind: 'median' },
       objective: { metric: 'valLoss', direction: 'minimize' },
       nTrials: 24,
@@ -190,7 +191,7 @@ export class StudyState {
   setObjectives(objectives: StudyObjective[] | undefined): string | null {
     if (!objectives) {
       delete this.draft.objectives;
-      if (!(['random', 'grid', 'tpe', 'genetic'] as string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'random' };
+      if (!(['random', 'grid', 'tpe', 'genetic'] as string[]).includes(this.draft.sampler.kind)) this.draft.sampler = { kind: 'tpe' };
       return null;
     }
     // Turning several objectives on proposes NSGA-II; random search stays a choice for comparison.
