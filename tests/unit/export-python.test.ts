@@ -111,9 +111,14 @@ describe('the Python project of a study', () => {
     ]);
     expect(samplerDifferences({ ...mixed, sampler: { kind: 'tpe', intensify: false } })).toHaveLength(3);
     expect(samplerDifferences({ ...mixed, sampler: { kind: 'tpe', smoothSplit: false } })).toHaveLength(3);
-    // Numbers alone: jointly, ranked as observed.
+    // Numbers alone: jointly, ranked as observed; with three, the kernels wide at first.
     const numbers = { 'optimizer.lr': spaceWithChoice['optimizer.lr'], 'model.units': spaceWithChoice['model.units'] };
     expect(samplerDifferences({ ...mixed, space: numbers }).map((n) => n.slice(0, 50))).toEqual(["tunelab's joint kernels are as wide as the geometr"]);
+    expect(samplerDifferences({ ...mixed, space: numbers })[0]).not.toContain('startup');
+    const three = { ...numbers, 'training.l2': { type: 'float', low: 1e-6, high: 1e-2, log: true } };
+    expect(samplerDifferences({ ...mixed, space: three })).toEqual([
+      "tunelab's joint kernels are as wide as the geometric mean of the univariate gap rule and Scott's rule, from Scott's rule alone when the startup trials end to the even mean by the 100th trial; Optuna's multivariate TPE takes Scott's rule alone, one width for every kernel, and explores more widely.",
+    ]);
     // A conditional space: univariate, every trial weighing alike, the conditional parameter ranked where present, its choice judged by formed trials.
     const withCondition = { ...withSampler({ kind: 'tpe', nStartupTrials: 20, priorWeight: 2, considerEndpoints: true, constantLiar: false }), space: conditional };
     expect(samplerCode(withCondition)).toBe(

@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { createSampler, type Observation, type Params, type SamplerSpec, type SearchSpace } from '../../src/core/search';
 import type { LoggedTrial } from '../../src/core/search/samplers/sampler';
-import { aroundBest, defaultGamma, formedTrials, INTENSIFY_EVERY, INTENSIFY_MIN_TRIALS, splitWherePresent } from '../../src/core/search/samplers/tpe/sampler';
+import {
+  aroundBest, defaultGamma, formedTrials, INTENSIFY_EVERY, INTENSIFY_MIN_TRIALS, jointGapWeight, LOCAL_WIDTH_TRIALS, splitWherePresent, tpeRules, WIDEN_MIN_PARAMETERS,
+} from '../../src/core/search/samplers/tpe/sampler';
 import { createRng } from '../../src/core/random/prng';
 import { logGaussMass, logNormalPdf, logSumExp } from '../../src/core/search/samplers/tpe/gauss';
 import { ParzenEstimator, defaultWeights } from '../../src/core/search/samplers/tpe/parzen';
@@ -220,6 +222,32 @@ describe('tpe', () => {
     same(space, { kind: 'tpe', flatWeights: true }, { kind: 'tpe', flatWeights: false });
     // With conditions, a choice is judged by its formed trials.
     same(space, { kind: 'tpe', formedChoices: true }, { kind: 'tpe', formedChoices: false });
+    // Three numbers or more alone start wide; two, or numbers modelled by choice, do not.
+    same({ ...numeric, d: { type: 'float', low: 0, high: 1 } }, { kind: 'tpe', widenEarly: true }, { kind: 'tpe', widenEarly: false });
+    expect(tpeRules(numeric).widenEarly).toBe(false);
+    expect(tpeRules(numeric, { widenEarly: true }).widenEarly).toBe(true);
+    expect(tpeRules({ ...withChoice, d: { type: 'float', low: 0, high: 1 } }).widenEarly).toBe(false);
+    expect(tpeRules(space).widenEarly).toBe(false);
+  });
+
+  test("three numbers or more alone: the joint kernels are Scott's rule once the startup ends, and the even mean with the gap rule by the hundredth trial", () => {
+    expect([10, 11, 55, 100, 400].map((n) => jointGapWeight(n, 10))).toEqual([0, 0.5 / 90, 0.25, 0.5, 0.5]);
+    expect(jointGapWeight(3, 10)).toBe(0);
+    expect([LOCAL_WIDTH_TRIALS, WIDEN_MIN_PARAMETERS]).toEqual([100, 3]);
+    // Gaps of 10 against Scott's 0.2 · 8^(−1/5) · 100: w = 0 is Scott's alone, w = 0.25 a quarter of the way to the gap.
+    const obs = [10, 20, 30, 40, 50, 60, 70, 80];
+    const scott = 0.2 * 8 ** (-1 / 5) * 100;
+    const logPdf = (gapWeight: number, sigma: number) => {
+      const estimator = new ParzenEstimator({ x: { type: 'float', low: 0, high: 100 } }, obs.map((x) => ({ x })), {
+        priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, flatWeights: false, gapWeight,
+      });
+      const kernels = [...obs.map((mu) => [mu, sigma]), [50, 100]];
+      const expected = (x: number) =>
+        logSumExp(kernels.map(([mu, s]) => Math.log(1 / 9) + logNormalPdf((x - mu) / s, 0, 1) - logGaussMass((0 - mu) / s, (100 - mu) / s)));
+      estimator.logPdf([5, 25, 77, 99].map((x) => ({ x }))).forEach((v, i) => expect(v).toBeCloseTo(expected([5, 25, 77, 99][i]), 10));
+    };
+    logPdf(0, scott);
+    logPdf(0.25, 10 ** 0.25 * scott ** 0.75);
   });
 
   test('around the best: each number from a normal at the mean of the best quarter of the trials, with half their spread, in its own scale', () => {

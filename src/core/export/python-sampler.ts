@@ -2,7 +2,7 @@ import { gridValues } from '../search/grid';
 import type { SearchSpace } from '../search/space';
 import { DEFAULT_GRID_RESOLUTION } from '../search';
 import { DEFAULT_POPULATION_SIZE } from '../search/samplers/multi-objective';
-import { BY_CHOICE_MIN_TRIALS, INTENSIFY_EVERY, INTENSIFY_MIN_TRIALS, tpeRules, type TpeOptions, type TpeRules } from '../search/samplers/tpe/sampler';
+import { BY_CHOICE_MIN_TRIALS, INTENSIFY_EVERY, INTENSIFY_MIN_TRIALS, LOCAL_WIDTH_TRIALS, tpeRules, type TpeOptions, type TpeRules } from '../search/samplers/tpe/sampler';
 import { isMultiObjective } from '../study/objectives';
 import type { StudySpec } from '../study/types';
 import { pythonLiteral } from './python-literal';
@@ -81,7 +81,7 @@ function tpeDifferences(rules: TpeRules): string[] {
     ],
     [
       rules.multivariate,
-      "tunelab's joint kernels are as wide as the geometric mean of the univariate gap rule and Scott's rule; Optuna's multivariate TPE takes Scott's rule alone, one width for every kernel, and explores more widely.",
+      `tunelab's joint kernels are as wide as the geometric mean of the univariate gap rule and Scott's rule${rules.widenEarly ? `, from Scott's rule alone when the startup trials end to the even mean by the ${LOCAL_WIDTH_TRIALS}th trial` : ''}; Optuna's multivariate TPE takes Scott's rule alone, one width for every kernel, and explores more widely.`,
     ],
     [
       rules.multivariate && rules.conditional,

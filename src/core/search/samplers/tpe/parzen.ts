@@ -12,10 +12,15 @@ export interface ParzenOptions {
   /** Let the outermost observations' bandwidths reach the range's ends (Optuna's consider_endpoints). */
   considerEndpoints: boolean;
   /**
-   * Kernels over all the parameters jointly (Optuna's multivariate), each as wide as the
+   * Kernels over all the parameters jointly (Optuna's multivariate), each as wide as a
    * geometric mean of the univariate gap rule and Scott's rule (see {@link numericKernels}).
    */
   multivariate: boolean;
+  /**
+   * Jointly, the weight of the gap rule in that mean: a kernel is gap^w · (Scott's width)^(1−w)
+   * wide; 0.5 (the default) an even mean, 0 Scott's rule alone, as Optuna's joint estimator.
+   */
+  gapWeight?: number;
   /**
    * Weigh every observation 1, without {@link defaultWeights}' ramp that lets the oldest fade
    * (Optuna's `weights=lambda n: numpy.ones(n)`).
@@ -42,13 +47,14 @@ type Dimension =
  * The bandwidths for one numeric parameter. Univariate, Optuna's: each kernel as wide as the
  * larger gap to its sorted neighbours (the range's ends as outer neighbours), the outermost
  * ones taking their inner gap unless endpoints count. Jointly (`sigma0`, Scott's rule as a
- * share of the range), the geometric mean of that gap and sigma0 · range: Optuna's joint
- * estimator takes Scott's rule alone, one width for every kernel, which explores too widely
- * to converge on Branin; the gaps alone narrow each kernel where the good trials crowd, but
- * their product over many parameters makes too small a volume; the mean keeps both the local
- * fit and the widening with the number of parameters (measured in bench/samplers). Then
- * clipped to [range / min(100, 1 + kernels), range]; the prior last, centred with the whole
- * range as its width.
+ * share of the range), a geometric mean of that gap and sigma0 · range, the gap weighing
+ * `gapWeight` (an even mean by default): Optuna's joint estimator takes Scott's rule alone, one
+ * width for every kernel, which explores too widely to converge on Branin; the gaps alone
+ * narrow each kernel where the good trials crowd, but their product over many parameters
+ * makes too small a volume; the mean keeps both the local fit and the widening with the
+ * number of parameters (measured in bench/samplers). Then clipped to
+ * [range / min(100, 1 + kernels), range]; the prior last, centred with the whole range as its
+ * width.
  */
 function numericKernels(values: number[], scale: Scale, options: ParzenOptions, sigma0: number | null): { mus: number[]; sigmas: number[] } {
   const { low, high } = scale;
@@ -62,7 +68,8 @@ function numericKernels(values: number[], scale: Scale, options: ParzenOptions, 
     bySorted[bySorted.length - 1] = sorted.at(-2)! - sorted.at(-3)!;
   }
   let sigmas = Array<number>(mus.length);
-  order.forEach((i, j) => (sigmas[i] = sigma0 === null ? bySorted[j] : Math.sqrt(bySorted[j] * sigma0 * range)));
+  const w = options.gapWeight ?? 0.5;
+  order.forEach((i, j) => (sigmas[i] = sigma0 === null ? bySorted[j] : bySorted[j] ** w * (sigma0 * range) ** (1 - w)));
   const minSigma = options.considerMagicClip ? range / Math.min(100, 1 + mus.length) : 1e-12;
   sigmas = sigmas.map((s) => Math.min(range, Math.max(minSigma, s)));
   sigmas[sigmas.length - 1] = range;
