@@ -1,7 +1,7 @@
 import type { Recipe } from '../core/data/table/types';
 import * as Comlink from 'comlink';
 import type { ExperimentSpec } from '../core/spec/experiment';
-import type { StepUnit } from '../core/train/controller';
+import type { RunRequest, StepUnit } from '../core/train/controller';
 import type { RunOutcome, RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
 import type { TrainWorkerApi } from '../workers/train.worker';
@@ -45,7 +45,7 @@ export class TrainClient {
   async run(
     spec: ExperimentSpec,
     preference: BackendPreference,
-    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
+    options: RunRequest,
     listener: RunListener = {},
   ): Promise<RunRecord> {
     // 'auto' is chosen by timing a few steps of this experiment's shape, remembered per device.
@@ -73,7 +73,7 @@ export class TrainClient {
   private async train(
     record: RunRecord,
     spec: ExperimentSpec,
-    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
+    options: RunRequest,
     listener: RunListener,
   ): Promise<RunRecord> {
     listener.onSaved?.(record);
@@ -162,6 +162,10 @@ export class TrainClient {
   /** Resumes a paused run. */
   resume(): void {
     this.worker.tell((api) => api.resume());
+  }
+  /** Holds the running run to `epochsPerSecond` (null: full speed). */
+  setPace(epochsPerSecond: number | null): void {
+    this.worker.tell((api) => api.setPace(epochsPerSecond));
   }
   /** Runs one batch or the rest of the epoch of a paused run. */
   step(unit: StepUnit): void {

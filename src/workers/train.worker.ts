@@ -4,7 +4,7 @@ import * as Comlink from 'comlink';
 import { describeDevice } from '../runtime/backend';
 import { selectForTraining } from '../runtime/training-backend';
 import type { BackendInfo, BackendMeasurement, BackendPreference } from '../runtime/backend-types';
-import { RunController, type StepUnit } from '../core/train/controller';
+import { RunController, type RunRequest, type StepUnit } from '../core/train/controller';
 import { runTraining, type RunOutcome, type RunProgress } from '../core/train/run';
 import type { EpochMetrics } from '../core/train/types';
 import type { ExperimentSpec } from '../core/spec/experiment';
@@ -39,13 +39,14 @@ const api = {
    */
   async train(
     spec: ExperimentSpec,
-    options: { gridSize: number; startPaused: boolean; firstStep?: StepUnit; axes?: [number, number] },
+    options: RunRequest,
     onProgress: (progress: RunProgress) => void,
     onEpoch: (metrics: EpochMetrics) => void,
   ): Promise<RunOutcome & { recipe?: Recipe }> {
     controller?.cancel();
     const own = new RunController(options.startPaused);
     if (options.firstStep) own.step(options.firstStep);
+    own.setPace(options.pace ?? null);
     controller = own;
     try {
       const { data, recipe } = await loadExperimentData(spec);
@@ -157,6 +158,10 @@ const api = {
   /** Shows the running table's decision picture through inputs `axes`. */
   setAxes(axes: [number, number]): void {
     controller?.setAxes(axes);
+  },
+  /** Holds the running run to `epochsPerSecond` (null: full speed). */
+  setPace(epochsPerSecond: number | null): void {
+    controller?.setPace(epochsPerSecond);
   },
 };
 

@@ -43,3 +43,18 @@ test('a new user trains a network, sees the loss fall and the boundary drawn, an
   await page.screenshot({ path: 'test-results/e2e-history.png', fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('a class watches the boundary form: at 10 epochs a second the default run is still forming after its first epochs, and full speed finishes it', async () => {
+  const { page, errors } = await site.newPage();
+  await page.goto(site.url);
+  await page.getByLabel('Speed').selectOption('10');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]')?.textContent) >= 2, null, { timeout: 120_000 });
+  // 200 epochs at 10 a second take at least 20 s: it cannot have ended yet.
+  expect(Number(await page.textContent('[data-testid=epoch]'))).toBeLessThan(50);
+  expect(await page.getAttribute('[data-testid=status]', 'data-status')).toBe('running');
+  await page.getByLabel('Speed').selectOption('null');
+  await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status'), { timeout: 120_000 }).toBe('complete');
+  expect(await page.textContent('[data-testid=epoch]')).toBe('0200');
+  expect(errors).toEqual([]);
+});

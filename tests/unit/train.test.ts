@@ -104,6 +104,31 @@ describe('training', () => {
     expect(outcome.history).toHaveLength(1);
   });
 
+  test('a paced run shows every epoch and takes at least its epochs over its pace; stepping is never held', async () => {
+    const controller = new RunController();
+    controller.setPace(25);
+    const epochs: number[][] = [];
+    const started = performance.now();
+    const outcome = await runTraining(spec((s) => Object.assign(s, structuredClone(circle), { training: { ...circle.training, epochs: 6 } })), {
+      controller,
+      onProgress: (p) => p.newEpochs.length && epochs.push(p.newEpochs.map((m) => m.epoch)),
+    });
+    // Five waits of 40 ms less each epoch's own time: a busy machine only makes it longer.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(5 * 40 - 5);
+    expect(outcome.history).toHaveLength(6);
+    expect(epochs.slice(0, 5)).toEqual([[1], [2], [3], [4], [5]]);
+    expect(controller.epochWait(10)).toBe(30);
+    expect(controller.epochWait(50)).toBe(0);
+    controller.step('epoch');
+    expect(controller.epochWait(0)).toBe(0);
+    controller.pause();
+    expect(controller.epochWait(0)).toBe(0);
+    controller.setPace(null);
+    controller.resume();
+    expect(controller.epochWait(0)).toBe(0);
+    expect(() => controller.setPace(0)).toThrow(RangeError);
+  });
+
   test('the decision grid is a probability per cell, top row first', async () => {
     let grid: Float32Array | undefined;
     await runTraining(spec((s) => Object.assign(s, structuredClone(circle))), {

@@ -2,6 +2,18 @@
 export type StepUnit = 'batch' | 'epoch';
 
 /**
+ * How the page asks for a run: the side of its decision picture, whether it starts paused (and
+ * with which step), the table inputs its picture shows, and its pace ({@link RunController.setPace}).
+ */
+export interface RunRequest {
+  gridSize: number;
+  startPaused: boolean;
+  firstStep?: StepUnit;
+  axes?: [number, number];
+  pace?: number | null;
+}
+
+/**
  * Play, pause, step and cancel for a run, as a small state machine the training loop waits on
  * between batches. The loop calls {@link RunController.next} before each batch; the UI (through
  * the worker) calls the other methods at any time.
@@ -12,6 +24,7 @@ export class RunController {
   private cancelled = false;
   private axes: [number, number] | null = null;
   private wake: (() => void) | null = null;
+  private pace: number | null = null;
 
   constructor(startPaused = false) {
     this.paused = startPaused;
@@ -60,6 +73,20 @@ export class RunController {
     const axes = this.axes;
     this.axes = null;
     return axes;
+  }
+
+  /**
+   * Holds a playing run to at most `epochsPerSecond` epochs a second, so that its picture can be
+   * watched forming; null lets it go as fast as the device does. Stepping is never held.
+   */
+  setPace(epochsPerSecond: number | null): void {
+    if (epochsPerSecond !== null && !(epochsPerSecond > 0)) throw new RangeError(`A pace is a positive number of epochs a second, got ${epochsPerSecond}`);
+    this.pace = epochsPerSecond;
+  }
+
+  /** Milliseconds a playing run waits after an epoch that took `elapsed` ms, to keep to its pace (0 without one). */
+  epochWait(elapsed: number): number {
+    return this.pace === null || this.paused ? 0 : Math.max(0, 1000 / this.pace - elapsed);
   }
 
   /** Ends the run before the next batch. */

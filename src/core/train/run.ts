@@ -83,6 +83,7 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
   let stale = false;
   let reported: RunStatus | null = null;
   let lastYield = performance.now();
+  let epochStarted = lastYield;
 
   const report = async (status: RunStatus) => {
     lastReport = performance.now();
@@ -119,6 +120,13 @@ export async function runTraining(spec: ExperimentSpec, options: RunOptions = {}
         unreported.push(metrics!);
         if (go === 'epoch') controller.completeStep();
         if (member.status !== 'training') return await finish(member.status as RunOutcome['status']);
+        const wait = controller.epochWait(performance.now() - epochStarted);
+        if (wait > 0) {
+          // A paced run shows every epoch's picture, then holds it.
+          await report('running');
+          await new Promise<void>((resolve) => setTimeout(resolve, wait));
+        }
+        epochStarted = performance.now();
       }
       const now = performance.now();
       if (go !== 'run' || now - lastReport >= progressInterval) await report(controller.isPaused ? 'paused' : 'running');

@@ -59,6 +59,8 @@ export class TrainState {
   backend = $state<BackendInfo | null>(null);
   /** The backend the user forced, or 'auto' (chosen by measurement); kept for the next visit. */
   preference = $state<BackendPreference>(loadPreference('train'));
+  /** Most epochs a second a playing run trains, so that its picture can be watched forming; null for full speed. */
+  pace = $state<number | null>(null);
   runs = $state.raw<RunRecord[]>([]);
   /** Saved records that do not read back: listed apart, so that they can be deleted. */
   damaged = $state.raw<DamagedRecord[]>([]);
@@ -324,6 +326,12 @@ export class TrainState {
     this.overlay = this.overlay.includes(id) ? this.overlay.filter((x) => x !== id) : [...this.overlay, id];
   }
 
+  /** Sets the pace of this run and the next ({@link TrainState.pace}). */
+  setPace(epochsPerSecond: number | null): void {
+    this.pace = epochsPerSecond;
+    if (this.active) this.client.setPace(epochsPerSecond);
+  }
+
   /** Forces a backend for the next run, or 'auto'; kept for the next visit. */
   setPreference(preference: BackendPreference): void {
     savePreference('train', preference);
@@ -340,7 +348,7 @@ export class TrainState {
     this.recipe = null;
     const mine = () => token === this.token;
     try {
-      const record = await this.client.run($state.snapshot(this.spec) as ExperimentSpec, this.preference, { gridSize: GRID_SIZE, startPaused: paused, firstStep, axes: $state.snapshot(this.axes) as [number, number] }, {
+      const record = await this.client.run($state.snapshot(this.spec) as ExperimentSpec, this.preference, { gridSize: GRID_SIZE, startPaused: paused, firstStep, axes: $state.snapshot(this.axes) as [number, number], pace: this.pace }, {
         onBackend: (info) => mine() && (this.backend = info),
         onSaved: (saved) => {
           if (!mine()) return;
