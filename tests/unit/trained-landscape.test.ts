@@ -184,6 +184,10 @@ describe('what the landscape view refuses, and where it says so', () => {
 
   test('a run without weights, an older run without its path, a grid out of range, another network', () => {
     expect(requestProblems(request, { spec: spiral })).toEqual([{ field: 'run', message: expect.stringContaining('no saved weights') }]);
+    // A run still training is not called stopped.
+    expect(requestProblems(request, { spec: spiral, status: 'running' })).toEqual([
+      { field: 'run', message: 'This run is still training: its landscape can be drawn once it ends. Come back to this screen then.' },
+    ]);
     const older = { spec: spiral, weights, weightShapes: shapes };
     expect(requestProblems(request, older).map((p) => p.field)).toEqual(['directions', 'compareWith']);
     expect(requestProblems({ ...request, directions: 'random' }, older).map((p) => p.field)).toEqual(['compareWith']);

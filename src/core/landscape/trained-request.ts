@@ -1,5 +1,6 @@
 import type { ExperimentSpec } from '../spec/experiment';
 import type { WeightPath } from '../train/weight-path';
+import type { RunStatus } from '../train/types';
 
 /** The slice grid's side: 51 by default, as the loss-landscape repository's plots; at least 11, at most 101. */
 export const SLICE_GRID = { min: 11, max: 101, initial: 51 } as const;
@@ -7,6 +8,8 @@ export const SLICE_GRID = { min: 11, max: 101, initial: 51 } as const;
 /** What the landscape of a saved run reads from it: a subset of the saved run record. */
 export interface SavedNetwork {
   spec: ExperimentSpec;
+  /** How its run stands: one still training or paused has no final weights yet. */
+  status?: RunStatus;
   weights?: Float32Array[];
   weightShapes?: number[][];
   initialWeights?: Float32Array[];
@@ -44,7 +47,13 @@ export function describeWidths(shapes: number[][]): string {
 export function requestProblems(request: TrainedLandscapeRequest, run: SavedNetwork, other?: SavedNetwork | null): RequestProblem[] {
   const problems: RequestProblem[] = [];
   if (!run.weights || !run.weightShapes) {
-    problems.push({ field: 'run', message: 'This run has no saved weights (it was stopped, interrupted or diverged before its end): train it again to see its landscape.' });
+    const live = run.status === 'running' || run.status === 'paused';
+    problems.push({
+      field: 'run',
+      message: live
+        ? `This run is still ${run.status === 'running' ? 'training' : 'paused'}: its landscape can be drawn once it ends. Come back to this screen then.`
+        : 'This run has no saved weights (it was stopped, interrupted or diverged before its end): train it again to see its landscape.',
+    });
     return problems;
   }
   const { res } = request;
