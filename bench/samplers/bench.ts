@@ -36,7 +36,8 @@ function run(fn: TestFunction, spec: SamplerSpec, seed: number): number[] {
   return out;
 }
 
-function median(xs: number[]): number {
+/** The median of `xs`. */
+export function median(xs: number[]): number {
   const s = xs.slice().sort((a, b) => a - b);
   const mid = s.length >> 1;
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;

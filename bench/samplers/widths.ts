@@ -6,6 +6,7 @@
  * to two parameters too, where the default leaves it off, to show why it does.
  */
 import { createSampler, type SamplerSpec, type SearchSpace } from '../../src/core/search';
+import { median } from './bench';
 
 interface Problem {
   name: string;
@@ -51,12 +52,6 @@ const PROBLEMS: Problem[] = [
   { name: 'Styblinski-Tang 4-D', space: box(4, -5, 5), minimum: 4 * ST_MINIMUM, f: styblinskiTang },
   { name: 'Ackley 5-D', space: box(5, -5, 5), minimum: 0, f: ackley },
 ];
-
-function median(xs: number[]): number {
-  const s = xs.slice().sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
 
 /** Median best regret after 50 and 100 trials over `seeds`. */
 function regrets(problem: Problem, spec: SamplerSpec, seeds: number[]): string {

@@ -6,8 +6,11 @@ import { scaleOf } from '../scale';
 import { ParzenEstimator, type ParzenOptions } from './parzen';
 import { smoothedValues } from './smooth';
 
-/** Options of the TPE sampler; each defaults to Optuna 3.1's TPESampler default unless said. */
-export interface TpeOptions extends Partial<ParzenOptions> {
+/**
+ * Options of the TPE sampler; each defaults to Optuna 3.1's TPESampler default unless said. The
+ * joint kernels' gap weight is not one: the sampler sets it as trials finish (`widenEarly`).
+ */
+export interface TpeOptions extends Partial<Omit<ParzenOptions, 'gapWeight'>> {
   /** Trials drawn at random before TPE starts (10). */
   nStartupTrials?: number;
   /** Candidates drawn from l(x) (per parameter, or jointly), the best of which by l/g is taken (24). */
