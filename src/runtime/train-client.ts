@@ -31,6 +31,8 @@ export class TrainClient {
   private readonly worker: WatchedWorker<TrainWorkerApi>;
   /** The worker's backend, and what it was chosen for: a forced one, or 'auto' for work of one shape. */
   private backend: { preference: BackendPreference; shape?: string; info: BackendInfo } | null = null;
+  /** The pace runs keep (see {@link TrainClient.setPace}). */
+  private pace: number | null = null;
 
   /** `heartbeat` says how a dead worker is noticed (tests shorten it). */
   constructor(
@@ -45,7 +47,7 @@ export class TrainClient {
   async run(
     spec: ExperimentSpec,
     preference: BackendPreference,
-    options: RunRequest,
+    options: Omit<RunRequest, 'pace'>,
     listener: RunListener = {},
   ): Promise<RunRecord> {
     // 'auto' is chosen by timing a few steps of this experiment's shape, remembered per device.
@@ -73,7 +75,7 @@ export class TrainClient {
   private async train(
     record: RunRecord,
     spec: ExperimentSpec,
-    options: RunRequest,
+    options: Omit<RunRequest, 'pace'>,
     listener: RunListener,
   ): Promise<RunRecord> {
     listener.onSaved?.(record);
@@ -82,7 +84,8 @@ export class TrainClient {
       outcome = await this.worker.call((api) =>
         api.train(
           spec,
-          options,
+          // The pace as it is when training starts: one set while the backend was being chosen counts.
+          { ...options, pace: this.pace },
           Comlink.proxy((p: RunProgress) => listener.onProgress?.(p)),
           Comlink.proxy((m: EpochMetrics) => void this.store.appendEpochs(record.id, [m])),
         ),
@@ -163,8 +166,9 @@ export class TrainClient {
   resume(): void {
     this.worker.tell((api) => api.resume());
   }
-  /** Holds the running run to `epochsPerSecond` (null: full speed). */
+  /** Holds the running run, and the runs after it, to `epochsPerSecond` (null: full speed). */
   setPace(epochsPerSecond: number | null): void {
+    this.pace = epochsPerSecond;
     this.worker.tell((api) => api.setPace(epochsPerSecond));
   }
   /** Runs one batch or the rest of the epoch of a paused run. */

@@ -329,7 +329,7 @@ export class TrainState {
   /** Sets the pace of this run and the next ({@link TrainState.pace}). */
   setPace(epochsPerSecond: number | null): void {
     this.pace = epochsPerSecond;
-    if (this.active) this.client.setPace(epochsPerSecond);
+    this.client.setPace(epochsPerSecond);
   }
 
   /** Forces a backend for the next run, or 'auto'; kept for the next visit. */
@@ -348,7 +348,7 @@ export class TrainState {
     this.recipe = null;
     const mine = () => token === this.token;
     try {
-      const record = await this.client.run($state.snapshot(this.spec) as ExperimentSpec, this.preference, { gridSize: GRID_SIZE, startPaused: paused, firstStep, axes: $state.snapshot(this.axes) as [number, number], pace: this.pace }, {
+      const record = await this.client.run($state.snapshot(this.spec) as ExperimentSpec, this.preference, { gridSize: GRID_SIZE, startPaused: paused, firstStep, axes: $state.snapshot(this.axes) as [number, number] }, {
         onBackend: (info) => mine() && (this.backend = info),
         onSaved: (saved) => {
           if (!mine()) return;
