@@ -149,16 +149,22 @@ describe('tpe', () => {
     expect(flatReference.flat[0]).not.toBeCloseTo(flatReference.default[0], 2);
   });
 
-  test("jointly, each kernel is as wide as the geometric mean of Optuna's gap rule and Scott's rule", () => {
+  // Observations 10, 20, …, 80 on [0, 100]: every gap to a neighbour is 10 (the prior sits at
+  // 50), and Scott's rule gives 0.2 · 8^(−1/5) of the range.
+  const SCOTT = 0.2 * 8 ** (-1 / 5) * 100;
+  /** Checks the joint estimator of those observations, `gapWeight` given to it (left out: its default), against kernels all `sigma` wide. */
+  const expectJointKernels = (sigma: number, gapWeight?: number) => {
     const obs = [10, 20, 30, 40, 50, 60, 70, 80];
-    const options = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, flatWeights: false };
+    const options = { priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, flatWeights: false, ...(gapWeight === undefined ? {} : { gapWeight }) };
     const estimator = new ParzenEstimator({ x: { type: 'float', low: 0, high: 100 } }, obs.map((x) => ({ x })), options);
-    // Every gap to a neighbour is 10 (the prior sits at 50); Scott's rule gives 0.2 · 8^(−1/5) of the range.
-    const sigma = Math.sqrt(10 * 0.2 * 8 ** (-1 / 5) * 100);
     const kernels = [...obs.map((mu) => [mu, sigma]), [50, 100]];
     const expected = (x: number) =>
       logSumExp(kernels.map(([mu, s]) => Math.log(1 / 9) + logNormalPdf((x - mu) / s, 0, 1) - logGaussMass((0 - mu) / s, (100 - mu) / s)));
     estimator.logPdf([5, 25, 77, 99].map((x) => ({ x }))).forEach((v, i) => expect(v).toBeCloseTo(expected([5, 25, 77, 99][i]), 10));
+  };
+
+  test("jointly, each kernel is as wide as the geometric mean of Optuna's gap rule and Scott's rule", () => {
+    expectJointKernels(Math.sqrt(10 * SCOTT));
   });
 
   test('a categorical kernel keeps its choice and spreads the prior weight over every choice, as Optuna 3.1', () => {
@@ -234,20 +240,9 @@ describe('tpe', () => {
     expect([10, 11, 55, 100, 400].map((n) => jointGapWeight(n, 10))).toEqual([0, 0.5 / 90, 0.25, 0.5, 0.5]);
     expect(jointGapWeight(3, 10)).toBe(0);
     expect([LOCAL_WIDTH_TRIALS, WIDEN_MIN_PARAMETERS]).toEqual([100, 3]);
-    // Gaps of 10 against Scott's 0.2 · 8^(−1/5) · 100: w = 0 is Scott's alone, w = 0.25 a quarter of the way to the gap.
-    const obs = [10, 20, 30, 40, 50, 60, 70, 80];
-    const scott = 0.2 * 8 ** (-1 / 5) * 100;
-    const logPdf = (gapWeight: number, sigma: number) => {
-      const estimator = new ParzenEstimator({ x: { type: 'float', low: 0, high: 100 } }, obs.map((x) => ({ x })), {
-        priorWeight: 1, considerMagicClip: true, considerEndpoints: false, multivariate: true, flatWeights: false, gapWeight,
-      });
-      const kernels = [...obs.map((mu) => [mu, sigma]), [50, 100]];
-      const expected = (x: number) =>
-        logSumExp(kernels.map(([mu, s]) => Math.log(1 / 9) + logNormalPdf((x - mu) / s, 0, 1) - logGaussMass((0 - mu) / s, (100 - mu) / s)));
-      estimator.logPdf([5, 25, 77, 99].map((x) => ({ x }))).forEach((v, i) => expect(v).toBeCloseTo(expected([5, 25, 77, 99][i]), 10));
-    };
-    logPdf(0, scott);
-    logPdf(0.25, 10 ** 0.25 * scott ** 0.75);
+    // w = 0 is Scott's rule alone, w = 0.25 a quarter of the way to the gap.
+    expectJointKernels(SCOTT, 0);
+    expectJointKernels(10 ** 0.25 * SCOTT ** 0.75, 0.25);
   });
 
   test('around the best: each number from a normal at the mean of the best quarter of the trials, with half their spread, in its own scale', () => {
