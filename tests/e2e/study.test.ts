@@ -42,6 +42,11 @@ test('a practitioner defines a space, runs a short study with the proposed searc
   expect(await page.locator('[data-testid=trial-table] tbody tr').count()).toBe(6);
   expect(await page.locator('[data-testid=trial-table] tbody tr td:nth-child(3)').first().textContent()).toMatch(/^[\d.e-]+ ± [\d.e-]+$/);
   expect(await page.locator('[data-testid=history-plot] canvas').count()).toBeGreaterThan(0);
+  // Losses that span decades read on a log axis: the toggle redraws every value axis of the study.
+  await page.getByLabel('validation loss on a log scale').check();
+  await expect.poll(() => page.getAttribute('[data-testid=history-plot] [role=img]', 'aria-label')).toMatch(/^validation loss \(log scale\) against trial\./);
+  expect(await page.locator('[role=img][aria-label^="validation loss (log scale) against"]').count()).toBeGreaterThanOrEqual(4);
+  await page.getByLabel('validation loss on a log scale').uncheck();
   expect(await page.locator('[data-testid=parallel-plot] polyline').count()).toBe(6);
   // Learning rates and momenta are drawn at random, yet shown to four significant digits at most (0.008832, 1.235e-5).
   const cells = await page.locator('[data-testid=trial-table] tbody tr td:nth-child(n+4)').allTextContents();
