@@ -50,7 +50,7 @@ test('a weather table\'s date column becomes the year, month and weekday, trains
   expect(await matrix.getByTestId('class-weight').allTextContents()).toEqual(['1.21', '4.25', '1.96', '0.41']);
 
   const form = page.getByTestId('predict-form');
-  expect(await form.getByLabel('date', { exact: true }).getAttribute('placeholder')).toMatch(/^2015-01-31 \(empty: 20\d\d-\d\d-\d\d\)$/);
+  expect(await form.getByLabel('date', { exact: true }).getAttribute('placeholder')).toMatch(/^empty: 20\d\d-\d\d-\d\d$/);
   await form.getByLabel('date', { exact: true }).fill('2016-07-15T12:00');
   await form.getByLabel('precipitation', { exact: true }).fill('0');
   await form.getByLabel('temp_max', { exact: true }).fill('25');

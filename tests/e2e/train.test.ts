@@ -62,3 +62,25 @@ test('a class watches the boundary form: at 10 epochs a second the default run i
   expect(await page.textContent('[data-testid=epoch]')).toBe('0200');
   expect(errors).toEqual([]);
 });
+
+test('a student who trains a wide network on a few noisy points is told it overfits, and at which epoch it was best', async () => {
+  const { page, errors } = await site.newPage();
+  await page.goto(`${site.url}#/train?data=circle&n=40&noise=50&split=0.5&dataSeed=1&hidden=32:relu,32:relu&opt=adam&lr=0.03&batch=10&epochs=300&seed=1`);
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status'), { timeout: 120_000 }).toBe('complete');
+  const note = (await page.textContent('[data-testid=overfitting]'))!.replace(/\s+/g, ' ');
+  const [, epoch, best, now] = /lowest at epoch (\d+) \(([\d.e-]+)\) and is ([\d.e-]+) now/.exec(note)!;
+  expect(Number(epoch)).toBeLessThan(300);
+  expect(Number(now)).toBeGreaterThanOrEqual(1.2 * Number(best));
+  expect(note).toContain('its 20 training points by heart');
+  expect(Number(await page.textContent('[data-testid=val-loss]'))).toBeCloseTo(Number(now), 6);
+
+  // With an early-stop patience the best epoch's weights are kept, and there is nothing to advise.
+  await page.getByLabel('Early-stop patience').fill('10');
+  await page.getByLabel('Early-stop patience').dispatchEvent('change');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status'), { timeout: 120_000 }).toBe('early-stopped');
+  expect(await page.locator('[data-testid=overfitting]').count()).toBe(0);
+  expect(errors).toEqual([]);
+});
+

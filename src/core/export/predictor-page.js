@@ -19,7 +19,7 @@
       input.append(Object.assign(el('option', `(empty: ${column.fill})`), { value: '' }));
       for (const level of column.levels) input.append(Object.assign(el('option', level), { value: level }));
     } else if (column.kind === 'date') {
-      input = Object.assign(el('input'), { type: 'text', placeholder: `2015-01-31 (empty: ${column.fill})` });
+      input = Object.assign(el('input'), { type: 'text', placeholder: `empty: ${column.fill}` });
     } else {
       input = Object.assign(el('input'), { type: 'text', inputMode: 'decimal', placeholder: `empty: ${Number(column.fill.toPrecision(4))}` });
     }
