@@ -23,7 +23,11 @@ test('a practitioner defines a space, runs a short study with the proposed searc
   await page.getByLabel('Vary Activation').check();
   await page.getByLabel('Activation choices').fill('tanh, relu');
   await page.getByLabel('Activation choices').dispatchEvent('change');
+  // The grid's size is said under grid search alone: 5 learning rates × 5 momenta × 2 activations.
+  expect(await page.locator('[data-testid=grid-size]').count()).toBe(0);
+  await page.getByLabel('Search').selectOption('grid');
   await expect.poll(() => page.textContent('[data-testid=grid-size]')).toContain('50 combinations');
+  await page.getByLabel('Search').selectOption('tpe');
   await page.getByLabel('Trials').fill('6');
   await page.getByLabel('Trials').dispatchEvent('change');
   // More workers than the backend can use: the field keeps its cap and says why.
