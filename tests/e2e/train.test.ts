@@ -75,11 +75,11 @@ test('a student who trains a wide network on a few noisy points is told it overf
   expect(note).toContain('its 20 training points by heart');
   expect(Number(await page.textContent('[data-testid=val-loss]'))).toBeCloseTo(Number(now), 6);
 
-  // With an early-stop patience the best epoch's weights are kept, and there is nothing to advise.
-  await page.getByLabel('Early-stop patience').fill('10');
-  await page.getByLabel('Early-stop patience').dispatchEvent('change');
-  await page.getByRole('button', { name: 'Play' }).click();
+  // The note offers the remedy: trained again with an early-stop patience, the best epoch's weights are kept, and there is nothing to advise.
+  await page.getByRole('button', { name: 'Train again, stopping after 10 epochs without progress' }).click();
   await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status'), { timeout: 120_000 }).toBe('early-stopped');
+  expect(await page.getByLabel('Early-stop patience').inputValue()).toBe('10');
+  expect(Number(await page.textContent('[data-testid=epoch]'))).toBeLessThan(300);
   expect(await page.locator('[data-testid=overfitting]').count()).toBe(0);
   expect(errors).toEqual([]);
 });
