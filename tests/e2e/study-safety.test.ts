@@ -50,6 +50,11 @@ test('the study editor answers a bad step, a million-point step and an eight-ran
   expect(await page.getAttribute('[aria-label="Learning rate step"]', 'aria-invalid')).toBe('true');
   expect(await page.getByRole('button', { name: 'Run study' }).isDisabled()).toBe(true);
   expect(await page.textContent('[data-testid=run-blocker]')).toBe('The search space has 1 problem; see the marked field.');
+  // The message makes its whole row taller: the cells of every row still share one bottom line.
+  const bottoms = await page.locator('table.space tbody tr').evaluateAll((rows) =>
+    rows.map((r) => [...r.querySelectorAll(':scope > td')].map((c) => Math.round(c.getBoundingClientRect().bottom))),
+  );
+  expect(bottoms.filter((cells) => new Set(cells).size > 1), 'rows whose cells end at different heights').toEqual([]);
   expect(await page.evaluate(() => 6 * 7)).toBe(42);
   await type(page, 'Learning rate step', '');
 
