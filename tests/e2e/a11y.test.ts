@@ -125,8 +125,8 @@ test('on every screen axe finds no serious or critical violation, Tab reaches ev
   expect(classes.reduce((n, m) => n + Number(m[3]), 0)).toBeGreaterThan(trainingRows / 2);
   // The network drawing: per weight matrix its count, mean |w| and largest weight, as the saved run has them.
   const kernels = JSON.parse(charts.network!.shown!) as number[][];
-  const matrices = [...charts.network!.label.matchAll(/(inputs|layer \d+) to (layer \d+|output): (\d+) weights, mean \|w\| ([\d.e-]+), strongest .*? → (?:layer \d+ unit \d+|output \d+) \(([\d.e-]+)\)/g)];
-  expect(matrices.map((m) => `${m[1]} to ${m[2]}`), charts.network!.label).toEqual(['inputs to layer 1', 'layer 1 to output']);
+  const matrices = [...charts.network!.label.matchAll(/(inputs|layer \d+) to (layer \d+|output): (\d+) weights, mean \|w\| ([\d.e-]+), strongest .*? → (?:layer \d+ unit \d+|Adelie|Chinstrap|Gentoo) \(([\d.e-]+)\)/g)];
+  expect(matrices.map((m) => `${m[1]} to ${m[2]}`), charts.network!.label).toEqual(['inputs to layer 1', 'layer 1 to layer 2', 'layer 2 to output']);
   matrices.forEach((m, k) => {
     const abs = kernels[k].map(Math.abs);
     expect(Number(m[3])).toBe(kernels[k].length);
@@ -135,7 +135,7 @@ test('on every screen axe finds no serious or critical violation, Tab reaches ev
     expect(Math.abs(Number(m[4]) - mean)).toBeLessThanOrEqual(0.005 * mean);
     expect(Math.abs(Math.abs(Number(m[5])) - Math.max(...abs))).toBeLessThanOrEqual(0.005 * Math.max(...abs));
   });
-  expect(charts.network!.label).toMatch(new RegExp(`^Network: ${kernels[0].length / 8} inputs, hidden layers 8, 3 outputs\\. Weights: `));
+  expect(charts.network!.label).toMatch(new RegExp(`^Network: ${kernels[0].length / 16} inputs, hidden layers 16, 8, 3 outputs\\. Weights: `));
   // A column's histogram: its bins count the 342 of 344 penguins whose bill length is known.
   const counts = charts.data!.label.match(/counts per bin: ([\d, ]+)$/)![1].split(', ').map(Number);
   expect(counts.reduce((a, b) => a + b, 0)).toBe(342);

@@ -11,8 +11,8 @@ import { PENGUINS } from '../support/penguins-table';
 export const SCREENS = ['train', 'deploy', 'monitor', 'data', 'study', 'optimize', 'landscape', 'lab'] as const;
 export type Screen = (typeof SCREENS)[number];
 
-/** Three epochs of the penguins model: enough for a finished run, quick on any backend. */
-const LINK = `#/train?table=${encodeURIComponent(JSON.stringify(PENGUINS))}&hidden=8:relu&opt=adam&lr=0.03&batch=32&epochs=3&seed=1`;
+/** Three epochs of the penguins model (two hidden layers, whose controls must sit side by side): enough for a finished run, quick on any backend. */
+const LINK = `#/train?table=${encodeURIComponent(JSON.stringify(PENGUINS))}&hidden=16:relu,8:relu&opt=adam&lr=0.03&batch=32&epochs=3&seed=1`;
 
 /** Fills a number field by its label and commits it as a person leaving the field does. */
 async function setNumber(page: Page, label: string, value: string) {

@@ -1,6 +1,7 @@
-// What a new user meets on the training and Data screens: the decision picture's legend, the
-// Play button that keeps focus, the confusion matrix inside its panel, the run history's live
-// count, the charts' readouts, model files named after their run, screens that open at the top.
+// What a new user meets on the training and Data screens: the decision picture's legend and the
+// network's output names, the Play button that keeps focus, the confusion matrix inside its
+// panel, the run history's live count, the charts' readouts, model files named after their run,
+// screens that open at the top.
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openSite, type Site } from './harness';
 import { PENGUINS } from '../support/penguins-table';
@@ -30,6 +31,8 @@ test('training on the penguins: legend, Space pauses what Play started, live his
   expect(await page.getByTestId('class-legend').locator('li').allTextContents()).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
   const swatches = await page.getByTestId('class-legend').locator('.swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
   expect(swatches).toEqual(['rgb(78, 121, 167)', 'rgb(242, 142, 43)', 'rgb(225, 87, 89)']);
+  // The network's output units carry the same names, in the same order.
+  expect(await page.getByTestId('output-label').evaluateAll((els) => els.map((e) => e.firstChild?.textContent))).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
 
   // On WebGPU here (software, slow) the 40 epochs last long enough to pause in the middle; the
   // cpu, which the measured choice picks on this machine, ends them before a key can land.

@@ -24,12 +24,12 @@ test.each(PHONES)('on a $width px phone every screen fits the width, every contr
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
-  const found: Record<string, { scrollWidth: number; past: string[]; small: string[] }> = {};
+  const found: Record<string, { scrollWidth: number; past: string[]; small: string[]; overlapping: string[] }> = {};
   await visitEveryScreen(page, site.url, async (screen) => {
     found[screen] = await page.evaluate(measure, WIDTH);
     await page.screenshot({ path: `test-results/e2e-phone-${WIDTH}-${screen}.png`, fullPage: true });
   });
-  expect(found).toEqual(Object.fromEntries(SCREENS.map((s) => [s, { scrollWidth: WIDTH, past: [], small: [] }])));
+  expect(found).toEqual(Object.fromEntries(SCREENS.map((s) => [s, { scrollWidth: WIDTH, past: [], small: [], overlapping: [] }])));
 
   // A tap on the surface starts the paths there: the start moves, and the paths are drawn again from it.
   const plot = page.locator('[data-testid=contour] canvas.overlay');
@@ -50,8 +50,9 @@ test.each(PHONES)('on a $width px phone every screen fits the width, every contr
 
 /**
  * What reaches past the right edge of a screen `width` wide (outside any box that scrolls or clips
- * sideways), and which visible controls are smaller than 44 × 44 px; a control inside a label
- * counts the label, which a tap on it activates too.
+ * sideways), which visible controls are smaller than 44 × 44 px (a control inside a label counts
+ * the label, which a tap on it activates too), and which overlap another, where a tap could land
+ * on either.
  */
 function measure(width: number) {
   const describe = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.getAttribute('aria-label') ?? el.textContent ?? '').trim().slice(0, 40)}"`;
@@ -65,14 +66,25 @@ function measure(width: number) {
     if ((r.width > 0 || r.height > 0) && r.right > width + 0.5 && !clipped(el)) past.push(`${describe(el)} right edge ${Math.round(r.right)}`);
   }
   const small: string[] = [];
+  const targets: [Element, DOMRect][] = [];
   for (const el of document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]:not([tabindex="-1"])')) {
     const own = el.getBoundingClientRect();
-    const style = getComputedStyle(el);
-    if (own.width === 0 || own.height === 0 || style.visibility === 'hidden' || (el as HTMLInputElement).disabled) continue;
+    // The content of a closed <details> keeps its boxes but is neither shown nor tappable.
+    if (own.width === 0 || own.height === 0 || !el.checkVisibility({ visibilityProperty: true })) continue;
+    targets.push([el, own]);
+    if ((el as HTMLInputElement).disabled) continue;
     const label = el.closest('label')?.getBoundingClientRect();
     const w = label ? Math.max(own.right, label.right) - Math.min(own.left, label.left) : own.width;
     const h = label ? Math.max(own.bottom, label.bottom) - Math.min(own.top, label.top) : own.height;
     if (w < 43.5 || h < 43.5) small.push(`${describe(el)} ${Math.round(w)}×${Math.round(h)}`);
   }
-  return { scrollWidth: document.scrollingElement!.scrollWidth, past, small };
+  const overlapping: string[] = [];
+  for (const [i, [a, ra]] of targets.entries()) {
+    for (const [b, rb] of targets.slice(i + 1)) {
+      const across = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+      const down = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+      if (across > 1 && down > 1 && !a.contains(b) && !b.contains(a)) overlapping.push(`${describe(a)} and ${describe(b)}`);
+    }
+  }
+  return { scrollWidth: document.scrollingElement!.scrollWidth, past, small, overlapping };
 }

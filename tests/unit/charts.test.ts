@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { diverging, normalize, sequential } from '../../src/ui/charts/colormap';
 import { contourLevels, contourSegments } from '../../src/ui/charts/contour-lines';
-import { columnShares, DIAGRAM, inputLabels, layoutNetwork } from '../../src/ui/charts/network-layout';
+import { columnShares, DIAGRAM, inputLabels, layoutNetwork, outputLabels, outputNames } from '../../src/ui/charts/network-layout';
 
 describe('colour maps', () => {
   test('class 0 is orange, one half white, class 1 blue', () => {
@@ -68,6 +68,20 @@ describe('input labels of the network diagram', () => {
   });
 });
 
+describe('output labels of the network diagram', () => {
+  test('a table names its classes, the class a single sigmoid output gives, or the predicted column; a toy set nothing', () => {
+    expect(outputNames({ target: { kind: 'classes', classes: ['Adelie', 'Chinstrap', 'Gentoo'] } }, 'Species')).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    expect(outputNames({ target: { kind: 'classes', classes: ['No', 'Yes'] } }, 'Churn')).toEqual(['P(Yes)']);
+    expect(outputNames({ target: { kind: 'value', mean: 23, std: 7.8 } }, 'Miles per gallon')).toEqual(['Miles per gallon']);
+    expect(outputNames(undefined, undefined)).toEqual([]);
+  });
+  test('no labels take no room; names take room for the longest, cut as the inputs are', () => {
+    expect(outputLabels([])).toEqual({ labels: [], room: 0 });
+    expect(outputLabels(['Adelie', 'Chinstrap'])).toEqual({ labels: ['Adelie', 'Chinstrap'], room: Math.ceil(12 + 7.2 * 9) });
+    expect(outputLabels(['Acceleration in seconds to sixty']).labels).toEqual(['Acceleration in secon…']);
+  });
+});
+
 describe('controls over the diagram\'s columns', () => {
   test('each column\'s share of the drawn width is where its nodes are drawn, label room included', () => {
     const room = inputLabels(['Island=Torgersen']).room;
@@ -75,5 +89,8 @@ describe('controls over the diagram\'s columns', () => {
     const drawn = room + DIAGRAM.width + 10;
     expect(columnShares(4, room)).toEqual(nodes.map((column) => (room + column[0].x) / drawn));
     expect(columnShares(4, room)[0]).toBeCloseTo((room + 40) / drawn, 12);
+    // Output labels widen the drawing on the right, so every column moves left in share.
+    const outputRoom = outputLabels(['Chinstrap']).room;
+    expect(columnShares(4, room, outputRoom)).toEqual(nodes.map((column) => (room + column[0].x) / (drawn + outputRoom)));
   });
 });

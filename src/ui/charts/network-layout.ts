@@ -1,3 +1,4 @@
+import type { Recipe } from '../../core/data/table/types';
 /** A node of the network drawing: its column (layer), row, and centre. */
 export interface LayoutNode {
   layer: number;
@@ -32,10 +33,11 @@ function columnX(layer: number, columns: number, width: number): number {
 
 /**
  * Where each of `columns` layer columns is centred, as a share of the drawn diagram's width
- * with `room` for the input labels (see {@link inputLabels}): where a control above a layer goes.
+ * with `room` for the input labels and `outputRoom` for the output labels (see
+ * {@link inputLabels}, {@link outputLabels}): where a control above a layer goes.
  */
-export function columnShares(columns: number, room: number): number[] {
-  return Array.from({ length: columns }, (_, layer) => (room + columnX(layer, columns, DIAGRAM.width)) / (room + DIAGRAM.width + 10));
+export function columnShares(columns: number, room: number, outputRoom = 0): number[] {
+  return Array.from({ length: columns }, (_, layer) => (room + columnX(layer, columns, DIAGRAM.width)) / (room + DIAGRAM.width + 10 + outputRoom));
 }
 
 /** Whether hidden neuron `index` of column `layer` has only zero weights in and out (pruned whole). */
@@ -80,13 +82,35 @@ const LABEL_CHARS = 22;
 /** The average width of a label character at the diagram's 13px font, in its units. */
 const CHAR_WIDTH = 7.2;
 
+/** Labels cut to {@link LABEL_CHARS} with an ellipsis, and the room the longest needs beside its nodes, at least `least`. */
+function fitLabels(names: string[], least: number): { labels: string[]; room: number } {
+  const labels = names.map((name) => (name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name));
+  const longest = Math.max(0, ...labels.map((label) => label.length));
+  return { labels, room: Math.max(least, labels.length ? Math.ceil(12 + CHAR_WIDTH * longest) : 0) };
+}
+
 /**
  * The input labels as the network diagram draws them, each cut to {@link LABEL_CHARS} with an
  * ellipsis, and the room they need left of the input nodes (a table's inputs such as
  * "Island=Torgersen" need more than the toy sets' "x₁").
  */
 export function inputLabels(names: string[]): { labels: string[]; room: number } {
-  const labels = names.map((name) => (name.length > LABEL_CHARS ? `${name.slice(0, LABEL_CHARS - 1)}…` : name));
-  const longest = Math.max(0, ...labels.map((label) => label.length));
-  return { labels, room: Math.max(50, Math.ceil(12 + CHAR_WIDTH * longest)) };
+  return fitLabels(names, 50);
+}
+
+/** The output labels as the diagram draws them, cut as the inputs' are, and the room they need right of the output nodes (none without labels). */
+export function outputLabels(names: string[]): { labels: string[]; room: number } {
+  return fitLabels(names, 0);
+}
+
+/**
+ * What a table's output units stand for, to label them: each class's name, the class whose
+ * probability a single sigmoid output gives (class 1 of two), or the predicted column. The
+ * toy sets' single output goes unlabelled, as in TensorFlow Playground.
+ */
+export function outputNames(recipe: { target: Recipe['target'] } | undefined, targetColumn: string | undefined): string[] {
+  const target = recipe?.target;
+  if (!target) return [];
+  if (target.kind === 'value') return targetColumn ? [targetColumn] : [];
+  return target.classes.length > 2 ? target.classes : [`P(${target.classes[1]})`];
 }
