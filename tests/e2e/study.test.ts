@@ -30,11 +30,19 @@ test('a practitioner defines a space, runs a short study with the proposed searc
   await page.getByLabel('Search').selectOption('tpe');
   await page.getByLabel('Trials').fill('6');
   await page.getByLabel('Trials').dispatchEvent('change');
-  // More workers than the backend can use: the field keeps its cap and says why.
+  // More workers than the backend can use: the field keeps its cap and says why, as a note, not
+  // an error (the cap is a valid count), and keeps the focus a person typed in.
+  await page.getByLabel('Workers').focus();
   await page.getByLabel('Workers').fill('50');
   await page.getByLabel('Workers').dispatchEvent('change');
-  await expect.poll(() => page.textContent('.setup [role=alert]')).toMatch(/^50 asked; at most \d on \w+: /);
-  expect(Number(await page.getByLabel('Workers').inputValue())).toBeLessThan(50);
+  const workers = page.getByRole('spinbutton', { name: 'Workers' });
+  await expect.poll(() => workers.getAttribute('aria-describedby').then((id) => page.textContent(`[id="${id}"]`))).toMatch(/^50 asked; at most \d on \w+: /);
+  expect(await page.locator(`[id="${await workers.getAttribute('aria-describedby')}"]`).getAttribute('role')).toBe('status');
+  expect(await workers.getAttribute('aria-invalid')).toBe('false');
+  const cap = Number(await workers.inputValue());
+  expect(cap).toBeGreaterThanOrEqual(1);
+  expect(cap).toBeLessThan(50);
+  expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.id)).toBe(await workers.getAttribute('id'));
   // Two-fold cross-validation: each trial's value is a mean ± std over its folds.
   await page.getByLabel('Folds').fill('2');
   await page.getByLabel('Folds').dispatchEvent('change');
