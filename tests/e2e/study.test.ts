@@ -60,6 +60,12 @@ test('a practitioner defines a space, runs a short study with the proposed searc
   expect(await page.locator('[role=img][aria-label^="validation loss (log scale) against"]').count()).toBeGreaterThanOrEqual(4);
   await page.getByLabel('validation loss on a log scale').uncheck();
   expect(await page.locator('[data-testid=parallel-plot] polyline').count()).toBe(6);
+  // Parameters are named as the editor names them, in the table, the slices and the parallel axes; the path is the tooltip.
+  const headers = await page.locator('[data-testid=trial-table] thead th').allTextContents();
+  expect(headers.slice(3).sort()).toEqual(['Activation', 'Learning rate', 'Momentum μ']);
+  expect(await page.locator('[data-testid=trial-table] thead th button', { hasText: 'Momentum μ' }).getAttribute('title')).toBe('optimizer.momentum');
+  expect(await page.getByRole('heading', { name: /^Slice: / }).allTextContents()).toEqual(headers.slice(3).map((h) => `Slice: ${h}`));
+  expect((await page.locator('[data-testid=parallel-plot] text.name').allTextContents()).sort()).toEqual([...headers.slice(3), 'validation loss'].sort());
   // Learning rates and momenta are drawn at random, yet shown to four significant digits at most (0.008832, 1.235e-5).
   const cells = await page.locator('[data-testid=trial-table] tbody tr td:nth-child(n+4)').allTextContents();
   const numeric = cells.filter((c) => /^-?[\d.]+(e[-+]?\d+)?$/.test(c));

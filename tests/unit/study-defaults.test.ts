@@ -3,7 +3,7 @@ import { validateSpace } from '../../src/core/search';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import type { ExperimentSpec } from '../../src/core/spec/experiment';
 import { defaultSpace, experimentSummary, studyName } from '../../src/core/study/defaults';
-import { SPACE_ROWS } from '../../src/ui/study/space-rows';
+import { paramLabel, SPACE_ROWS } from '../../src/ui/study/space-rows';
 
 const label = (name: string) => SPACE_ROWS.find((r) => r.name === name)?.label ?? name;
 const withOptimizer = (kind: ExperimentSpec['optimizer']['kind'], lr: number): ExperimentSpec => ({ ...DEFAULT_EXPERIMENT, optimizer: { kind, lr } });
@@ -41,5 +41,14 @@ describe('the space a new study proposes fits its experiment', () => {
     expect(experimentSummary({ ...DEFAULT_EXPERIMENT, model: { ...DEFAULT_EXPERIMENT.model, hidden: [{ units: 8, activation: 'relu' }, { units: 4, activation: 'relu' }] }, optimizer: { kind: 'adam', lr: 0.01 } })).toBe(
       `${DEFAULT_EXPERIMENT.data.kind === 'table' ? DEFAULT_EXPERIMENT.data.name : DEFAULT_EXPERIMENT.data.kind}, 8-4, adam`,
     );
+  });
+});
+
+describe('parameter names on the study screens', () => {
+  test('the editor\'s label, a size study\'s own, or the path of a parameter tunelab does not know', () => {
+    expect(paramLabel('optimizer.lr')).toBe('Learning rate');
+    expect(paramLabel('optimizer.beta1')).toBe('β₁');
+    expect(paramLabel('compress.sparsity')).toBe('Sparsity');
+    expect(paramLabel('params.n_layers')).toBe('params.n_layers');
   });
 });

@@ -31,3 +31,14 @@ export const SPACE_ROWS: SpaceRow[] = [
   { name: 'model.dropout', label: 'Dropout', proposal: { type: 'float', low: 0, high: 0.5 } },
   { name: 'seed', label: 'Seed', proposal: { type: 'int', low: 0, high: 1000 } },
 ];
+
+/** The parameters of a size-against-accuracy study (see core/compress/size-study), which the editor does not offer. */
+const SIZE_STUDY_LABELS: Record<string, string> = { 'compress.sparsity': 'Sparsity', 'compress.bits': 'Bits', 'compress.distilled': 'Distilled' };
+
+/**
+ * A parameter's name as the screens show it ("Learning rate" for optimizer.lr); a path of an
+ * imported study that tunelab does not know is shown as it is. Exports keep the paths.
+ */
+export function paramLabel(name: string): string {
+  return SPACE_ROWS.find((r) => r.name === name)?.label ?? SIZE_STUDY_LABELS[name] ?? name;
+}

@@ -6,7 +6,7 @@ import type { StudyObjective, StudyRecord, StudySpec, TrialRecord } from '../../
 import type { BackendInfo, BackendName } from '../../runtime/backend-types';
 import type { DamagedRecord, RunStore, StudyStore } from '../../runtime/store';
 import { defaultSpace, experimentSummary, studyName } from '../../core/study/defaults';
-import { SPACE_ROWS } from './space-rows';
+import { paramLabel } from './space-rows';
 import { lockedIds } from '../../runtime/locks';
 import { StudyRunner, StudyRunningElsewhere, studiesRunningHere, type StudyProgress } from '../../runtime/study-runner';
 import { saveTrialRun } from '../../runtime/trial-run';
@@ -22,7 +22,6 @@ export interface StudySource {
 }
 
 /** The editor's label of a parameter, for a study's name. */
-const labelOf = (name: string) => SPACE_ROWS.find((r) => r.name === name)?.label ?? name;
 
 /** How often the screen looks for studies that other tabs run (ms). */
 const ELSEWHERE_POLL = 1500;
@@ -130,7 +129,7 @@ export class StudyState {
 
   /** The study's name: the one typed, else what it varies ('Learning rate and β₁'). */
   get name(): string {
-    return this.typedName ?? studyName(this.draft.space as never, labelOf);
+    return this.typedName ?? studyName(this.draft.space as never, paramLabel);
   }
 
   /** The user picks source `index` to start from. */
