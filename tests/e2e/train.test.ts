@@ -12,6 +12,9 @@ afterAll(async () => {
 test('a new user trains a network, sees the loss fall and the boundary drawn, and finds the run after a reload', async () => {
   const { page, errors } = await site.newPage();
   await page.goto(site.url);
+  // Before the first run the loss chart's place says what will appear there, and goes once values arrive.
+  const waiting = page.locator('.panel:has(#out-h) .empty');
+  expect(await waiting.textContent()).toBe('The training and validation loss appear here, epoch by epoch, once a run starts.');
   // Long enough to pause in the middle: the default 200 epochs take about a second on the cpu.
   await page.getByLabel('Epochs', { exact: true }).fill('10000');
   await page.getByLabel('Epochs', { exact: true }).dispatchEvent('change');
@@ -27,6 +30,7 @@ test('a new user trains a network, sees the loss fall and the boundary drawn, an
   await page.setViewportSize({ width: 1280, height: 900 });
   const [pause, badgeBox] = await Promise.all([page.getByRole('button', { name: 'Pause' }).boundingBox(), page.locator('[data-testid=backend]').boundingBox()]);
   expect(badgeBox!.y).toBeLessThan(pause!.y + pause!.height);
+  await expect.poll(() => waiting.count()).toBe(0);
 
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]')?.textContent) >= 3, null, { timeout: 120_000 });
   await page.getByRole('button', { name: 'Pause' }).click();
