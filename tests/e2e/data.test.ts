@@ -65,6 +65,12 @@ test('a practitioner imports a CSV file, checks how it was read, finds it after 
   expect(await page.getByRole('checkbox', { name: 'soil' }).isChecked()).toBe(false);
   await page.getByLabel('Type of soil').selectOption('categorical');
   await expect.poll(() => page.getByRole('checkbox', { name: 'soil' }).isChecked()).toBe(true);
+  // Filling with a mean says what an empty category gets; dropping the row needs no word.
+  const emptyCells = page.getByRole('combobox', { name: 'Empty cells' });
+  expect(await emptyCells.getAttribute('aria-describedby').then((id) => page.textContent(`[id="${id}"]`))).toBe('An empty category takes its most frequent level.');
+  await emptyCells.selectOption('drop');
+  await expect.poll(() => emptyCells.getAttribute('aria-describedby')).toBeNull();
+  await emptyCells.selectOption('mean');
 
   // A split that does not add up is said next to the shares, and training waits for a good one.
   await page.getByLabel('Test (%)').fill('30');
