@@ -44,6 +44,8 @@ test('presenter mode: P and the button switch it, Space plays and pauses trainin
   expect(await fontSize()).toBe('19px');
   expect(await status(page)).toBe('idle');
   await expect.poll(() => page.textContent('[data-testid=presenter-keys]')).toContain('Space play/pause');
+  // The reminder lies over the page's corner: it fades after a few seconds and never takes a click.
+  expect(await page.$eval('[data-testid=presenter-keys]', (e) => [getComputedStyle(e).pointerEvents, getComputedStyle(e).animationName])).toEqual(['none', expect.stringContaining('fade-away')]);
 
   await page.keyboard.press('Space');
   await expect.poll(() => status(page), { timeout: 60_000 }).toBe('running');
