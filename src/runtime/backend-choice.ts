@@ -108,6 +108,7 @@ export async function chooseBackend(worker: CalibratingWorker, preference: Backe
   const device = await worker.device();
   const remembered = rememberedMeasurement(device, shape, storage);
   const info = await worker.prepare('auto', remembered);
-  if (info.measured && !info.measured.earlier) rememberMeasurement(device, shape, { unit: info.measured.unit, milliseconds: info.measured.milliseconds }, storage);
+  // A job too short to time the GPUs for says nothing of them: what was measured of every backend stays kept.
+  if (info.measured && !info.measured.earlier && info.measured.units === undefined) rememberMeasurement(device, shape, { unit: info.measured.unit, milliseconds: info.measured.milliseconds }, storage);
   return info;
 }

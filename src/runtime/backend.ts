@@ -159,7 +159,19 @@ export interface CalibrationWork {
   unit: string;
   /** Runs the work on tfjs's current backend and returns its milliseconds per unit. */
   time(): Promise<number>;
+  /**
+   * How many units the whole job runs, where known: a job the CPU finishes within
+   * {@link SHORT_WORK_MS} runs there without starting or timing any other backend.
+   */
+  units?: () => Promise<number>;
 }
+
+/**
+ * The longest job, in milliseconds on the CPU, that runs there untimed elsewhere: starting a
+ * GPU backend and compiling its kernels for a new shape takes about this long or more, and a
+ * GPU cannot save more than the CPU's whole time.
+ */
+export const SHORT_WORK_MS = 1500;
 
 /**
  * Selects the backend for 'auto' by measurement: every one of `candidates` that starts here is
@@ -168,6 +180,12 @@ export interface CalibrationWork {
  * The result carries what was measured, for the badge and to be remembered.
  */
 export async function selectMeasured(candidates: readonly BackendName[], work: CalibrationWork, remembered?: BackendMeasurement | null): Promise<BackendInfo> {
+  const milliseconds: BackendMeasurement['milliseconds'] = {};
+  if (work.units && candidates.includes('cpu') && (await start('cpu')).problem === null) {
+    const units = await work.units();
+    milliseconds.cpu = await work.time();
+    if (milliseconds.cpu * units <= SHORT_WORK_MS) return { requested: 'auto', name: 'cpu', measured: { unit: work.unit, milliseconds: { cpu: milliseconds.cpu }, units } };
+  }
   const available: BackendInfo[] = [];
   const reasons: string[] = [];
   for (const name of candidates) {
@@ -184,12 +202,12 @@ export async function selectMeasured(candidates: readonly BackendName[], work: C
   let measured: BackendMeasurement;
   if (known) measured = { unit: remembered.unit, milliseconds: remembered.milliseconds, earlier: true };
   else {
-    const milliseconds: BackendMeasurement['milliseconds'] = {};
     for (const name of names) {
+      if (milliseconds[name] !== undefined) continue;
       await tf.setBackend(name);
       milliseconds[name] = await work.time();
     }
-    measured = { unit: work.unit, milliseconds };
+    measured = { unit: work.unit, milliseconds: Object.fromEntries(names.map((name) => [name, milliseconds[name]])) };
   }
   // The measurement names exactly the available backends (measured now, or remembered for the same ones).
   const fastest = fastestMeasured(measured);

@@ -10,13 +10,18 @@ import { loadExperimentData, type LoadedData } from './experiment-data';
 /**
  * Selects this worker's backend: a forced one as forced (or with no experiment to time); for
  * 'auto', the fastest of those that start here on a few training steps of `spec` with
- * `members` members at once, or as `remembered` says they did on this device.
+ * `members` members at once, or as `remembered` says they did on this device. A single run
+ * short enough on the CPU (see SHORT_WORK_MS) runs there, the GPUs neither started nor timed:
+ * the playground's small networks then start at once.
  */
 export function selectForTraining(preference: BackendPreference, remembered?: BackendMeasurement | null, spec?: ExperimentSpec, members = 1): Promise<BackendInfo> {
   if (preference !== 'auto' || !spec) return selectBackend(preference);
   let data: Promise<LoadedData> | null = null;
+  const loaded = () => (data ??= loadExperimentData(spec));
   return selectMeasured(BACKENDS, {
     unit: members === 1 ? 'step' : `${members}-trial step`,
-    time: async () => timeTrainingStep(spec, (await (data ??= loadExperimentData(spec))).data, CALIBRATION_STEPS, members),
+    time: async () => timeTrainingStep(spec, (await loaded()).data, CALIBRATION_STEPS, members),
+    // A study's populations are many and long: this is for the single run a person waits on.
+    ...(members === 1 ? { units: async () => spec.training.epochs * Math.ceil((await loaded()).data.train.n / spec.training.batchSize) } : {}),
   }, remembered);
 }

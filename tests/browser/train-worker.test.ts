@@ -42,7 +42,9 @@ describe('the training worker', () => {
 
   test("for 'best available' with an experiment, times its steps on every backend that starts, runs the fastest, and takes a remembered measurement instead", async () => {
     const api = startWorker();
-    const measured = await api.prepare('auto', null, spec);
+    // Long enough (20,000 epochs of 10 steps) that the GPUs could pay for being started and timed.
+    const long: ExperimentSpec = { ...spec, training: { ...spec.training, epochs: 20_000 } };
+    const measured = await api.prepare('auto', null, long);
     const times = measured.measured!.milliseconds;
     expect(measured.measured!.unit).toBe('step');
     expect(Object.keys(times).sort()).toEqual(['cpu', 'webgl', 'webgpu']);
@@ -52,19 +54,24 @@ describe('the training worker', () => {
 
     // As this device remembered it: webgl fastest, though it was not.
     const remembered = { unit: 'step', milliseconds: { webgpu: 9, webgl: 1, cpu: 5 } };
-    const again = await api.prepare('auto', remembered, spec);
+    const again = await api.prepare('auto', remembered, long);
     expect(again).toMatchObject({ requested: 'auto', name: 'webgl', measured: { ...remembered, earlier: true } });
     const outcome = await api.train({ ...spec, training: { ...spec.training, epochs: 1 } }, { gridSize: 0, startPaused: false }, Comlink.proxy(() => {}), Comlink.proxy(() => {}));
     expect(outcome.status).toBe('complete');
     // A remembered measurement of other backends than start here is measured anew.
-    const stale = await api.prepare('auto', { unit: 'step', milliseconds: { webgl: 1, cpu: 5 } }, spec);
+    const stale = await api.prepare('auto', { unit: 'step', milliseconds: { webgl: 1, cpu: 5 } }, long);
     expect(Object.keys(stale.measured!.milliseconds).sort()).toEqual(['cpu', 'webgl', 'webgpu']);
     expect(stale.measured!.earlier).toBeUndefined();
 
-    // A run that ends before the calibration would (3 epochs of 5 steps, early stopping on) is timed all the same.
+    // A run that ends before the calibration would (3 epochs of 5 steps, early stopping on) is
+    // timed all the same, on the CPU alone: its 15 steps take less there than starting a GPU.
     const short: ExperimentSpec = { ...spec, data: { kind: 'xor', n: 100, noise: 0, trainRatio: 0.5, seed: 1 }, training: { ...spec.training, batchSize: 10, epochs: 3, patience: 1 } };
-    const timed = await api.prepare('auto', null, short);
-    expect(Object.values(timed.measured!.milliseconds).every((ms) => Number.isFinite(ms) && ms! > 0)).toBe(true);
+    const timed = await api.prepare('auto', { unit: 'step', milliseconds: { webgpu: 1, webgl: 2, cpu: 5 } }, short);
+    expect(timed.name).toBe('cpu');
+    expect(timed.measured!.units).toBe(15);
+    expect(Object.keys(timed.measured!.milliseconds)).toEqual(['cpu']);
+    expect(timed.measured!.milliseconds.cpu! * 15).toBeLessThan(1500);
+    expect(timed.measured!.earlier).toBeUndefined();
   });
 
   test('the same spec and seed give final losses within 1% on cpu and webgpu', async () => {

@@ -75,6 +75,8 @@ test('a three-epoch run that the screen calls complete is saved as complete, so 
   await page.getByRole('button', { name: 'Play' }).click();
   await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status'), { timeout: 120_000, interval: 20 }).not.toMatch(/running|idle/);
   expect(await page.getAttribute('[data-testid=status]', 'data-status')).toBe('complete');
+  // Its 75 steps end on the CPU before a GPU would have started: none was started or timed, and the badge says why.
+  expect(await page.textContent('[data-testid=backend]')).toMatch(/^CPU: [\d.]+ ms\/step × 75 ≈ [\d.]+ ms — measured; too short for a GPU$/);
   await page.reload();
   const run = page.locator('[data-testid=run-history] li').first();
   await expect.poll(() => run.getAttribute('data-status'), { timeout: 30_000 }).toBe('complete');

@@ -98,6 +98,18 @@ describe('the measured choice', () => {
     expect(other.calls[0].remembered).toBeNull();
   });
 
+  test('a job too short to time the GPUs for keeps what was measured of every backend', async () => {
+    const storage = memoryStorage();
+    const device = 'WebGPU SwiftShader · 2 cores';
+    rememberMeasurement(device, 'mlp', { unit: 'step', milliseconds: { webgpu: 0.2, cpu: 0.7 } }, storage);
+    const short: CalibratingWorker = {
+      device: async () => device,
+      prepare: async () => ({ requested: 'auto', name: 'cpu', measured: { unit: 'step', milliseconds: { cpu: 0.03 }, units: 5000 } }),
+    };
+    expect((await chooseBackend(short, 'auto', 'mlp', storage)).name).toBe('cpu');
+    expect(rememberedMeasurement(device, 'mlp', storage)).toEqual({ unit: 'step', milliseconds: { webgpu: 0.2, cpu: 0.7 } });
+  });
+
   test('kept in a form it cannot read is measured again and overwritten', async () => {
     const storage = memoryStorage();
     const device = 'WebGPU SwiftShader · 2 cores';
@@ -123,6 +135,13 @@ describe('the badge', () => {
     );
     expect(describeBackend(info({ measured: { unit: 'step', milliseconds: { webgl: 12, cpu: 0.7 }, earlier: true } }))).toBe(
       'CPU: 0.7 ms/step vs WebGL 12 ms — measured on this device before',
+    );
+    // A run the CPU ends sooner than a GPU would start: its whole time, and why nothing else was timed.
+    expect(describeBackend(info({ measured: { unit: 'step', milliseconds: { cpu: 0.04 }, units: 5000 } }))).toBe(
+      'CPU: 0.04 ms/step × 5000 ≈ 200 ms — measured; too short for a GPU',
+    );
+    expect(describeBackend(info({ measured: { unit: 'step', milliseconds: { cpu: 0.25 }, units: 5000 } }))).toBe(
+      'CPU: 0.25 ms/step × 5000 ≈ 1.3 s — measured; too short for a GPU',
     );
   });
 
