@@ -73,6 +73,10 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   // The decision picture before and after, the points whose predicted class changed counted and ringed.
   expect(await page.getByTestId('changed-points').textContent()).toMatch(/\d+ of \d+ held-out points changed their predicted class/);
   expect(await page.locator('[data-testid=picture-before] canvas, [data-testid=picture-after] canvas').count()).toBe(2);
+  // In the columns' own units, as the training screen draws it: bill lengths in millimetres (32-60 in the table), not standard scores.
+  const across = /across ([\d.-]+) to ([\d.-]+)/.exec((await page.locator('[data-testid=picture-after] canvas').getAttribute('aria-label'))!)!;
+  expect(Number(across[1])).toBeGreaterThan(25);
+  expect(Number(across[2])).toBeLessThan(70);
   expect(await page.getByTestId('optimize-summary').textContent()).toContain('8-bit per tensor, 2 epochs quantization-aware with 8-bit activations');
 
   // Export: model.json, its weights (kernels as uint8, biases float32) and the recipe.

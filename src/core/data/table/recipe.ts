@@ -90,3 +90,8 @@ export function rawInput(recipe: Recipe, index: number): (value: number) => numb
   }
   return (v) => v;
 }
+
+/** A decision picture's two axes, inputs `axes` of `recipe`, back in their columns' own units (see {@link rawInput}). */
+export function rawAxes(recipe: Recipe, axes: readonly [number, number]): [(value: number) => number, (value: number) => number] {
+  return [rawInput(recipe, axes[0]), rawInput(recipe, axes[1])];
+}
