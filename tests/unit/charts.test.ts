@@ -1,6 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { diverging, normalize, sequential } from '../../src/ui/charts/colormap';
 import { contourLevels, contourSegments } from '../../src/ui/charts/contour-lines';
+import type { TableDataSpec } from '../../src/core/data/types';
+import type { TaskKind } from '../../src/core/data/table/types';
+import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
 import { columnShares, DIAGRAM, inputLabels, layoutNetwork, outputLabels, outputNames } from '../../src/ui/charts/network-layout';
 
 describe('colour maps', () => {
@@ -70,10 +73,16 @@ describe('input labels of the network diagram', () => {
 
 describe('output labels of the network diagram', () => {
   test('a table names its classes, the class a single sigmoid output gives, or the predicted column; a toy set nothing', () => {
-    expect(outputNames({ target: { kind: 'classes', classes: ['Adelie', 'Chinstrap', 'Gentoo'] } }, 'Species')).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
-    expect(outputNames({ target: { kind: 'classes', classes: ['No', 'Yes'] } }, 'Churn')).toEqual(['P(Yes)']);
-    expect(outputNames({ target: { kind: 'value', mean: 23, std: 7.8 } }, 'Miles per gallon')).toEqual(['Miles per gallon']);
-    expect(outputNames(undefined, undefined)).toEqual([]);
+    const table = (target: string, task: TaskKind): TableDataSpec => ({
+      kind: 'table', dataset: 'd', name: 'd',
+      preprocess: { target, task, features: ['a'], missing: 'drop', scaling: 'standardize', split: { train: 0.7, val: 0.15, test: 0.15 }, seed: 0 },
+    });
+    expect(outputNames(table('Species', 'multiclass'), { target: { kind: 'classes', classes: ['Adelie', 'Chinstrap', 'Gentoo'] } })).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+    expect(outputNames(table('Churn', 'binary'), { target: { kind: 'classes', classes: ['No', 'Yes'] } })).toEqual(['P(Yes)']);
+    expect(outputNames(table('Miles per gallon', 'regression'), { target: { kind: 'value', mean: 23, std: 7.8 } })).toEqual(['Miles per gallon']);
+    // Before its table loads, a table's outputs go unlabelled, as a toy set's always do.
+    expect(outputNames(table('Species', 'multiclass'), undefined)).toEqual([]);
+    expect(outputNames(DEFAULT_EXPERIMENT.data, { target: { kind: 'classes', classes: ['0', '1'] } })).toEqual([]);
   });
   test('no labels take no room; names take room for the longest, cut as the inputs are', () => {
     expect(outputLabels([])).toEqual({ labels: [], room: 0 });

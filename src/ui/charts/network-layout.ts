@@ -1,4 +1,5 @@
 import type { Recipe } from '../../core/data/table/types';
+import type { ExperimentData } from '../../core/data/types';
 /** A node of the network drawing: its column (layer), row, and centre. */
 export interface LayoutNode {
   layer: number;
@@ -104,13 +105,14 @@ export function outputLabels(names: string[]): { labels: string[]; room: number 
 }
 
 /**
- * What a table's output units stand for, to label them: each class's name, the class whose
- * probability a single sigmoid output gives (class 1 of two), or the predicted column. The
- * toy sets' single output goes unlabelled, as in TensorFlow Playground.
+ * What the output units of an experiment on `data` stand for, to label them, given the table's
+ * `recipe` once it is loaded: each class's name, the class whose probability a single sigmoid
+ * output gives (class 1 of two), or the predicted column. The toy sets' single output goes
+ * unlabelled, as in TensorFlow Playground.
  */
-export function outputNames(recipe: { target: Recipe['target'] } | undefined, targetColumn: string | undefined): string[] {
-  const target = recipe?.target;
-  if (!target) return [];
-  if (target.kind === 'value') return targetColumn ? [targetColumn] : [];
+export function outputNames(data: ExperimentData, recipe: { target: Recipe['target'] } | undefined): string[] {
+  if (data.kind !== 'table' || !recipe) return [];
+  const { target } = recipe;
+  if (target.kind === 'value') return [data.preprocess.target];
   return target.classes.length > 2 ? target.classes : [`P(${target.classes[1]})`];
 }
