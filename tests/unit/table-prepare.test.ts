@@ -221,7 +221,7 @@ describe('tasks and defaults', () => {
     for (const v of prepared.train.x) expect(Number.isFinite(v)).toBe(true);
   });
 
-  test('cars propose regression of fuel economy; a table without a suggestion its last categorical column', async () => {
+  test('cars propose regression of fuel economy; a table without a suggestion its last column, or else its last categorical one', async () => {
     const cars = (await loadBuiltin('builtin:cars'))!;
     expect(defaultPreprocess(cars)).toMatchObject({ target: 'Miles_per_Gallon', task: 'regression' });
     expect(defaultPreprocess(cars).features).not.toContain('Name');
@@ -231,5 +231,16 @@ describe('tasks and defaults', () => {
     const dataset = { id: 'g', name: 'g', source: 'file' as const, createdAt: 0, bytes: 0, ...outcome };
     expect(defaultPreprocess(dataset)).toMatchObject({ target: 'label', task: 'multiclass', features: ['x', 'colour'] });
     expect(proposeTask(outcome.table, outcome.profiles, 'x')).toBe('regression');
+    const of = async (csv: string) => {
+      const parsed = await parseCsv(csv);
+      if (!parsed.ok) throw new Error(parsed.problem.message);
+      return defaultPreprocess({ id: 'h', name: 'h', source: 'file' as const, createdAt: 0, bytes: 0, ...parsed });
+    };
+    // Prices recorded last are what a houses table is for, not its neighbourhood.
+    const houses = ['sqft,neighborhood,price', ...Array.from({ length: 60 }, (_, i) => `${500 + 37 * i},${['North', 'South', 'East'][i % 3]},${100000 + 4001 * i}`)];
+    expect(await of(houses.join('\n'))).toMatchObject({ target: 'price', task: 'regression', features: ['sqft', 'neighborhood'] });
+    // A last column that cannot be a target (an identifier) leaves the last categorical one.
+    const withIds = ['x,label,ref', ...Array.from({ length: 60 }, (_, i) => `${(i * 37) % 101},${i % 2 ? 'yes' : 'no'},ref-${i}`)];
+    expect(await of(withIds.join('\n'))).toMatchObject({ target: 'label', task: 'binary' });
   });
 });

@@ -18,16 +18,20 @@ export function proposeTask(table: Table, profiles: ColumnProfile[], target: str
 }
 
 /**
- * The preprocessing proposed for a dataset: its suggested target, else the last categorical or
- * boolean column with 2 to 20 levels, else the last numeric column; every other column that is
- * not ignored as a feature; mean imputation, standardization, a 70/15/15 split, seed 1.
+ * The preprocessing proposed for a dataset: its suggested target, else its last column where
+ * that can be one (numbers, or a category of 2 to 20 levels), as most tables put what they
+ * record last and as Weka and the UCI files assume; else the last categorical or boolean column
+ * with 2 to 20 levels, else the last numeric column. Every other column that is not ignored is
+ * a feature; mean imputation, standardization, a 70/15/15 split, seed 1.
  */
 export function defaultPreprocess(dataset: StoredDataset): PreprocessSpec {
   const { profiles, table } = dataset;
   const classes = profiles.filter((p) => (p.type === 'categorical' || p.type === 'boolean') && p.distinct >= 2 && p.distinct <= MAX_DEFAULT_CLASSES);
   const numeric = profiles.filter((p) => p.type === 'numeric');
+  const last = profiles.at(-1);
+  const lastFits = last && (classes.includes(last) || numeric.includes(last));
   const target =
-    profiles.find((p) => p.name === dataset.suggestedTarget)?.name ?? classes.at(-1)?.name ?? numeric.at(-1)?.name ?? profiles.at(-1)?.name ?? '';
+    profiles.find((p) => p.name === dataset.suggestedTarget)?.name ?? (lastFits ? last.name : undefined) ?? classes.at(-1)?.name ?? numeric.at(-1)?.name ?? last?.name ?? '';
   return {
     target,
     task: proposeTask(table, profiles, target),
