@@ -29,6 +29,8 @@ test('training on the penguins: legend, Space pauses what Play started, live his
   await expect.poll(() => page.locator('[data-stage=data]').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
   // Which colour is which species, in the recipe's class order.
   expect(await page.getByTestId('class-legend').locator('li').allTextContents()).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
+  // A class picture is keyed by its classes, not by a scale of values.
+  expect(await page.getByTestId('value-scale').count()).toBe(0);
   const swatches = await page.getByTestId('class-legend').locator('.swatch').evaluateAll((els) => els.map((e) => getComputedStyle(e).backgroundColor));
   expect(swatches).toEqual(['rgb(78, 121, 167)', 'rgb(242, 142, 43)', 'rgb(225, 87, 89)']);
   // The network's output units carry the same names, in the same order.

@@ -20,6 +20,9 @@ export function diverging(t: number): Rgb {
   return c < 0.5 ? mix(NEGATIVE, WHITE, c / 0.5) : mix(WHITE, POSITIVE, (c - 0.5) / 0.5);
 }
 
+/** The opacity (0–255) a decision picture paints its diverging cells with, over white, so that the points on top stand out. */
+export const CELL_ALPHA = 160;
+
 /** `value` scaled from [lo, hi] into [0, 1] (0.5 when the range is empty). */
 export function normalize(value: number, [lo, hi]: [number, number]): number {
   return hi > lo ? (value - lo) / (hi - lo) : 0.5;

@@ -1,5 +1,5 @@
 import { generatedSplit } from '../../core/data/split';
-import { applyRecipe } from '../../core/data/table/recipe';
+import { applyRecipe, rawTarget } from '../../core/data/table/recipe';
 import type { Recipe } from '../../core/data/table/types';
 import type { SplitDataset, TableDataSpec } from '../../core/data/types';
 import { compressionNote } from '../../core/compress/size-study';
@@ -145,7 +145,7 @@ export class TrainState {
       return { error: error instanceof Error ? error.message : String(error) };
     }
     const out = await this.client.predictRows(record, inputs);
-    if (recipe.target.kind === 'value') return { value: out[0] * recipe.target.std + recipe.target.mean };
+    if (recipe.target.kind === 'value') return { value: rawTarget(recipe)(out[0]) };
     const { classes } = recipe.target;
     const probabilities = classes.length > 2 ? Array.from(out) : [1 - out[0], out[0]];
     return { classes: classes.map((name, k) => ({ name, probability: probabilities[k] })) };

@@ -91,6 +91,12 @@ export function rawInput(recipe: Recipe, index: number): (value: number) => numb
   return (v) => v;
 }
 
+/** The network's output back in the target column's own units: a value target unscaled (v·std + mean), a class output as it is. */
+export function rawTarget(recipe: Recipe): (value: number) => number {
+  const { target } = recipe;
+  return target.kind === 'value' ? (v) => v * target.std + target.mean : (v) => v;
+}
+
 /** A decision picture's two axes, inputs `axes` of `recipe`, back in their columns' own units (see {@link rawInput}). */
 export function rawAxes(recipe: Recipe, axes: readonly [number, number]): [(value: number) => number, (value: number) => number] {
   return [rawInput(recipe, axes[0]), rawInput(recipe, axes[1])];
