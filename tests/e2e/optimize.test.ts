@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { openSite, type Site } from './harness';
-import { PENGUINS_LINK, predictRow, exportModelFiles } from './table-steps';
+import { PENGUINS_LINK, predictRow, exportModelFiles, trainCars } from './table-steps';
 
 let site: Site;
 beforeAll(async () => {
@@ -169,3 +169,28 @@ test('a newcomer prunes the penguins model to 80 % sparsity, quantizes it to 8 b
   await page.screenshot({ path: 'test-results/e2e-optimize-sweep-study.png', fullPage: true });
   expect(errors).toEqual([]);
 }, 480_000);
+
+test('a regression run is scored by R² before and after, and the tools for classes say they need them before they are pressed', async () => {
+  const { page, errors } = await site.newPage();
+  await trainCars(page, site.url, 5);
+  await page.locator('[data-stage=optimize] a').click();
+  await expect.poll(() => page.getByLabel('Saved run').locator('option').count(), { timeout: 30_000 }).toBe(1);
+
+  const task = 'this run learns Cars (fuel economy): Miles_per_Gallon (regression).';
+  expect(await page.getByTestId('rebalance-note').textContent()).toBe(`Class weights need a classification; ${task}`);
+  expect(await page.getByRole('button', { name: 'Retrain with class weights' }).isDisabled()).toBe(true);
+  expect(await page.getByTestId('smote-note').textContent()).toBe(`SMOTE needs classes to fill up; ${task}`);
+  expect(await page.getByLabel('SMOTE the smaller classes (k = 5)').isDisabled()).toBe(true);
+  expect(await page.getByTestId('distill-note').textContent()).toBe(`Distillation needs a table with three or more classes; ${task}`);
+  expect(await page.getByRole('button', { name: 'Distill' }).isDisabled()).toBe(true);
+  expect(await page.getByLabel('Also as a student distilled from this run').isDisabled()).toBe(true);
+
+  await page.getByRole('button', { name: 'Optimize' }).click();
+  await expect.poll(() => page.getByTestId('optimize-results').isVisible(), { timeout: 120_000 }).toBe(true);
+  expect(await page.getByTestId('optimize-results').locator('thead th').nth(1).textContent()).toBe('Test R²');
+  // The pictures' colours are keyed in miles per gallon, over the held-out cars.
+  expect(await page.getByTestId('value-scale').getAttribute('aria-label')).toMatch(/^Predicted Miles_per_Gallon: orange 1?\d(\.\d+)? through white to blue [34]\d(\.\d+)?$/);
+  for (const id of ['accuracy-before', 'accuracy-after']) expect(await page.getByTestId(id).textContent()).toMatch(/^-?\d+\.\d{3}$/);
+  await page.screenshot({ path: 'test-results/e2e-optimize-regression.png', fullPage: true });
+  expect(errors).toEqual([]);
+});

@@ -10,6 +10,18 @@ import { PENGUINS } from '../support/penguins-table';
 /** The training link of the penguins model: 16 and 8 ReLU units, Adam, 15 epochs. */
 export const PENGUINS_LINK = `#/train?table=${encodeURIComponent(JSON.stringify(PENGUINS))}&hidden=16:relu,8:relu&opt=adam&lr=0.03&batch=32&epochs=15&seed=1`;
 
+/** Opens the built-in cars on the Data screen, trains their proposed regression of fuel economy for `epochs`, and waits for the run's end. */
+export async function trainCars(page: Page, siteUrl: string, epochs: number): Promise<void> {
+  await page.goto(`${siteUrl}#/data`);
+  await page.getByRole('button', { name: 'Cars (fuel economy)' }).click();
+  await expect.poll(() => page.getByLabel('Target (what to predict)').inputValue(), { timeout: 30_000 }).toBe('Miles_per_Gallon');
+  await page.getByRole('button', { name: 'Train a model on it' }).click();
+  await page.getByLabel('Epochs', { exact: true }).fill(String(epochs));
+  await page.getByLabel('Epochs', { exact: true }).dispatchEvent('change');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status'), { timeout: 120_000 }).toBe('complete');
+}
+
 /** Types `row` into the prediction form, predicts, waits for `species`, and returns the answer as shown. */
 export async function predictRow(page: Page, row: Record<string, string>, species: string): Promise<string> {
   const form = page.getByTestId('predict-form');

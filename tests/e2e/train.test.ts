@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { canvasColours, openSite, type Site } from './harness';
+import { trainCars } from './table-steps';
 
 let site: Site;
 beforeAll(async () => {
@@ -91,14 +92,7 @@ test('a student who trains a wide network on a few noisy points is told it overf
 
 test('a regression on a table keys its picture\'s colours in the target\'s own units', async () => {
   const { page, errors } = await site.newPage();
-  await page.goto(`${site.url}#/data`);
-  await page.getByRole('button', { name: 'Cars (fuel economy)' }).click();
-  await expect.poll(() => page.getByLabel('Target (what to predict)').inputValue(), { timeout: 30_000 }).toBe('Miles_per_Gallon');
-  await page.getByRole('button', { name: 'Train a model on it' }).click();
-  await page.getByLabel('Epochs', { exact: true }).fill('3');
-  await page.getByLabel('Epochs', { exact: true }).dispatchEvent('change');
-  await page.getByRole('button', { name: 'Play' }).click();
-  await expect.poll(() => page.getAttribute('[data-testid=status]', 'data-status'), { timeout: 120_000 }).toBe('complete');
+  await trainCars(page, site.url, 3);
   // Orange is the lowest fuel economy among the training cars, blue the highest (the table's 9 to 46.6 mpg), not standard scores.
   const key = (await page.getAttribute('[data-testid=value-scale]', 'aria-label'))!;
   const [, lo, hi] = /^Predicted Miles_per_Gallon: orange ([\d.]+) through white to blue ([\d.]+)$/.exec(key)!;

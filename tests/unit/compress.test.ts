@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import {
   DEFAULT_DISTILL, DEFAULT_OPTIMIZE, DEFAULT_SWEEP, validateSweep, distillationLoss, gaussianJitter, globalMagnitudeMasks, magnitudeMask, mixup, neuronMask, pruneCount, quantize, smote, smoteNeighbours,
-  sourceProblem, teacherProblem, validateDistill, validateOptimize,
+  sourceProblem, distillProblem, teacherProblem, validateDistill, validateOptimize,
 } from '../../src/core/compress';
 import { createRng } from '../../src/core/random/prng';
 import { DEFAULT_EXPERIMENT } from '../../src/core/spec/defaults';
@@ -150,5 +150,10 @@ describe('optimize settings', () => {
     expect(sourceProblem({ spec: student.spec })).toEqual({ path: 'run', message: 'This run has no saved weights: train it to its end (or import a model) first.' });
     const other = { spec: { ...structuredClone(DEFAULT_EXPERIMENT), data: { kind: 'moons' as const, n: 200, noise: 0, trainRatio: 0.5, seed: 1 } }, weights: [new Float32Array(1)] };
     expect(teacherProblem(other, student)?.message).toBe(`The teacher learned another task (the moons set) than this run (the ${DEFAULT_EXPERIMENT.data.kind} set).`);
+    // Distillation needs three classes or more: a generated set's two, or a regression, are told what the run learns.
+    expect(teacherProblem(student, student)).toEqual({ path: 'teacher', message: `Distillation needs a table with three or more classes; this run learns the ${DEFAULT_EXPERIMENT.data.kind} set.` });
+    const prices = { spec: { ...structuredClone(DEFAULT_EXPERIMENT), data: { kind: 'table' as const, dataset: 'h', name: 'houses', preprocess: { target: 'price', task: 'regression' as const, features: ['sqft'], missing: 'mean' as const, scaling: 'standardize' as const, split: { train: 0.7, val: 0.15, test: 0.15 }, seed: 1 } } } };
+    expect(distillProblem(prices)).toBe('Distillation needs a table with three or more classes; this run learns houses: price (regression).');
+    expect(distillProblem({ spec: { ...prices.spec, data: { ...prices.spec.data, preprocess: { ...prices.spec.data.preprocess, target: 'kind', task: 'multiclass' } } } })).toBeNull();
   });
 });

@@ -123,6 +123,12 @@ export function taskOf(spec: ExperimentSpec): string {
   return d.kind === 'table' ? `${d.name}: ${d.preprocess.target} (${d.preprocess.task})` : `the ${d.kind} set`;
 }
 
+/** Why no network can be distilled for `student`'s task, in a sentence, or null: distillation takes a table of three or more classes. */
+export function distillProblem(student: SourceRun): string | null {
+  const d = student.spec.data;
+  return d.kind === 'table' && d.preprocess.task === 'multiclass' ? null : `Distillation needs a table with three or more classes; this run learns ${taskOf(student.spec)}.`;
+}
+
 /** Why `teacher` cannot teach `student`'s run, as a message for the teacher field, or null. */
 export function teacherProblem(teacher: SourceRun | undefined, student: SourceRun): FieldError | null {
   if (!teacher) return { path: 'teacher', message: 'Pick a saved run as the teacher.' };
@@ -130,9 +136,8 @@ export function teacherProblem(teacher: SourceRun | undefined, student: SourceRu
   if (JSON.stringify(teacher.spec.data) !== JSON.stringify(student.spec.data)) {
     return { path: 'teacher', message: `The teacher learned another task (${taskOf(teacher.spec)}) than this run (${taskOf(student.spec)}).` };
   }
-  const d = student.spec.data;
-  if (d.kind !== 'table' || d.preprocess.task !== 'multiclass') return { path: 'teacher', message: 'Distillation needs a table with three or more classes.' };
-  return null;
+  const task = distillProblem(student);
+  return task ? { path: 'teacher', message: task } : null;
 }
 
 /** The student's hidden layers: the teacher's, each `factor` as wide (at least one unit). */

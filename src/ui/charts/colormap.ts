@@ -23,6 +23,13 @@ export function diverging(t: number): Rgb {
 /** The opacity (0–255) a decision picture paints its diverging cells with, over white, so that the points on top stand out. */
 export const CELL_ALPHA = 160;
 
+/** The smallest and largest of `values`: the range a regression's picture spreads its colours over. */
+export function valueRange(values: ArrayLike<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < values.length; i++) { lo = Math.min(lo, values[i]); hi = Math.max(hi, values[i]); }
+  return [lo, hi];
+}
+
 /** `value` scaled from [lo, hi] into [0, 1] (0.5 when the range is empty). */
 export function normalize(value: number, [lo, hi]: [number, number]): number {
   return hi > lo ? (value - lo) / (hi - lo) : 0.5;

@@ -219,6 +219,13 @@ export class OptimizeState {
     }
   }
 
+  /** The chosen run's classes: a table's, 2 for a generated classification set, 0 when it predicts a value (or none is chosen). */
+  get classCount(): number {
+    const d = this.run?.spec.data;
+    const target = this.run?.recipe?.target;
+    return !d || problemOfData(d) === 'regression' ? 0 : d.kind === 'table' ? (target?.kind === 'classes' ? target.classes.length : 0) : 2;
+  }
+
   /** The chosen run's class names (a table's recipe), or "class k". */
   get classNames(): string[] {
     const target = this.run?.recipe?.target;
@@ -229,9 +236,7 @@ export class OptimizeState {
   async rebalance(): Promise<void> {
     const run = this.run;
     const problem = sourceProblem(run);
-    const d = run?.spec.data;
-    const target = run?.recipe?.target;
-    const classes = !d || problemOfData(d) === 'regression' ? 0 : d.kind === 'table' ? (target?.kind === 'classes' ? target.classes.length : 0) : 2;
+    const classes = this.classCount;
     const checked = validateRebalance($state.snapshot(this.rebalanceSpec), classes);
     const notClasses = run && !problem && classes < 2 ? { path: 'run', message: 'Class weights need a classification: this run predicts a value.' } : null;
     const refusal = problem ?? notClasses;
