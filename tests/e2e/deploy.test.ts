@@ -104,7 +104,13 @@ test('a trained penguin model is exported as a predictor folder that predicts as
   expect(await monitor.getByTestId('monitor-problems').textContent()).toContain('The column “Colour” is not one the model uses');
   const lines = CSV.trimEnd().split('\n');
   const gentoo = [lines[0], ...lines.filter((l) => l.startsWith('Gentoo'))].join('\n');
-  await monitor.getByTestId('monitor-file').setInputFiles({ name: 'gentoo.csv', mimeType: 'text/csv', buffer: Buffer.from(gentoo) });
+  // Dropped on the panel, as its text invites, rather than chosen.
+  const dropped = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'gentoo.csv', { type: 'text/csv' }));
+    return transfer;
+  }, gentoo);
+  await monitor.dispatchEvent('drop', { dataTransfer: dropped });
   await expect.poll(() => monitor.getByTestId('monitor-drift-verdict').textContent()).toContain('the data set has drifted');
   expect(await monitor.getByTestId('monitor-score').textContent()).toMatch(/accuracy \d+\.\d% on 124 rows/);
   const firstRow = await monitor.getByTestId('monitor-drift').locator('tbody tr').first().textContent();
