@@ -81,6 +81,8 @@ test('presenter mode: P and the button switch it, Space plays and pauses trainin
 
 test('a lesson told step by step: → and ← move through it, Space plays the paths, a shared link opens the same step, and its QR code carries that link', async () => {
   const { page, errors } = await site.newPage();
+  // A classroom projector's 1024 × 768.
+  await page.setViewportSize({ width: 1024, height: 768 });
   await page.goto(`${site.url}#/lab`);
   await page.keyboard.press('p');
   await page.getByRole('button', { name: 'Learning rate: too small, right, oscillating, diverging' }).click();
@@ -89,6 +91,16 @@ test('a lesson told step by step: → and ← move through it, Space plays the p
   await expect.poll(stepText, { timeout: 30_000 }).toContain('learning rate 0.02: too small');
   expect(hash()).toBe('#/lab?lesson=learning-rates&lessonStep=1');
   expect(await page.textContent('[data-testid=lesson-step]')).toContain('Step 1 of 4');
+  // The class sees the step as a caption at the screen's foot, and above it the whole picture and its play controls, without scrolling.
+  const caption = (await page.getByTestId('lesson-step').boundingBox())!;
+  expect(caption.y + caption.height).toBeLessThanOrEqual(768);
+  for (const part of [page.getByTestId('contour'), page.getByRole('button', { name: '▶ Play' })]) {
+    const box = (await part.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(caption.y);
+  }
+  await page.screenshot({ path: 'test-results/e2e-presenter-projector.png' });
+  await page.setViewportSize({ width: 1440, height: 1000 });
 
   await page.keyboard.press('ArrowRight');
   await expect.poll(stepText).toContain('Learning rate 0.8');
@@ -143,6 +155,7 @@ test('a lesson told step by step: → and ← move through it, Space plays the p
   expect(await student.page.textContent('[data-testid=finals]')).toContain('sgd 1.8');
   // Not presenting there: the mode is remembered per device, not carried by links.
   expect(await student.page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe('15px');
+  expect(await student.page.getByTestId('lesson-step').evaluate((el) => getComputedStyle(el).position)).toBe('static');
   expect(errors).toEqual([]);
   expect(student.errors).toEqual([]);
 });
