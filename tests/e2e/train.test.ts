@@ -55,7 +55,13 @@ test('a new user trains a network, sees the loss fall and the boundary drawn, an
 
 test('a class watches the boundary form: at 10 epochs a second the default run is still forming after its first epochs, and full speed finishes it', async () => {
   const { page, errors } = await site.newPage();
+  // On a 1024 × 768 projector the data, the network and the decision picture sit side by side, the picture on the first screen.
+  await page.setViewportSize({ width: 1024, height: 768 });
   await page.goto(site.url);
+  const [data, network, picture] = await Promise.all(['#data-h', '#net-h', '[data-testid=heatmap] canvas'].map(async (s) => (await page.locator(s).boundingBox())!));
+  expect(data.x).toBeLessThan(network.x);
+  expect(network.x).toBeLessThan(picture.x);
+  expect(picture.y).toBeLessThan(768 - picture.height / 2);
   await page.getByLabel('Speed').selectOption('10');
   await page.getByRole('button', { name: 'Play' }).click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid=epoch]')?.textContent) >= 2, null, { timeout: 120_000 });
