@@ -17,19 +17,30 @@ const PHONES = [
   { width: 430, height: 932 },
 ];
 
-test.each(PHONES)('on a $width px phone every screen fits the width, every control is a 44 px target, and a tap starts a path in the lab', async ({ width: WIDTH, height }) => {
+test.each(PHONES)('on a $width px phone every screen fits the width in one column, every control is a 44 px target, and a tap starts a path in the lab', async ({ width: WIDTH, height }) => {
   const context = await site.browser.newContext({ viewport: { width: WIDTH, height }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
 
-  const found: Record<string, { scrollWidth: number; past: string[]; small: string[]; overlapping: string[] }> = {};
+  const found: Record<string, { scrollWidth: number; past: string[]; narrow: string[]; small: string[]; overlapping: string[] }> = {};
   await visitEveryScreen(page, site.url, async (screen) => {
     found[screen] = await page.evaluate(measure, WIDTH);
     await page.screenshot({ path: `test-results/e2e-phone-${WIDTH}-${screen}.png`, fullPage: true });
   });
-  expect(found).toEqual(Object.fromEntries(SCREENS.map((s) => [s, { scrollWidth: WIDTH, past: [], small: [], overlapping: [] }])));
+  expect(found).toEqual(Object.fromEntries(SCREENS.map((s) => [s, { scrollWidth: WIDTH, past: [], narrow: [], small: [], overlapping: [] }])));
+
+  // A first visit, before anything is saved, is in one column too.
+  const fresh = await (await site.browser.newContext({ viewport: { width: WIDTH, height }, isMobile: true, hasTouch: true })).newPage();
+  const firstVisit: Record<string, string[]> = {};
+  for (const route of ['train', 'data', 'study', 'optimize', 'landscape', 'lab']) {
+    await fresh.goto(`${site.url}#/${route}`);
+    await fresh.locator('main .panel').first().waitFor({ timeout: 30_000 });
+    firstVisit[route] = (await fresh.evaluate(measure, WIDTH)).narrow;
+  }
+  expect(firstVisit).toEqual({ train: [], data: [], study: [], optimize: [], landscape: [], lab: [] });
+  await fresh.context().close();
 
   // A tap on the surface starts the paths there: the start moves, and the paths are drawn again from it.
   const plot = page.locator('[data-testid=contour] canvas.overlay');
@@ -50,7 +61,8 @@ test.each(PHONES)('on a $width px phone every screen fits the width, every contr
 
 /**
  * What reaches past the right edge of a screen `width` wide (outside any box that scrolls or clips
- * sideways), which visible controls are smaller than 44 × 44 px (a control inside a label counts
+ * sideways), which panels leave most of the width empty beside them (two columns of a desktop
+ * layout kept on a phone), which visible controls are smaller than 44 × 44 px (a control inside a label counts
  * the label, which a tap on it activates too), and which overlap another, where a tap could land
  * on either.
  */
@@ -64,6 +76,11 @@ function measure(width: number) {
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
     if ((r.width > 0 || r.height > 0) && r.right > width + 0.5 && !clipped(el)) past.push(`${describe(el)} right edge ${Math.round(r.right)}`);
+  }
+  const narrow: string[] = [];
+  for (const panel of document.querySelectorAll('.panel')) {
+    const r = panel.getBoundingClientRect();
+    if (r.width > 0 && r.width < 0.8 * width && !panel.parentElement?.closest('.panel')) narrow.push(`${describe(panel.querySelector('h2') ?? panel)} ${Math.round(r.width)} px wide`);
   }
   const small: string[] = [];
   const targets: [Element, DOMRect][] = [];
@@ -86,5 +103,5 @@ function measure(width: number) {
       if (across > 1 && down > 1 && !a.contains(b) && !b.contains(a)) overlapping.push(`${describe(a)} and ${describe(b)}`);
     }
   }
-  return { scrollWidth: document.scrollingElement!.scrollWidth, past, small, overlapping };
+  return { scrollWidth: document.scrollingElement!.scrollWidth, past, narrow, small, overlapping };
 }
